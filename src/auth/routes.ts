@@ -1,0 +1,147 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/db.ts';
+import { ApiError, notFound } from '../http/errors.ts';
+import { paginate } from '../http/pagination.ts';
+import { IdParams } from '../http/schemas.ts';
+import { hashPassword, verifyPassword } from './credentials.ts';
+import { principal, SESSION_COOKIE } from './hook.ts';
+import { ADMIN, ANY_ROLE } from './roles.ts';
+import * as S from './schemas.ts';
+import { createAccount, createServiceToken } from './service.ts';
+import * as store from './store.ts';
+
+export async function authRoutes(app: FastifyInstance, { db, config }: { db: Db; config: Config }) {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+
+  r.post('/api/v1/session', {
+    config: { access: 'anonymous' },
+    schema: { tags: ['session'], summary: 'Sign in with user name and password; sets an HttpOnly session cookie', body: S.SignIn, response: { 200: S.SessionInfo } },
+    handler: async (req, reply) => {
+      const a = await store.accountForSignIn(db, req.body.username);
+      if (a?.locked_until && a.locked_until > new Date()) {
+        throw new ApiError('ACCOUNT_LOCKED', `Too many failed sign-ins; try again after ${a.locked_until.toISOString()} or ask an admin to unlock.`, 'username');
+      }
+      const ok = await verifyPassword(req.body.password, a?.password_hash ?? null);
+      if (!a || !ok || a.disabled_at) {
+        if (a && !ok && (await store.recordFailedSignIn(db, a.id, config.lockoutThreshold, config.lockoutS))) {
+          req.log.warn({ accountId: a.id }, 'account locked after repeated failed sign-ins');
+        }
+        throw new ApiError('BAD_CREDENTIALS', 'The user name or password is wrong.', 'password');
+      }
+      const s = await store.createSession(db, a.id, config.sessionTtlS);
+      reply.setCookie(SESSION_COOKIE, s.token, {
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: req.protocol === 'https',
+        path: '/',
+        maxAge: config.sessionTtlS,
+      });
+      return { account: { id: a.id, name: a.name, role: a.role, partyId: a.party_id }, csrfToken: s.csrfToken };
+    },
+  });
+
+  r.get('/api/v1/session', {
+    config: { access: ANY_ROLE },
+    schema: { tags: ['session'], summary: 'Who is signed in (cookie or token)', response: { 200: S.SessionInfo } },
+    handler: async (req) => {
+      const p = principal(req);
+      return { account: { id: p.accountId, name: p.name, role: p.role, partyId: p.partyId }, csrfToken: p.csrfToken ?? null };
+    },
+  });
+
+  r.delete('/api/v1/session', {
+    config: { access: ANY_ROLE },
+    schema: { tags: ['session'], summary: 'Sign out' },
+    handler: async (req, reply) => {
+      const p = principal(req);
+      if (p.sessionId) await store.revokeSession(db, p.sessionId);
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.code(204).send();
+    },
+  });
+
+  const tags = ['accounts'];
+  r.post('/api/v1/accounts', {
+    config: { access: ADMIN },
+    schema: { tags, summary: 'Create a person’s account (web sign-in)', body: S.AccountCreate, response: { 201: S.Account } },
+    handler: async (req, reply) => {
+      const a = await db.tx((q) => createAccount(q, req.body, principal(req)));
+      return reply.code(201).send(a);
+    },
+  });
+
+  r.get('/api/v1/accounts', {
+    config: { access: ADMIN },
+    schema: { tags, summary: 'Accounts', querystring: S.AccountListQuery, response: { 200: S.AccountList } },
+    handler: async (req) =>
+      paginate(
+        (await store.listAccounts(db)).filter((a) => !req.query.role || a.role === req.query.role),
+        req.query,
+        { createdAt: (a) => a.createdAt, name: (a) => a.name.toLowerCase(), role: (a) => a.role },
+      ),
+  });
+
+  r.get('/api/v1/accounts/:id', {
+    config: { access: ADMIN },
+    schema: { tags, summary: 'One account', params: IdParams, response: { 200: S.Account } },
+    handler: async (req) => (await store.getAccount(db, req.params.id)) ?? Promise.reject(notFound('account', req.params.id)),
+  });
+
+  r.patch('/api/v1/accounts/:id', {
+    config: { access: ADMIN },
+    schema: { tags, summary: 'Set a new password, disable or enable, or unlock an account', params: IdParams, body: S.AccountPatch, response: { 200: S.Account } },
+    handler: async (req) => {
+      const passwordHash = req.body.password ? await hashPassword(req.body.password) : undefined;
+      const a = await store.updateAccount(db, req.params.id, { passwordHash, disabled: req.body.disabled, unlock: req.body.unlock });
+      if (!a) throw notFound('account', req.params.id);
+      return a;
+    },
+  });
+
+  r.post('/api/v1/accounts/:id/tokens', {
+    config: { access: ADMIN },
+    schema: { tags: ['tokens'], summary: 'Issue an API token for an account (shown once)', params: IdParams, body: S.AccountTokenCreate, response: { 201: S.TokenCreated } },
+    handler: async (req, reply) => {
+      const out = await db.tx(async (q) => {
+        if (!(await store.getAccount(q, req.params.id))) throw notFound('account', req.params.id);
+        return store.insertToken(q, req.params.id, req.body.name, principal(req).accountId);
+      });
+      return reply.code(201).send({ ...out.info, token: out.token });
+    },
+  });
+
+  r.post('/api/v1/tokens', {
+    config: { access: ADMIN },
+    schema: { tags: ['tokens'], summary: 'Create an API token with a role (and party) for a new service account; shown once', body: S.TokenCreate, response: { 201: S.TokenCreated } },
+    handler: async (req, reply) => {
+      const out = await db.tx((q) => createServiceToken(q, req.body, principal(req)));
+      return reply.code(201).send({ ...out.info, token: out.token });
+    },
+  });
+
+  r.get('/api/v1/tokens', {
+    config: { access: ADMIN },
+    schema: { tags: ['tokens'], summary: 'API tokens (never the secrets)', querystring: S.TokenListQuery, response: { 200: S.TokenList } },
+    handler: async (req) => {
+      const q = req.query;
+      const all = (await store.listTokens(db)).filter(
+        (t) => (!q.accountId || t.accountId === q.accountId) && (q.revoked === undefined || (t.revokedAt !== null) === q.revoked),
+      );
+      return paginate(all, q, { createdAt: (t) => t.createdAt, name: (t) => t.name.toLowerCase() });
+    },
+  });
+
+  r.delete('/api/v1/tokens/:id', {
+    config: { access: ADMIN },
+    schema: { tags: ['tokens'], summary: 'Revoke a token', params: IdParams, response: { 200: S.TokenInfo } },
+    handler: async (req) => {
+      const t = await store.getToken(db, req.params.id);
+      if (!t) throw notFound('token', req.params.id);
+      if (t.revokedAt) throw new ApiError('ALREADY_REVOKED', `The token was revoked at ${t.revokedAt}.`, 'id');
+      await store.revokeToken(db, t.id);
+      return (await store.getToken(db, t.id))!;
+    },
+  });
+}

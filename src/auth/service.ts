@@ -1,0 +1,36 @@
+import type { Queryable } from '../db/db.ts';
+import { ApiError } from '../http/errors.ts';
+import { getParty } from '../parties/store.ts';
+import { cochairPartyIds } from '../terms/store.ts';
+import { hashPassword } from './credentials.ts';
+import { PARTY_BOUND, type Principal, type Role } from './roles.ts';
+import type { AccountCreate, TokenCreate } from './schemas.ts';
+import * as store from './store.ts';
+
+/** A co-chair is bound to a co-chair party, a liaison to its party; no other role is bound. */
+async function checkBinding(q: Queryable, role: Role, partyId: string | null | undefined): Promise<void> {
+  if (PARTY_BOUND.includes(role)) {
+    if (!partyId) throw new ApiError('VALIDATION_FAILED', `The role ${role} is bound to a party: give partyId.`, 'partyId');
+    const party = await getParty(q, partyId);
+    if (!party) throw new ApiError('UNKNOWN_REFERENCE', `No party with id ${partyId}.`, 'partyId');
+    if (role === 'cochair' && !(await cochairPartyIds(q)).has(partyId)) {
+      throw new ApiError('NOT_A_COCHAIR', `${party.name} co-chairs no terms; a cochair account must be bound to a co-chair party.`, 'partyId');
+    }
+  } else if (partyId) {
+    throw new ApiError('VALIDATION_FAILED', `The role ${role} is not bound to a party: leave partyId out.`, 'partyId');
+  }
+}
+
+export async function createAccount(q: Queryable, b: AccountCreate, by: Pick<Principal, 'accountId'> | null): Promise<store.Account> {
+  await checkBinding(q, b.role, b.partyId);
+  if (await store.accountForSignIn(q, b.username)) throw new ApiError('DUPLICATE', `The user name ${b.username} is taken.`, 'username');
+  const passwordHash = await hashPassword(b.password);
+  return store.insertAccount(q, { ...b, passwordHash }, by?.accountId ?? null);
+}
+
+/** A token for a new service account of the given role (the API's and `truce token create`'s way). */
+export async function createServiceToken(q: Queryable, b: TokenCreate, by: Pick<Principal, 'accountId'> | null) {
+  await checkBinding(q, b.role, b.partyId);
+  const account = await store.insertAccount(q, { name: b.name, role: b.role, partyId: b.partyId, organisation: b.organisation }, by?.accountId ?? null);
+  return store.insertToken(q, account.id, b.name, by?.accountId ?? null);
+}

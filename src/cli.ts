@@ -1,0 +1,110 @@
+// The `truce` command: serve, migrate, seed, token and account management.
+import { Command, Option } from 'commander';
+import { ConfigError, loadConfig } from './config.ts';
+import { FatalError } from './db/db.ts';
+import { openDb } from './db/open.ts';
+import { migrate } from './db/migrate.ts';
+import { ROLES, type Role } from './auth/roles.ts';
+import { createAccount, createServiceToken } from './auth/service.ts';
+import { seedDemo } from './demo/syria2016.ts';
+import { ApiError } from './http/errors.ts';
+import { start } from './server.ts';
+
+const program = new Command('truce')
+  .description('The software a ceasefire mechanism runs on.\nSettings come from the environment (see README): HOST, PORT, TRUCE_DATA_DIR, DATABASE_URL, ...')
+  .showHelpAfterError();
+
+/** Opens the configured database, runs fn, closes it: for the one-shot commands. */
+async function withDb<T>(fn: (db: Awaited<ReturnType<typeof openDb>>) => Promise<T>): Promise<T> {
+  const db = await openDb(loadConfig());
+  try {
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
+program
+  .command('serve', { isDefault: true })
+  .description('Run the HTTP API and the web app (applies migrations first)')
+  .option('--demo', 'load the Syria 2016 demo scenario (as TRUCE_DEMO=1)')
+  .action(async (o: { demo?: boolean }) => {
+    const config = loadConfig(process.env, o.demo ? { demo: true } : {});
+    const running = await start(config);
+    process.stdout.write(`truce is serving on ${running.url} (database: ${running.db.engine})\n`);
+    for (const sig of ['SIGTERM', 'SIGINT'] as const) {
+      process.once(sig, () => {
+        running.app.log.info({ signal: sig }, 'shutting down');
+        running.stop().then(
+          () => process.exit(0),
+          (e) => {
+            process.stderr.write(`truce: shutdown failed: ${(e as Error).message}\n`);
+            process.exit(1);
+          },
+        );
+      });
+    }
+  });
+
+program
+  .command('migrate')
+  .description('Apply pending database migrations and exit')
+  .action(async () => {
+    const names = await withDb((db) => migrate(db)); // openDb has applied them; report what is there
+    process.stdout.write(names.length ? `Applied ${names.join(', ')}\n` : 'The database is up to date.\n');
+  });
+
+program
+  .command('seed')
+  .description('Load a scenario; "demo" is the Syria 2016 cessation of hostilities (loading it twice changes nothing)')
+  .argument('<scenario>', 'scenario name', (v) => {
+    if (v !== 'demo') throw new ConfigError(`unknown scenario "${v}" (known: demo)`);
+    return v;
+  })
+  .action(async () => {
+    const { created } = await withDb((db) => seedDemo(db));
+    process.stdout.write(created ? 'Loaded the Syria 2016 demo scenario.\n' : 'The demo scenario is already loaded; nothing changed.\n');
+  });
+
+const roleOption = () => new Option('--role <role>', 'role').choices(ROLES as unknown as string[]).makeOptionMandatory();
+
+program
+  .command('token')
+  .description('Manage API tokens')
+  .command('create')
+  .description('Create an API token for a new service account; prints the token once')
+  .addOption(roleOption())
+  .requiredOption('--name <name>', 'who or what will use the token')
+  .option('--party <id>', 'party id (required for cochair and liaison)')
+  .option('--organisation <name>', 'organisation (for agency tokens)')
+  .action(async (o: { role: Role; name: string; party?: string; organisation?: string }) => {
+    const out = await withDb((db) => db.tx((q) => createServiceToken(q, { role: o.role, name: o.name, partyId: o.party, organisation: o.organisation }, null)));
+    process.stdout.write(`${out.token}\n`);
+    process.stderr.write(`Token ${out.info.id} for ${o.name} (${o.role}); it is shown only this once.\n`);
+  });
+
+program
+  .command('account')
+  .description('Manage accounts of people (web sign-in)')
+  .command('create')
+  .description('Create an account; the password is read from standard input (first line)')
+  .requiredOption('--username <username>', 'user name to sign in with')
+  .requiredOption('--name <name>', 'full name')
+  .addOption(roleOption())
+  .option('--party <id>', 'party id (required for cochair and liaison)')
+  .option('--organisation <name>', 'organisation (for agency accounts)')
+  .action(async (o: { username: string; name: string; role: Role; party?: string; organisation?: string }) => {
+    const chunks: Buffer[] = [];
+    for await (const c of process.stdin) chunks.push(c as Buffer);
+    const password = Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0];
+    if (password.length < 12) throw new ConfigError('the password (first line of standard input) must have at least 12 characters');
+    const a = await withDb((db) => db.tx((q) => createAccount(q, { username: o.username, name: o.name, role: o.role, password, partyId: o.party, organisation: o.organisation }, null)));
+    process.stdout.write(`Created account ${a.id} (${a.username}, ${a.role}).\n`);
+  });
+
+program.parseAsync().catch((e: unknown) => {
+  if (e instanceof FatalError || e instanceof ConfigError) process.stderr.write(`truce: ${e.message}\n`);
+  else if (e instanceof ApiError) process.stderr.write(`truce: ${e.detail}${e.field ? ` (${e.field})` : ''}\n`);
+  else process.stderr.write(`truce: ${(e as Error)?.stack ?? e}\n`);
+  process.exit(1);
+});

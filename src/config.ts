@@ -1,0 +1,72 @@
+// Every setting of truce: its environment variable, its default and why it exists.
+import path from 'node:path';
+
+export interface Config {
+  /** Interface to listen on; loopback by default so a fresh install is not exposed. */
+  host: string;
+  /** TCP port of the HTTP API and web app. */
+  port: number;
+  /** Folder of the embedded PGlite database (used when databaseUrl is unset). */
+  dataDir: string;
+  /** PostgreSQL + PostGIS server connection string; when set, replaces the embedded database. */
+  databaseUrl: string | null;
+  /** Connections in the PostgreSQL pool per instance. */
+  dbPoolSize: number;
+  /** Bearer token of the first admin; when unset on first start one is generated and printed once. */
+  adminToken: string | null;
+  /** Load the Syria 2016 demo scenario on start. */
+  demo: boolean;
+  /** Largest request body accepted, in bytes; larger ones get 413. */
+  bodyLimit: number;
+  /** Pino log level ('silent' to turn logging off). */
+  logLevel: string;
+  /** How long a web session lasts without activity, in seconds. */
+  sessionTtlS: number;
+  /** Failed sign-ins in a row after which an account is locked. */
+  lockoutThreshold: number;
+  /** How long a locked account stays locked, in seconds. */
+  lockoutS: number;
+  /** A token's last-used time is written at most this often, in seconds, to keep reads cheap. */
+  tokenTouchS: number;
+  /** Seconds to let requests in flight finish on SIGTERM/SIGINT before closing anyway. */
+  shutdownGraceS: number;
+  /** Folder of the built web app served at `/`. */
+  webDir: string;
+  /** Folder of the shipped reference data served at `/reference/`. */
+  referenceDir: string;
+}
+
+const root = path.resolve(import.meta.dirname, '..');
+
+function int(v: string | undefined, dflt: number, name: string): number {
+  if (v === undefined || v === '') return dflt;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${name} must be a non-negative integer, got "${v}"`);
+  return n;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const cfg: Config = {
+    host: env.HOST || '127.0.0.1',
+    port: int(env.PORT, 8080, 'PORT'),
+    dataDir: path.resolve(env.TRUCE_DATA_DIR || './data'),
+    databaseUrl: env.DATABASE_URL || null,
+    dbPoolSize: int(env.TRUCE_DB_POOL_SIZE, 10, 'TRUCE_DB_POOL_SIZE'),
+    adminToken: env.TRUCE_ADMIN_TOKEN || null,
+    demo: env.TRUCE_DEMO === '1' || env.TRUCE_DEMO === 'true',
+    bodyLimit: int(env.TRUCE_BODY_LIMIT, 1024 * 1024, 'TRUCE_BODY_LIMIT'),
+    logLevel: env.TRUCE_LOG_LEVEL || 'info',
+    sessionTtlS: int(env.TRUCE_SESSION_TTL_S, 8 * 3600, 'TRUCE_SESSION_TTL_S'),
+    lockoutThreshold: int(env.TRUCE_LOCKOUT_THRESHOLD, 5, 'TRUCE_LOCKOUT_THRESHOLD'),
+    lockoutS: int(env.TRUCE_LOCKOUT_S, 15 * 60, 'TRUCE_LOCKOUT_S'),
+    tokenTouchS: int(env.TRUCE_TOKEN_TOUCH_S, 60, 'TRUCE_TOKEN_TOUCH_S'),
+    shutdownGraceS: int(env.TRUCE_SHUTDOWN_GRACE_S, 10, 'TRUCE_SHUTDOWN_GRACE_S'),
+    webDir: env.TRUCE_WEB_DIR ? path.resolve(env.TRUCE_WEB_DIR) : path.join(root, 'web', 'dist'),
+    referenceDir: path.join(root, 'reference'),
+    ...overrides,
+  };
+  if (cfg.port > 65535) throw new ConfigError(`PORT must be at most 65535, got ${cfg.port}`);
+  return cfg;
+}

@@ -1,0 +1,59 @@
+import pg from 'pg';
+import { FatalError, type Db, type Queryable } from './db.ts';
+
+pg.types.setTypeParser(20, (v) => Number(v)); // int8 as numbers, as on PGlite
+
+function wrap(c: pg.Pool | pg.PoolClient): Queryable {
+  return {
+    async query(sql, params) {
+      return (await c.query(sql, params as any[])).rows;
+    },
+    async exec(sql) {
+      await c.query(sql);
+    },
+  };
+}
+
+/** Connection string without its password, for messages. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparseable DATABASE_URL)';
+  }
+}
+
+export async function openPostgres(url: string, poolSize = 10): Promise<Db> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 10_000 });
+  pool.on('error', () => {}); // an idle client's error is reported by the next query
+  try {
+    const c = await pool.connect();
+    c.release();
+  } catch (e) {
+    await pool.end().catch(() => {});
+    throw new FatalError(`Cannot reach the PostgreSQL server at ${redactUrl(url)}: ${(e as Error).message}.`);
+  }
+  return {
+    engine: 'postgres',
+    ...wrap(pool),
+    async tx(fn) {
+      const c = await pool.connect();
+      try {
+        await c.query('BEGIN');
+        const out = await fn(wrap(c));
+        await c.query('COMMIT');
+        return out;
+      } catch (e) {
+        await c.query('ROLLBACK').catch(() => {});
+        throw e;
+      } finally {
+        c.release();
+      }
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}

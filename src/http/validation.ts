@@ -1,0 +1,73 @@
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import type { FastifySchemaCompiler } from 'fastify';
+
+// Bodies are checked strictly (a string "true" is not a boolean); query strings, path and
+// headers arrive as text and are coerced to the schema's types.
+function ajv(coerce: boolean): Ajv {
+  const a = new Ajv({ coerceTypes: coerce ? 'array' : false, useDefaults: true, removeAdditional: false, allErrors: true, strict: false });
+  (addFormats as unknown as (a: Ajv) => void)(a);
+  return a;
+}
+
+export function makeValidatorCompiler(): FastifySchemaCompiler<any> {
+  const strict = ajv(false);
+  const coercing = ajv(true);
+  const cache = new WeakMap<object, ValidateFunction>();
+  return ({ schema, httpPart }) => {
+    const a = httpPart === 'body' ? strict : coercing;
+    const key = schema as object;
+    let fn = a === strict ? cache.get(key) : undefined;
+    if (!fn) {
+      fn = a.compile(schema as object);
+      if (a === strict) cache.set(key, fn);
+    }
+    return fn;
+  };
+}
+
+interface AjvError {
+  instancePath: string;
+  keyword: string;
+  message?: string;
+  params: Record<string, any>;
+}
+
+/** Turns Ajv errors into {field, reason} pairs a person can act on. */
+export function fieldErrors(errors: AjvError[], part: string | undefined): { field: string; reason: string }[] {
+  const out: { field: string; reason: string }[] = [];
+  const seen = new Set<string>();
+  const path = (p: string) => p.split('/').filter(Boolean).join('.');
+  for (const e of errors) {
+    let field = path(e.instancePath);
+    let reason = e.message ?? e.keyword;
+    if (e.keyword === 'required') {
+      field = [field, e.params.missingProperty].filter(Boolean).join('.');
+      reason = 'is required';
+    } else if (e.keyword === 'additionalProperties') {
+      field = [field, e.params.additionalProperty].filter(Boolean).join('.');
+      reason = 'is not a known field';
+    } else if (e.keyword === 'enum') {
+      reason = `must be one of ${e.params.allowedValues.join(', ')}`;
+    } else if (e.keyword === 'format') {
+      reason = e.params.format === 'date-time' ? 'must be an ISO 8601 time with a time zone' : `must be a valid ${e.params.format}`;
+    } else if (e.keyword === 'const' || e.keyword === 'anyOf') {
+      continue; // summarised below from the literal alternatives
+    }
+    if (!field) field = part === 'body' ? '(body)' : `(${part ?? 'request'})`;
+    const k = `${field}|${reason}`;
+    if (!seen.has(k)) {
+      seen.add(k);
+      out.push({ field, reason });
+    }
+  }
+  // Unions of literals: name the allowed values once.
+  const lits = new Map<string, string[]>();
+  for (const e of errors) if (e.keyword === 'const') {
+    const f = path(e.instancePath);
+    lits.set(f, [...(lits.get(f) ?? []), String(e.params.allowedValue)]);
+  }
+  for (const [f, vals] of lits) if (!out.some((o) => o.field === f)) out.push({ field: f || `(${part})`, reason: `must be one of ${vals.join(', ')}` });
+  if (!out.length) for (const e of errors) if (e.keyword === 'anyOf') out.push({ field: path(e.instancePath) || `(${part})`, reason: 'does not match any allowed form' });
+  return out;
+}

@@ -1,0 +1,134 @@
+import type { Queryable, Row } from '../db/db.ts';
+import type { EventType, StatusEvent } from './status.ts';
+
+export const KINDS = ['state_force', 'coalition', 'non_state_armed_group', 'other'] as const;
+export type Kind = (typeof KINDS)[number];
+
+export interface PartyRecord {
+  id: string;
+  name: string;
+  aliases: string[];
+  kind: Kind;
+  homeState: string | null;
+  operatesIn: string[];
+  designated: boolean;
+  designationBasis: string | null;
+  designatedSince: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface CommitmentRecord extends StatusEvent {
+  id: string;
+  partyId: string;
+  termsId: string;
+  viaPartyId: string;
+  note: string | null;
+  late: boolean;
+  recordedBy: string | null;
+  recordedAt: Date;
+}
+
+export interface PartyInput {
+  name: string;
+  aliases: string[];
+  kind: Kind;
+  homeState: string | null;
+  operatesIn: string[];
+  designated: boolean;
+  designationBasis: string | null;
+  designatedSince: Date | null;
+}
+
+const toParty = (r: Row): PartyRecord => ({
+  id: r.id,
+  name: r.name,
+  aliases: r.aliases,
+  kind: r.kind,
+  homeState: r.home_state,
+  operatesIn: r.operates_in,
+  designated: r.designated,
+  designationBasis: r.designation_basis,
+  designatedSince: r.designated_since,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+const toCommitment = (r: Row): CommitmentRecord => ({
+  id: r.id,
+  seq: r.seq,
+  partyId: r.party_id,
+  termsId: r.terms_id,
+  type: r.type,
+  at: r.at,
+  viaPartyId: r.via_party_id,
+  note: r.note,
+  late: r.late,
+  recordedBy: r.recorded_by,
+  recordedAt: r.recorded_at,
+});
+
+export async function listParties(q: Queryable, f: { kind?: Kind } = {}): Promise<PartyRecord[]> {
+  const rows = f.kind ? await q.query('SELECT * FROM parties WHERE kind = $1', [f.kind]) : await q.query('SELECT * FROM parties');
+  return rows.map(toParty);
+}
+
+export async function getParty(q: Queryable, id: string): Promise<PartyRecord | null> {
+  const [r] = await q.query('SELECT * FROM parties WHERE id = $1', [id]);
+  return r ? toParty(r) : null;
+}
+
+export async function findPartyByName(q: Queryable, name: string): Promise<PartyRecord | null> {
+  const [r] = await q.query('SELECT * FROM parties WHERE lower(name) = lower($1)', [name]);
+  return r ? toParty(r) : null;
+}
+
+export async function insertParty(q: Queryable, p: PartyInput, createdBy: string | null, id?: string): Promise<PartyRecord> {
+  const [r] = await q.query(
+    `INSERT INTO parties (id, name, aliases, kind, home_state, operates_in, designated, designation_basis, designated_since, created_by)
+     VALUES (coalesce($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *`,
+    [id ?? null, p.name, p.aliases, p.kind, p.homeState, p.operatesIn, p.designated, p.designationBasis, p.designatedSince, createdBy],
+  );
+  return toParty(r);
+}
+
+export async function updateParty(q: Queryable, id: string, p: PartyInput): Promise<PartyRecord> {
+  const [r] = await q.query(
+    `UPDATE parties SET name = $2, aliases = $3, kind = $4, home_state = $5, operates_in = $6, designated = $7,
+       designation_basis = $8, designated_since = $9, updated_at = now() WHERE id = $1 RETURNING *`,
+    [id, p.name, p.aliases, p.kind, p.homeState, p.operatesIn, p.designated, p.designationBasis, p.designatedSince],
+  );
+  return toParty(r);
+}
+
+/** Commitment events of some parties (all when ids is omitted), oldest first. */
+export async function listCommitments(q: Queryable, partyIds?: string[]): Promise<CommitmentRecord[]> {
+  const rows = partyIds
+    ? await q.query('SELECT * FROM commitments WHERE party_id = ANY($1::uuid[]) ORDER BY at, seq', [partyIds])
+    : await q.query('SELECT * FROM commitments ORDER BY at, seq');
+  return rows.map(toCommitment);
+}
+
+export interface NewCommitment {
+  partyId: string;
+  termsId: string;
+  type: EventType;
+  at: Date;
+  viaPartyId: string;
+  note: string | null;
+  late: boolean;
+}
+
+export async function insertCommitment(q: Queryable, c: NewCommitment, recordedBy: string | null): Promise<CommitmentRecord> {
+  const [r] = await q.query(
+    `INSERT INTO commitments (party_id, terms_id, type, at, via_party_id, note, late, recorded_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
+    [c.partyId, c.termsId, c.type, c.at, c.viaPartyId, c.note, c.late, recordedBy],
+  );
+  return toCommitment(r);
+}
+
+/** Serialises commitment writes of one party, so two concurrent events are checked in turn. */
+export async function lockParty(q: Queryable, id: string): Promise<boolean> {
+  return (await q.query('SELECT 1 FROM parties WHERE id = $1 FOR UPDATE', [id])).length > 0;
+}

@@ -1,0 +1,26 @@
+import { Type, type Static } from 'typebox';
+import { IsoTime, ListOf, ListQuery, Uuid } from '../http/schemas.ts';
+
+export const TermsCreate = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 300 }),
+    text: Type.Optional(Type.String({ maxLength: 200_000, description: 'The terms as agreed' })),
+    commitmentDeadline: IsoTime,
+    startsAt: IsoTime,
+    cochairPartyIds: Type.Array(Uuid, { minItems: 1, maxItems: 10, uniqueItems: true }),
+  },
+  { additionalProperties: false },
+);
+export type TermsCreate = Static<typeof TermsCreate>;
+
+export const Terms = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  text: Type.String(),
+  commitmentDeadline: IsoTime,
+  startsAt: IsoTime,
+  cochairPartyIds: Type.Array(Uuid),
+  createdAt: IsoTime,
+});
+export const TermsList = ListOf(Terms);
+export const TermsListQuery = ListQuery(['startsAt', 'name', 'createdAt'], {});
