@@ -7,6 +7,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { accessHook } from './auth/hook.ts';
+import type { Access } from './auth/roles.ts';
 import { authRoutes } from './auth/routes.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/db.ts';
@@ -15,6 +16,13 @@ import { ProblemSchema } from './http/schemas.ts';
 import { fieldErrors, makeValidatorCompiler } from './http/validation.ts';
 import { partyRoutes } from './parties/routes.ts';
 import { termsRoutes } from './terms/routes.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every API route with its declared access (docs and the route x role test use it). */
+    apiRoutes: { method: string; url: string; access: Access }[];
+  }
+}
 
 export interface AppDeps {
   db: Db;
@@ -30,6 +38,20 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'MALFORMED_JSON',
 };
 
+/** The dotted path of the first string (or key) holding a NUL character, or null. */
+function findNul(v: unknown, at: string): string | null {
+  if (typeof v === 'string') return v.includes('\0') ? at : null;
+  if (v && typeof v === 'object') {
+    for (const [k, x] of Object.entries(v)) {
+      const p = at ? `${at}.${k}` : k;
+      if (k.includes('\0')) return p;
+      const hit = findNul(x, p);
+      if (hit !== null) return hit;
+    }
+  }
+  return null;
+}
+
 export async function buildApp({ db, config }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
@@ -41,9 +63,26 @@ export async function buildApp({ db, config }: AppDeps): Promise<FastifyInstance
   app.setValidatorCompiler(makeValidatorCompiler());
   // JSON only: anything else on a route that takes a body is 415, not a string to misread.
   app.removeContentTypeParser(['text/plain']);
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, text, done) => {
+    try {
+      if (text === '') return done(new ApiError('MALFORMED_JSON', 'The body is empty; send a JSON document.', '(body)'));
+      const body = JSON.parse(text as string);
+      // PostgreSQL text cannot hold NUL: refuse it here, naming the field, rather than fail in SQL.
+      const nul = (text as string).includes('\\u0000') ? findNul(body, '') : null;
+      if (nul !== null) return done(new ApiError('VALIDATION_FAILED', `${nul || '(body)'} must not contain the NUL character.`, nul || '(body)'));
+      done(null, body);
+    } catch (e) {
+      done(new ApiError('MALFORMED_JSON', `The body is not valid JSON: ${(e as Error).message}.`, '(body)'));
+    }
+  });
   app.addSchema(ProblemSchema);
 
+  const apiRoutes: { method: string; url: string; access: Access }[] = [];
+  app.decorate('apiRoutes', apiRoutes);
   app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/api/') && route.config?.access) {
+      for (const method of [route.method].flat()) if (method !== 'HEAD') apiRoutes.push({ method, url: route.url, access: route.config.access });
+    }
     if (route.url.startsWith('/api/') && !route.config?.access) throw new Error(`route ${route.method} ${route.url} declares no access`);
     if (route.url.startsWith('/api/') && route.schema) {
       const s = route.schema as Record<string, any>;
@@ -90,6 +129,10 @@ export async function buildApp({ db, config }: AppDeps): Promise<FastifyInstance
       status = err.statusCode && err.statusCode < 500 ? err.statusCode : 400;
       body = problem(status === 400 ? 'MALFORMED_JSON' : 'VALIDATION_FAILED', err.message, [{ field: '(body)', reason: err.message }]);
       body.status = status;
+    } else if (/^22/.test((err as any).code ?? '')) {
+      // PostgreSQL's data exceptions (a value out of its range): the input's fault, and the transaction rolled back.
+      status = 400;
+      body = problem('VALIDATION_FAILED', `A value is out of range: ${err.message}.`, [{ field: '(body)', reason: err.message }]);
     } else if ((err as any).code === '23505') {
       // A unique constraint caught a race the service's own check could not see.
       status = 409;

@@ -12,20 +12,20 @@ export interface Migration {
   sql: string;
 }
 
-export function listMigrations(): Migration[] {
+export function listMigrations(from = dir): Migration[] {
   return fs
-    .readdirSync(dir)
+    .readdirSync(from)
     .filter((f) => /^\d+_[\w-]+\.sql$/.test(f))
     .sort()
-    .map((f) => ({ version: parseInt(f, 10), name: f.replace(/\.sql$/, ''), sql: fs.readFileSync(path.join(dir, f), 'utf8') }));
+    .map((f) => ({ version: parseInt(f, 10), name: f.replace(/\.sql$/, ''), sql: fs.readFileSync(path.join(from, f), 'utf8') }));
 }
 
 /** Applies each pending migration in its own transaction; returns the names applied. */
-export async function migrate(db: Db): Promise<string[]> {
+export async function migrate(db: Db, migrations: Migration[] = listMigrations()): Promise<string[]> {
   await db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
   const applied: string[] = [];
-  for (const m of listMigrations()) {
+  for (const m of migrations) {
     const done = await db.tx(async (q) => {
       await q.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
       const seen = await q.query('SELECT 1 FROM schema_migrations WHERE version = $1', [m.version]);

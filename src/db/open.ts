@@ -1,5 +1,5 @@
 import type { Config } from '../config.ts';
-import { FatalError, type Db } from './db.ts';
+import { FatalError, type Db, type Queryable } from './db.ts';
 import { migrate } from './migrate.ts';
 import { openPglite } from './pglite.ts';
 import { openPostgres, redactUrl } from './postgres.ts';
@@ -18,7 +18,7 @@ export async function openDb(config: Pick<Config, 'databaseUrl' | 'dataDir' | 'd
   }
 }
 
-export async function requirePostgis(db: Db, url: string | null = null): Promise<void> {
+export async function requirePostgis(db: Queryable, url: string | null = null): Promise<void> {
   const rows = await db.query(`SELECT 1 FROM pg_available_extensions WHERE name = 'postgis'`);
   if (!rows.length) {
     throw new FatalError(

@@ -32,7 +32,7 @@ function lockDataDir(dir: string): () => void {
     } catch (e: any) {
       if (e.code !== 'EEXIST') throw e;
       const pid = Number(fs.readFileSync(file, 'utf8'));
-      if (pid && pid !== process.pid && alive(pid)) {
+      if (pid && alive(pid)) {
         throw new FatalError(`The data folder ${dir} is in use by another process (pid ${pid}); stop it or choose another TRUCE_DATA_DIR.`);
       }
       fs.rmSync(file, { force: true }); // stale: its process is gone

@@ -1,0 +1,85 @@
+// Walks every API route with every role: 401 without or with a bad token, 403 for a role the
+// route does not name, success for each role it does.
+import type { InjectOptions } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROLES, type Role } from '../src/auth/roles.ts';
+import { createParty, SYSTEM } from '../src/parties/service.ts';
+import { demoId, testApp, type TestApp } from './support/app.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await testApp();
+});
+afterAll(() => t?.close());
+
+const uniq = () => Math.random().toString(36).slice(2, 10);
+const freshParty = () => t.db.tx((q) => createParty(q, { name: `Access ${uniq()}`, kind: 'other' }, SYSTEM)).then((p) => p.id);
+const freshAccount = async () =>
+  (await t.call('admin', { method: 'POST', url: '/api/v1/accounts', payload: { name: 'x', username: `u${uniq()}`, password: 'correct horse battery', role: 'monitor' } })).json().id;
+const freshToken = async () => (await t.call('admin', { method: 'POST', url: '/api/v1/tokens', payload: { name: `t${uniq()}`, role: 'analyst' } })).json().id;
+
+/** One valid request per route; every API route must have one here. */
+const SAMPLES: Record<string, () => Promise<InjectOptions>> = {
+  'POST /api/v1/session': async () => ({ payload: { username: 'nobody', password: 'wrong' } }),
+  'GET /api/v1/session': async () => ({}),
+  'DELETE /api/v1/session': async () => ({}),
+  'POST /api/v1/accounts': async () => ({ payload: { name: 'A', username: `u${uniq()}`, password: 'correct horse battery', role: 'analyst' } }),
+  'GET /api/v1/accounts': async () => ({}),
+  'GET /api/v1/accounts/:id': async () => ({ url: `/api/v1/accounts/${await freshAccount()}` }),
+  'PATCH /api/v1/accounts/:id': async () => ({ url: `/api/v1/accounts/${await freshAccount()}`, payload: { unlock: true } }),
+  'POST /api/v1/accounts/:id/tokens': async () => ({ url: `/api/v1/accounts/${await freshAccount()}/tokens`, payload: { name: 'cli' } }),
+  'POST /api/v1/tokens': async () => ({ payload: { name: `svc ${uniq()}`, role: 'monitor' } }),
+  'GET /api/v1/tokens': async () => ({}),
+  'DELETE /api/v1/tokens/:id': async () => ({ url: `/api/v1/tokens/${await freshToken()}` }),
+  'GET /api/v1/terms': async () => ({}),
+  'POST /api/v1/terms': async () => ({
+    payload: { name: `Truce ${uniq()}`, commitmentDeadline: '2016-09-12T00:00:00Z', startsAt: '2016-09-12T19:00:00+03:00', cochairPartyIds: [demoId('usa'), demoId('rus')] },
+  }),
+  'GET /api/v1/terms/:id': async () => ({ url: '/api/v1/terms/00000000-2016-4000-8000-000000000001' }),
+  'GET /api/v1/parties': async () => ({}),
+  'POST /api/v1/parties': async () => ({ payload: { name: `P ${uniq()}`, kind: 'other' } }),
+  'GET /api/v1/parties/:id': async () => ({ url: `/api/v1/parties/${demoId('saaf')}` }),
+  'PATCH /api/v1/parties/:id': async () => ({ url: `/api/v1/parties/${await freshParty()}`, payload: { aliases: ['x'] } }),
+  'GET /api/v1/parties/:id/commitments': async () => ({ url: `/api/v1/parties/${demoId('saaf')}/commitments` }),
+  'POST /api/v1/parties/:id/commitments': async () => ({
+    url: `/api/v1/parties/${await freshParty()}/commitments`,
+    payload: { type: 'committed', at: '2016-02-25T00:00:00Z', viaPartyId: demoId('usa') },
+  }),
+};
+
+describe('route × role', () => {
+  it('has a sample request for every API route (a new route must be added here)', () => {
+    const routes = t.app.apiRoutes.map((r) => `${r.method} ${r.url}`).sort();
+    expect(routes).toEqual(Object.keys(SAMPLES).sort());
+  });
+
+  it('walks every route with no token, a bad token and each role', async () => {
+    const seen: string[] = [];
+    for (const r of t.app.apiRoutes) {
+      const key = `${r.method} ${r.url}`;
+      const sample = async () => ({ method: r.method as InjectOptions['method'], url: r.url, ...(await SAMPLES[key]()) });
+      if (r.access === 'anonymous') {
+        const res = await t.call(null, await sample());
+        expect(res.statusCode, key).not.toBe(403);
+        continue;
+      }
+      const none = await t.call(null, await sample());
+      expect(none.statusCode, `${key} without a token`).toBe(401);
+      expect(none.json().code).toBe('UNAUTHENTICATED');
+      const bad = await t.app.inject({ ...(await sample()), headers: { authorization: 'Bearer truce_not-a-real-token' } });
+      expect(bad.statusCode, `${key} with a bad token`).toBe(401);
+      for (const role of ROLES as readonly Role[]) {
+        const res = await t.call(role, await sample());
+        if (r.access.includes(role)) {
+          expect(res.statusCode, `${key} as ${role}: ${res.body}`).toBeGreaterThanOrEqual(200);
+          expect(res.statusCode, `${key} as ${role}: ${res.body}`).toBeLessThan(300);
+        } else {
+          expect(res.statusCode, `${key} as ${role}`).toBe(403);
+          expect(res.json().code).toBe('FORBIDDEN');
+        }
+        seen.push(`${key} ${role}`);
+      }
+    }
+    expect(seen.length).toBeGreaterThan(100);
+  });
+});

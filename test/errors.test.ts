@@ -1,0 +1,68 @@
+// Bad input of every kind gets a 4xx problem document that names the field, never a 500,
+// and changes nothing; plus the public endpoints (health, OpenAPI, docs).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { snapshot, testApp, type TestApp } from './support/app.ts';
+import { engine } from './support/db.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await testApp({ config: { bodyLimit: 64 * 1024 } });
+});
+afterAll(() => t?.close());
+
+const party = JSON.stringify({ name: 'Body test', kind: 'other' });
+
+describe('bad requests', () => {
+  it.each([
+    ['malformed JSON: 400', { payload: '{"name": "x",', headers: { 'content-type': 'application/json' } }, 400, 'MALFORMED_JSON'],
+    ['an empty JSON body: 400', { payload: '', headers: { 'content-type': 'application/json' } }, 400, 'MALFORMED_JSON'],
+    ['a JSON array instead of an object: 400', { payload: '[1,2]', headers: { 'content-type': 'application/json' } }, 400, 'VALIDATION_FAILED'],
+    ['a text/plain body: 415', { payload: party, headers: { 'content-type': 'text/plain' } }, 415, 'UNSUPPORTED_MEDIA_TYPE'],
+    ['a form body: 415', { payload: 'name=x&kind=other', headers: { 'content-type': 'application/x-www-form-urlencoded' } }, 415, 'UNSUPPORTED_MEDIA_TYPE'],
+    ['a body over the limit: 413', { payload: JSON.stringify({ name: 'x', kind: 'other', aliases: Array(5000).fill('a long alias for the limit') }), headers: { 'content-type': 'application/json' } }, 413, 'BODY_TOO_LARGE'],
+    ['a NUL byte in a name: 400', { payload: JSON.stringify({ name: 'bad\u0000name', kind: 'other' }), headers: { 'content-type': 'application/json' } }, 400, null],
+  ])('%s', async (_n, o, status, code) => {
+    const before = await snapshot(t.db);
+    const res = await t.call('admin', { method: 'POST', url: '/api/v1/parties', ...o });
+    expect(res.statusCode, res.body).toBe(status);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    const body = res.json();
+    if (code) expect(body.code).toBe(code);
+    expect(body).toMatchObject({ status, type: expect.stringMatching(/^urn:truce:problem:/), title: expect.any(String), detail: expect.any(String) });
+    expect(body.field).toBeTruthy();
+    expect(body.requestId).toBe(res.headers['x-request-id']);
+    expect(await snapshot(t.db)).toBe(before);
+  });
+
+  it('answers an unknown API route with a 404 problem', async () => {
+    const res = await t.call('admin', { method: 'GET', url: '/api/v1/nothing-here' });
+    expect(res.statusCode).toBe(404);
+    expect(res.json().code).toBe('ROUTE_NOT_FOUND');
+  });
+
+  it('keeps a request id given by the caller', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'abc-123' } });
+    expect(res.headers['x-request-id']).toBe('abc-123');
+  });
+});
+
+describe('public endpoints', () => {
+  it('GET /healthz answers without a token and names the engine', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/healthz' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ status: 'ok', db: engine });
+  });
+
+  it('serves OpenAPI with every API route and its access, and the docs page', async () => {
+    const spec = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    expect(spec.openapi).toBe('3.1.0');
+    for (const r of t.app.apiRoutes) {
+      const path = r.url.replace(/:(\w+)/g, '{$1}');
+      expect(spec.paths[path]?.[r.method.toLowerCase()], `${r.method} ${path}`).toBeDefined();
+    }
+    expect(spec.paths['/api/v1/parties'].post.description).toContain('Access: admin, cochair, secretariat');
+    const docs = await t.app.inject({ method: 'GET', url: '/docs/' });
+    expect(docs.statusCode).toBe(200);
+    expect(docs.body).toContain('swagger');
+  });
+});

@@ -1,0 +1,70 @@
+// The real app on a real database for route tests (app.inject), with a token per role.
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { buildApp } from '../../src/app.ts';
+import { ensureFirstAdmin } from '../../src/auth/bootstrap.ts';
+import type { Role } from '../../src/auth/roles.ts';
+import { createServiceToken } from '../../src/auth/service.ts';
+import { loadConfig, type Config } from '../../src/config.ts';
+import type { Db } from '../../src/db/db.ts';
+import { DEMO_PARTIES, seedDemo } from '../../src/demo/syria2016.ts';
+import { openTestDb } from './db.ts';
+
+export const ADMIN_TOKEN = 'truce_test-admin-token-0123456789abcdef';
+export const demoId = (key: string) => DEMO_PARTIES.find((p) => p.key === key)!.id;
+
+export interface TestApp {
+  app: FastifyInstance;
+  db: Db;
+  config: Config;
+  url: string | null;
+  tokens: Record<Role, string>;
+  /** app.inject with a role's bearer token (or none with role null). */
+  call(role: Role | null, opts: InjectOptions): Promise<LightMyRequestResponse>;
+  close(): Promise<void>;
+}
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return loadConfig({}, { logLevel: 'silent', adminToken: ADMIN_TOKEN, ...overrides });
+}
+
+/** Builds the app on a fresh database with the demo scenario and one token per role. */
+export async function testApp(opts: { config?: Partial<Config>; demo?: boolean } = {}): Promise<TestApp> {
+  const t = await openTestDb();
+  const config = testConfig(opts.config);
+  await ensureFirstAdmin(t.db, config.adminToken);
+  if (opts.demo !== false) await seedDemo(t.db);
+  const tokens = { admin: ADMIN_TOKEN } as Record<Role, string>;
+  if (opts.demo !== false) {
+    const bind: Partial<Record<Role, string>> = { cochair: demoId('usa'), liaison: demoId('saaf') };
+    for (const role of ['cochair', 'secretariat', 'monitor', 'liaison', 'agency', 'analyst', 'public'] as Role[]) {
+      const out = await t.db.tx((q) => createServiceToken(q, { role, name: `test ${role}`, partyId: bind[role] }, null));
+      tokens[role] = out.token;
+    }
+  }
+  const app = await buildApp({ db: t.db, config });
+  await app.ready();
+  return {
+    app,
+    db: t.db,
+    config,
+    url: t.url,
+    tokens,
+    call: (role, o) => app.inject({ ...o, headers: { ...(role ? { authorization: `Bearer ${tokens[role]}` } : {}), ...o.headers } }),
+    async close() {
+      await app.close();
+      await t.drop();
+    },
+  };
+}
+
+/** Counts the rows of the tables a request could change, to prove a refused request changed nothing. */
+export async function snapshot(db: Db): Promise<string> {
+  // last_used_at moves on every authenticated call; it is bookkeeping, not stored data
+  const tables: Record<string, string> = { parties: 'x', terms: 'x', commitments: 'x', accounts: 'x', api_tokens: '(x.id, x.token_hash, x.revoked_at)', sessions: 'x' };
+  const parts = [];
+  for (const [t, cols] of Object.entries(tables)) {
+    const [r] = await db.query(`SELECT count(*)::int AS n, coalesce(md5(string_agg(${cols}::text, ',' ORDER BY ${cols}::text)), '') AS h FROM ${t} x`);
+    parts.push(`${t}:${r.n}:${r.h}`);
+  }
+  return parts.join(' ');
+}
