@@ -30,20 +30,28 @@ program
   .option('--demo', 'load the Syria 2016 demo scenario (as TRUCE_DEMO=1)')
   .action(async (o: { demo?: boolean }) => {
     const config = loadConfig(process.env, o.demo ? { demo: true } : {});
-    const running = await start(config);
-    process.stdout.write(`truce is serving on ${running.url} (database: ${running.db.engine})\n`);
-    for (const sig of ['SIGTERM', 'SIGINT'] as const) {
-      process.once(sig, () => {
-        running.app.log.info({ signal: sig }, 'shutting down');
-        running.stop().then(
-          () => process.exit(0),
-          (e) => {
-            process.stderr.write(`truce: shutdown failed: ${(e as Error).message}\n`);
-            process.exit(1);
-          },
-        );
-      });
+    // Handlers first: a signal during start-up (creating the database takes seconds) still closes it cleanly.
+    let running: Awaited<ReturnType<typeof start>> | null = null;
+    let stopping = false;
+    const stop = async () => {
+      if (stopping) return;
+      stopping = true;
+      if (!running) return; // start-up finishes first, then stops below
+      try {
+        await running?.stop();
+        process.exit(0);
+      } catch (e) {
+        process.stderr.write(`truce: shutdown failed: ${(e as Error).message}\n`);
+        process.exit(1);
+      }
+    };
+    for (const sig of ['SIGTERM', 'SIGINT'] as const) process.on(sig, () => void stop());
+    running = await start(config);
+    if (stopping) {
+      stopping = false;
+      return stop();
     }
+    process.stdout.write(`truce is serving on ${running.url} (database: ${running.db.engine})\n`);
   });
 
 program

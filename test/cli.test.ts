@@ -1,0 +1,188 @@
+// The `truce` command and the server as processes: help, seeding, tokens, first start,
+// refusals with one sentence, the data-folder lock, clean shutdown and durable writes.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPglite } from '../src/db/pglite.ts';
+import { DEMO_PARTIES } from '../src/demo/syria2016.ts';
+import { engine, newPostgresDatabase, pgliteTemplateBlob } from './support/db.ts';
+
+const bin = path.resolve(import.meta.dirname, '../bin/truce.js');
+let dbEnv: Record<string, string>;
+let cleanup: () => Promise<void>;
+let dataDir = '';
+
+beforeAll(async () => {
+  if (engine === 'postgres') {
+    const pg = await newPostgresDatabase();
+    dbEnv = { DATABASE_URL: pg.url };
+    cleanup = pg.drop;
+  } else {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'truce-cli-'));
+    const db = await openPglite({ dataDir, loadDataDir: pgliteTemplateBlob() }); // a migrated folder, quickly
+    await db.close();
+    dbEnv = { TRUCE_DATA_DIR: dataDir };
+    cleanup = async () => fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+afterAll(() => cleanup?.());
+
+function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TRUCE_') && k !== 'DATABASE_URL'));
+  return { ...base, TRUCE_LOG_LEVEL: 'warn', PORT: '0', ...dbEnv, ...extra };
+}
+
+function run(args: string[], extra: Record<string, string> = {}, stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, [bin, ...args], { env: env(extra) });
+    let stdout = '', stderr = '';
+    p.stdout.on('data', (d) => (stdout += d));
+    p.stderr.on('data', (d) => (stderr += d));
+    p.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    p.stdin.end(stdin);
+  });
+}
+
+interface Serving {
+  url: string;
+  proc: ChildProcess;
+  out: () => string;
+  exited: Promise<number | null>;
+}
+
+function serve(extra: Record<string, string> = {}): Promise<Serving> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, [bin, 'serve'], { env: env(extra) });
+    let out = '';
+    const exited = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
+    proc.stdout!.on('data', (d) => {
+      out += d;
+      const m = /serving on (http:\/\/\S+)/.exec(out);
+      if (m) resolve({ url: m[1], proc, out: () => out, exited });
+    });
+    proc.stderr!.on('data', (d) => (out += d));
+    exited.then((code) => reject(new Error(`serve exited ${code}: ${out}`)));
+  });
+}
+
+const adminToken = 'truce_cli-test-admin-token-000000000000';
+const auth = { authorization: `Bearer ${adminToken}` };
+
+describe('help', () => {
+  it.each([[[]], [['serve']], [['migrate']], [['seed']], [['token', 'create']], [['account', 'create']]])('truce %s --help', async (args) => {
+    const r = await run([...args, '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Usage: truce/);
+  });
+});
+
+describe('first start, seeding and tokens', () => {
+  it('prints a generated admin token once on first start, and it works', async () => {
+    const s = await serve();
+    const token = /admin token is (truce_\S+)/.exec(s.out())?.[1];
+    expect(token).toBeTruthy();
+    const me = await fetch(`${s.url}/api/v1/session`, { headers: { authorization: `Bearer ${token}` } });
+    expect((await me.json()).account.role).toBe('admin');
+    s.proc.kill('SIGTERM');
+    expect(await s.exited, s.out()).toBe(0);
+    const again = await serve({ TRUCE_ADMIN_TOKEN: adminToken });
+    expect(again.out()).not.toContain('admin token is');
+    again.proc.kill('SIGTERM');
+    expect(await again.exited, again.out()).toBe(0);
+  });
+
+  it('seeds the demo once; seeding again changes nothing', async () => {
+    const first = await run(['seed', 'demo']);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/Loaded the Syria 2016 demo scenario/);
+    const second = await run(['seed', 'demo']);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/already loaded; nothing changed/);
+    const bad = await run(['seed', 'yemen']);
+    expect(bad.code).not.toBe(0);
+  });
+
+  it('creates a token from the command line that the server accepts with its role and party', async () => {
+    const party = DEMO_PARTIES.find((p) => p.key === 'sdf')!.id;
+    const r = await run(['token', 'create', '--role', 'liaison', '--party', party, '--name', 'SDF liaison']);
+    expect(r.code, r.stderr).toBe(0);
+    const token = r.stdout.trim();
+    expect(token).toMatch(/^truce_/);
+    const s = await serve({ TRUCE_ADMIN_TOKEN: adminToken });
+    try {
+      const me = await (await fetch(`${s.url}/api/v1/session`, { headers: { authorization: `Bearer ${token}` } })).json();
+      expect(me.account).toMatchObject({ role: 'liaison', partyId: party });
+    } finally {
+      s.proc.kill('SIGTERM');
+      await s.exited;
+    }
+  });
+
+  it('creates an account whose password comes from standard input', async () => {
+    const r = await run(['account', 'create', '--username', 'secretary', '--name', 'Task force secretary', '--role', 'secretariat'], {}, 'a long enough password\n');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/Created account/);
+  });
+
+  it.each([
+    [['token', 'create', '--role', 'liaison', '--name', 'x'], /^truce: The role liaison is bound to a party: give partyId\. \(partyId\)\n$/],
+    [['token', 'create', '--role', 'general', '--name', 'x'], /Allowed choices are admin, cochair/],
+    [['account', 'create', '--username', 'shorty', '--name', 'S', '--role', 'monitor'], /^truce: the password .* at least 12 characters\n$/],
+  ])('refuses %j in one sentence', async (args, msg) => {
+    const r = await run(args as string[], {}, 'short\n');
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(msg);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+});
+
+describe('refusals at start', () => {
+  it('exits non-zero with one sentence when the server is unreachable', async () => {
+    const r = await run(['migrate'], { DATABASE_URL: 'postgres://truce@127.0.0.1:9/truce' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^truce: Cannot reach the PostgreSQL server at postgres:\/\/truce@127\.0\.0\.1:9\/truce: .*\n$/);
+  });
+
+  it('exits non-zero with one sentence on a bad setting', async () => {
+    const r = await run(['serve'], { PORT: 'eighty' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('truce: PORT must be a non-negative integer, got "eighty"\n');
+  });
+
+  it.skipIf(engine !== 'pglite')('refuses a data folder held by another process, and releases it on SIGTERM', async () => {
+    const s = await serve({ TRUCE_ADMIN_TOKEN: adminToken });
+    const r = await run(['migrate']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`^truce: The data folder ${dataDir} is in use by another process \\(pid ${s.proc.pid}\\);`));
+    s.proc.kill('SIGTERM');
+    expect(await s.exited).toBe(0);
+    expect(fs.existsSync(path.join(dataDir, 'truce.pid'))).toBe(false);
+    expect((await run(['migrate'])).stdout).toMatch(/up to date/);
+  });
+});
+
+describe('durability', () => {
+  it('keeps an acknowledged write when the server is killed outright', async () => {
+    const s = await serve({ TRUCE_ADMIN_TOKEN: adminToken });
+    const res = await fetch(`${s.url}/api/v1/parties`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Durable Brigade', kind: 'non_state_armed_group' }),
+    });
+    expect(res.status).toBe(201);
+    const { id } = await res.json();
+    s.proc.kill('SIGKILL');
+    await s.exited;
+    const again = await serve({ TRUCE_ADMIN_TOKEN: adminToken }); // takes over the stale lock
+    try {
+      const got = await fetch(`${again.url}/api/v1/parties/${id}`, { headers: auth });
+      expect(got.status).toBe(200);
+      expect((await got.json()).name).toBe('Durable Brigade');
+    } finally {
+      again.proc.kill('SIGTERM');
+      await again.exited;
+    }
+  });
+});

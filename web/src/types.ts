@@ -1,0 +1,59 @@
+// Shapes of the server's JSON (see the API contract in /openapi.json).
+
+export type Role = string;
+
+export interface Account {
+  id: string;
+  name: string;
+  role: Role;
+  partyId: string | null;
+}
+
+export interface Session {
+  account: Account;
+  csrfToken: string;
+}
+
+export type PartyKind = 'state_force' | 'coalition' | 'non_state_armed_group' | 'other';
+export type PartyStatus = 'committed' | 'withdrawn' | 'suspended' | 'not_committed' | 'designated';
+
+export interface Party {
+  id: string;
+  name: string;
+  aliases: string[];
+  kind: PartyKind;
+  homeState: string | null;
+  operatesIn: string[];
+  designation: { designated: boolean; basis: string | null; since: string | null };
+  status: PartyStatus;
+  isCochair: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type CommitmentType = 'committed' | 'withdrawn' | 'suspended' | 'reinstated';
+
+export interface CommitmentEvent {
+  id: string;
+  type: CommitmentType;
+  at: string;
+  viaPartyId: string | null;
+  termsId: string | null;
+  note: string | null;
+  late: boolean;
+  recordedAt: string;
+}
+
+export interface PartyDetail extends Party {
+  history: CommitmentEvent[];
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface Health {
+  status: string;
+  db: string;
+}

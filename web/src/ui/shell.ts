@@ -1,0 +1,61 @@
+import type { Account } from '../types.ts';
+import { h, replace } from './dom.ts';
+import { humanize } from './format.ts';
+
+const NAV = [
+  { path: '/map', label: 'Map' },
+  { path: '/parties', label: 'Parties' },
+];
+
+export interface Shell {
+  root: HTMLElement;
+  outlet: HTMLElement;
+  setActive(path: string): void;
+  destroy(): void;
+}
+
+/** The signed-in frame: top bar with navigation, account and sign-out, and the page outlet. */
+export function createShell(account: Account, onSignOut: () => void): Shell {
+  const links = NAV.map((item) => h('a', { href: `#${item.path}`, class: 'nav-link', 'data-nav': item.path }, item.label));
+  const clock = h('span', { class: 'utc-clock', title: 'Coordinated Universal Time' });
+  const tick = (): void => {
+    replace(clock, new Date().toISOString().slice(11, 16), h('span', { class: 'utc-z' }, 'Z'));
+  };
+  tick();
+  const timer = window.setInterval(tick, 15_000);
+
+  const signOut = h('button', { type: 'button', class: 'btn btn-ghost', 'data-action': 'sign-out', onclick: () => onSignOut() }, 'Sign out');
+  const header = h(
+    'header',
+    { class: 'topbar' },
+    h('div', { class: 'brand' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }), h('span', { class: 'brand-name' }, 'truce'), h('span', { class: 'brand-sub' }, 'Ceasefire Task Force')),
+    h('nav', { class: 'nav', 'aria-label': 'Main' }, links),
+    h(
+      'div',
+      { class: 'account' },
+      clock,
+      h('span', { class: 'account-name', 'data-testid': 'account-name' }, account.name),
+      h('span', { class: 'role-badge', 'data-testid': 'account-role', 'data-role': account.role, title: 'Role' }, humanize(account.role)),
+      signOut,
+    ),
+  );
+  const outlet = h('main', { class: 'outlet', id: 'outlet' });
+  const root = h('div', { class: 'shell' }, header, outlet);
+
+  return {
+    root,
+    outlet,
+    setActive(path) {
+      for (const a of links) {
+        const on = a.dataset.nav === path;
+        a.classList.toggle('active', on);
+        if (on) a.setAttribute('aria-current', 'page');
+        else a.removeAttribute('aria-current');
+      }
+    },
+    destroy() {
+      window.clearInterval(timer);
+      root.remove();
+    },
+  };
+}
