@@ -190,6 +190,10 @@ describe('POST /api/v1/parties/{id}/commitments', () => {
     expect(d.history.map((h: any) => h.type)).toEqual(['committed', 'suspended', 'reinstated', 'withdrawn']);
     const now = (await t.call('liaison', { method: 'GET', url: `/api/v1/parties/${p.id}` })).json();
     expect(now.status).toBe('withdrawn');
+    const first = (await t.call('public', { method: 'GET', url: `/api/v1/parties/${p.id}/commitments?limit=3&sort=-at` })).json();
+    expect(first.items.map((h: any) => h.type)).toEqual(['withdrawn', 'reinstated', 'suspended']);
+    const rest = (await t.call('public', { method: 'GET', url: `/api/v1/parties/${p.id}/commitments?limit=3&sort=-at&cursor=${first.nextCursor}` })).json();
+    expect(rest).toEqual({ items: [expect.objectContaining({ type: 'committed' })], nextCursor: null });
   });
 
   it('accepts a commitment after the deadline and marks it late', async () => {

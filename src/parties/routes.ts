@@ -98,10 +98,10 @@ export async function partyRoutes(app: FastifyInstance, { db }: { db: Db }) {
 
   r.get('/api/v1/parties/:id/commitments', {
     config: { access: ANY_ROLE },
-    schema: { tags, summary: 'A party’s commitment events, oldest first', params: IdParams },
+    schema: { tags, summary: 'A party’s commitment events', params: IdParams, querystring: S.CommitmentListQuery, response: { 200: S.CommitmentList } },
     handler: async (req) => {
-      const d = await detail(req.params.id, new Date());
-      return { items: d.history, nextCursor: null };
+      const { history } = await detail(req.params.id, new Date());
+      return paginate(history, req.query, { at: (c) => c.at, recordedAt: (c) => c.recordedAt });
     },
   });
 

@@ -100,3 +100,6 @@ export const CommitmentCreate = Type.Object(
   { additionalProperties: false },
 );
 export type CommitmentCreate = Static<typeof CommitmentCreate>;
+
+export const CommitmentListQuery = ListQuery(['at', 'recordedAt'], {});
+export const CommitmentList = ListOf(Commitment);
