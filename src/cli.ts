@@ -6,6 +6,7 @@ import { openDb } from './db/open.ts';
 import { migrate } from './db/migrate.ts';
 import { ROLES, type Role } from './auth/roles.ts';
 import { createAccount, createServiceToken } from './auth/service.ts';
+import { SYSTEM, write } from './ledger/ledger.ts';
 import { seedDemo } from './demo/syria2016.ts';
 import { ApiError } from './http/errors.ts';
 import { start } from './server.ts';
@@ -86,7 +87,7 @@ program
   .option('--party <id>', 'party id (required for cochair and liaison)')
   .option('--organisation <name>', 'organisation (for agency tokens)')
   .action(async (o: { role: Role; name: string; party?: string; organisation?: string }) => {
-    const out = await withDb((db) => db.tx((q) => createServiceToken(q, { role: o.role, name: o.name, partyId: o.party, organisation: o.organisation }, null)));
+    const out = await withDb((db) => write(db, SYSTEM, (w) => createServiceToken(w, { role: o.role, name: o.name, partyId: o.party, organisation: o.organisation })));
     process.stdout.write(`${out.token}\n`);
     process.stderr.write(`Token ${out.info.id} for ${o.name} (${o.role}); it is shown only this once.\n`);
   });
@@ -106,7 +107,7 @@ program
     for await (const c of process.stdin) chunks.push(c as Buffer);
     const password = Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0];
     if (password.length < 12) throw new ConfigError('the password (first line of standard input) must have at least 12 characters');
-    const a = await withDb((db) => db.tx((q) => createAccount(q, { username: o.username, name: o.name, role: o.role, password, partyId: o.party, organisation: o.organisation }, null)));
+    const a = await withDb((db) => write(db, SYSTEM, (w) => createAccount(w, { username: o.username, name: o.name, role: o.role, password, partyId: o.party, organisation: o.organisation })));
     process.stdout.write(`Created account ${a.id} (${a.username}, ${a.role}).\n`);
   });
 

@@ -30,6 +30,10 @@ export interface Config {
   tokenTouchS: number;
   /** Seconds to let requests in flight finish on SIGTERM/SIGINT before closing anyway. */
   shutdownGraceS: number;
+  /** The server's Ed25519 tree-head signing key (PKCS#8 PEM, or base64 of it); else a key file in dataDir. */
+  ledgerKey: string | null;
+  /** Seconds between automatic signed tree heads while the log grows. */
+  ledgerHeadIntervalS: number;
   /** Folder of the built web app served at `/`. */
   webDir: string;
   /** Folder of the shipped reference data served at `/reference/`. */
@@ -63,6 +67,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     lockoutS: int(env.TRUCE_LOCKOUT_S, 15 * 60, 'TRUCE_LOCKOUT_S'),
     tokenTouchS: int(env.TRUCE_TOKEN_TOUCH_S, 60, 'TRUCE_TOKEN_TOUCH_S'),
     shutdownGraceS: int(env.TRUCE_SHUTDOWN_GRACE_S, 10, 'TRUCE_SHUTDOWN_GRACE_S'),
+    ledgerKey: env.TRUCE_LEDGER_KEY || null,
+    ledgerHeadIntervalS: int(env.TRUCE_LEDGER_HEAD_INTERVAL_S, 60, 'TRUCE_LEDGER_HEAD_INTERVAL_S'),
     webDir: env.TRUCE_WEB_DIR ? path.resolve(env.TRUCE_WEB_DIR) : path.join(root, 'web', 'dist'),
     referenceDir: path.join(root, 'reference'),
     ...overrides,

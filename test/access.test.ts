@@ -3,7 +3,8 @@
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../src/auth/roles.ts';
-import { createParty, SYSTEM } from '../src/parties/service.ts';
+import { SYSTEM, write } from '../src/ledger/ledger.ts';
+import { createParty } from '../src/parties/service.ts';
 import { demoId, testApp, type TestApp } from './support/app.ts';
 
 let t: TestApp;
@@ -13,7 +14,7 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 const uniq = () => Math.random().toString(36).slice(2, 10);
-const freshParty = () => t.db.tx((q) => createParty(q, { name: `Access ${uniq()}`, kind: 'other' }, SYSTEM)).then((p) => p.id);
+const freshParty = () => write(t.db, SYSTEM, (w) => createParty(w, { name: `Access ${uniq()}`, kind: 'other' })).then((p) => p.id);
 const freshAccount = async () =>
   (await t.call('admin', { method: 'POST', url: '/api/v1/accounts', payload: { name: 'x', username: `u${uniq()}`, password: 'correct horse battery', role: 'monitor' } })).json().id;
 const freshToken = async () => (await t.call('admin', { method: 'POST', url: '/api/v1/tokens', payload: { name: `t${uniq()}`, role: 'analyst' } })).json().id;

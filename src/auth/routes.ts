@@ -2,6 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/db.ts';
+import { write } from '../ledger/ledger.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import { paginate } from '../http/pagination.ts';
 import { IdParams } from '../http/schemas.ts';
@@ -9,7 +10,7 @@ import { hashPassword, verifyPassword } from './credentials.ts';
 import { principal, SESSION_COOKIE } from './hook.ts';
 import { ADMIN, ANY_ROLE } from './roles.ts';
 import * as S from './schemas.ts';
-import { createAccount, createServiceToken } from './service.ts';
+import { createAccount, createServiceToken, issueToken } from './service.ts';
 import * as store from './store.ts';
 
 export async function authRoutes(app: FastifyInstance, { db, config }: { db: Db; config: Config }) {
@@ -67,7 +68,7 @@ export async function authRoutes(app: FastifyInstance, { db, config }: { db: Db;
     config: { access: ADMIN },
     schema: { tags, summary: 'Create a person’s account (web sign-in)', body: S.AccountCreate, response: { 201: S.Account } },
     handler: async (req, reply) => {
-      const a = await db.tx((q) => createAccount(q, req.body, principal(req)));
+      const a = await write(db, principal(req), (w) => createAccount(w, req.body));
       return reply.code(201).send(a);
     },
   });
@@ -94,9 +95,13 @@ export async function authRoutes(app: FastifyInstance, { db, config }: { db: Db;
     schema: { tags, summary: 'Set a new password, disable or enable, or unlock an account', params: IdParams, body: S.AccountPatch, response: { 200: S.Account } },
     handler: async (req) => {
       const passwordHash = req.body.password ? await hashPassword(req.body.password) : undefined;
-      const a = await store.updateAccount(db, req.params.id, { passwordHash, disabled: req.body.disabled, unlock: req.body.unlock });
-      if (!a) throw notFound('account', req.params.id);
-      return a;
+      return write(db, principal(req), async ({ q, record }) => {
+        const a = await store.updateAccount(q, req.params.id, { passwordHash, disabled: req.body.disabled, unlock: req.body.unlock });
+        if (!a) throw notFound('account', req.params.id);
+        const what = req.body.password ? 'password_set' : req.body.disabled === true ? 'disabled' : req.body.disabled === false ? 'enabled' : 'unlocked';
+        record(`account.${what}`, 'account', a.id);
+        return a;
+      });
     },
   });
 
@@ -104,9 +109,9 @@ export async function authRoutes(app: FastifyInstance, { db, config }: { db: Db;
     config: { access: ADMIN },
     schema: { tags: ['tokens'], summary: 'Issue an API token for an account (shown once)', params: IdParams, body: S.AccountTokenCreate, response: { 201: S.TokenCreated } },
     handler: async (req, reply) => {
-      const out = await db.tx(async (q) => {
-        if (!(await store.getAccount(q, req.params.id))) throw notFound('account', req.params.id);
-        return store.insertToken(q, req.params.id, req.body.name, principal(req).accountId);
+      const out = await write(db, principal(req), async (w) => {
+        if (!(await store.getAccount(w.q, req.params.id))) throw notFound('account', req.params.id);
+        return issueToken(w, req.params.id, req.body.name);
       });
       return reply.code(201).send({ ...out.info, token: out.token });
     },
@@ -116,7 +121,7 @@ export async function authRoutes(app: FastifyInstance, { db, config }: { db: Db;
     config: { access: ADMIN },
     schema: { tags: ['tokens'], summary: 'Create an API token with a role (and party) for a new service account; shown once', body: S.TokenCreate, response: { 201: S.TokenCreated } },
     handler: async (req, reply) => {
-      const out = await db.tx((q) => createServiceToken(q, req.body, principal(req)));
+      const out = await write(db, principal(req), (w) => createServiceToken(w, req.body));
       return reply.code(201).send({ ...out.info, token: out.token });
     },
   });
@@ -140,8 +145,11 @@ export async function authRoutes(app: FastifyInstance, { db, config }: { db: Db;
       const t = await store.getToken(db, req.params.id);
       if (!t) throw notFound('token', req.params.id);
       if (t.revokedAt) throw new ApiError('ALREADY_REVOKED', `The token was revoked at ${t.revokedAt}.`, 'id');
-      await store.revokeToken(db, t.id);
-      return (await store.getToken(db, t.id))!;
+      return write(db, principal(req), async ({ q, record }) => {
+        await store.revokeToken(q, t.id);
+        record('token.revoked', 'api_token', t.id);
+        return (await store.getToken(q, t.id))!;
+      });
     },
   });
 }

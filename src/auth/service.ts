@@ -1,9 +1,10 @@
 import type { Queryable } from '../db/db.ts';
+import type { Writer } from '../ledger/ledger.ts';
 import { ApiError } from '../http/errors.ts';
 import { getParty } from '../parties/store.ts';
 import { cochairPartyIds } from '../terms/store.ts';
 import { hashPassword } from './credentials.ts';
-import { PARTY_BOUND, type Principal, type Role } from './roles.ts';
+import { PARTY_BOUND, type Role } from './roles.ts';
 import type { AccountCreate, TokenCreate } from './schemas.ts';
 import * as store from './store.ts';
 
@@ -21,16 +22,26 @@ async function checkBinding(q: Queryable, role: Role, partyId: string | null | u
   }
 }
 
-export async function createAccount(q: Queryable, b: AccountCreate, by: Pick<Principal, 'accountId'> | null): Promise<store.Account> {
+export async function createAccount({ q, actor, record }: Writer, b: AccountCreate): Promise<store.Account> {
   await checkBinding(q, b.role, b.partyId);
   if (await store.accountForSignIn(q, b.username)) throw new ApiError('DUPLICATE', `The user name ${b.username} is taken.`, 'username');
   const passwordHash = await hashPassword(b.password);
-  return store.insertAccount(q, { ...b, passwordHash }, by?.accountId ?? null);
+  const a = await store.insertAccount(q, { ...b, passwordHash }, actor.accountId);
+  record('account.created', 'account', a.id);
+  return a;
 }
 
 /** A token for a new service account of the given role (the API's and `truce token create`'s way). */
-export async function createServiceToken(q: Queryable, b: TokenCreate, by: Pick<Principal, 'accountId'> | null) {
-  await checkBinding(q, b.role, b.partyId);
-  const account = await store.insertAccount(q, { name: b.name, role: b.role, partyId: b.partyId, organisation: b.organisation }, by?.accountId ?? null);
-  return store.insertToken(q, account.id, b.name, by?.accountId ?? null);
+export async function createServiceToken(w: Writer, b: TokenCreate) {
+  await checkBinding(w.q, b.role, b.partyId);
+  const account = await store.insertAccount(w.q, { name: b.name, role: b.role, partyId: b.partyId, organisation: b.organisation }, w.actor.accountId);
+  w.record('account.created', 'account', account.id);
+  return issueToken(w, account.id, b.name);
+}
+
+/** A token for an account: the clear token is returned once and stored only as a hash. */
+export async function issueToken({ q, actor, record }: Writer, accountId: string, name: string, token?: string) {
+  const out = await store.insertToken(q, accountId, name, actor.accountId, token);
+  record('token.issued', 'api_token', out.info.id);
+  return out;
 }

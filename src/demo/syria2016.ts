@@ -2,7 +2,8 @@
 // shared/data/README.md). Times are given in Damascus time (UTC+2) as the terms state them;
 // the hours of individual acceptances are approximate.
 import type { Db } from '../db/db.ts';
-import { recordCommitment, createParty, SYSTEM } from '../parties/service.ts';
+import { SYSTEM, write } from '../ledger/ledger.ts';
+import { recordCommitment, createParty } from '../parties/service.ts';
 import type { PartyCreate } from '../parties/schemas.ts';
 import { findPartyByName } from '../parties/store.ts';
 import { createTerms } from '../terms/service.ts';
@@ -58,16 +59,17 @@ Mechanisms: exchange of information delineating territory held by the parties, a
 
 /** Loads the scenario in one transaction; a second run finds its terms and changes nothing. */
 export async function seedDemo(db: Db): Promise<{ created: boolean }> {
-  return db.tx(async (q) => {
+  return write(db, SYSTEM, async (w) => {
+    const { q } = w;
     await q.query('SELECT pg_advisory_xact_lock(7240218)');
     if (await getTerms(q, DEMO_TERMS_ID)) return { created: false };
     const ids = new Map<string, string>();
     for (const { key, id: pid, ...p } of DEMO_PARTIES) {
       const existing = await findPartyByName(q, p.name); // reuse a party someone registered by hand
-      ids.set(key, existing ? existing.id : (await createParty(q, p, SYSTEM, pid)).id);
+      ids.set(key, existing ? existing.id : (await createParty(w, p, pid)).id);
     }
     await createTerms(
-      q,
+      w,
       {
         name: 'Cessation of Hostilities in Syria (February 2016)',
         text: TERMS_TEXT,
@@ -75,12 +77,11 @@ export async function seedDemo(db: Db): Promise<{ created: boolean }> {
         startsAt: '2016-02-27T00:00:00+02:00',
         cochairPartyIds: [ids.get('usa')!, ids.get('rus')!],
       },
-      SYSTEM,
       DEMO_TERMS_ID,
     );
     for (const c of COMMITMENTS) {
-      await recordCommitment(q, ids.get(c.party)!, { type: 'committed', at: c.at, viaPartyId: ids.get(c.via)!, termsId: DEMO_TERMS_ID, note: c.note }, SYSTEM);
+      await recordCommitment(w, ids.get(c.party)!, { type: 'committed', at: c.at, viaPartyId: ids.get(c.via)!, termsId: DEMO_TERMS_ID, note: c.note });
     }
     return { created: true };
-  });
+  }, { allowEmpty: true }); // a second run writes nothing
 }

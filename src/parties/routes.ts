@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { principal } from '../auth/hook.ts';
 import { ANY_ROLE, REGISTRARS } from '../auth/roles.ts';
 import type { Db } from '../db/db.ts';
+import { write } from '../ledger/ledger.ts';
 import { notFound } from '../http/errors.ts';
 import { paginate } from '../http/pagination.ts';
 import { IdParams } from '../http/schemas.ts';
@@ -75,7 +76,7 @@ export async function partyRoutes(app: FastifyInstance, { db }: { db: Db }) {
     config: { access: REGISTRARS },
     schema: { tags, summary: 'Register a party', body: S.PartyCreate, response: { 201: S.PartyDetail } },
     handler: async (req, reply) => {
-      const p = await db.tx((q) => createParty(q, req.body, principal(req)));
+      const p = await write(db, principal(req), (w) => createParty(w, req.body));
       reply.code(201).header('location', `/api/v1/parties/${p.id}`);
       return detail(p.id, new Date());
     },
@@ -91,7 +92,7 @@ export async function partyRoutes(app: FastifyInstance, { db }: { db: Db }) {
     config: { access: REGISTRARS },
     schema: { tags, summary: 'Change a party’s names, kind, states or designation', params: IdParams, body: S.PartyPatch, response: { 200: S.PartyDetail } },
     handler: async (req) => {
-      await db.tx((q) => patchParty(q, req.params.id, req.body, principal(req)));
+      await write(db, principal(req), (w) => patchParty(w, req.params.id, req.body));
       return detail(req.params.id, new Date());
     },
   });
@@ -115,7 +116,7 @@ export async function partyRoutes(app: FastifyInstance, { db }: { db: Db }) {
       response: { 201: S.Commitment },
     },
     handler: async (req, reply) => {
-      const c = await db.tx((q) => recordCommitment(q, req.params.id, req.body, principal(req)));
+      const c = await write(db, principal(req), (w) => recordCommitment(w, req.params.id, req.body));
       reply.code(201);
       return commitmentJson(c);
     },

@@ -1,15 +1,12 @@
 // The write rules of parties and commitments; routes and the demo seed both go through here.
-import type { Principal } from '../auth/roles.ts';
 import type { Queryable } from '../db/db.ts';
 import { isAlpha3 } from '../geo/countries.ts';
 import { ApiError, notFound } from '../http/errors.ts';
+import type { Writer } from '../ledger/ledger.ts';
 import { getTerms, latestTermsOf, listTerms, cochairPartyIds } from '../terms/store.ts';
 import type { CommitmentCreate, PartyCreate, PartyPatch } from './schemas.ts';
 import { checkNewEvent, isDesignatedAt, statusAt, type Status } from './status.ts';
 import * as store from './store.ts';
-
-export type Actor = Pick<Principal, 'accountId' | 'role' | 'partyId'> | { accountId: null; role: 'system'; partyId: null };
-export const SYSTEM: Actor = { accountId: null, role: 'system', partyId: null };
 
 function checkCountries(homeState: string | null | undefined, operatesIn: string[] | undefined) {
   if (homeState && !isAlpha3(homeState)) throw new ApiError('VALIDATION_FAILED', `${homeState} is not an ISO 3166-1 alpha-3 code.`, 'homeState');
@@ -36,21 +33,25 @@ function toInput(b: PartyCreate, base?: store.PartyRecord): store.PartyInput {
   };
 }
 
-export async function createParty(q: Queryable, b: PartyCreate, actor: Actor, id?: string): Promise<store.PartyRecord> {
+export async function createParty({ q, actor, record }: Writer, b: PartyCreate, id?: string): Promise<store.PartyRecord> {
   checkCountries(b.homeState, b.operatesIn);
   await checkNameFree(q, b.name);
-  return store.insertParty(q, toInput(b), actor.accountId, id);
+  const p = await store.insertParty(q, toInput(b), actor.accountId, id);
+  record('party.created', 'party', p.id);
+  return p;
 }
 
-export async function patchParty(q: Queryable, id: string, b: PartyPatch, _actor: Actor): Promise<store.PartyRecord> {
+export async function patchParty({ q, record }: Writer, id: string, b: PartyPatch): Promise<store.PartyRecord> {
   const cur = await store.getParty(q, id);
   if (!cur) throw notFound('party', id);
   checkCountries(b.homeState, b.operatesIn);
   if (b.name) await checkNameFree(q, b.name, id);
-  return store.updateParty(q, id, toInput({ ...b, name: b.name ?? cur.name, kind: b.kind ?? cur.kind }, cur));
+  const p = await store.updateParty(q, id, toInput({ ...b, name: b.name ?? cur.name, kind: b.kind ?? cur.kind }, cur));
+  record(b.designation && b.designation.designated !== cur.designated ? 'party.designation_changed' : 'party.updated', 'party', id);
+  return p;
 }
 
-export async function recordCommitment(q: Queryable, partyId: string, b: CommitmentCreate, actor: Actor): Promise<store.CommitmentRecord> {
+export async function recordCommitment({ q, actor, record }: Writer, partyId: string, b: CommitmentCreate): Promise<store.CommitmentRecord> {
   if (!(await store.lockParty(q, partyId))) throw notFound('party', partyId);
   const party = (await store.getParty(q, partyId))!;
   const via = await store.getParty(q, b.viaPartyId);
@@ -84,7 +85,9 @@ export async function recordCommitment(q: Queryable, partyId: string, b: Commitm
   const wrong = checkNewEvent(history, { type: b.type, at });
   if (wrong) throw new ApiError('INVALID_TRANSITION', `${party.name}: ${wrong}.`, 'type');
   const late = b.type === 'committed' && at > terms.commitmentDeadline;
-  return store.insertCommitment(q, { partyId, termsId: terms.id, type: b.type, at, viaPartyId: via.id, note: b.note ?? null, late }, actor.accountId);
+  const c = await store.insertCommitment(q, { partyId, termsId: terms.id, type: b.type, at, viaPartyId: via.id, note: b.note ?? null, late }, actor.accountId);
+  record(`commitment.${b.type}`, 'commitment', c.id);
+  return c;
 }
 
 export interface PartyView extends store.PartyRecord {

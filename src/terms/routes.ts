@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { principal } from '../auth/hook.ts';
 import { ANY_ROLE, REGISTRARS } from '../auth/roles.ts';
 import type { Db } from '../db/db.ts';
+import { write } from '../ledger/ledger.ts';
 import { notFound } from '../http/errors.ts';
 import { paginate } from '../http/pagination.ts';
 import { IdParams } from '../http/schemas.ts';
@@ -41,7 +42,7 @@ export async function termsRoutes(app: FastifyInstance, { db }: { db: Db }) {
     config: { access: REGISTRARS },
     schema: { tags, summary: 'Record terms: text, commitment deadline, start, co-chairs', body: S.TermsCreate, response: { 201: S.Terms } },
     handler: async (req, reply) => {
-      const t = await db.tx((q) => createTerms(q, req.body, principal(req)));
+      const t = await write(db, principal(req), (w) => createTerms(w, req.body));
       reply.code(201).header('location', `/api/v1/terms/${t.id}`);
       return termsJson(t);
     },

@@ -4,6 +4,7 @@ import { buildApp } from '../../src/app.ts';
 import { ensureFirstAdmin } from '../../src/auth/bootstrap.ts';
 import type { Role } from '../../src/auth/roles.ts';
 import { createServiceToken } from '../../src/auth/service.ts';
+import { SYSTEM, write } from '../../src/ledger/ledger.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import type { Db } from '../../src/db/db.ts';
 import { DEMO_PARTIES, seedDemo } from '../../src/demo/syria2016.ts';
@@ -37,7 +38,7 @@ export async function testApp(opts: { config?: Partial<Config>; demo?: boolean }
   if (opts.demo !== false) {
     const bind: Partial<Record<Role, string>> = { cochair: demoId('usa'), liaison: demoId('saaf') };
     for (const role of ['cochair', 'secretariat', 'monitor', 'liaison', 'agency', 'analyst', 'public'] as Role[]) {
-      const out = await t.db.tx((q) => createServiceToken(q, { role, name: `test ${role}`, partyId: bind[role] }, null));
+      const out = await write(t.db, SYSTEM, (w) => createServiceToken(w, { role, name: `test ${role}`, partyId: bind[role] }));
       tokens[role] = out.token;
     }
   }

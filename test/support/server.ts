@@ -1,5 +1,6 @@
 // The real server on 127.0.0.1 (a random port) over a fresh test database with the demo loaded.
 import { createAccount } from '../../src/auth/service.ts';
+import { SYSTEM, write } from '../../src/ledger/ledger.ts';
 import type { Role } from '../../src/auth/roles.ts';
 import type { Db } from '../../src/db/db.ts';
 import { buildApp } from '../../src/app.ts';
@@ -29,7 +30,7 @@ export async function startTestServer(): Promise<{
       await t.drop();
     },
     async createUser(o) {
-      await t.db.tx((q) => createAccount(q, { name: o.name ?? o.username, username: o.username, password: o.password, role: o.role as Role, partyId: o.partyId }, null));
+      await write(t.db, SYSTEM, (w) => createAccount(w, { name: o.name ?? o.username, username: o.username, password: o.password, role: o.role as Role, partyId: o.partyId }));
     },
   };
 }

@@ -1,0 +1,54 @@
+// What the ledger records: each entity type's table and the columns of its canonical state.
+// A new capability adds its entity here and calls record() in its writes; `truce verify`
+// recomputes every current row's state hash from these same columns.
+import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
+import type { Queryable, Row } from '../db/db.ts';
+
+export interface EntityDef {
+  table: string;
+  /** Columns of the canonical state; volatile bookkeeping (last-used times, lock-out counters) is left out. */
+  columns: string[];
+}
+
+export const ENTITIES = {
+  terms: { table: 'terms', columns: ['id', 'name', 'text', 'commitment_deadline', 'starts_at', 'cochair_party_ids', 'created_by', 'created_at'] },
+  party: {
+    table: 'parties',
+    columns: ['id', 'name', 'aliases', 'kind', 'home_state', 'operates_in', 'designated', 'designation_basis', 'designated_since', 'created_by', 'created_at', 'updated_at'],
+  },
+  commitment: { table: 'commitments', columns: ['id', 'seq', 'party_id', 'terms_id', 'type', 'at', 'via_party_id', 'note', 'late', 'recorded_by', 'recorded_at'] },
+  account: {
+    table: 'accounts',
+    columns: ['id', 'name', 'username', 'password_hash', 'role', 'party_id', 'organisation', 'disabled_at', 'signing_key', 'created_by', 'created_at'],
+  },
+  api_token: { table: 'api_tokens', columns: ['id', 'account_id', 'name', 'token_hash', 'prefix', 'created_by', 'created_at', 'revoked_at'] },
+} satisfies Record<string, EntityDef>;
+
+export type EntityType = keyof typeof ENTITIES;
+export const ENTITY_TYPES = Object.keys(ENTITIES) as EntityType[];
+
+/** A row as plain JSON: times as ISO 8601 UTC, bytes as hex; the same on both engines. */
+function plain(v: unknown): unknown {
+  if (v instanceof Date) return v.toISOString();
+  if (v instanceof Uint8Array) return Buffer.from(v).toString('hex');
+  if (Array.isArray(v)) return v.map(plain);
+  return v;
+}
+
+export function canonicalState(row: Row | null): Row | null {
+  if (!row) return null;
+  return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, plain(v)]));
+}
+
+export function stateHash(state: unknown): string {
+  return createHash('sha256').update(canonicalize(state) ?? 'null').digest('hex');
+}
+
+/** Canonical states of some entities of one type (all when ids is omitted), by id. */
+export async function loadStates(q: Queryable, type: EntityType, ids?: string[]): Promise<Map<string, Row>> {
+  const def: EntityDef = ENTITIES[type];
+  const cols = def.columns.join(', ');
+  const rows = ids ? await q.query(`SELECT ${cols} FROM ${def.table} WHERE id::text = ANY($1::text[])`, [ids]) : await q.query(`SELECT ${cols} FROM ${def.table}`);
+  return new Map(rows.map((r) => [String(r.id), canonicalState(r)!]));
+}

@@ -1,0 +1,178 @@
+// The ledger's SQL: appending leaves and nodes, reading them back, tree heads.
+import type { Queryable, Row } from '../db/db.ts';
+import type { Frontier, Hash, NodeKey } from './merkle.ts';
+
+export interface LeafRow {
+  seq: number;
+  at: Date;
+  actorId: string | null;
+  actorRole: string;
+  action: string;
+  entityType: string;
+  entityId: string;
+  stateHash: string;
+  leaf: string;
+}
+
+const toFrontier = (f: (string | null)[]): Frontier => f.map((h) => (h ? Buffer.from(h, 'hex') : null));
+const fromFrontier = (f: Frontier) => JSON.stringify(f.map((h) => (h ? h.toString('hex') : null)));
+
+/** Locks the log and reserves n sequence numbers; the lock holds until the transaction ends. */
+export async function reserve(q: Queryable, n: number): Promise<{ start: number; frontier: Frontier }> {
+  const [r] = await q.query('UPDATE ledger_state SET size = size + $1 WHERE id = 1 RETURNING size - $1 AS start, frontier', [n]);
+  return { start: Number(r.start), frontier: toFrontier(r.frontier) };
+}
+
+/** Writes the leaves, the nodes they complete and the new right edge in one statement. */
+export async function insertLeaves(q: Queryable, leaves: LeafRow[], nodes: (NodeKey & { hash: Hash })[], frontier: Frontier): Promise<void> {
+  await q.query(
+    `WITH l AS (
+       INSERT INTO ledger_leaves (seq, at, actor_id, actor_role, action, entity_type, entity_id, state_hash, leaf)
+       SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
+     ), n AS (
+       INSERT INTO ledger_nodes (level, idx, hash)
+       SELECT lv, ix, decode(h, 'hex') FROM unnest($10::smallint[], $11::bigint[], $12::text[]) AS t (lv, ix, h)
+     )
+     UPDATE ledger_state SET frontier = $13::jsonb WHERE id = 1`,
+    [
+      leaves.map((l) => l.seq),
+      leaves.map((l) => l.at.toISOString()),
+      leaves.map((l) => l.actorId),
+      leaves.map((l) => l.actorRole),
+      leaves.map((l) => l.action),
+      leaves.map((l) => l.entityType),
+      leaves.map((l) => l.entityId),
+      leaves.map((l) => l.stateHash),
+      leaves.map((l) => l.leaf),
+      nodes.map((n) => n.level),
+      nodes.map((n) => n.index),
+      nodes.map((n) => n.hash.toString('hex')),
+      fromFrontier(frontier),
+    ],
+  );
+}
+
+export async function logState(q: Queryable): Promise<{ size: number; frontier: Frontier }> {
+  const [r] = await q.query('SELECT size, frontier FROM ledger_state WHERE id = 1');
+  return { size: Number(r.size), frontier: toFrontier(r.frontier) };
+}
+
+const toLeaf = (r: Row): LeafRow => ({
+  seq: Number(r.seq),
+  at: r.at,
+  actorId: r.actor_id,
+  actorRole: r.actor_role,
+  action: r.action,
+  entityType: r.entity_type,
+  entityId: r.entity_id,
+  stateHash: r.state_hash,
+  leaf: r.leaf,
+});
+
+/** Leaves with start <= seq < end, in order. */
+export async function leaves(q: Queryable, start: number, end: number): Promise<LeafRow[]> {
+  return (await q.query('SELECT * FROM ledger_leaves WHERE seq >= $1 AND seq < $2 ORDER BY seq', [start, end])).map(toLeaf);
+}
+
+/** Every leaf in order, a page at a time (the verifier reads logs of millions). */
+export async function* allLeaves(q: Queryable, page = 10_000): AsyncGenerator<LeafRow[]> {
+  let after = -1;
+  for (;;) {
+    const rows = (await q.query('SELECT * FROM ledger_leaves WHERE seq > $1 ORDER BY seq LIMIT $2', [after, page])).map(toLeaf);
+    if (!rows.length) return;
+    yield rows;
+    after = rows[rows.length - 1].seq;
+  }
+}
+
+export async function latestLeafOf(q: Queryable, type: string, id: string): Promise<LeafRow | null> {
+  const [r] = await q.query('SELECT * FROM ledger_leaves WHERE entity_type = $1 AND entity_id = $2 ORDER BY seq DESC LIMIT 1', [type, id]);
+  return r ? toLeaf(r) : null;
+}
+
+/** Stored nodes by key; a missing key is simply absent from the map. */
+export async function nodes(q: Queryable, keys: NodeKey[]): Promise<Map<string, Hash>> {
+  if (!keys.length) return new Map();
+  const rows = await q.query(
+    'SELECT n.level, n.idx, n.hash FROM ledger_nodes n JOIN unnest($1::smallint[], $2::bigint[]) AS k (lv, ix) ON n.level = k.lv AND n.idx = k.ix',
+    [keys.map((k) => k.level), keys.map((k) => k.index)],
+  );
+  return new Map(rows.map((r) => [`${r.level}/${Number(r.idx)}`, Buffer.from(r.hash)]));
+}
+
+export interface HeadRow {
+  size: number;
+  rootHash: string;
+  at: Date;
+  keyId: string;
+  signature: string;
+}
+
+const toHead = (r: Row): HeadRow => ({ size: Number(r.size), rootHash: r.root_hash, at: r.at, keyId: r.key_id, signature: r.signature });
+
+export async function latestHead(q: Queryable): Promise<HeadRow | null> {
+  const [r] = await q.query('SELECT * FROM ledger_heads ORDER BY size DESC LIMIT 1');
+  return r ? toHead(r) : null;
+}
+
+export async function headAt(q: Queryable, size: number): Promise<HeadRow | null> {
+  const [r] = await q.query('SELECT * FROM ledger_heads WHERE size = $1', [size]);
+  return r ? toHead(r) : null;
+}
+
+/** The first signed head that includes leaf seq. */
+export async function headCovering(q: Queryable, seq: number): Promise<HeadRow | null> {
+  const [r] = await q.query('SELECT * FROM ledger_heads WHERE size > $1 ORDER BY size LIMIT 1', [seq]);
+  return r ? toHead(r) : null;
+}
+
+export async function allHeads(q: Queryable): Promise<HeadRow[]> {
+  return (await q.query('SELECT * FROM ledger_heads ORDER BY size')).map(toHead);
+}
+
+export async function insertHead(q: Queryable, h: HeadRow): Promise<void> {
+  await q.query('INSERT INTO ledger_heads (size, root_hash, at, key_id, signature) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (size) DO NOTHING', [
+    h.size,
+    h.rootHash,
+    h.at,
+    h.keyId,
+    h.signature,
+  ]);
+}
+
+export interface CosignatureRow {
+  size: number;
+  accountId: string;
+  accountName: string;
+  partyId: string | null;
+  keyId: string;
+  signature: string;
+  at: Date;
+  publicKey: string | null;
+}
+
+export async function cosignatures(q: Queryable, sizes?: number[]): Promise<CosignatureRow[]> {
+  const rows = await q.query(
+    `SELECT c.*, a.name AS account_name, a.party_id, a.signing_key FROM ledger_cosignatures c JOIN accounts a ON a.id = c.account_id
+     ${sizes ? 'WHERE c.size = ANY($1::bigint[])' : ''} ORDER BY c.size, c.at`,
+    sizes ? [sizes] : [],
+  );
+  return rows.map((r) => ({
+    size: Number(r.size),
+    accountId: r.account_id,
+    accountName: r.account_name,
+    partyId: r.party_id,
+    keyId: r.key_id,
+    signature: r.signature,
+    at: r.at,
+    publicKey: r.signing_key,
+  }));
+}
+
+export async function insertCosignature(q: Queryable, c: { size: number; accountId: string; keyId: string; signature: string }): Promise<void> {
+  await q.query(
+    `INSERT INTO ledger_cosignatures (size, account_id, key_id, signature) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (size, account_id) DO UPDATE SET key_id = EXCLUDED.key_id, signature = EXCLUDED.signature, at = now()`,
+    [c.size, c.accountId, c.keyId, c.signature],
+  );
+}
