@@ -14,6 +14,8 @@ import type { Db } from './db/db.ts';
 import { ApiError, problem, type ErrorCode, type FieldError } from './http/errors.ts';
 import { ProblemSchema } from './http/schemas.ts';
 import { fieldErrors, makeValidatorCompiler } from './http/validation.ts';
+import { loadLedgerKey, type LedgerKey } from './ledger/keys.ts';
+import { ledgerRoutes } from './ledger/routes.ts';
 import { partyRoutes } from './parties/routes.ts';
 import { termsRoutes } from './terms/routes.ts';
 
@@ -27,6 +29,8 @@ declare module 'fastify' {
 export interface AppDeps {
   db: Db;
   config: Config;
+  /** The log's signing key; loaded from the config when not given. */
+  ledgerKey?: LedgerKey;
 }
 
 /** Fastify's own error codes for bad requests, mapped to the catalogue. */
@@ -52,7 +56,7 @@ function findNul(v: unknown, at: string): string | null {
   return null;
 }
 
-export async function buildApp({ db, config }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ db, config, ledgerKey = loadLedgerKey(config) }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
     bodyLimit: config.bodyLimit,
@@ -164,7 +168,7 @@ export async function buildApp({ db, config }: AppDeps): Promise<FastifyInstance
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  for (const routes of [authRoutes, termsRoutes, partyRoutes]) await app.register(routes, { db, config });
+  for (const routes of [authRoutes, termsRoutes, partyRoutes, ledgerRoutes]) await app.register(routes, { db, config, ledgerKey });
 
   if (fs.existsSync(config.referenceDir)) {
     await app.register(fastifyStatic, { root: config.referenceDir, prefix: '/reference/', decorateReply: false, maxAge: 3600_000 });

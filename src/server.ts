@@ -6,6 +6,8 @@ import type { Config } from './config.ts';
 import type { Db } from './db/db.ts';
 import { openDb } from './db/open.ts';
 import { seedDemo } from './demo/syria2016.ts';
+import { loadLedgerKey } from './ledger/keys.ts';
+import { currentHead } from './ledger/ledger.ts';
 
 export interface Running {
   app: FastifyInstance;
@@ -16,8 +18,10 @@ export interface Running {
 }
 
 export async function start(config: Config, out: (line: string) => void = (l) => process.stdout.write(l + '\n')): Promise<Running> {
+  const ledgerKey = loadLedgerKey(config);
   const db = await openDb(config);
   let app: FastifyInstance | undefined;
+  let heads: NodeJS.Timeout | undefined;
   try {
     const generated = await ensureFirstAdmin(db, config.adminToken);
     if (generated) {
@@ -25,8 +29,12 @@ export async function start(config: Config, out: (line: string) => void = (l) =>
       out('It is shown only this once; keep it safe (or set TRUCE_ADMIN_TOKEN).');
     }
     if (config.demo && (await seedDemo(db)).created) out('Loaded the Syria 2016 demo scenario.');
-    app = await buildApp({ db, config });
+    app = await buildApp({ db, config, ledgerKey });
     await app.listen({ host: config.host, port: config.port });
+    // A signed head now and then while the log grows, so proofs have recent heads to point to.
+    const sign = () => currentHead(db, ledgerKey).catch((e) => app!.log.error({ err: e }, 'signing a tree head failed'));
+    await sign();
+    heads = setInterval(sign, config.ledgerHeadIntervalS * 1000).unref();
   } catch (e) {
     await app?.close().catch(() => {});
     await db.close();
@@ -37,6 +45,7 @@ export async function start(config: Config, out: (line: string) => void = (l) =>
   let stopping: Promise<void> | null = null;
   const stop = () =>
     (stopping ??= (async () => {
+      clearInterval(heads);
       const grace = setTimeout(() => app!.server.closeAllConnections(), config.shutdownGraceS * 1000);
       try {
         await app!.close(); // waits for requests in flight

@@ -1,5 +1,6 @@
 // Walks every API route with every role: 401 without or with a bad token, 403 for a role the
 // route does not name, success for each role it does.
+import { generateKeyPairSync, sign } from 'node:crypto';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../src/auth/roles.ts';
@@ -18,6 +19,14 @@ const freshParty = () => write(t.db, SYSTEM, (w) => createParty(w, { name: `Acce
 const freshAccount = async () =>
   (await t.call('admin', { method: 'POST', url: '/api/v1/accounts', payload: { name: 'x', username: `u${uniq()}`, password: 'correct horse battery', role: 'monitor' } })).json().id;
 const freshToken = async () => (await t.call('admin', { method: 'POST', url: '/api/v1/tokens', payload: { name: `t${uniq()}`, role: 'analyst' } })).json().id;
+
+const cosigner = generateKeyPairSync('ed25519');
+const cosignerPem = cosigner.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+async function cosignSample(): Promise<InjectOptions> {
+  await t.call('cochair', { method: 'PUT', url: '/api/v1/ledger/signing-key', payload: { publicKey: cosignerPem } });
+  const head = (await t.call('admin', { method: 'GET', url: '/api/v1/ledger/head' })).json();
+  return { payload: { size: head.size, signature: sign(null, Buffer.from(head.signed), cosigner.privateKey).toString('base64') } };
+}
 
 /** One valid request per route; every API route must have one here. */
 const SAMPLES: Record<string, () => Promise<InjectOptions>> = {
@@ -42,6 +51,13 @@ const SAMPLES: Record<string, () => Promise<InjectOptions>> = {
   'GET /api/v1/parties/:id': async () => ({ url: `/api/v1/parties/${demoId('saaf')}` }),
   'PATCH /api/v1/parties/:id': async () => ({ url: `/api/v1/parties/${await freshParty()}`, payload: { aliases: ['x'] } }),
   'GET /api/v1/parties/:id/commitments': async () => ({ url: `/api/v1/parties/${demoId('saaf')}/commitments` }),
+  'GET /api/v1/ledger/head': async () => ({}),
+  'GET /api/v1/ledger/entries': async () => ({ url: '/api/v1/ledger/entries?start=0&end=3' }),
+  'GET /api/v1/ledger/proof/inclusion': async () => ({ url: '/api/v1/ledger/proof/inclusion?index=1' }),
+  'GET /api/v1/ledger/proof/consistency': async () => ({ url: '/api/v1/ledger/proof/consistency?first=2' }),
+  'GET /api/v1/entities/:type/:id/proof': async () => ({ url: `/api/v1/entities/party/${demoId('saaf')}/proof` }),
+  'PUT /api/v1/ledger/signing-key': async () => ({ payload: { publicKey: cosignerPem } }),
+  'POST /api/v1/ledger/cosign': cosignSample,
   'POST /api/v1/parties/:id/commitments': async () => ({
     url: `/api/v1/parties/${await freshParty()}/commitments`,
     payload: { type: 'committed', at: '2016-02-25T00:00:00Z', viaPartyId: demoId('usa') },

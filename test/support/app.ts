@@ -5,12 +5,15 @@ import { ensureFirstAdmin } from '../../src/auth/bootstrap.ts';
 import type { Role } from '../../src/auth/roles.ts';
 import { createServiceToken } from '../../src/auth/service.ts';
 import { SYSTEM, write } from '../../src/ledger/ledger.ts';
+import { generateKeyPairSync } from 'node:crypto';
 import { loadConfig, type Config } from '../../src/config.ts';
 import type { Db } from '../../src/db/db.ts';
 import { DEMO_PARTIES, seedDemo } from '../../src/demo/syria2016.ts';
 import { openTestDb } from './db.ts';
 
 export const ADMIN_TOKEN = 'truce_test-admin-token-0123456789abcdef';
+/** One log key per test process, so tests never write a key file into the working folder. */
+export const TEST_LEDGER_KEY = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 export const demoId = (key: string) => DEMO_PARTIES.find((p) => p.key === key)!.id;
 
 export interface TestApp {
@@ -25,7 +28,7 @@ export interface TestApp {
 }
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return loadConfig({}, { logLevel: 'silent', adminToken: ADMIN_TOKEN, ...overrides });
+  return loadConfig({}, { logLevel: 'silent', adminToken: ADMIN_TOKEN, ledgerKey: TEST_LEDGER_KEY, ...overrides });
 }
 
 /** Builds the app on a fresh database with the demo scenario and one token per role. */

@@ -1,0 +1,137 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import { principal } from '../auth/hook.ts';
+import { ANY_ROLE } from '../auth/roles.ts';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/db.ts';
+import { ApiError } from '../http/errors.ts';
+import { ENTITIES } from './entities.ts';
+import { headPayload, parsePublicKey, verifyPayload, type LedgerKey } from './keys.ts';
+import { consistencyProof, currentHead, inclusionProof, rootAt, write } from './ledger.ts';
+import * as M from './merkle.ts';
+import * as S from './schemas.ts';
+import * as store from './store.ts';
+
+const hex = (b: Buffer) => b.toString('hex');
+
+export function leafJson(l: store.LeafRow) {
+  const parsed = JSON.parse(l.leaf);
+  return { seq: l.seq, leaf: l.leaf, leafHash: hex(M.leafHash(Buffer.from(l.leaf))), time: parsed.time, actor: parsed.actor, action: parsed.action, entity: parsed.entity, stateHash: parsed.stateHash };
+}
+
+export async function ledgerRoutes(app: FastifyInstance, { db, ledgerKey }: { db: Db; config: Config; ledgerKey: LedgerKey }) {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  const tags = ['ledger'];
+
+  async function headJson(h: store.HeadRow) {
+    const cos = await store.cosignatures(db, [h.size]);
+    return {
+      size: h.size,
+      rootHash: h.rootHash,
+      timestamp: h.at.toISOString(),
+      keyId: h.keyId,
+      signature: h.signature,
+      publicKey: ledgerKey.publicPem,
+      signed: headPayload({ size: h.size, rootHash: h.rootHash, timestamp: h.at.toISOString(), keyId: h.keyId }).toString('utf8'),
+      cosignatures: cos.map((c) => ({ accountId: c.accountId, accountName: c.accountName, partyId: c.partyId, keyId: c.keyId, signature: c.signature, at: c.at.toISOString() })),
+    };
+  }
+
+  /** The log's size now; a requested size beyond it is refused, naming the field. */
+  async function sizeNow(field: string, asked?: number): Promise<number> {
+    const { size } = await store.logState(db);
+    if (asked !== undefined && asked > size) throw new ApiError('VALIDATION_FAILED', `The log has ${size} leaves; ${field} may be at most ${size}.`, field);
+    return size;
+  }
+
+  r.get('/api/v1/ledger/head', {
+    config: { access: ANY_ROLE },
+    schema: { tags, summary: 'The current signed tree head (signed now if the log grew) with its cosignatures', response: { 200: S.Head } },
+    handler: async () => headJson(await currentHead(db, ledgerKey)),
+  });
+
+  r.get('/api/v1/ledger/entries', {
+    config: { access: ANY_ROLE },
+    schema: { tags, summary: 'Leaves start <= seq < end (at most 1000)', querystring: S.EntriesQuery, response: { 200: S.Entries } },
+    handler: async (req) => {
+      const size = await sizeNow('end', req.query.end);
+      const start = req.query.start ?? 0;
+      const end = req.query.end ?? Math.min(size, start + 100);
+      if (start > end) throw new ApiError('VALIDATION_FAILED', 'start must not be after end.', 'start');
+      if (end - start > 1000) throw new ApiError('VALIDATION_FAILED', 'At most 1000 leaves at once.', 'end');
+      return { start, end, size, items: (await store.leaves(db, start, end)).map(leafJson) };
+    },
+  });
+
+  r.get('/api/v1/ledger/proof/inclusion', {
+    config: { access: ANY_ROLE },
+    schema: { tags, summary: 'Audit path of leaf `index` in the tree of `size` leaves (default: the current size)', querystring: S.InclusionQuery, response: { 200: S.Inclusion } },
+    handler: async (req) => {
+      const size = req.query.size ?? (await sizeNow('size'));
+      await sizeNow('size', size);
+      if (req.query.index >= size) throw new ApiError('VALIDATION_FAILED', `index must be below size (${size}).`, 'index');
+      const p = await inclusionProof(db, req.query.index, size);
+      return { index: req.query.index, size, leafHash: hex(p.leafHash), rootHash: hex(await rootAt(db, size)), proof: p.path.map(hex) };
+    },
+  });
+
+  r.get('/api/v1/ledger/proof/consistency', {
+    config: { access: ANY_ROLE },
+    schema: { tags, summary: 'Proof that the tree of `first` leaves is a prefix of the tree of `second` (default: the current size)', querystring: S.ConsistencyQuery, response: { 200: S.Consistency } },
+    handler: async (req) => {
+      const second = req.query.second ?? (await sizeNow('second'));
+      await sizeNow('second', second);
+      if (req.query.first > second) throw new ApiError('VALIDATION_FAILED', `first must not exceed second (${second}).`, 'first');
+      const [firstRoot, secondRoot, proof] = await Promise.all([rootAt(db, req.query.first), rootAt(db, second), consistencyProof(db, req.query.first, second)]);
+      return { first: req.query.first, second, firstRoot: hex(firstRoot), secondRoot: hex(secondRoot), proof: proof.map(hex) };
+    },
+  });
+
+  r.get('/api/v1/entities/:type/:id/proof', {
+    config: { access: ANY_ROLE },
+    schema: { tags, summary: 'An entity’s latest leaf and its inclusion proof in the current signed head', params: S.EntityParams, response: { 200: S.EntityProof } },
+    handler: async (req) => {
+      const { type, id } = req.params;
+      if (!(type in ENTITIES)) throw new ApiError('VALIDATION_FAILED', `Unknown entity type; known: ${Object.keys(ENTITIES).join(', ')}.`, 'type');
+      const leaf = await store.latestLeafOf(db, type, id);
+      if (!leaf) throw new ApiError('NOT_FOUND', `The ledger records no ${type} with id ${id}.`, 'id');
+      const head = await currentHead(db, ledgerKey);
+      const p = await inclusionProof(db, leaf.seq, head.size);
+      return { entity: { type, id }, leaf: leafJson(leaf), head: await headJson(head), proof: p.path.map(hex) };
+    },
+  });
+
+  r.put('/api/v1/ledger/signing-key', {
+    config: { access: ['cochair'] },
+    schema: { tags, summary: 'Register your Ed25519 public key for cosigning tree heads', body: S.SigningKeyBody, response: { 200: S.SigningKey } },
+    handler: async (req) => {
+      const key = parsePublicKey(req.body.publicKey);
+      if (!key) throw new ApiError('VALIDATION_FAILED', 'Not an Ed25519 public key (SPKI PEM, or 32 raw bytes in base64).', 'publicKey');
+      const me = principal(req);
+      await write(db, me, async ({ q, record }) => {
+        await q.query('UPDATE accounts SET signing_key = $2 WHERE id = $1', [me.accountId, key.pem]);
+        record('account.signing_key_set', 'account', me.accountId);
+      });
+      return { accountId: me.accountId, keyId: key.keyId, publicKey: key.pem };
+    },
+  });
+
+  r.post('/api/v1/ledger/cosign', {
+    config: { access: ['cochair'] },
+    schema: { tags, summary: 'Cosign a signed tree head with your registered key', body: S.CosignBody, response: { 201: S.Head } },
+    handler: async (req, reply) => {
+      const me = principal(req);
+      const head = await store.headAt(db, req.body.size);
+      if (!head) throw new ApiError('NOT_FOUND', `No signed head of size ${req.body.size}.`, 'size');
+      const [acct] = await db.query('SELECT signing_key FROM accounts WHERE id = $1', [me.accountId]);
+      const key = acct?.signing_key ? parsePublicKey(acct.signing_key) : null;
+      if (!key) throw new ApiError('INCONSISTENT', 'Register your public key first (PUT /api/v1/ledger/signing-key).', 'signature');
+      const payload = headPayload({ size: head.size, rootHash: head.rootHash, timestamp: head.at.toISOString(), keyId: head.keyId });
+      if (!verifyPayload(key.pem, payload, req.body.signature)) {
+        throw new ApiError('VALIDATION_FAILED', 'The signature does not verify over this head’s signed bytes with your registered key.', 'signature');
+      }
+      await store.insertCosignature(db, { size: head.size, accountId: me.accountId, keyId: key.keyId, signature: req.body.signature });
+      return reply.code(201).send(await headJson(head));
+    },
+  });
+}
