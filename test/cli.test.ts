@@ -5,7 +5,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateKeyPairSync } from 'node:crypto';
+import type { Db } from '../src/db/db.ts';
 import { openPglite } from '../src/db/pglite.ts';
+import { openPostgres } from '../src/db/postgres.ts';
 import { DEMO_PARTIES } from '../src/demo/syria2016.ts';
 import { engine, newPostgresDatabase, pgliteTemplateBlob } from './support/db.ts';
 
@@ -31,7 +34,7 @@ afterAll(() => cleanup?.());
 
 function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TRUCE_') && k !== 'DATABASE_URL'));
-  return { ...base, TRUCE_LOG_LEVEL: 'warn', PORT: '0', ...dbEnv, ...extra };
+  return { ...base, TRUCE_LOG_LEVEL: 'warn', PORT: '0', TRUCE_LEDGER_KEY: LEDGER_KEY, ...dbEnv, ...extra };
 }
 
 function run(args: string[], extra: Record<string, string> = {}, stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -68,6 +71,17 @@ function serve(extra: Record<string, string> = {}): Promise<Serving> {
 }
 
 const adminToken = 'truce_cli-test-admin-token-000000000000';
+const LEDGER_KEY = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+
+/** The same database the commands use, opened in-process (the server must not be running on PGlite). */
+async function withEngineDb<T>(fn: (db: Db) => Promise<T>): Promise<T> {
+  const db = engine === 'postgres' ? await openPostgres(dbEnv.DATABASE_URL, 1) : await openPglite({ dataDir });
+  try {
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
 const auth = { authorization: `Bearer ${adminToken}` };
 
 describe('help', () => {
@@ -160,6 +174,34 @@ describe('refusals at start', () => {
     expect(await s.exited).toBe(0);
     expect(fs.existsSync(path.join(dataDir, 'truce.pid'))).toBe(false);
     expect((await run(['migrate'])).stdout).toMatch(/up to date/);
+  });
+});
+
+describe('the tamper-evident record from the command line', () => {
+  it('verifies the database, exports a bundle that verifies offline, and names a row changed behind its back', async () => {
+    const ok = await run(['verify']);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/intact — \d+ leaves/);
+    const file = path.join(os.tmpdir(), `truce-bundle-${process.pid}.json`);
+    const exp = await run(['export', 'ledger', '--out', file]);
+    expect(exp.code, exp.stderr).toBe(0);
+    const offline = await run(['verify', '--bundle', file], { DATABASE_URL: 'postgres://nobody@127.0.0.1:9/none', TRUCE_DATA_DIR: '/nonexistent' });
+    expect(offline.code, offline.stderr).toBe(0);
+    expect(offline.stdout).toMatch(/intact/);
+    const bundle = JSON.parse(fs.readFileSync(file, 'utf8'));
+    bundle.leaves.pop();
+    fs.writeFileSync(file, JSON.stringify(bundle));
+    const cut = await run(['verify', '--bundle', file]);
+    expect(cut.code).toBe(1);
+    expect(cut.stderr).toMatch(/^head_beyond_log: /m);
+    fs.rmSync(file);
+
+    await withEngineDb((db) => db.query(`UPDATE parties SET designated = false WHERE name = 'ISIL'`));
+    const bad = await run(['verify']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^row_changed: party 00000000-2016-4000-8000-000000000113 differs from the state recorded by leaf \d+/m);
+    await withEngineDb((db) => db.query(`UPDATE parties SET designated = true WHERE name = 'ISIL'`));
+    expect((await run(['verify'])).code).toBe(0);
   });
 });
 
