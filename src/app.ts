@@ -42,23 +42,47 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'MALFORMED_JSON',
 };
 
-/** The dotted path of the first string (or key) holding a NUL character, or null. */
-function findNul(v: unknown, at: string): string | null {
-  if (typeof v === 'string') return v.includes('\0') ? at : null;
+/** The first string (or key) PostgreSQL cannot store, with why; null when all are fine. */
+function findBadString(v: unknown, at: string): { field: string; reason: string } | null {
+  const why = (s: string) => (s.includes('\0') ? 'must not contain the NUL character' : !s.isWellFormed() ? 'must not contain a lone UTF-16 surrogate' : null);
+  if (typeof v === 'string') {
+    const r = why(v);
+    return r ? { field: at, reason: r } : null;
+  }
   if (v && typeof v === 'object') {
     for (const [k, x] of Object.entries(v)) {
       const p = at ? `${at}.${k}` : k;
-      if (k.includes('\0')) return p;
-      const hit = findNul(x, p);
-      if (hit !== null) return hit;
+      const r = why(k);
+      if (r) return { field: p, reason: r };
+      const hit = findBadString(x, p);
+      if (hit) return hit;
     }
   }
   return null;
 }
 
+/** Unicode NFC for every string, so the same text typed two ways is one value (RFC 8265 does the same for passwords). */
+function normalise(v: unknown): unknown {
+  if (typeof v === 'string') return v.normalize('NFC');
+  if (Array.isArray(v)) return v.map(normalise);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k.normalize('NFC'), normalise(x)]));
+  return v;
+}
+
+/** Fastify errors that carry only a status: the catalogue code for it. */
+const BY_STATUS: Record<number, ErrorCode> = { 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'ROUTE_NOT_FOUND', 413: 'BODY_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' };
+
 export async function buildApp({ db, config, ledgerKey = loadLedgerKey(config) }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    trustProxy: config.trustProxy,
+    // Errors Node's HTTP parser finds before any route runs (a broken Content-Length, huge headers) are problems too.
+    clientErrorHandler: (err: NodeJS.ErrnoException & { code?: string }, socket) => {
+      if (!socket.writable) return socket.destroy();
+      const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+      const body = JSON.stringify({ ...problem('VALIDATION_FAILED', `The request could not be read: ${err.code ?? err.message}.`, [{ field: '(request)', reason: err.message }]), status });
+      socket.end(`HTTP/1.1 ${status} Bad Request\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    },
     bodyLimit: config.bodyLimit,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
@@ -67,17 +91,28 @@ export async function buildApp({ db, config, ledgerKey = loadLedgerKey(config) }
   app.setValidatorCompiler(makeValidatorCompiler());
   // JSON only: anything else on a route that takes a body is 415, not a string to misread.
   app.removeContentTypeParser(['text/plain']);
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, text, done) => {
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, raw, done) => {
+    let text: string;
     try {
-      if (text === '') return done(new ApiError('MALFORMED_JSON', 'The body is empty; send a JSON document.', '(body)'));
-      const body = JSON.parse(text as string);
-      // PostgreSQL text cannot hold NUL: refuse it here, naming the field, rather than fail in SQL.
-      const nul = (text as string).includes('\\u0000') ? findNul(body, '') : null;
-      if (nul !== null) return done(new ApiError('VALIDATION_FAILED', `${nul || '(body)'} must not contain the NUL character.`, nul || '(body)'));
-      done(null, body);
-    } catch (e) {
-      done(new ApiError('MALFORMED_JSON', `The body is not valid JSON: ${(e as Error).message}.`, '(body)'));
+      text = utf8.decode(raw as Buffer);
+    } catch {
+      return done(new ApiError('MALFORMED_JSON', 'The body is not valid UTF-8.', '(body)'));
     }
+    if (text === '') {
+      if (req.method === 'DELETE') return done(null, undefined); // a bodiless DELETE that names its type
+      return done(new ApiError('MALFORMED_JSON', 'The body is empty; send a JSON document.', '(body)'));
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch (e) {
+      return done(new ApiError('MALFORMED_JSON', `The body is not valid JSON: ${(e as Error).message}.`, '(body)'));
+    }
+    // PostgreSQL text holds neither NUL nor half a surrogate pair: refuse them here, naming the field.
+    const bad = findBadString(body, '');
+    if (bad) return done(new ApiError('VALIDATION_FAILED', `${bad.field || '(body)'} ${bad.reason}.`, bad.field || '(body)'));
+    done(null, normalise(body));
   });
   app.addSchema(ProblemSchema);
 
@@ -131,7 +166,8 @@ export async function buildApp({ db, config, ledgerKey = loadLedgerKey(config) }
       status = body.status;
     } else if (err instanceof SyntaxError || (err.statusCode && err.statusCode < 500)) {
       status = err.statusCode && err.statusCode < 500 ? err.statusCode : 400;
-      body = problem(status === 400 ? 'MALFORMED_JSON' : 'VALIDATION_FAILED', err.message, [{ field: '(body)', reason: err.message }]);
+      const code = BY_STATUS[status] ?? (err instanceof SyntaxError ? 'MALFORMED_JSON' : 'VALIDATION_FAILED');
+      body = problem(code, err.message, [{ field: code === 'ROUTE_NOT_FOUND' || code === 'FORBIDDEN' ? 'url' : '(body)', reason: err.message }]);
       body.status = status;
     } else if (/^22/.test((err as any).code ?? '')) {
       // PostgreSQL's data exceptions (a value out of its range): the input's fault, and the transaction rolled back.

@@ -12,6 +12,9 @@ import { currentHead, SYSTEM, write } from './ledger/ledger.ts';
 import { exportBundle, verifyBundle, verifyDatabase, type Finding } from './ledger/verify.ts';
 import { seedDemo } from './demo/syria2016.ts';
 import { ApiError } from './http/errors.ts';
+import { fieldErrors, makeValidatorCompiler } from './http/validation.ts';
+import { AccountCreate, TokenCreate } from './auth/schemas.ts';
+import path from 'node:path';
 import { start } from './server.ts';
 
 const program = new Command('truce')
@@ -29,7 +32,7 @@ async function withDb<T>(fn: (db: Awaited<ReturnType<typeof openDb>>) => Promise
 }
 
 program
-  .command('serve', { isDefault: true })
+  .command('serve')
   .description('Run the HTTP API and the web app (applies migrations first)')
   .option('--demo', 'load the Syria 2016 demo scenario (as TRUCE_DEMO=1)')
   .action(async (o: { demo?: boolean }) => {
@@ -78,6 +81,20 @@ program
     process.stdout.write(created ? 'Loaded the Syria 2016 demo scenario.\n' : 'The demo scenario is already loaded; nothing changed.\n');
   });
 
+const compile = makeValidatorCompiler();
+const OPTION_OF: Record<string, string> = { partyId: '--party', username: '--username', name: '--name', role: '--role', organisation: '--organisation', password: 'the password' };
+
+/** The same schema the API applies, so the command line cannot store what the API would refuse. */
+function validated<T>(schema: object, value: Record<string, unknown>): T {
+  const clean = Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+  const check = compile({ schema, httpPart: 'body', method: 'POST', url: '' } as any) as ((v: unknown) => boolean) & { errors?: any[] };
+  if (!check(clean)) {
+    const [e] = fieldErrors(check.errors ?? [], 'body');
+    throw new ConfigError(`${OPTION_OF[e.field] ?? e.field} ${e.reason}`);
+  }
+  return clean as T;
+}
+
 const roleOption = () => new Option('--role <role>', 'role').choices(ROLES as unknown as string[]).makeOptionMandatory();
 
 program
@@ -90,7 +107,8 @@ program
   .option('--party <id>', 'party id (required for cochair and liaison)')
   .option('--organisation <name>', 'organisation (for agency tokens)')
   .action(async (o: { role: Role; name: string; party?: string; organisation?: string }) => {
-    const out = await withDb((db) => write(db, SYSTEM, (w) => createServiceToken(w, { role: o.role, name: o.name, partyId: o.party, organisation: o.organisation })));
+    const body = validated<TokenCreate>(TokenCreate, { role: o.role, name: o.name, partyId: o.party, organisation: o.organisation });
+    const out = await withDb((db) => write(db, SYSTEM, (w) => createServiceToken(w, body)));
     process.stdout.write(`${out.token}\n`);
     process.stderr.write(`Token ${out.info.id} for ${o.name} (${o.role}); it is shown only this once.\n`);
   });
@@ -108,9 +126,10 @@ program
   .action(async (o: { username: string; name: string; role: Role; party?: string; organisation?: string }) => {
     const chunks: Buffer[] = [];
     for await (const c of process.stdin) chunks.push(c as Buffer);
-    const password = Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0];
+    const password = Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0].normalize('NFC');
     if (password.length < 12) throw new ConfigError('the password (first line of standard input) must have at least 12 characters');
-    const a = await withDb((db) => write(db, SYSTEM, (w) => createAccount(w, { username: o.username, name: o.name, role: o.role, password, partyId: o.party, organisation: o.organisation })));
+    const body = validated<AccountCreate>(AccountCreate, { username: o.username, name: o.name, role: o.role, password, partyId: o.party, organisation: o.organisation });
+    const a = await withDb((db) => write(db, SYSTEM, (w) => createAccount(w, body)));
     process.stdout.write(`Created account ${a.id} (${a.username}, ${a.role}).\n`);
   });
 
@@ -164,9 +183,21 @@ program
     process.stdout.write(`Wrote ${bundle.leaves.length} leaves and ${bundle.heads.length} signed heads to ${o.out}.\n`);
   });
 
+program
+  .command('bench')
+  .description('Run a benchmark from bench/ and print its figures (e.g. "truce bench ledger")')
+  .argument('<name>', 'benchmark name: ledger')
+  .action(async (name: string) => {
+    if (!/^[a-z-]+$/.test(name)) throw new ConfigError(`unknown benchmark "${name}"`);
+    const file = path.resolve(import.meta.dirname, '..', 'bench', `${name}.ts`);
+    if (!fs.existsSync(file)) throw new ConfigError(`unknown benchmark "${name}" (see the bench/ folder)`);
+    await import(file);
+  });
+
 program.parseAsync().catch((e: unknown) => {
   if (e instanceof FatalError || e instanceof ConfigError) process.stderr.write(`truce: ${e.message}\n`);
   else if (e instanceof ApiError) process.stderr.write(`truce: ${e.detail}${e.field ? ` (${e.field})` : ''}\n`);
-  else process.stderr.write(`truce: ${(e as Error)?.stack ?? e}\n`);
+  // anything else is a bug: one line for people, the stack with TRUCE_DEBUG=1
+  else process.stderr.write(`truce: ${process.env.TRUCE_DEBUG ? ((e as Error)?.stack ?? e) : ((e as Error)?.message ?? e)}\n`);
   process.exit(1);
 });

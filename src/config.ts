@@ -18,9 +18,11 @@ export interface Config {
   demo: boolean;
   /** Largest request body accepted, in bytes; larger ones get 413. */
   bodyLimit: number;
+  /** Trust X-Forwarded-* from a proxy in front (TLS-terminating): true, or a list of its addresses. */
+  trustProxy: boolean | string;
   /** Pino log level ('silent' to turn logging off). */
   logLevel: string;
-  /** How long a web session lasts without activity, in seconds. */
+  /** How long a web session lasts from sign-in, in seconds. */
   sessionTtlS: number;
   /** Failed sign-ins in a row after which an account is locked. */
   lockoutThreshold: number;
@@ -61,6 +63,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     adminToken: env.TRUCE_ADMIN_TOKEN || null,
     demo: env.TRUCE_DEMO === '1' || env.TRUCE_DEMO === 'true',
     bodyLimit: int(env.TRUCE_BODY_LIMIT, 1024 * 1024, 'TRUCE_BODY_LIMIT'),
+    trustProxy: !env.TRUCE_TRUST_PROXY ? false : env.TRUCE_TRUST_PROXY === 'true' || env.TRUCE_TRUST_PROXY === '1' ? true : env.TRUCE_TRUST_PROXY,
     logLevel: env.TRUCE_LOG_LEVEL || 'info',
     sessionTtlS: int(env.TRUCE_SESSION_TTL_S, 8 * 3600, 'TRUCE_SESSION_TTL_S'),
     lockoutThreshold: int(env.TRUCE_LOCKOUT_THRESHOLD, 5, 'TRUCE_LOCKOUT_THRESHOLD'),
@@ -74,5 +77,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     ...overrides,
   };
   if (cfg.port > 65535) throw new ConfigError(`PORT must be at most 65535, got ${cfg.port}`);
+  if (cfg.adminToken !== null && cfg.adminToken.length < 24) throw new ConfigError('TRUCE_ADMIN_TOKEN must have at least 24 characters');
   return cfg;
 }

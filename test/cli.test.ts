@@ -144,6 +144,8 @@ describe('first start, seeding and tokens', () => {
     [['token', 'create', '--role', 'liaison', '--name', 'x'], /^truce: The role liaison is bound to a party: give partyId\. \(partyId\)\n$/],
     [['token', 'create', '--role', 'general', '--name', 'x'], /Allowed choices are admin, cochair/],
     [['account', 'create', '--username', 'shorty', '--name', 'S', '--role', 'monitor'], /^truce: the password .* at least 12 characters\n$/],
+    [['token', 'create', '--role', 'liaison', '--name', 'x', '--party', 'not-a-uuid'], /^truce: --party must be a valid uuid\n$/],
+    [['bogus'], /unknown command 'bogus'/],
   ])('refuses %j in one sentence', async (args, msg) => {
     const r = await run(args as string[], {}, 'short\n');
     expect(r.code).not.toBe(0);
@@ -159,10 +161,20 @@ describe('refusals at start', () => {
     expect(r.stderr).toMatch(/^truce: Cannot reach the PostgreSQL server at postgres:\/\/truce@127\.0\.0\.1:9\/truce: .*\n$/);
   });
 
-  it('exits non-zero with one sentence on a bad setting', async () => {
-    const r = await run(['serve'], { PORT: 'eighty' });
+  it.each([
+    [{ PORT: 'eighty' }, 'truce: PORT must be a non-negative integer, got "eighty"\n'],
+    [{ TRUCE_ADMIN_TOKEN: 'short' }, 'truce: TRUCE_ADMIN_TOKEN must have at least 24 characters\n'],
+    [{ DATABASE_URL: '', TRUCE_DATA_DIR: '/etc/passwd/db' }, 'truce: Cannot use /etc/passwd/db as the data folder: /etc/passwd is not a folder.\n'],
+  ])('exits non-zero with one sentence on a bad setting %j', async (extra, msg) => {
+    const r = await run(['serve'], extra);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe('truce: PORT must be a non-negative integer, got "eighty"\n');
+    expect(r.stderr).toBe(msg);
+  });
+
+  it.skipIf(engine !== 'pglite')('takes over a pid file left by a process that is not truce (a reused pid)', async () => {
+    fs.writeFileSync(path.join(dataDir, 'truce.pid'), '1');
+    const r = await run(['migrate']);
+    expect(r.code, r.stderr).toBe(0);
   });
 
   it.skipIf(engine !== 'pglite')('refuses a data folder held by another process, and releases it on SIGTERM', async () => {
@@ -196,11 +208,12 @@ describe('the tamper-evident record from the command line', () => {
     expect(cut.stderr).toMatch(/^head_beyond_log: /m);
     fs.rmSync(file);
 
-    await withEngineDb((db) => db.query(`UPDATE parties SET designated = false WHERE name = 'ISIL'`));
+    const isil = DEMO_PARTIES.find((p) => p.key === 'isil')!.id;
+    const [listing] = await withEngineDb((db) => db.query('UPDATE designations SET designated = false WHERE party_id = $1 RETURNING id', [isil]));
     const bad = await run(['verify']);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/^row_changed: party 00000000-2016-4000-8000-000000000113 differs from the state recorded by leaf \d+/m);
-    await withEngineDb((db) => db.query(`UPDATE parties SET designated = true WHERE name = 'ISIL'`));
+    expect(bad.stderr).toMatch(new RegExp(`^row_changed: designation ${listing.id} differs from the state recorded by leaf \\d+`, 'm'));
+    await withEngineDb((db) => db.query('UPDATE designations SET designated = true WHERE party_id = $1', [isil]));
     expect((await run(['verify'])).code).toBe(0);
   });
 });

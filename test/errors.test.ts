@@ -1,5 +1,6 @@
 // Bad input of every kind gets a 4xx problem document that names the field, never a 500,
 // and changes nothing; plus the public endpoints (health, OpenAPI, docs).
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { snapshot, testApp, type TestApp } from './support/app.ts';
 import { engine } from './support/db.ts';
@@ -32,6 +33,39 @@ describe('bad requests', () => {
     expect(body.field).toBeTruthy();
     expect(body.requestId).toBe(res.headers['x-request-id']);
     expect(await snapshot(t.db)).toBe(before);
+  });
+
+  it('refuses a body that is not UTF-8', async () => {
+    const res = await t.call('admin', { method: 'POST', url: '/api/v1/parties', payload: Buffer.from([0x7b, 0x22, 0x6e, 0xff, 0x22, 0x7d]), headers: { 'content-type': 'application/json' } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: 'MALFORMED_JSON', field: '(body)' });
+  });
+
+  it('takes a DELETE that names JSON but sends no body', async () => {
+    const tok = (await t.call('admin', { method: 'POST', url: '/api/v1/tokens', payload: { name: 'x', role: 'public' } })).json();
+    const res = await t.call('admin', { method: 'DELETE', url: `/api/v1/tokens/${tok.id}`, headers: { 'content-type': 'application/json' } });
+    expect(res.statusCode).toBe(200);
+  });
+
+  it('refuses a cursor whose key has the wrong type', async () => {
+    const cursor = Buffer.from(JSON.stringify(['name', 1, 'x'])).toString('base64url');
+    const res = await t.call('admin', { method: 'GET', url: `/api/v1/parties?cursor=${cursor}` });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().code).toBe('BAD_CURSOR');
+  });
+
+  it('answers a broken request line or header with a problem document, over a real socket', async () => {
+    await t.app.listen({ host: '127.0.0.1', port: 0 });
+    const port = (t.app.server.address() as { port: number }).port;
+    const raw = await new Promise<string>((resolve) => {
+      const s = net.connect(port, '127.0.0.1', () => s.write('POST /api/v1/parties HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n'));
+      let out = '';
+      s.on('data', (d) => (out += d));
+      s.on('close', () => resolve(out));
+    });
+    expect(raw).toMatch(/^HTTP\/1\.1 400/);
+    expect(raw).toContain('application/problem+json');
+    expect(raw).toContain('"field":"(request)"');
   });
 
   it('answers an unknown API route with a 404 problem', async () => {

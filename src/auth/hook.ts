@@ -47,7 +47,7 @@ export function accessHook(db: Db, config: Config) {
       }
     }
     if (!access.includes(p.role)) {
-      throw new ApiError('FORBIDDEN', `The role "${p.role}" may not call ${req.method} ${req.routeOptions.url}.`);
+      throw new ApiError('FORBIDDEN', `The role "${p.role}" may not call ${req.method} ${req.routeOptions.url}.`, 'Authorization');
     }
     req.principal = p;
   };

@@ -10,6 +10,8 @@ export const ANY_ROLE: readonly Role[] = ROLES;
 export const STAFF: readonly Role[] = ['admin', 'cochair', 'secretariat', 'monitor', 'liaison', 'agency', 'analyst'];
 /** Those who keep the register of terms and parties. */
 export const REGISTRARS: readonly Role[] = ['admin', 'cochair', 'secretariat'];
+/** Those who keep the register but do not speak for a side: changes to parties and designations. */
+export const SECRETARIAT: readonly Role[] = ['admin', 'secretariat'];
 export const ADMIN: readonly Role[] = ['admin'];
 
 /** Roles bound to a party: a co-chair party or the liaison's own party. */

@@ -73,6 +73,24 @@ describe('web sign-in', () => {
     expect((await signIn(p.username)).statusCode).toBe(200);
   });
 
+  it('counts guesses sent all at once: no more than the threshold are ever checked', async () => {
+    const p = await person();
+    const res = await Promise.all(Array.from({ length: 20 }, () => signIn(p.username, 'a wrong guess')));
+    const codes = res.map((r) => r.statusCode);
+    expect(codes.filter((c) => c === 401).length).toBeLessThanOrEqual(3);
+    expect(codes.filter((c) => c === 423).length).toBeGreaterThanOrEqual(17);
+    expect((await signIn(p.username)).statusCode).toBe(423); // the right password too, until it runs out
+  });
+
+  it('ends the sessions of an account whose password changes', async () => {
+    const p = await person();
+    const res = await signIn(p.username);
+    const cookies = { truce_session: cookieOf(res).value };
+    await t.call('admin', { method: 'PATCH', url: `/api/v1/accounts/${p.id}`, payload: { password: 'a brand new password 2016' } });
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/session', cookies })).statusCode).toBe(401);
+    expect((await signIn(p.username, 'a brand new password 2016')).statusCode).toBe(200);
+  });
+
   it('refuses a disabled account', async () => {
     const p = await person();
     await t.call('admin', { method: 'PATCH', url: `/api/v1/accounts/${p.id}`, payload: { disabled: true } });
@@ -95,6 +113,7 @@ describe('accounts and roles', () => {
     ['a liaison of an unknown party', { role: 'liaison', partyId: '3f1d2c7a-0000-4000-8000-000000000000' }, 422, 'partyId'],
     ['an unknown role', { role: 'general' }, 400, 'role'],
     ['a short password', { role: 'monitor', password: 'short' }, 400, 'password'],
+    ['a password of spaces', { role: 'monitor', password: ' '.repeat(14) }, 400, 'password'],
   ])('refuses %s', async (_n, over, status, field) => {
     const before = await snapshot(t.db);
     const res = await t.call('admin', { method: 'POST', url: '/api/v1/accounts', payload: { name: 'X', username: 'newperson', password: PASSWORD, ...over } });

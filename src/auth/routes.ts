@@ -20,13 +20,17 @@ export async function authRoutes(app: FastifyInstance, { db, config }: { db: Db;
     config: { access: 'anonymous' },
     schema: { tags: ['session'], summary: 'Sign in with user name and password; sets an HttpOnly session cookie', body: S.SignIn, response: { 200: S.SessionInfo } },
     handler: async (req, reply) => {
-      const a = await store.accountForSignIn(db, req.body.username);
-      if (a?.locked_until && a.locked_until > new Date()) {
-        throw new ApiError('ACCOUNT_LOCKED', `Too many failed sign-ins; try again after ${a.locked_until.toISOString()} or ask an admin to unlock.`, 'username');
+      const locked = () => new ApiError('ACCOUNT_LOCKED', 'Too many failed sign-ins; try again later or ask an admin to unlock the account.', 'username');
+      const a = await store.beginSignIn(db, req.body.username);
+      if (a === 'locked') throw locked();
+      if (a && a.failed_logins > config.lockoutThreshold) {
+        await store.lockAccount(db, a.id, config.lockoutS); // attempts beyond the threshold arrived together
+        throw locked();
       }
       const ok = await verifyPassword(req.body.password, a?.password_hash ?? null);
       if (!a || !ok || a.disabled_at) {
-        if (a && !ok && (await store.recordFailedSignIn(db, a.id, config.lockoutThreshold, config.lockoutS))) {
+        if (a && a.failed_logins >= config.lockoutThreshold) {
+          await store.lockAccount(db, a.id, config.lockoutS);
           req.log.warn({ accountId: a.id }, 'account locked after repeated failed sign-ins');
         }
         throw new ApiError('BAD_CREDENTIALS', 'The user name or password is wrong.', 'password');

@@ -23,10 +23,10 @@ const binding = {
 };
 
 const Username = Type.String({ minLength: 3, maxLength: 64, pattern: '^[A-Za-z0-9._@-]+$' });
-const Password = Type.String({ minLength: 12, maxLength: 256, description: 'At least 12 characters' });
+const Password = Type.String({ minLength: 12, maxLength: 256, pattern: '\\S', description: 'At least 12 characters, not only spaces' });
 
 export const AccountCreate = Type.Object(
-  { name: Type.String({ minLength: 1, maxLength: 200 }), username: Username, password: Password, ...binding },
+  { name: Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' }), username: Username, password: Password, ...binding },
   { additionalProperties: false },
 );
 export type AccountCreate = Static<typeof AccountCreate>;

@@ -91,6 +91,8 @@ export async function updateAccount(q: Queryable, id: string, u: { passwordHash?
      WHERE id = $1 RETURNING *`,
     [id, u.passwordHash ?? null, u.disabled ?? null, u.unlock ?? false],
   );
+  // a new password or a disabled account ends every session signed in with the old state
+  if (r && (u.passwordHash || u.disabled)) await q.query('UPDATE sessions SET revoked_at = now() WHERE account_id = $1 AND revoked_at IS NULL', [id]);
   return r ? toAccount(r) : null;
 }
 
@@ -148,16 +150,26 @@ export async function accountForSignIn(q: Queryable, username: string): Promise<
   return r ?? null;
 }
 
-/** Counts a failed sign-in; at the threshold the account locks for lockoutS seconds. */
-export async function recordFailedSignIn(q: Queryable, id: string, threshold: number, lockoutS: number): Promise<boolean> {
+/**
+ * Counts a sign-in attempt before its password is checked, so guesses sent in parallel cannot
+ * outrun the lock-out: each gets its own number. A lock that has run out starts a new count.
+ */
+export async function beginSignIn(q: Queryable, username: string): Promise<Row | 'locked' | null> {
   const [r] = await q.query(
     `UPDATE accounts SET
-       failed_logins = CASE WHEN failed_logins + 1 >= $2 THEN 0 ELSE failed_logins + 1 END,
-       locked_until = CASE WHEN failed_logins + 1 >= $2 THEN now() + make_interval(secs => $3) ELSE locked_until END
-     WHERE id = $1 RETURNING locked_until`,
-    [id, threshold, lockoutS],
+       failed_logins = CASE WHEN locked_until IS NOT NULL THEN 1 ELSE failed_logins + 1 END,
+       locked_until = NULL
+     WHERE lower(username) = lower($1) AND (locked_until IS NULL OR locked_until <= now())
+     RETURNING *`,
+    [username],
   );
-  return !!r?.locked_until && r.locked_until > new Date();
+  if (r) return r;
+  return (await accountForSignIn(q, username)) ? 'locked' : null;
+}
+
+export async function lockAccount(q: Queryable, id: string, lockoutS: number): Promise<Date> {
+  const [r] = await q.query('UPDATE accounts SET locked_until = now() + make_interval(secs => $2) WHERE id = $1 RETURNING locked_until', [id, lockoutS]);
+  return r.locked_until;
 }
 
 export async function createSession(q: Queryable, accountId: string, ttlS: number): Promise<{ token: string; csrfToken: string; id: string }> {

@@ -23,16 +23,51 @@ function wrap(q: { query: PGlite['query']; exec: PGlite['exec'] }): Queryable {
  * file for as long as the database is open (hand-written: a few lines, and the stale-pid
  * check needs process.kill which lock libraries do not do).
  */
+const held = new Set<string>(); // data folders this process holds open
+
+/** Creates a folder level by level: one clear sentence for whatever is in the way. */
+export function makeFolder(dir: string): void {
+  const missing: string[] = [];
+  let d = path.resolve(dir);
+  while (!fs.existsSync(d)) {
+    missing.unshift(d);
+    d = path.dirname(d);
+  }
+  if (!fs.statSync(d).isDirectory()) throw new FatalError(`Cannot use ${dir} as the data folder: ${d} is not a folder.`);
+  for (const m of missing) {
+    try {
+      fs.mkdirSync(m); // not recursive: Node's recursive mkdir can spin on special filesystems such as /proc
+    } catch (e) {
+      throw new FatalError(`Cannot create the data folder ${dir}: ${(e as Error).message}.`);
+    }
+  }
+}
+
+/** Is the pid file's process a live truce (node) process? A reused pid (after a crash in a container) is not. */
+function holder(pid: number, dir: string): boolean {
+  if (pid === process.pid) return held.has(dir);
+  if (!alive(pid)) return false;
+  try {
+    return /node|truce/.test(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+  } catch {
+    return true; // no /proc to ask: assume it is
+  }
+}
+
 function lockDataDir(dir: string): () => void {
   const file = path.join(dir, 'truce.pid');
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
-      return () => fs.rmSync(file, { force: true });
+      held.add(dir);
+      return () => {
+        held.delete(dir);
+        fs.rmSync(file, { force: true });
+      };
     } catch (e: any) {
       if (e.code !== 'EEXIST') throw e;
       const pid = Number(fs.readFileSync(file, 'utf8'));
-      if (pid && alive(pid)) {
+      if (pid && holder(pid, dir)) {
         throw new FatalError(`The data folder ${dir} is in use by another process (pid ${pid}); stop it or choose another TRUCE_DATA_DIR.`);
       }
       fs.rmSync(file, { force: true }); // stale: its process is gone
@@ -60,7 +95,7 @@ export interface PgliteOptions {
 export async function openPglite(opts: PgliteOptions): Promise<Db> {
   let unlock = () => {};
   if (opts.dataDir) {
-    fs.mkdirSync(opts.dataDir, { recursive: true });
+    makeFolder(opts.dataDir);
     unlock = lockDataDir(opts.dataDir);
   }
   let pg: PGlite;

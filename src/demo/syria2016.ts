@@ -73,6 +73,7 @@ export async function seedDemo(db: Db): Promise<{ created: boolean }> {
       {
         name: 'Cessation of Hostilities in Syria (February 2016)',
         text: TERMS_TEXT,
+        announcedAt: '2016-02-22T12:00:00+02:00',
         commitmentDeadline: '2016-02-26T12:00:00+02:00',
         startsAt: '2016-02-27T00:00:00+02:00',
         cochairPartyIds: [ids.get('usa')!, ids.get('rus')!],

@@ -28,6 +28,7 @@ export function paginate<T extends { id: string }>(
   let start = 0;
   if (q.cursor) {
     const after = decodeCursor(q.cursor, sort);
+    if (rows.length && typeof after[0] !== typeof rows[0].k[0]) throw new ApiError('BAD_CURSOR', 'The cursor is not one this list gave out for this sort order.', 'cursor');
     start = rows.findIndex((r) => cmp(r.k, after) > 0);
     if (start < 0) start = rows.length;
   }

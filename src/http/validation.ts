@@ -1,5 +1,6 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import { fullFormats } from 'ajv-formats/dist/formats.js';
 import type { FastifySchemaCompiler } from 'fastify';
 
 // Bodies are checked strictly (a string "true" is not a boolean); query strings, path and
@@ -7,7 +8,21 @@ import type { FastifySchemaCompiler } from 'fastify';
 function ajv(coerce: boolean): Ajv {
   const a = new Ajv({ coerceTypes: coerce ? 'array' : false, useDefaults: true, removeAdditional: false, allErrors: true, strict: false });
   (addFormats as unknown as (a: Ajv) => void)(a);
+  a.addFormat('date-time', { type: 'string', validate: isTime });
   return a;
+}
+
+const rfc3339 = fullFormats['date-time'] as { validate: (s: string) => boolean } | ((s: string) => boolean);
+const rfc3339Valid = typeof rfc3339 === 'function' ? rfc3339 : rfc3339.validate;
+
+/**
+ * RFC 3339 with a zone, and a real instant both JavaScript and PostgreSQL can hold: a leap
+ * second (:60) or year 0 passes the grammar but is no such time.
+ */
+export function isTime(s: string): boolean {
+  if (!rfc3339Valid(s)) return false;
+  const t = Date.parse(s);
+  return Number.isFinite(t) && !/^0000/.test(s) && new Date(t).getUTCFullYear() >= 1;
 }
 
 export function makeValidatorCompiler(): FastifySchemaCompiler<any> {

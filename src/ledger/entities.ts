@@ -12,11 +12,12 @@ export interface EntityDef {
 }
 
 export const ENTITIES = {
-  terms: { table: 'terms', columns: ['id', 'name', 'text', 'commitment_deadline', 'starts_at', 'cochair_party_ids', 'created_by', 'created_at'] },
+  terms: { table: 'terms', columns: ['id', 'name', 'text', 'announced_at', 'commitment_deadline', 'starts_at', 'cochair_party_ids', 'created_by', 'created_at'] },
   party: {
     table: 'parties',
-    columns: ['id', 'name', 'aliases', 'kind', 'home_state', 'operates_in', 'designated', 'designation_basis', 'designated_since', 'created_by', 'created_at', 'updated_at'],
+    columns: ['id', 'name', 'aliases', 'kind', 'home_state', 'operates_in', 'created_by', 'created_at', 'updated_at'],
   },
+  designation: { table: 'designations', columns: ['id', 'seq', 'party_id', 'designated', 'basis', 'since', 'recorded_by', 'recorded_at'] },
   commitment: { table: 'commitments', columns: ['id', 'seq', 'party_id', 'terms_id', 'type', 'at', 'via_party_id', 'note', 'late', 'recorded_by', 'recorded_at'] },
   account: {
     table: 'accounts',

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import canonicalize from 'canonicalize';
 import { FatalError } from '../db/db.ts';
+import { makeFolder } from '../db/pglite.ts';
 
 export interface LedgerKey {
   privateKey: KeyObject;
@@ -34,7 +35,7 @@ export function loadLedgerKey(config: { ledgerKey: string | null; dataDir: strin
     }
   }
   const file = path.join(config.dataDir, 'ledger-key.pem');
-  fs.mkdirSync(config.dataDir, { recursive: true });
+  makeFolder(config.dataDir);
   try {
     const { privateKey } = generateKeyPairSync('ed25519');
     fs.writeFileSync(file, privateKey.export({ type: 'pkcs8', format: 'pem' }), { flag: 'wx', mode: 0o600 });

@@ -60,7 +60,7 @@ describe('every accepted write is a leaf', () => {
     const actions = (await t.db.query('SELECT action FROM ledger_leaves ORDER BY seq DESC LIMIT 4')).map((r) => r.action).reverse();
     expect(actions).toEqual(['commitment.committed', 'account.created', 'token.issued', 'token.revoked']);
     const seeded = (await t.db.query(`SELECT DISTINCT entity_type FROM ledger_leaves`)).map((r) => r.entity_type).sort();
-    expect(seeded).toEqual(['account', 'api_token', 'commitment', 'party', 'terms']);
+    expect(seeded).toEqual(['account', 'api_token', 'commitment', 'designation', 'party', 'terms']);
   });
 });
 

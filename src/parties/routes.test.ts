@@ -53,6 +53,8 @@ describe('POST /api/v1/parties', () => {
     ['designated as a string', { designation: { designated: 'true' } }, 'designation.designated', 'must be boolean'],
     ['designation since not ISO', { designation: { designated: true, since: '26/02/2016' } }, 'designation.since', 'ISO 8601'],
     ['unknown field', { colour: 'red' }, 'colour', 'not a known field'],
+    ['a name of spaces', { name: '   ' }, 'name', 'must match pattern'],
+    ['a lone surrogate in a name', { name: 'Liwa \ud800' }, 'name', 'lone UTF-16 surrogate'],
   ])('refuses %s with 400 naming the field, and stores nothing', async (_n, over, field, reason) => {
     const before = await snapshot(t.db);
     const res = await t.call('secretariat', { method: 'POST', url: '/api/v1/parties', payload: newParty(over) });
@@ -63,6 +65,15 @@ describe('POST /api/v1/parties', () => {
     expect(body.errors.map((e: any) => e.field)).toContain(field);
     expect(JSON.stringify(body.errors)).toContain(reason);
     expect(await snapshot(t.db)).toBe(before);
+  });
+
+  it.each([
+    ['spaces around', 'Hezbollah  '],
+    ['another Unicode form', 'Cafe\u0301 Brigade'],
+  ])('treats a name with %s as the same name', async (_n, name) => {
+    if (name.startsWith('Cafe')) await create({ name: 'Café Brigade' });
+    const res = await t.call('secretariat', { method: 'POST', url: '/api/v1/parties', payload: newParty({ name }) });
+    expect(res.statusCode).toBe(409);
   });
 
   it('refuses a second party of the same name (any case) with 409', async () => {
@@ -163,6 +174,24 @@ describe('PATCH /api/v1/parties/{id}', () => {
     expect(await at('2016-07-01T00:00:00Z')).toBe('designated');
   });
 
+  it('keeps the past: a designation change takes effect from now unless given a time', async () => {
+    const at = (iso: string) => t.call('analyst', { method: 'GET', url: `/api/v1/parties/${demoId('isil')}?at=${iso}` }).then((r) => r.json());
+    const res = await t.call('secretariat', { method: 'PATCH', url: `/api/v1/parties/${demoId('isil')}`, payload: { designation: { designated: false } } });
+    expect(res.statusCode).toBe(200);
+    expect((await at('2016-03-01T00:00:00Z')).status).toBe('designated');
+    const now = await at(new Date(Date.now() + 1000).toISOString());
+    expect(now.status).toBe('not_committed');
+    expect(now.designations.map((d: any) => d.designated)).toEqual([true, false]);
+    await t.call('secretariat', { method: 'PATCH', url: `/api/v1/parties/${demoId('isil')}`, payload: { designation: { designated: true, basis: 'relisted' } } });
+  });
+
+  it('refuses to designate a co-chair, and lets no co-chair edit parties', async () => {
+    const res = await t.call('secretariat', { method: 'PATCH', url: `/api/v1/parties/${demoId('usa')}`, payload: { designation: { designated: true } } });
+    expect(res.statusCode).toBe(422);
+    expect(res.json()).toMatchObject({ code: 'INCONSISTENT', field: 'designation.designated' });
+    expect((await t.call('cochair', { method: 'PATCH', url: `/api/v1/parties/${demoId('tsk')}`, payload: { aliases: [] } })).statusCode).toBe(403);
+  });
+
   it('refuses an empty patch and an unknown party', async () => {
     const p = await create();
     expect((await t.call('admin', { method: 'PATCH', url: `/api/v1/parties/${p.id}`, payload: {} })).statusCode).toBe(400);
@@ -209,7 +238,11 @@ describe('POST /api/v1/parties/{id}/commitments', () => {
     ['a designated party commits', () => demoId('isil'), { type: 'committed', at: '2016-02-25T00:00:00Z' }, 409, 'PARTY_DESIGNATED', 'type'],
     ['a committed party commits again', () => demoId('saaf'), { type: 'committed', at: '2016-03-01T00:00:00Z' }, 409, 'INVALID_TRANSITION', 'type'],
     ['an uncommitted party withdraws', () => demoId('ahrar'), { type: 'withdrawn', at: '2016-03-01T00:00:00Z' }, 409, 'INVALID_TRANSITION', 'type'],
-    ['a back-dated event breaks a later one', () => demoId('saaf'), { type: 'withdrawn', at: '2016-02-22T00:00:00Z' }, 409, 'INVALID_TRANSITION', 'type'],
+    ['a back-dated event breaks a later one', () => demoId('saaf'), { type: 'withdrawn', at: '2016-02-23T00:00:00Z' }, 409, 'INVALID_TRANSITION', 'type'],
+    ['dated before the terms were announced', () => demoId('ahrar'), { type: 'committed', at: '2016-02-21T00:00:00Z' }, 422, 'INCONSISTENT', 'at'],
+    ['dated in the future', () => demoId('ahrar'), { type: 'committed', at: '2999-01-01T00:00:00Z' }, 422, 'INCONSISTENT', 'at'],
+    ['dated at a leap second', () => demoId('ahrar'), { type: 'committed', at: '2016-12-31T23:59:60Z' }, 400, 'VALIDATION_FAILED', 'at'],
+    ['a designated party commits back-dated to before its listing', () => demoId('isil'), { type: 'committed', at: '2014-01-01T00:00:00Z' }, 422, 'INCONSISTENT', 'at'],
     ['through a party that is no co-chair', () => demoId('ahrar'), { type: 'committed', at: '2016-03-01T00:00:00Z', viaPartyId: demoId('tsk') }, 422, 'NOT_A_COCHAIR', 'viaPartyId'],
     ['through an unknown party', () => demoId('ahrar'), { type: 'committed', at: '2016-03-01T00:00:00Z', viaPartyId: '3f1d2c7a-0000-4000-8000-000000000000' }, 422, 'UNKNOWN_REFERENCE', 'viaPartyId'],
     ['to unknown terms', () => demoId('ahrar'), { type: 'committed', at: '2016-03-01T00:00:00Z', termsId: '3f1d2c7a-0000-4000-8000-000000000000' }, 422, 'UNKNOWN_REFERENCE', 'termsId'],
@@ -235,7 +268,7 @@ describe('POST /api/v1/parties/{id}/commitments', () => {
 
   it('serialises concurrent events of one party: exactly one of two commitments wins', async () => {
     const p = await create();
-    const res = await Promise.all([0, 1, 2, 3].map((i) => commit(p.id, { type: 'committed', at: `2016-02-2${i}T00:00:00Z` })));
+    const res = await Promise.all([3, 4, 5, 6].map((i) => commit(p.id, { type: 'committed', at: `2016-02-2${i}T00:00:00Z` })));
     expect(res.map((r) => r.statusCode).sort()).toEqual([201, 409, 409, 409]);
   });
 });

@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { principal } from '../auth/hook.ts';
-import { ANY_ROLE, REGISTRARS } from '../auth/roles.ts';
+import { ANY_ROLE, REGISTRARS, SECRETARIAT } from '../auth/roles.ts';
 import type { Db } from '../db/db.ts';
 import { write } from '../ledger/ledger.ts';
 import { notFound } from '../http/errors.ts';
@@ -9,7 +9,7 @@ import { paginate } from '../http/pagination.ts';
 import { IdParams } from '../http/schemas.ts';
 import * as S from './schemas.ts';
 import { createParty, partiesAt, patchParty, recordCommitment, type PartyView } from './service.ts';
-import type { CommitmentRecord } from './store.ts';
+import type { CommitmentRecord, DesignationRecord } from './store.ts';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -26,6 +26,15 @@ export const commitmentJson = (c: CommitmentRecord) => ({
   recordedAt: c.recordedAt.toISOString(),
 });
 
+export const designationJson = (d: DesignationRecord) => ({
+  id: d.id,
+  designated: d.designated,
+  basis: d.basis,
+  since: iso(d.since),
+  recordedBy: d.recordedBy,
+  recordedAt: d.recordedAt.toISOString(),
+});
+
 export const partyJson = (p: PartyView, at: Date) => ({
   id: p.id,
   name: p.name,
@@ -33,7 +42,7 @@ export const partyJson = (p: PartyView, at: Date) => ({
   kind: p.kind,
   homeState: p.homeState,
   operatesIn: p.operatesIn,
-  designation: { designated: p.designated, basis: p.designationBasis, since: iso(p.designatedSince) },
+  designation: p.designation?.designated ? { designated: true, basis: p.designation.basis, since: iso(p.designation.since) } : { designated: false, basis: null, since: null },
   status: p.status,
   statusAt: at.toISOString(),
   isCochair: p.isCochair,
@@ -46,9 +55,9 @@ export async function partyRoutes(app: FastifyInstance, { db }: { db: Db }) {
   const tags = ['parties'];
 
   async function detail(id: string, at: Date) {
-    const { parties, events } = await partiesAt(db, at, { ids: [id] });
+    const { parties, events, designations } = await partiesAt(db, at, { ids: [id] });
     if (!parties.length) throw notFound('party', id);
-    return { ...partyJson(parties[0], at), history: events.map(commitmentJson) };
+    return { ...partyJson(parties[0], at), history: events.map(commitmentJson), designations: designations.map(designationJson) };
   }
 
   r.get('/api/v1/parties', {
@@ -89,7 +98,7 @@ export async function partyRoutes(app: FastifyInstance, { db }: { db: Db }) {
   });
 
   r.patch('/api/v1/parties/:id', {
-    config: { access: REGISTRARS },
+    config: { access: SECRETARIAT },
     schema: { tags, summary: 'Change a party’s names, kind, states or designation', params: IdParams, body: S.PartyPatch, response: { 200: S.PartyDetail } },
     handler: async (req) => {
       await write(db, principal(req), (w) => patchParty(w, req.params.id, req.body));

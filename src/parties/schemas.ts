@@ -17,8 +17,8 @@ const DesignationIn = Type.Object(
 );
 
 const partyFields = {
-  name: Type.String({ minLength: 1, maxLength: 200 }),
-  aliases: Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 100, description: 'Other names, in any script' }),
+  name: Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' }),
+  aliases: Type.Array(Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' }), { maxItems: 100, description: 'Other names, in any script' }),
   kind: Kind,
   homeState: Nullable(Alpha3),
   operatesIn: Type.Array(Alpha3, { maxItems: 250, uniqueItems: true, description: 'States that consent to the party operating in them' }),
@@ -78,7 +78,8 @@ export const Party = Type.Object({
   createdAt: IsoTime,
   updatedAt: IsoTime,
 });
-export const PartyDetail = Type.Intersect([Party, Type.Object({ history: Type.Array(Commitment) })]);
+export const DesignationEventSchema = Type.Object({ id: Uuid, designated: Type.Boolean(), basis: Nullable(Type.String()), since: Nullable(IsoTime), recordedBy: Nullable(Uuid), recordedAt: IsoTime });
+export const PartyDetail = Type.Intersect([Party, Type.Object({ history: Type.Array(Commitment), designations: Type.Array(DesignationEventSchema) })]);
 
 export const PartyListQuery = ListQuery(['name', 'createdAt', 'status', 'kind'], {
   at: Type.Optional(IsoTime),

@@ -5,7 +5,7 @@ import { ApiError, notFound } from '../http/errors.ts';
 import type { Writer } from '../ledger/ledger.ts';
 import { getTerms, latestTermsOf, listTerms, cochairPartyIds } from '../terms/store.ts';
 import type { CommitmentCreate, PartyCreate, PartyPatch } from './schemas.ts';
-import { checkNewEvent, isDesignatedAt, statusAt, type Status } from './status.ts';
+import { checkNewEvent, designationAt, statusAt, type Status } from './status.ts';
 import * as store from './store.ts';
 
 function checkCountries(homeState: string | null | undefined, operatesIn: string[] | undefined) {
@@ -19,35 +19,52 @@ async function checkNameFree(q: Queryable, name: string, self?: string) {
   if (other && other.id !== self) throw new ApiError('DUPLICATE', `A party named "${other.name}" already exists (${other.id}).`, 'name', { existingId: other.id });
 }
 
-function toInput(b: PartyCreate, base?: store.PartyRecord): store.PartyInput {
-  const d = b.designation;
+/** Names are compared as people read them: trimmed, Unicode NFC, case-insensitively. */
+const cleanName = (s: string) => s.normalize('NFC').trim().replace(/\s+/g, ' ');
+
+function toInput(b: Omit<PartyCreate, 'designation'>, base?: store.PartyRecord): store.PartyInput {
   return {
-    name: b.name,
-    aliases: b.aliases ?? base?.aliases ?? [],
+    name: cleanName(b.name),
+    aliases: [...new Set((b.aliases ?? base?.aliases ?? []).map(cleanName))],
     kind: b.kind,
     homeState: b.homeState !== undefined ? b.homeState : (base?.homeState ?? null),
     operatesIn: b.operatesIn ?? base?.operatesIn ?? [],
-    designated: d ? d.designated : (base?.designated ?? false),
-    designationBasis: d ? (d.designated ? (d.basis ?? null) : null) : (base?.designationBasis ?? null),
-    designatedSince: d ? (d.designated && d.since ? new Date(d.since) : null) : (base?.designatedSince ?? null),
   };
 }
 
-export async function createParty({ q, actor, record }: Writer, b: PartyCreate, id?: string): Promise<store.PartyRecord> {
+/** Adds a listing or delisting event; the past stays as it was recorded. */
+async function designate({ q, actor, record }: Writer, partyId: string, d: NonNullable<PartyCreate['designation']>, since: Date | null) {
+  if (d.designated && (await cochairPartyIds(q)).has(partyId)) {
+    throw new ApiError('INCONSISTENT', 'A co-chair of the terms cannot be designated; change the terms first.', 'designation.designated');
+  }
+  const e = await store.insertDesignation(q, { partyId, designated: d.designated, basis: d.basis ?? null, since }, actor.accountId);
+  record(d.designated ? 'designation.listed' : 'designation.delisted', 'designation', e.id);
+}
+
+export async function createParty(w: Writer, b: PartyCreate, id?: string): Promise<store.PartyRecord> {
   checkCountries(b.homeState, b.operatesIn);
-  await checkNameFree(q, b.name);
-  const p = await store.insertParty(q, toInput(b), actor.accountId, id);
-  record('party.created', 'party', p.id);
+  const input = toInput(b);
+  await checkNameFree(w.q, input.name);
+  const p = await store.insertParty(w.q, input, w.actor.accountId, id);
+  w.record('party.created', 'party', p.id);
+  if (b.designation?.designated) await designate(w, p.id, b.designation, b.designation.since ? new Date(b.designation.since) : null);
   return p;
 }
 
-export async function patchParty({ q, record }: Writer, id: string, b: PartyPatch): Promise<store.PartyRecord> {
-  const cur = await store.getParty(q, id);
+export async function patchParty(w: Writer, id: string, b: PartyPatch): Promise<store.PartyRecord> {
+  const cur = await store.getParty(w.q, id);
   if (!cur) throw notFound('party', id);
   checkCountries(b.homeState, b.operatesIn);
-  if (b.name) await checkNameFree(q, b.name, id);
-  const p = await store.updateParty(q, id, toInput({ ...b, name: b.name ?? cur.name, kind: b.kind ?? cur.kind }, cur));
-  record(b.designation && b.designation.designated !== cur.designated ? 'party.designation_changed' : 'party.updated', 'party', id);
+  const { designation, ...fields } = b;
+  let p = cur;
+  if (Object.keys(fields).length) {
+    const input = toInput({ ...fields, name: b.name ?? cur.name, kind: b.kind ?? cur.kind }, cur);
+    if (b.name) await checkNameFree(w.q, input.name, id);
+    p = await store.updateParty(w.q, id, input);
+    w.record('party.updated', 'party', id);
+  }
+  // a change of designation takes effect from `since`, by default now: it never rewrites the past by accident
+  if (designation) await designate(w, id, designation, designation.since ? new Date(designation.since) : new Date());
   return p;
 }
 
@@ -74,10 +91,15 @@ export async function recordCommitment({ q, actor, record }: Writer, partyId: st
     throw new ApiError('FORBIDDEN', 'A co-chair records only the commitments made through its own channel.', 'viaPartyId');
   }
   const at = new Date(b.at);
-  if ((b.type === 'committed' || b.type === 'reinstated') && isDesignatedAt(party, at)) {
+  if (at.getTime() > Date.now() + 5 * 60_000) throw new ApiError('INCONSISTENT', 'A commitment event cannot be dated in the future.', 'at');
+  if (terms.announcedAt && at < terms.announcedAt) {
+    throw new ApiError('INCONSISTENT', `"${terms.name}" were announced at ${terms.announcedAt.toISOString()}; nobody could respond to them before.`, 'at');
+  }
+  const listing = designationAt(await store.listDesignations(q, [partyId]), at);
+  if ((b.type === 'committed' || b.type === 'reinstated') && listing?.designated) {
     throw new ApiError(
       'PARTY_DESIGNATED',
-      `${party.name} is designated${party.designationBasis ? ` (${party.designationBasis})` : ''} and is excluded from the cessation; it cannot commit.`,
+      `${party.name} is designated${listing.basis ? ` (${listing.basis})` : ''} at that time and is excluded from the cessation; it cannot commit.`,
       'type',
     );
   }
@@ -92,19 +114,38 @@ export async function recordCommitment({ q, actor, record }: Writer, partyId: st
 
 export interface PartyView extends store.PartyRecord {
   status: Status;
+  /** The designation event in force at the time asked about. */
+  designation: store.DesignationRecord | null;
   isCochair: boolean;
 }
 
 /** Parties with their status at `at`, derived from their events. */
-export async function partiesAt(q: Queryable, at: Date, f: { kind?: store.Kind; ids?: string[] } = {}): Promise<{ parties: PartyView[]; events: store.CommitmentRecord[] }> {
+export async function partiesAt(
+  q: Queryable,
+  at: Date,
+  f: { kind?: store.Kind; ids?: string[] } = {},
+): Promise<{ parties: PartyView[]; events: store.CommitmentRecord[]; designations: store.DesignationRecord[] }> {
   let parties = await store.listParties(q, { kind: f.kind });
   if (f.ids) parties = parties.filter((p) => f.ids!.includes(p.id));
   const events = await store.listCommitments(q, f.ids);
+  const designations = await store.listDesignations(q, f.ids);
   const cochairs = await cochairPartyIds(q);
-  const byParty = new Map<string, store.CommitmentRecord[]>();
-  for (const e of events) byParty.set(e.partyId, [...(byParty.get(e.partyId) ?? []), e]);
+  const byParty = groupBy(events, (e) => e.partyId);
+  const listings = groupBy(designations, (d) => d.partyId);
   return {
-    parties: parties.map((p) => ({ ...p, status: statusAt(p, byParty.get(p.id) ?? [], at), isCochair: cochairs.has(p.id) })),
+    parties: parties.map((p) => ({
+      ...p,
+      status: statusAt(listings.get(p.id) ?? [], byParty.get(p.id) ?? [], at),
+      designation: designationAt(listings.get(p.id) ?? [], at),
+      isCochair: cochairs.has(p.id),
+    })),
     events,
+    designations,
   };
+}
+
+function groupBy<T>(xs: T[], key: (x: T) => string): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const x of xs) m.set(key(x), [...(m.get(key(x)) ?? []), x]);
+  return m;
 }

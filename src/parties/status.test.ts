@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { checkNewEvent, statusAt, type EventType, type StatusEvent } from './status.ts';
+import { checkNewEvent, statusAt, type DesignationEvent, type EventType, type StatusEvent } from './status.ts';
 
 const t = (d: string) => new Date(`2016-02-${d}T00:00:00Z`);
 const ev = (type: EventType, day: string, seq: number): StatusEvent => ({ type, at: t(day), seq });
-const open = { designated: false, designatedSince: null };
+const open: DesignationEvent[] = [];
+const listed = (since: Date | null, seq = 1, designated = true): DesignationEvent => ({ designated, since, seq });
 
 describe('statusAt', () => {
   const history = [ev('committed', '23', 1), ev('suspended', '25', 2), ev('reinstated', '26', 3), ev('withdrawn', '28', 4)];
@@ -19,11 +20,13 @@ describe('statusAt', () => {
   });
 
   it.each([
-    [{ designated: true, designatedSince: null }, '01', 'designated'],
-    [{ designated: true, designatedSince: t('24') }, '23', 'committed'],
-    [{ designated: true, designatedSince: t('24') }, '24', 'designated'],
-    [{ designated: false, designatedSince: t('01') }, '27', 'committed'],
-  ])('designation %o at day %s gives %s', (d, day, want) => {
+    ['listed from the beginning', [listed(null)], '01', 'designated'],
+    ['listed later, before the listing', [listed(t('24'))], '23', 'committed'],
+    ['listed later, from the listing', [listed(t('24'))], '24', 'designated'],
+    ['listed then delisted', [listed(t('24')), listed(t('26'), 2, false)], '27', 'committed'],
+    ['listed then delisted, in between', [listed(t('24')), listed(t('26'), 2, false)], '25', 'designated'],
+    ['a delisting recorded first but effective later', [listed(t('26'), 1, false), listed(t('24'), 2)], '25', 'designated'],
+  ] as [string, DesignationEvent[], string, string][])('%s: at day %s', (_n, d, day, want) => {
     expect(statusAt(d, history, t(day))).toBe(want);
   });
 

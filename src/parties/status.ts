@@ -9,9 +9,11 @@ export interface StatusEvent {
   seq: number;
 }
 
-export interface Designation {
+/** A listing or delisting, effective from `since` (null: from the beginning). */
+export interface DesignationEvent {
   designated: boolean;
-  designatedSince: Date | null;
+  since: Date | null;
+  seq: number;
 }
 
 /** Which event types may follow each state. */
@@ -22,8 +24,20 @@ const NEXT: Record<CommitmentState, Partial<Record<EventType, CommitmentState>>>
   withdrawn: { committed: 'committed' },
 };
 
-export function isDesignatedAt(d: Designation, at: Date): boolean {
-  return d.designated && (d.designatedSince === null || d.designatedSince <= at);
+const sinceMs = (d: DesignationEvent) => (d.since ? d.since.getTime() : -Infinity);
+
+/** The designation in force at `at`: the latest event effective by then, or none. */
+export function designationAt<D extends DesignationEvent>(events: D[], at: Date): D | null {
+  let cur: D | null = null;
+  for (const d of [...events].sort((a, b) => sinceMs(a) - sinceMs(b) || a.seq - b.seq)) {
+    if (sinceMs(d) > at.getTime()) break;
+    cur = d;
+  }
+  return cur;
+}
+
+export function isDesignatedAt(events: DesignationEvent[], at: Date): boolean {
+  return designationAt(events, at)?.designated ?? false;
 }
 
 const byTime = (a: StatusEvent, b: StatusEvent) => a.at.getTime() - b.at.getTime() || a.seq - b.seq;
@@ -38,8 +52,8 @@ export function commitmentStateAt(events: StatusEvent[], at: Date): CommitmentSt
   return s;
 }
 
-export function statusAt(d: Designation, events: StatusEvent[], at: Date): Status {
-  return isDesignatedAt(d, at) ? 'designated' : commitmentStateAt(events, at);
+export function statusAt(designations: DesignationEvent[], events: StatusEvent[], at: Date): Status {
+  return isDesignatedAt(designations, at) ? 'designated' : commitmentStateAt(events, at);
 }
 
 /**

@@ -11,11 +11,19 @@ export interface PartyRecord {
   kind: Kind;
   homeState: string | null;
   operatesIn: string[];
-  designated: boolean;
-  designationBasis: string | null;
-  designatedSince: Date | null;
   createdAt: Date;
   updatedAt: Date;
+}
+
+export interface DesignationRecord {
+  id: string;
+  seq: number;
+  partyId: string;
+  designated: boolean;
+  basis: string | null;
+  since: Date | null;
+  recordedBy: string | null;
+  recordedAt: Date;
 }
 
 export interface CommitmentRecord extends StatusEvent {
@@ -35,9 +43,6 @@ export interface PartyInput {
   kind: Kind;
   homeState: string | null;
   operatesIn: string[];
-  designated: boolean;
-  designationBasis: string | null;
-  designatedSince: Date | null;
 }
 
 const toParty = (r: Row): PartyRecord => ({
@@ -47,9 +52,6 @@ const toParty = (r: Row): PartyRecord => ({
   kind: r.kind,
   homeState: r.home_state,
   operatesIn: r.operates_in,
-  designated: r.designated,
-  designationBasis: r.designation_basis,
-  designatedSince: r.designated_since,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
@@ -85,18 +87,17 @@ export async function findPartyByName(q: Queryable, name: string): Promise<Party
 
 export async function insertParty(q: Queryable, p: PartyInput, createdBy: string | null, id?: string): Promise<PartyRecord> {
   const [r] = await q.query(
-    `INSERT INTO parties (id, name, aliases, kind, home_state, operates_in, designated, designation_basis, designated_since, created_by)
-     VALUES (coalesce($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *`,
-    [id ?? null, p.name, p.aliases, p.kind, p.homeState, p.operatesIn, p.designated, p.designationBasis, p.designatedSince, createdBy],
+    `INSERT INTO parties (id, name, aliases, kind, home_state, operates_in, created_by)
+     VALUES (coalesce($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, $7) RETURNING *`,
+    [id ?? null, p.name, p.aliases, p.kind, p.homeState, p.operatesIn, createdBy],
   );
   return toParty(r);
 }
 
 export async function updateParty(q: Queryable, id: string, p: PartyInput): Promise<PartyRecord> {
   const [r] = await q.query(
-    `UPDATE parties SET name = $2, aliases = $3, kind = $4, home_state = $5, operates_in = $6, designated = $7,
-       designation_basis = $8, designated_since = $9, updated_at = now() WHERE id = $1 RETURNING *`,
-    [id, p.name, p.aliases, p.kind, p.homeState, p.operatesIn, p.designated, p.designationBasis, p.designatedSince],
+    `UPDATE parties SET name = $2, aliases = $3, kind = $4, home_state = $5, operates_in = $6, updated_at = now() WHERE id = $1 RETURNING *`,
+    [id, p.name, p.aliases, p.kind, p.homeState, p.operatesIn],
   );
   return toParty(r);
 }
@@ -131,4 +132,38 @@ export async function insertCommitment(q: Queryable, c: NewCommitment, recordedB
 /** Serialises commitment writes of one party, so two concurrent events are checked in turn. */
 export async function lockParty(q: Queryable, id: string): Promise<boolean> {
   return (await q.query('SELECT 1 FROM parties WHERE id = $1 FOR UPDATE', [id])).length > 0;
+}
+
+const toDesignation = (r: Row): DesignationRecord => ({
+  id: r.id,
+  seq: r.seq,
+  partyId: r.party_id,
+  designated: r.designated,
+  basis: r.basis,
+  since: r.since,
+  recordedBy: r.recorded_by,
+  recordedAt: r.recorded_at,
+});
+
+/** Designation events of some parties (all when ids is omitted), in effect order. */
+export async function listDesignations(q: Queryable, partyIds?: string[]): Promise<DesignationRecord[]> {
+  const rows = partyIds
+    ? await q.query('SELECT * FROM designations WHERE party_id = ANY($1::uuid[]) ORDER BY since NULLS FIRST, seq', [partyIds])
+    : await q.query('SELECT * FROM designations ORDER BY since NULLS FIRST, seq');
+  return rows.map(toDesignation);
+}
+
+export async function insertDesignation(
+  q: Queryable,
+  d: { partyId: string; designated: boolean; basis: string | null; since: Date | null },
+  recordedBy: string | null,
+): Promise<DesignationRecord> {
+  const [r] = await q.query('INSERT INTO designations (party_id, designated, basis, since, recorded_by) VALUES ($1, $2, $3, $4, $5) RETURNING *', [
+    d.partyId,
+    d.designated,
+    d.basis,
+    d.since,
+    recordedBy,
+  ]);
+  return toDesignation(r);
 }

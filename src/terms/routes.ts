@@ -15,6 +15,7 @@ export const termsJson = (t: TermsRecord) => ({
   id: t.id,
   name: t.name,
   text: t.text,
+  announcedAt: t.announcedAt ? t.announcedAt.toISOString() : null,
   commitmentDeadline: t.commitmentDeadline.toISOString(),
   startsAt: t.startsAt.toISOString(),
   cochairPartyIds: t.cochairPartyIds,

@@ -1,10 +1,11 @@
 import { Type, type Static } from 'typebox';
-import { IsoTime, ListOf, ListQuery, Uuid } from '../http/schemas.ts';
+import { IsoTime, ListOf, ListQuery, Nullable, Uuid } from '../http/schemas.ts';
 
 export const TermsCreate = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 300 }),
+    name: Type.String({ minLength: 1, maxLength: 300, pattern: '\\S' }),
     text: Type.Optional(Type.String({ maxLength: 200_000, description: 'The terms as agreed' })),
+    announcedAt: Type.Optional(Nullable(IsoTime)),
     commitmentDeadline: IsoTime,
     startsAt: IsoTime,
     cochairPartyIds: Type.Array(Uuid, { minItems: 1, maxItems: 10, uniqueItems: true }),
@@ -17,6 +18,7 @@ export const Terms = Type.Object({
   id: Uuid,
   name: Type.String(),
   text: Type.String(),
+  announcedAt: Nullable(IsoTime),
   commitmentDeadline: IsoTime,
   startsAt: IsoTime,
   cochairPartyIds: Type.Array(Uuid),

@@ -4,6 +4,7 @@ export interface TermsRecord {
   id: string;
   name: string;
   text: string;
+  announcedAt: Date | null;
   commitmentDeadline: Date;
   startsAt: Date;
   cochairPartyIds: string[];
@@ -13,6 +14,7 @@ export interface TermsRecord {
 export interface TermsInput {
   name: string;
   text: string;
+  announcedAt: Date | null;
   commitmentDeadline: Date;
   startsAt: Date;
   cochairPartyIds: string[];
@@ -22,6 +24,7 @@ const toTerms = (r: Row): TermsRecord => ({
   id: r.id,
   name: r.name,
   text: r.text,
+  announcedAt: r.announced_at,
   commitmentDeadline: r.commitment_deadline,
   startsAt: r.starts_at,
   cochairPartyIds: r.cochair_party_ids,
@@ -39,9 +42,9 @@ export async function getTerms(q: Queryable, id: string): Promise<TermsRecord | 
 
 export async function insertTerms(q: Queryable, t: TermsInput, createdBy: string | null, id?: string): Promise<TermsRecord> {
   const [r] = await q.query(
-    `INSERT INTO terms (id, name, text, commitment_deadline, starts_at, cochair_party_ids, created_by)
-     VALUES (coalesce($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, $7) RETURNING *`,
-    [id ?? null, t.name, t.text, t.commitmentDeadline, t.startsAt, t.cochairPartyIds, createdBy],
+    `INSERT INTO terms (id, name, text, announced_at, commitment_deadline, starts_at, cochair_party_ids, created_by)
+     VALUES (coalesce($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
+    [id ?? null, t.name, t.text, t.announcedAt, t.commitmentDeadline, t.startsAt, t.cochairPartyIds, createdBy],
   );
   return toTerms(r);
 }
