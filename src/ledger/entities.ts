@@ -46,10 +46,16 @@ export function stateHash(state: unknown): string {
   return createHash('sha256').update(canonicalize(state) ?? 'null').digest('hex');
 }
 
+/** The canonical state from a row as written (INSERT/UPDATE ... RETURNING *): the same as loadStates reads back. */
+export function stateFromRow(type: EntityType, row: Row): Row {
+  const def: EntityDef = ENTITIES[type];
+  return canonicalState(Object.fromEntries(def.columns.map((c) => [c, row[c]])))!;
+}
+
 /** Canonical states of some entities of one type (all when ids is omitted), by id. */
 export async function loadStates(q: Queryable, type: EntityType, ids?: string[]): Promise<Map<string, Row>> {
   const def: EntityDef = ENTITIES[type];
   const cols = def.columns.join(', ');
-  const rows = ids ? await q.query(`SELECT ${cols} FROM ${def.table} WHERE id::text = ANY($1::text[])`, [ids]) : await q.query(`SELECT ${cols} FROM ${def.table}`);
+  const rows = ids ? await q.query(`SELECT ${cols} FROM ${def.table} WHERE id = ANY($1::uuid[])`, [ids]) : await q.query(`SELECT ${cols} FROM ${def.table}`);
   return new Map(rows.map((r) => [String(r.id), canonicalState(r)!]));
 }

@@ -4,7 +4,7 @@ import { demoId, snapshot, testApp, TEST_LEDGER_KEY, type TestApp } from '../../
 import type { Queryable } from '../db/db.ts';
 import { loadStates, stateHash } from './entities.ts';
 import { loadLedgerKey } from './keys.ts';
-import { SYSTEM, write } from './ledger.ts';
+import { leafText, leafTextReference, SYSTEM, write } from './ledger.ts';
 import * as M from './merkle.ts';
 import { exportBundle, verifyBundle, verifyDatabase, type Bundle } from './verify.ts';
 
@@ -61,6 +61,16 @@ describe('every accepted write is a leaf', () => {
     expect(actions).toEqual(['commitment.committed', 'account.created', 'token.issued', 'token.revoked']);
     const seeded = (await t.db.query(`SELECT DISTINCT entity_type FROM ledger_leaves`)).map((r) => r.entity_type).sort();
     expect(seeded).toEqual(['account', 'api_token', 'commitment', 'designation', 'party', 'terms']);
+  });
+});
+
+describe('the leaf text', () => {
+  it.each([
+    ['plain', { action: 'party.created', actorId: null, actorRole: 'system', entityId: 'a1', entityType: 'party' }],
+    ['escapes and non-ASCII', { action: 'x"\\\n\u2028é', actorId: '00000000-2016-4000-8000-000000000001', actorRole: 'r\u0001', entityId: 'حزب', entityType: 't\t' }],
+  ])('is exactly RFC 8785 (%s)', (_n, f) => {
+    const l = { ...f, seq: 12345, at: new Date('2016-02-27T00:00:00Z'), stateHash: 'ab'.repeat(32) };
+    expect(leafText(l)).toBe(leafTextReference(l));
   });
 });
 

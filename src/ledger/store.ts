@@ -17,43 +17,33 @@ export interface LeafRow {
 const toFrontier = (f: (string | null)[]): Frontier => f.map((h) => (h ? Buffer.from(h, 'hex') : null));
 const fromFrontier = (f: Frontier) => JSON.stringify(f.map((h) => (h ? h.toString('hex') : null)));
 
-/** Locks the log and reserves n sequence numbers; the lock holds until the transaction ends. */
-export async function reserve(q: Queryable, n: number): Promise<{ start: number; frontier: Frontier }> {
-  const [r] = await q.query('UPDATE ledger_state SET size = size + $1 WHERE id = 1 RETURNING size - $1 AS start, frontier', [n]);
-  return { start: Number(r.start), frontier: toFrontier(r.frontier) };
+/**
+ * Writes the leaves, the nodes they complete and the new right edge in one statement, only if
+ * the log still has `expectedSize` leaves (it locks the log row); false when another writer
+ * got there first, and nothing was written.
+ */
+export async function insertLeaves(q: Queryable, expectedSize: number, leaves: LeafRow[], nodes: (NodeKey & { hash: Hash })[], frontier: Frontier): Promise<boolean> {
+  const [r] = await q.query('SELECT ledger_append($1, $2::jsonb, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) AS ok', [
+    expectedSize,
+    fromFrontier(frontier),
+    leaves.map((l) => l.seq),
+    leaves.map((l) => l.at.toISOString()),
+    leaves.map((l) => l.actorId),
+    leaves.map((l) => l.actorRole),
+    leaves.map((l) => l.action),
+    leaves.map((l) => l.entityType),
+    leaves.map((l) => l.entityId),
+    leaves.map((l) => l.stateHash),
+    leaves.map((l) => l.leaf),
+    nodes.map((n) => n.level),
+    nodes.map((n) => n.index),
+    nodes.map((n) => n.hash.toString('hex')),
+  ]);
+  return r.ok === true;
 }
 
-/** Writes the leaves, the nodes they complete and the new right edge in one statement. */
-export async function insertLeaves(q: Queryable, leaves: LeafRow[], nodes: (NodeKey & { hash: Hash })[], frontier: Frontier): Promise<void> {
-  await q.query(
-    `WITH l AS (
-       INSERT INTO ledger_leaves (seq, at, actor_id, actor_role, action, entity_type, entity_id, state_hash, leaf)
-       SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
-     ), n AS (
-       INSERT INTO ledger_nodes (level, idx, hash)
-       SELECT lv, ix, decode(h, 'hex') FROM unnest($10::smallint[], $11::bigint[], $12::text[]) AS t (lv, ix, h)
-     )
-     UPDATE ledger_state SET frontier = $13::jsonb WHERE id = 1`,
-    [
-      leaves.map((l) => l.seq),
-      leaves.map((l) => l.at.toISOString()),
-      leaves.map((l) => l.actorId),
-      leaves.map((l) => l.actorRole),
-      leaves.map((l) => l.action),
-      leaves.map((l) => l.entityType),
-      leaves.map((l) => l.entityId),
-      leaves.map((l) => l.stateHash),
-      leaves.map((l) => l.leaf),
-      nodes.map((n) => n.level),
-      nodes.map((n) => n.index),
-      nodes.map((n) => n.hash.toString('hex')),
-      fromFrontier(frontier),
-    ],
-  );
-}
-
-export async function logState(q: Queryable): Promise<{ size: number; frontier: Frontier }> {
-  const [r] = await q.query('SELECT size, frontier FROM ledger_state WHERE id = 1');
+export async function logState(q: Queryable, lock = false): Promise<{ size: number; frontier: Frontier }> {
+  const [r] = await q.query(`SELECT size, frontier FROM ledger_state WHERE id = 1${lock ? ' FOR UPDATE' : ''}`);
   return { size: Number(r.size), frontier: toFrontier(r.frontier) };
 }
 
@@ -90,14 +80,16 @@ export async function latestLeafOf(q: Queryable, type: string, id: string): Prom
   return r ? toLeaf(r) : null;
 }
 
-/** Stored nodes by key; a missing key is simply absent from the map. */
+/**
+ * Stored nodes by key; a missing key is simply absent from the map. The keys go inline as an
+ * IN list (they are integers we computed) and hashes come back as hex: on PGlite both are
+ * measurably cheaper than array parameters and bytea results, and proofs are a hot path.
+ */
 export async function nodes(q: Queryable, keys: NodeKey[]): Promise<Map<string, Hash>> {
   if (!keys.length) return new Map();
-  const rows = await q.query(
-    'SELECT n.level, n.idx, n.hash FROM ledger_nodes n JOIN unnest($1::smallint[], $2::bigint[]) AS k (lv, ix) ON n.level = k.lv AND n.idx = k.ix',
-    [keys.map((k) => k.level), keys.map((k) => k.index)],
-  );
-  return new Map(rows.map((r) => [`${r.level}/${Number(r.idx)}`, Buffer.from(r.hash)]));
+  for (const k of keys) if (!Number.isSafeInteger(k.level) || !Number.isSafeInteger(k.index)) throw new Error(`bad node key ${k.level}/${k.index}`);
+  const rows = await q.query(`SELECT level, idx, encode(hash, 'hex') AS h FROM ledger_nodes WHERE (level, idx) IN (${keys.map((k) => `(${k.level},${k.index})`).join(',')})`);
+  return new Map(rows.map((r) => [`${r.level}/${Number(r.idx)}`, Buffer.from(r.h, 'hex')]));
 }
 
 export interface HeadRow {

@@ -38,7 +38,7 @@ async function designate({ q, actor, record }: Writer, partyId: string, d: NonNu
     throw new ApiError('INCONSISTENT', 'A co-chair of the terms cannot be designated; change the terms first.', 'designation.designated');
   }
   const e = await store.insertDesignation(q, { partyId, designated: d.designated, basis: d.basis ?? null, since }, actor.accountId);
-  record(d.designated ? 'designation.listed' : 'designation.delisted', 'designation', e.id);
+  record(d.designated ? 'designation.listed' : 'designation.delisted', 'designation', e.row);
 }
 
 export async function createParty(w: Writer, b: PartyCreate, id?: string): Promise<store.PartyRecord> {
@@ -46,7 +46,7 @@ export async function createParty(w: Writer, b: PartyCreate, id?: string): Promi
   const input = toInput(b);
   await checkNameFree(w.q, input.name);
   const p = await store.insertParty(w.q, input, w.actor.accountId, id);
-  w.record('party.created', 'party', p.id);
+  w.record('party.created', 'party', p.row);
   if (b.designation?.designated) await designate(w, p.id, b.designation, b.designation.since ? new Date(b.designation.since) : null);
   return p;
 }
@@ -60,8 +60,9 @@ export async function patchParty(w: Writer, id: string, b: PartyPatch): Promise<
   if (Object.keys(fields).length) {
     const input = toInput({ ...fields, name: b.name ?? cur.name, kind: b.kind ?? cur.kind }, cur);
     if (b.name) await checkNameFree(w.q, input.name, id);
-    p = await store.updateParty(w.q, id, input);
-    w.record('party.updated', 'party', id);
+    const updated = await store.updateParty(w.q, id, input);
+    w.record('party.updated', 'party', updated.row);
+    p = updated;
   }
   // a change of designation takes effect from `since`, by default now: it never rewrites the past by accident
   if (designation) await designate(w, id, designation, designation.since ? new Date(designation.since) : new Date());
@@ -108,7 +109,7 @@ export async function recordCommitment({ q, actor, record }: Writer, partyId: st
   if (wrong) throw new ApiError('INVALID_TRANSITION', `${party.name}: ${wrong}.`, 'type');
   const late = b.type === 'committed' && at > terms.commitmentDeadline;
   const c = await store.insertCommitment(q, { partyId, termsId: terms.id, type: b.type, at, viaPartyId: via.id, note: b.note ?? null, late }, actor.accountId);
-  record(`commitment.${b.type}`, 'commitment', c.id);
+  record(`commitment.${b.type}`, 'commitment', c.row);
   return c;
 }
 
@@ -125,8 +126,7 @@ export async function partiesAt(
   at: Date,
   f: { kind?: store.Kind; ids?: string[] } = {},
 ): Promise<{ parties: PartyView[]; events: store.CommitmentRecord[]; designations: store.DesignationRecord[] }> {
-  let parties = await store.listParties(q, { kind: f.kind });
-  if (f.ids) parties = parties.filter((p) => f.ids!.includes(p.id));
+  const parties = await store.listParties(q, f);
   const events = await store.listCommitments(q, f.ids);
   const designations = await store.listDesignations(q, f.ids);
   const cochairs = await cochairPartyIds(q);

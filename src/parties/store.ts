@@ -70,8 +70,8 @@ const toCommitment = (r: Row): CommitmentRecord => ({
   recordedAt: r.recorded_at,
 });
 
-export async function listParties(q: Queryable, f: { kind?: Kind } = {}): Promise<PartyRecord[]> {
-  const rows = f.kind ? await q.query('SELECT * FROM parties WHERE kind = $1', [f.kind]) : await q.query('SELECT * FROM parties');
+export async function listParties(q: Queryable, f: { kind?: Kind; ids?: string[] } = {}): Promise<PartyRecord[]> {
+  const rows = await q.query('SELECT * FROM parties WHERE ($1::text IS NULL OR kind = $1) AND ($2::uuid[] IS NULL OR id = ANY($2::uuid[]))', [f.kind ?? null, f.ids ?? null]);
   return rows.map(toParty);
 }
 
@@ -85,21 +85,24 @@ export async function findPartyByName(q: Queryable, name: string): Promise<Party
   return r ? toParty(r) : null;
 }
 
-export async function insertParty(q: Queryable, p: PartyInput, createdBy: string | null, id?: string): Promise<PartyRecord> {
+/** Writes return the row as stored too, for the ledger to hash without reading it back. */
+export type Written<T> = T & { row: Row };
+
+export async function insertParty(q: Queryable, p: PartyInput, createdBy: string | null, id?: string): Promise<Written<PartyRecord>> {
   const [r] = await q.query(
     `INSERT INTO parties (id, name, aliases, kind, home_state, operates_in, created_by)
      VALUES (coalesce($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, $7) RETURNING *`,
     [id ?? null, p.name, p.aliases, p.kind, p.homeState, p.operatesIn, createdBy],
   );
-  return toParty(r);
+  return { ...toParty(r), row: r };
 }
 
-export async function updateParty(q: Queryable, id: string, p: PartyInput): Promise<PartyRecord> {
+export async function updateParty(q: Queryable, id: string, p: PartyInput): Promise<Written<PartyRecord>> {
   const [r] = await q.query(
     `UPDATE parties SET name = $2, aliases = $3, kind = $4, home_state = $5, operates_in = $6, updated_at = now() WHERE id = $1 RETURNING *`,
     [id, p.name, p.aliases, p.kind, p.homeState, p.operatesIn],
   );
-  return toParty(r);
+  return { ...toParty(r), row: r };
 }
 
 /** Commitment events of some parties (all when ids is omitted), oldest first. */
@@ -120,13 +123,13 @@ export interface NewCommitment {
   late: boolean;
 }
 
-export async function insertCommitment(q: Queryable, c: NewCommitment, recordedBy: string | null): Promise<CommitmentRecord> {
+export async function insertCommitment(q: Queryable, c: NewCommitment, recordedBy: string | null): Promise<Written<CommitmentRecord>> {
   const [r] = await q.query(
     `INSERT INTO commitments (party_id, terms_id, type, at, via_party_id, note, late, recorded_by)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
     [c.partyId, c.termsId, c.type, c.at, c.viaPartyId, c.note, c.late, recordedBy],
   );
-  return toCommitment(r);
+  return { ...toCommitment(r), row: r };
 }
 
 /** Serialises commitment writes of one party, so two concurrent events are checked in turn. */
@@ -157,7 +160,7 @@ export async function insertDesignation(
   q: Queryable,
   d: { partyId: string; designated: boolean; basis: string | null; since: Date | null },
   recordedBy: string | null,
-): Promise<DesignationRecord> {
+): Promise<Written<DesignationRecord>> {
   const [r] = await q.query('INSERT INTO designations (party_id, designated, basis, since, recorded_by) VALUES ($1, $2, $3, $4, $5) RETURNING *', [
     d.partyId,
     d.designated,
@@ -165,5 +168,5 @@ export async function insertDesignation(
     d.since,
     recordedBy,
   ]);
-  return toDesignation(r);
+  return { ...toDesignation(r), row: r };
 }

@@ -23,6 +23,6 @@ export async function createTerms({ q, actor, record }: Writer, b: TermsCreate, 
   if (clash) throw new ApiError('DUPLICATE', `Terms named "${clash.name}" already exist (${clash.id}).`, 'name', { existingId: clash.id });
   const input = { name: b.name.trim(), text: b.text ?? '', announcedAt, commitmentDeadline: deadline, startsAt, cochairPartyIds: b.cochairPartyIds };
   const t = await insertTerms(q, input, actor.accountId, id);
-  record('terms.created', 'terms', t.id);
+  record('terms.created', 'terms', t.row);
   return t;
 }

@@ -40,13 +40,13 @@ export async function getTerms(q: Queryable, id: string): Promise<TermsRecord | 
   return r ? toTerms(r) : null;
 }
 
-export async function insertTerms(q: Queryable, t: TermsInput, createdBy: string | null, id?: string): Promise<TermsRecord> {
+export async function insertTerms(q: Queryable, t: TermsInput, createdBy: string | null, id?: string): Promise<TermsRecord & { row: Row }> {
   const [r] = await q.query(
     `INSERT INTO terms (id, name, text, announced_at, commitment_deadline, starts_at, cochair_party_ids, created_by)
      VALUES (coalesce($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
     [id ?? null, t.name, t.text, t.announcedAt, t.commitmentDeadline, t.startsAt, t.cochairPartyIds, createdBy],
   );
-  return toTerms(r);
+  return { ...toTerms(r), row: r };
 }
 
 /** Ids of the parties that co-chair any terms. */
