@@ -36,6 +36,8 @@ export interface Config {
   ledgerKey: string | null;
   /** Seconds between automatic signed tree heads while the log grows. */
   ledgerHeadIntervalS: number;
+  /** Seconds between refreshes of the embedded database's planner statistics (PGlite runs no autovacuum); 0 turns it off. */
+  analyzeIntervalS: number;
   /** Folder of the built web app served at `/`. */
   webDir: string;
   /** Folder of the shipped reference data served at `/reference/`. */
@@ -72,6 +74,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     shutdownGraceS: int(env.TRUCE_SHUTDOWN_GRACE_S, 10, 'TRUCE_SHUTDOWN_GRACE_S'),
     ledgerKey: env.TRUCE_LEDGER_KEY || null,
     ledgerHeadIntervalS: int(env.TRUCE_LEDGER_HEAD_INTERVAL_S, 60, 'TRUCE_LEDGER_HEAD_INTERVAL_S'),
+    analyzeIntervalS: int(env.TRUCE_ANALYZE_INTERVAL_S, 900, 'TRUCE_ANALYZE_INTERVAL_S'),
     webDir: env.TRUCE_WEB_DIR ? path.resolve(env.TRUCE_WEB_DIR) : path.join(root, 'web', 'dist'),
     referenceDir: path.join(root, 'reference'),
     ...overrides,

@@ -22,6 +22,7 @@ export async function start(config: Config, out: (line: string) => void = (l) =>
   const db = await openDb(config);
   let app: FastifyInstance | undefined;
   let heads: NodeJS.Timeout | undefined;
+  let maintenance: NodeJS.Timeout | undefined;
   try {
     const generated = await ensureFirstAdmin(db, config.adminToken);
     if (generated) {
@@ -35,6 +36,12 @@ export async function start(config: Config, out: (line: string) => void = (l) =>
     const sign = () => currentHead(db, ledgerKey).catch((e) => app!.log.error({ err: e }, 'signing a tree head failed'));
     await sign();
     heads = setInterval(sign, config.ledgerHeadIntervalS * 1000).unref();
+    // PGlite has no autovacuum daemon: without fresh statistics its plans degrade as tables grow.
+    if (db.engine === 'pglite' && config.analyzeIntervalS > 0) {
+      const analyze = () => db.exec('ANALYZE').catch((e) => app!.log.warn({ err: e }, 'ANALYZE failed'));
+      await analyze();
+      maintenance = setInterval(analyze, config.analyzeIntervalS * 1000).unref();
+    }
   } catch (e) {
     await app?.close().catch(() => {});
     await db.close();
@@ -46,6 +53,7 @@ export async function start(config: Config, out: (line: string) => void = (l) =>
   const stop = () =>
     (stopping ??= (async () => {
       clearInterval(heads);
+      clearInterval(maintenance);
       const grace = setTimeout(() => app!.server.closeAllConnections(), config.shutdownGraceS * 1000);
       try {
         await app!.close(); // waits for requests in flight
