@@ -16,6 +16,7 @@ import { ProblemSchema } from './http/schemas.ts';
 import { fieldErrors, makeValidatorCompiler } from './http/validation.ts';
 import { loadLedgerKey, type LedgerKey } from './ledger/keys.ts';
 import { ledgerRoutes } from './ledger/routes.ts';
+import { useLedgerKey } from './ledger/ledger.ts';
 import { partyRoutes } from './parties/routes.ts';
 import { termsRoutes } from './terms/routes.ts';
 
@@ -73,6 +74,7 @@ function normalise(v: unknown): unknown {
 const BY_STATUS: Record<number, ErrorCode> = { 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'ROUTE_NOT_FOUND', 413: 'BODY_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' };
 
 export async function buildApp({ db, config, ledgerKey = loadLedgerKey(config) }: AppDeps): Promise<FastifyInstance> {
+  useLedgerKey(db, ledgerKey); // every write through this app signs the head it leads to
   const app = Fastify({
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
     trustProxy: config.trustProxy,

@@ -7,8 +7,9 @@ import { migrate } from './db/migrate.ts';
 import { ROLES, type Role } from './auth/roles.ts';
 import { createAccount, createServiceToken } from './auth/service.ts';
 import fs from 'node:fs';
-import { loadLedgerKey } from './ledger/keys.ts';
-import { currentHead, SYSTEM, write } from './ledger/ledger.ts';
+import { keyIdOf, loadLedgerKey, readLedgerPublicKey } from './ledger/keys.ts';
+import { createPublicKey } from 'node:crypto';
+import { currentHead, SYSTEM, useLedgerKey, write } from './ledger/ledger.ts';
 import { exportBundle, verifyBundle, verifyDatabase, type Finding } from './ledger/verify.ts';
 import { seedDemo } from './demo/syria2016.ts';
 import { ApiError } from './http/errors.ts';
@@ -22,8 +23,11 @@ const program = new Command('truce')
   .showHelpAfterError();
 
 /** Opens the configured database, runs fn, closes it: for the one-shot commands. */
-async function withDb<T>(fn: (db: Awaited<ReturnType<typeof openDb>>) => Promise<T>): Promise<T> {
-  const db = await openDb(loadConfig());
+async function withDb<T>(fn: (db: Awaited<ReturnType<typeof openDb>>) => Promise<T>, opts: { sign?: boolean; migrate?: boolean } = { sign: true }): Promise<T> {
+  const config = loadConfig();
+  const key = opts.sign ? loadLedgerKey(config) : null; // writers sign the heads their writes lead to
+  const db = await openDb(config, { migrate: opts.migrate });
+  if (key) useLedgerKey(db, key);
   try {
     return await fn(db);
   } finally {
@@ -144,11 +148,30 @@ function report(what: string, size: number, findings: Finding[]): void {
   process.exitCode = 1;
 }
 
+/** Heads kept from before (a bundle, or a head as GET /api/v1/ledger/head gave it): the log must still agree with them. */
+function anchorsFrom(file: string): { size: number; rootHash: string; from: string }[] {
+  let v: any;
+  try {
+    v = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new ConfigError(`cannot read ${file}: ${(e as Error).message}`);
+  }
+  const heads = v?.format === 'truce-ledger-bundle/1' ? v.heads : [v];
+  if (!Array.isArray(heads) || heads.some((h: any) => !Number.isSafeInteger(h?.size) || typeof h?.rootHash !== 'string')) {
+    throw new ConfigError(`${file} is neither a ledger bundle nor a signed head`);
+  }
+  return heads.map((h: any) => ({ size: h.size, rootHash: h.rootHash, from: `${file} (head of ${h.size} leaves)` }));
+}
+
 program
   .command('verify')
   .description('Check the tamper-evident record: every leaf, node, signed head and entity row (or an exported bundle, offline)')
   .option('--bundle <file>', 'verify an exported bundle with no database and no server')
-  .action(async (o: { bundle?: string }) => {
+  .option('--key-id <hex>', 'the log key id the task force publishes: anything signed with another key fails')
+  .option('--public-key <file>', 'the log public key (SPKI PEM) to check against, instead of the server\'s key')
+  .option('--against <file>', 'an earlier bundle or signed head someone kept: the log must still agree with it')
+  .action(async (o: { bundle?: string; keyId?: string; publicKey?: string; against?: string }) => {
+    const anchors = o.against ? anchorsFrom(o.against) : [];
     if (o.bundle) {
       let bundle;
       try {
@@ -156,13 +179,18 @@ program
       } catch (e) {
         throw new ConfigError(`cannot read the bundle ${o.bundle}: ${(e as Error).message}`);
       }
-      const r = await verifyBundle(bundle);
-      process.stdout.write(`Log key id ${r.keyId} (compare it with the one the task force publishes).\n`);
+      const r = await verifyBundle(bundle, { keyId: o.keyId, anchors });
+      if (r.keyId) process.stdout.write(`Log key id ${r.keyId}${o.keyId ? '' : ' (compare it with the one the task force publishes, or pass --key-id)'}.\n`);
       return report(o.bundle, r.size, r.findings);
     }
-    const key = loadLedgerKey(loadConfig());
-    const r = await withDb((db) => verifyDatabase(db, key.publicPem));
-    report('The ledger', r.size, r.findings);
+    const config = loadConfig();
+    const publicKey = o.publicKey ? fs.readFileSync(o.publicKey, 'utf8') : readLedgerPublicKey(config);
+    if (!publicKey) throw new ConfigError('no log key to check against: set TRUCE_LEDGER_KEY, run where the data folder has ledger-key.pem, or give --public-key');
+    const keyId = keyIdOf(createPublicKey(publicKey));
+    process.stdout.write(`Log key id ${keyId}.\n`);
+    const r = await withDb((db) => verifyDatabase(db, publicKey, anchors), { sign: false, migrate: false }); // verifying writes nothing
+    const pinned = o.keyId && o.keyId !== keyId ? [{ problem: 'log_key_unexpected', detail: `The log key is ${keyId}, not the expected ${o.keyId}.` }] : [];
+    report('The ledger', r.size, [...pinned, ...r.findings]);
   });
 
 program
@@ -177,7 +205,10 @@ program
     const key = loadLedgerKey(loadConfig());
     const bundle = await withDb(async (db) => {
       await currentHead(db, key); // the newest head covers every leaf exported
-      return exportBundle(db, key.publicPem);
+      return db.tx(async (q) => {
+        await q.exec('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY'); // one consistent snapshot
+        return exportBundle(q, key.publicPem);
+      });
     });
     fs.writeFileSync(o.out, JSON.stringify(bundle));
     process.stdout.write(`Wrote ${bundle.leaves.length} leaves and ${bundle.heads.length} signed heads to ${o.out}.\n`);

@@ -7,7 +7,7 @@ import type { Db } from './db/db.ts';
 import { openDb } from './db/open.ts';
 import { seedDemo } from './demo/syria2016.ts';
 import { loadLedgerKey } from './ledger/keys.ts';
-import { currentHead } from './ledger/ledger.ts';
+import { currentHead, useLedgerKey } from './ledger/ledger.ts';
 
 export interface Running {
   app: FastifyInstance;
@@ -19,7 +19,7 @@ export interface Running {
 
 export async function start(config: Config, out: (line: string) => void = (l) => process.stdout.write(l + '\n')): Promise<Running> {
   const ledgerKey = loadLedgerKey(config);
-  const db = await openDb(config);
+  const db = useLedgerKey(await openDb(config), ledgerKey);
   let app: FastifyInstance | undefined;
   let heads: NodeJS.Timeout | undefined;
   let maintenance: NodeJS.Timeout | undefined;

@@ -200,6 +200,16 @@ describe('the tamper-evident record from the command line', () => {
     const offline = await run(['verify', '--bundle', file], { DATABASE_URL: 'postgres://nobody@127.0.0.1:9/none', TRUCE_DATA_DIR: '/nonexistent' });
     expect(offline.code, offline.stderr).toBe(0);
     expect(offline.stdout).toMatch(/intact/);
+    const kept = await run(['verify', '--against', file]);
+    expect(kept.code, kept.stderr).toBe(0);
+    const keyId = /Log key id ([0-9a-f]{64})/.exec(kept.stdout)![1];
+    expect((await run(['verify', '--key-id', keyId])).code).toBe(0);
+    const other = await run(['verify', '--key-id', 'ab'.repeat(32)]);
+    expect(other.code).toBe(1);
+    expect(other.stderr).toMatch(/^log_key_unexpected: /m);
+    const keyless = await run(['verify'], { TRUCE_LEDGER_KEY: '', TRUCE_DATA_DIR: engine === 'pglite' ? dataDir : fs.mkdtempSync(path.join(os.tmpdir(), 'truce-nokey-')) });
+    expect(keyless.code).toBe(1);
+    expect(keyless.stderr).toMatch(/^truce: no log key to check against/);
     const bundle = JSON.parse(fs.readFileSync(file, 'utf8'));
     bundle.leaves.pop();
     fs.writeFileSync(file, JSON.stringify(bundle));
@@ -215,7 +225,7 @@ describe('the tamper-evident record from the command line', () => {
     expect(bad.stderr).toMatch(new RegExp(`^row_changed: designation ${listing.id} differs from the state recorded by leaf \\d+`, 'm'));
     await withEngineDb((db) => db.query('UPDATE designations SET designated = true WHERE party_id = $1', [isil]));
     expect((await run(['verify'])).code).toBe(0);
-  });
+  }, 120_000);
 });
 
 describe('durability', () => {

@@ -50,6 +50,13 @@ export function loadLedgerKey(config: { ledgerKey: string | null; dataDir: strin
   }
 }
 
+/** The log's public key for checking, from TRUCE_LEDGER_KEY or the existing key file: never creates one. */
+export function readLedgerPublicKey(config: { ledgerKey: string | null; dataDir: string }): string | null {
+  const file = path.join(config.dataDir, 'ledger-key.pem');
+  if (!config.ledgerKey && !fs.existsSync(file)) return null;
+  return loadLedgerKey(config).publicPem;
+}
+
 export interface HeadFields {
   size: number;
   rootHash: string;
@@ -78,10 +85,17 @@ export function verifyPayload(publicPem: string, payload: Buffer, signature: str
 /** A public key in SPKI PEM from PEM or the raw 32 bytes in base64; null when it is not Ed25519. */
 export function parsePublicKey(text: string): { pem: string; keyId: string } | null {
   try {
-    const key = text.includes('BEGIN')
-      ? createPublicKey(text)
-      : createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), Buffer.from(text, 'base64')]), format: 'der', type: 'spki' });
+    let key;
+    if (text.includes('BEGIN')) key = createPublicKey(text);
+    else {
+      const raw = Buffer.from(text, 'base64');
+      if (raw.length !== 32) return null;
+      key = createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), raw]), format: 'der', type: 'spki' });
+    }
     if (key.asymmetricKeyType !== 'ed25519') return null;
+    // the raw point: refuse the all-zero and other trivially weak keys (small order points start with 0x00 or 0x01 and are zero after)
+    const point = (key.export({ type: 'spki', format: 'der' }) as Buffer).subarray(12);
+    if (point.subarray(1).every((b) => b === 0) && point[0] <= 1) return null;
     return { pem: key.export({ type: 'spki', format: 'pem' }).toString(), keyId: keyIdOf(key) };
   } catch {
     return null;

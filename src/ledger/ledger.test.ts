@@ -6,7 +6,7 @@ import { loadStates, stateHash } from './entities.ts';
 import { loadLedgerKey } from './keys.ts';
 import { leafText, leafTextReference, SYSTEM, write } from './ledger.ts';
 import * as M from './merkle.ts';
-import { exportBundle, verifyBundle, verifyDatabase, type Bundle } from './verify.ts';
+import { exportBundle, verifyBundle, verifyDatabase, verifySnapshot, type Bundle } from './verify.ts';
 
 let t: TestApp;
 const key = loadLedgerKey({ ledgerKey: TEST_LEDGER_KEY, dataDir: '' });
@@ -173,7 +173,7 @@ async function tampered(sql: (q: Queryable) => Promise<unknown>): Promise<string
   await t.db
     .tx(async (q) => {
       await sql(q);
-      problems = (await verifyDatabase(q, key.publicPem)).findings.map((f) => f.problem);
+      problems = (await verifySnapshot(q, key.publicPem)).findings.map((f) => f.problem);
       throw new Error('roll back');
     })
     .catch((e) => expect(e.message).toBe('roll back'));
@@ -214,6 +214,68 @@ describe('tampering behind the server’s back is caught', () => {
   });
 });
 
+describe('signed heads and anchors', () => {
+  it('signs the head every write leads to, in the same transaction', async () => {
+    await newParty();
+    const [h] = await t.db.query('SELECT max(size)::int AS size FROM ledger_heads');
+    expect(h.size).toBe(await size());
+  });
+
+  it.each<[string, (q: Queryable) => Promise<unknown>, string]>([
+    ['all signed heads removed', (q) => q.query('DELETE FROM ledger_cosignatures').then(() => q.query('DELETE FROM ledger_heads')), 'leaves_unsigned'],
+    ['the latest leaf rewritten with its nodes and state, heads left alone', async (q) => {
+      const [l] = await q.query('SELECT seq, leaf FROM ledger_leaves ORDER BY seq DESC LIMIT 1');
+      await q.query('UPDATE ledger_leaves SET leaf = $2 WHERE seq = $1', [l.seq, l.leaf.replace('"action":"', '"action":"x')]);
+    }, 'head_root_mismatch'],
+  ])('catches %s', async (_n, sql, want) => {
+    expect(await tampered(sql)).toContain(want);
+  });
+
+  it('catches history rewritten and re-signed with the server key, given a head kept from before', async () => {
+    await t.call('public', { method: 'GET', url: '/api/v1/ledger/head' });
+    const kept = await exportBundle(t.db, key.publicPem);
+    const anchors = kept.heads.slice(-1).map((h) => ({ size: h.size, rootHash: h.rootHash, from: 'the kept head' }));
+    let problems: string[] = [];
+    await t.db
+      .tx(async (q) => {
+        // an insider with the key file rewrites leaf 3 and re-signs every head: self-consistent
+        const leaves = (await q.query('SELECT seq, leaf FROM ledger_leaves ORDER BY seq')).map((r) => r.leaf as string);
+        leaves[3] = leaves[3].replace('"action":"', '"action":"re');
+        await q.query('UPDATE ledger_leaves SET leaf = $2, action = $3 WHERE seq = $1', [3, leaves[3], JSON.parse(leaves[3]).action]);
+        const grown = M.append(0, [], leaves.map((l) => M.leafHash(Buffer.from(l))));
+        for (const n of grown.nodes) await q.query('UPDATE ledger_nodes SET hash = $3 WHERE level = $1 AND idx = $2', [n.level, n.index, n.hash]);
+        await q.query('UPDATE ledger_state SET frontier = $1::jsonb', [JSON.stringify(grown.frontier.map((h) => (h ? h.toString('hex') : null)))]);
+        await q.query('DELETE FROM ledger_cosignatures');
+        await q.query('DELETE FROM ledger_heads');
+        const root = M.frontierRoot(grown.size, grown.frontier).toString('hex');
+        const { signHead } = await import('./ledger.ts');
+        const { insertHead } = await import('./store.ts');
+        await insertHead(q, signHead(key, grown.size, root, new Date()));
+        expect((await verifySnapshot(q, key.publicPem)).findings).toEqual([]); // fools a verifier with nothing kept
+        problems = (await verifySnapshot(q, key.publicPem, anchors)).findings.map((f) => f.problem);
+        throw new Error('roll back');
+      })
+      .catch((e) => expect(e.message).toBe('roll back'));
+    expect(problems).toContain('history_rewritten');
+  });
+
+  it('keeps a cosignature valid after the co-chair registers a new key', async () => {
+    const first = generateKeyPairSync('ed25519');
+    await t.call('cochair', { method: 'PUT', url: '/api/v1/ledger/signing-key', payload: { publicKey: first.publicKey.export({ type: 'spki', format: 'pem' }).toString() } });
+    const head = (await t.call('cochair', { method: 'GET', url: '/api/v1/ledger/head' })).json();
+    await t.call('cochair', { method: 'POST', url: '/api/v1/ledger/cosign', payload: { size: head.size, signature: sign(null, Buffer.from(head.signed), first.privateKey).toString('base64') } });
+    const second = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    await t.call('cochair', { method: 'PUT', url: '/api/v1/ledger/signing-key', payload: { publicKey: second } });
+    expect((await verifyDatabase(t.db, key.publicPem)).findings).toEqual([]);
+  });
+
+  it('refuses a weak or malformed co-chair key', async () => {
+    for (const publicKey of [Buffer.alloc(32).toString('base64'), Buffer.alloc(49, 7).toString('base64')]) {
+      expect((await t.call('cochair', { method: 'PUT', url: '/api/v1/ledger/signing-key', payload: { publicKey } })).statusCode).toBe(400);
+    }
+  });
+});
+
 describe('offline bundle', () => {
   it('verifies with no database, and catches a changed leaf, state or signature', async () => {
     await t.call('public', { method: 'GET', url: '/api/v1/ledger/head' });
@@ -236,5 +298,39 @@ describe('offline bundle', () => {
     const sig = copy();
     sig.heads[sig.heads.length - 1].timestamp = '2016-02-27T00:00:00.000Z';
     expect((await verifyBundle(sig)).findings.map((f) => f.problem)).toEqual(['head_signature_invalid']);
+  });
+
+  it('names the key it really checked, and fails a bundle re-signed with another key when the key id is pinned', async () => {
+    const b: Bundle = JSON.parse(JSON.stringify(await exportBundle(t.db, key.publicPem)));
+    const forger = generateKeyPairSync('ed25519');
+    const forgedPem = forger.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const forgedId = (await import('./keys.ts')).keyIdOf(forger.publicKey);
+    b.leaves[3] = b.leaves[3].replace('"action":"', '"action":"re');
+    const hashes = b.leaves.map((l) => M.leafHash(Buffer.from(l)));
+    const { headPayload } = await import('./keys.ts');
+    b.heads = b.heads.map((h) => {
+      const rootHash = M.rootOf(hashes.slice(0, h.size)).toString('hex');
+      const payload = headPayload({ size: h.size, rootHash, timestamp: h.timestamp, keyId: forgedId });
+      return { ...h, rootHash, keyId: forgedId, signature: sign(null, payload, forger.privateKey).toString('base64'), cosignatures: [] };
+    });
+    b.log.publicKey = forgedPem; // keyId left as the real one
+    const r = await verifyBundle(b);
+    expect(r.keyId).toBe(forgedId);
+    expect(r.findings.map((f) => f.problem)).toContain('bundle_key_mismatch');
+    b.log.keyId = forgedId;
+    expect((await verifyBundle(b)).findings).toEqual([]); // self-consistent: only a pinned key id tells
+    expect((await verifyBundle(b, { keyId: key.keyId })).findings.map((f) => f.problem)).toEqual(['log_key_unexpected']);
+  });
+
+  it.each<[string, (b: any) => void, string]>([
+    ['no heads at all', (b) => (b.heads = []), 'leaves_unsigned'],
+    ['a head size that is no count', (b) => (b.heads[0].size = String(b.heads[0].size)), 'head_malformed'],
+    ['leaves that are not text', (b) => (b.leaves[0] = 42), 'bundle_malformed'],
+    ['no entity states', (b) => delete b.entities, 'bundle_malformed'],
+    ['no log key', (b) => (b.log.publicKey = 'nonsense'), 'bundle_malformed'],
+  ])('reports a bundle with %s instead of trusting or crashing', async (_n, edit, want) => {
+    const b = JSON.parse(JSON.stringify(await exportBundle(t.db, key.publicPem)));
+    edit(b);
+    expect((await verifyBundle(b)).findings.map((f) => f.problem)).toContain(want);
   });
 });

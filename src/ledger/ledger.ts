@@ -39,6 +39,13 @@ export interface LogHead {
   frontier: M.Frontier;
 }
 const heads = new WeakMap<object, LogHead>();
+const signers = new WeakMap<object, LedgerKey>();
+
+/** The key that signs the head each write leads to; a database without one gets heads only on request. */
+export function useLedgerKey(db: Db, key: LedgerKey): Db {
+  signers.set(db, key);
+  return db;
+}
 
 /**
  * The leaf as it is hashed: canonical JSON (RFC 8785) of its fields. Written out by hand for
@@ -71,7 +78,14 @@ export function leafTextReference(l: Omit<store.LeafRow, 'leaf'>): string {
  * instance wrote meanwhile): the append checks the log's size, and on a mismatch reads the log
  * under lock and appends again. Returns the leaves and the log's new head.
  */
-export async function appendLeaves(q: Queryable, actor: Actor, pending: PendingLeaf[], cached?: LogHead, at = new Date()): Promise<{ leaves: store.LeafRow[]; head: LogHead }> {
+export async function appendLeaves(
+  q: Queryable,
+  actor: Actor,
+  pending: PendingLeaf[],
+  cached?: LogHead,
+  signer?: LedgerKey,
+  at = new Date(),
+): Promise<{ leaves: store.LeafRow[]; head: LogHead }> {
   const states = new Map<string, unknown>();
   for (const type of new Set(pending.filter((p) => p.state === undefined).map((p) => p.type))) {
     const ids = [...new Set(pending.filter((p) => p.type === type && p.state === undefined).map((p) => p.id))];
@@ -91,7 +105,8 @@ export async function appendLeaves(q: Queryable, actor: Actor, pending: PendingL
       return { ...base, leaf: leafText(base) };
     });
     const grown = M.append(head.size, head.frontier, rows.map((r) => M.leafHash(Buffer.from(r.leaf))));
-    if (await store.insertLeaves(q, head.size, rows, grown.nodes, grown.frontier)) return { leaves: rows, head: { size: grown.size, frontier: grown.frontier } };
+    const signed = signer ? signHead(signer, grown.size, M.frontierRoot(grown.size, grown.frontier).toString('hex'), at) : null;
+    if (await store.insertLeaves(q, head.size, rows, grown.nodes, grown.frontier, signed)) return { leaves: rows, head: { size: grown.size, frontier: grown.frontier } };
     head = await store.logState(q, true); // someone else appended: now we hold the lock, so this try succeeds
   }
 }
@@ -105,7 +120,7 @@ export async function write<T>(db: Db, actor: Actor, fn: (w: Writer) => Promise<
       q,
       actor,
       record(action, type, entity) {
-        if (!(type in ENTITIES)) throw new Error(`unknown ledger entity type ${type}`);
+        if (!Object.hasOwn(ENTITIES, type)) throw new Error(`unknown ledger entity type ${type}`);
         if (typeof entity === 'string') pending.push({ action, type, id: entity });
         else pending.push({ action, type, id: String(entity.id), state: stateFromRow(type, entity) });
       },
@@ -113,7 +128,7 @@ export async function write<T>(db: Db, actor: Actor, fn: (w: Writer) => Promise<
     if (pending.length) {
       const cached = heads.get(db);
       heads.delete(db); // trusted again only once this transaction has committed
-      appended = (await appendLeaves(q, actor, pending, cached)).head;
+      appended = (await appendLeaves(q, actor, pending, cached, signers.get(db))).head;
     } else if (!opts.allowEmpty) throw new Error('a write recorded no ledger leaf'); // a bug: every write is recorded
     return result;
   });
@@ -125,15 +140,16 @@ export interface SignedHead extends store.HeadRow {
   cosignatures: store.CosignatureRow[];
 }
 
+export function signHead(key: LedgerKey, size: number, rootHash: string, at: Date): store.HeadRow {
+  return { size, rootHash, at, keyId: key.keyId, signature: signPayload(key.privateKey, headPayload({ size, rootHash, timestamp: at.toISOString(), keyId: key.keyId })) };
+}
+
 /** The current tree head, signed now if the log has grown since the last one. */
 export async function currentHead(db: Db, key: LedgerKey): Promise<store.HeadRow> {
   const { size, frontier } = await store.logState(db);
   const last = await store.latestHead(db);
   if (last && last.size === size) return last;
-  const at = new Date();
-  const rootHash = M.frontierRoot(size, frontier).toString('hex');
-  const head = { size, rootHash, at, keyId: key.keyId, signature: signPayload(key.privateKey, headPayload({ size, rootHash, timestamp: at.toISOString(), keyId: key.keyId })) };
-  await store.insertHead(db, head);
+  await store.insertHead(db, signHead(key, size, M.frontierRoot(size, frontier).toString('hex'), new Date()));
   return (await store.headAt(db, size))!; // another instance may have signed this size first
 }
 

@@ -92,7 +92,7 @@ export async function ledgerRoutes(app: FastifyInstance, { db, ledgerKey }: { db
     schema: { tags, summary: 'An entity’s latest leaf and its inclusion proof in the current signed head', params: S.EntityParams, response: { 200: S.EntityProof } },
     handler: async (req) => {
       const { type, id } = req.params;
-      if (!(type in ENTITIES)) throw new ApiError('VALIDATION_FAILED', `Unknown entity type; known: ${Object.keys(ENTITIES).join(', ')}.`, 'type');
+      if (!Object.hasOwn(ENTITIES, type)) throw new ApiError('VALIDATION_FAILED', `Unknown entity type; known: ${Object.keys(ENTITIES).join(', ')}.`, 'type');
       const leaf = await store.latestLeafOf(db, type, id);
       if (!leaf) throw new ApiError('NOT_FOUND', `The ledger records no ${type} with id ${id}.`, 'id');
       const head = await currentHead(db, ledgerKey);
@@ -130,7 +130,7 @@ export async function ledgerRoutes(app: FastifyInstance, { db, ledgerKey }: { db
       if (!verifyPayload(key.pem, payload, req.body.signature)) {
         throw new ApiError('VALIDATION_FAILED', 'The signature does not verify over this head’s signed bytes with your registered key.', 'signature');
       }
-      await store.insertCosignature(db, { size: head.size, accountId: me.accountId, keyId: key.keyId, signature: req.body.signature });
+      await store.insertCosignature(db, { size: head.size, accountId: me.accountId, keyId: key.keyId, publicKey: key.pem, signature: req.body.signature });
       return reply.code(201).send(await headJson(head));
     },
   });

@@ -42,6 +42,6 @@ export const Consistency = Type.Object({ first: Count, second: Count, firstRoot:
 export const EntityParams = Type.Object({ type: Type.String({ pattern: '^[a-z_]+$', maxLength: 40 }), id: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false });
 export const EntityProof = Type.Object({ entity: Type.Object({ type: Type.String(), id: Type.String() }), leaf: Leaf, head: Head, proof: Type.Array(Hex) });
 
-export const CosignBody = Type.Object({ size: Type.Integer({ minimum: 1 }), signature: Type.String({ minLength: 1, maxLength: 200, description: 'Ed25519 over the head’s signed bytes, base64' }) }, { additionalProperties: false });
+export const CosignBody = Type.Object({ size: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }), signature: Type.String({ minLength: 1, maxLength: 200, description: 'Ed25519 over the head’s signed bytes, base64' }) }, { additionalProperties: false });
 export const SigningKeyBody = Type.Object({ publicKey: Type.String({ minLength: 40, maxLength: 2000, description: 'Ed25519 public key: SPKI PEM, or the raw 32 bytes in base64' }) }, { additionalProperties: false });
 export const SigningKey = Type.Object({ accountId: Uuid, keyId: Type.String(), publicKey: Type.String() });

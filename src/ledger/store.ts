@@ -22,8 +22,15 @@ const fromFrontier = (f: Frontier) => JSON.stringify(f.map((h) => (h ? h.toStrin
  * the log still has `expectedSize` leaves (it locks the log row); false when another writer
  * got there first, and nothing was written.
  */
-export async function insertLeaves(q: Queryable, expectedSize: number, leaves: LeafRow[], nodes: (NodeKey & { hash: Hash })[], frontier: Frontier): Promise<boolean> {
-  const [r] = await q.query('SELECT ledger_append($1, $2::jsonb, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) AS ok', [
+export async function insertLeaves(
+  q: Queryable,
+  expectedSize: number,
+  leaves: LeafRow[],
+  nodes: (NodeKey & { hash: Hash })[],
+  frontier: Frontier,
+  head: HeadRow | null,
+): Promise<boolean> {
+  const [r] = await q.query('SELECT ledger_append($1, $2::jsonb, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) AS ok', [
     expectedSize,
     fromFrontier(frontier),
     leaves.map((l) => l.seq),
@@ -38,6 +45,10 @@ export async function insertLeaves(q: Queryable, expectedSize: number, leaves: L
     nodes.map((n) => n.level),
     nodes.map((n) => n.index),
     nodes.map((n) => n.hash.toString('hex')),
+    head?.rootHash ?? null,
+    head?.at.toISOString() ?? null,
+    head?.keyId ?? null,
+    head?.signature ?? null,
   ]);
   return r.ok === true;
 }
@@ -146,12 +157,12 @@ export interface CosignatureRow {
   keyId: string;
   signature: string;
   at: Date;
-  publicKey: string | null;
+  publicKey: string;
 }
 
 export async function cosignatures(q: Queryable, sizes?: number[]): Promise<CosignatureRow[]> {
   const rows = await q.query(
-    `SELECT c.*, a.name AS account_name, a.party_id, a.signing_key FROM ledger_cosignatures c JOIN accounts a ON a.id = c.account_id
+    `SELECT c.*, a.name AS account_name, a.party_id FROM ledger_cosignatures c JOIN accounts a ON a.id = c.account_id
      ${sizes ? 'WHERE c.size = ANY($1::bigint[])' : ''} ORDER BY c.size, c.at`,
     sizes ? [sizes] : [],
   );
@@ -163,14 +174,14 @@ export async function cosignatures(q: Queryable, sizes?: number[]): Promise<Cosi
     keyId: r.key_id,
     signature: r.signature,
     at: r.at,
-    publicKey: r.signing_key,
+    publicKey: r.public_key,
   }));
 }
 
-export async function insertCosignature(q: Queryable, c: { size: number; accountId: string; keyId: string; signature: string }): Promise<void> {
+export async function insertCosignature(q: Queryable, c: { size: number; accountId: string; keyId: string; publicKey: string; signature: string }): Promise<void> {
   await q.query(
-    `INSERT INTO ledger_cosignatures (size, account_id, key_id, signature) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (size, account_id) DO UPDATE SET key_id = EXCLUDED.key_id, signature = EXCLUDED.signature, at = now()`,
-    [c.size, c.accountId, c.keyId, c.signature],
+    `INSERT INTO ledger_cosignatures (size, account_id, key_id, public_key, signature) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (size, account_id) DO UPDATE SET key_id = EXCLUDED.key_id, public_key = EXCLUDED.public_key, signature = EXCLUDED.signature, at = now()`,
+    [c.size, c.accountId, c.keyId, c.publicKey, c.signature],
   );
 }
