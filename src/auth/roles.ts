@@ -6,8 +6,6 @@ export type Role = (typeof ROLES)[number];
 export type Access = 'anonymous' | readonly Role[];
 
 export const ANY_ROLE: readonly Role[] = ROLES;
-/** Everyone who works in the mechanism; the public sees only what is published. */
-export const STAFF: readonly Role[] = ['admin', 'cochair', 'secretariat', 'monitor', 'liaison', 'agency', 'analyst'];
 /** Those who keep the register of terms and parties. */
 export const REGISTRARS: readonly Role[] = ['admin', 'cochair', 'secretariat'];
 /** Those who keep the register but do not speak for a side: changes to parties and designations. */

@@ -136,10 +136,6 @@ export async function write<T>(db: Db, actor: Actor, fn: (w: Writer) => Promise<
   return out;
 }
 
-export interface SignedHead extends store.HeadRow {
-  cosignatures: store.CosignatureRow[];
-}
-
 export function signHead(key: LedgerKey, size: number, rootHash: string, at: Date): store.HeadRow {
   return { size, rootHash, at, keyId: key.keyId, signature: signPayload(key.privateKey, headPayload({ size, rootHash, timestamp: at.toISOString(), keyId: key.keyId })) };
 }

@@ -129,12 +129,6 @@ export async function headAt(q: Queryable, size: number): Promise<HeadRow | null
   return r ? toHead(r) : null;
 }
 
-/** The first signed head that includes leaf seq. */
-export async function headCovering(q: Queryable, seq: number): Promise<HeadRow | null> {
-  const [r] = await q.query('SELECT * FROM ledger_heads WHERE size > $1 ORDER BY size LIMIT 1', [seq]);
-  return r ? toHead(r) : null;
-}
-
 export async function allHeads(q: Queryable): Promise<HeadRow[]> {
   return (await q.query('SELECT * FROM ledger_heads ORDER BY size')).map(toHead);
 }
