@@ -107,6 +107,7 @@ describe('web app (Chromium)', () => {
     expect((await page.getAttribute('[data-testid="account-role"]', 'data-role')) ?? '').toBe(USER.role);
     expect(await page.locator('nav a', { hasText: 'Map' }).count()).toBe(1);
     expect(await page.locator('nav a', { hasText: 'Parties' }).count()).toBe(1);
+    expect(await page.locator('nav a', { hasText: 'Record' }).count()).toBe(1);
     expect(await page.locator('button', { hasText: 'Sign out' }).count()).toBe(1);
     expect(page.url()).toContain('#/map');
   });
@@ -210,6 +211,39 @@ describe('web app (Chromium)', () => {
     );
     expect(history).toContainEqual({ type: 'committed', via: 'Russian Federation' });
     await shot('04-party-detail');
+  });
+
+  it.skipIf(!hasChromium)('shows the signed record and verifies a party’s leaf in the browser', async () => {
+    await page.click('nav a:has-text("Record")');
+    await page.waitForSelector('[data-testid="record-entries"]:not([aria-busy]) tr[data-seq]');
+    expect(page.url()).toContain('#/record');
+    const head = await page.evaluate(async () => (await (await fetch('/api/v1/ledger/head', { credentials: 'same-origin' })).json()) as { size: number });
+    expect(await page.getAttribute('[data-testid="head-size"]', 'data-size')).toBe(String(head.size));
+    expect((await page.textContent('[data-testid="head-size"]'))?.trim()).toBe(String(head.size));
+    const seqs = await page.$$eval('[data-testid="record-entries"] tr[data-seq]', (rows) => rows.map((row) => Number(row.getAttribute('data-seq'))));
+    expect(seqs.length).toBeGreaterThan(0);
+    expect(seqs.length).toBeLessThanOrEqual(25);
+    expect(seqs[0]).toBe(head.size - 1); // newest first
+    expect([...seqs].sort((a, b) => b - a)).toEqual(seqs);
+    await shot('05-record');
+
+    await page.click('nav a:has-text("Parties")');
+    await page.waitForSelector('tr[data-party-id]');
+    await page.fill('input[name="at"]', AFTER_DEADLINE);
+    await page.click('[data-action="apply-at"]');
+    await page.waitForFunction(() => location.hash.includes('at=2016-03-01T00%3A00%3A00.000Z') || location.hash.includes('at=2016-03-01T00:00:00.000Z'));
+    await page.waitForSelector('[data-testid="parties-table"]:not([aria-busy])');
+    await page.locator('tr[data-party-id]', { has: page.locator('.party-name', { hasText: /^ISIL$/ }) }).click();
+    await page.waitForSelector('[data-testid="party-detail"]:not([aria-busy]) [data-action="verify-record"]');
+    expect(await page.textContent('[data-testid="party-detail"] h2')).toBe('ISIL');
+    await page.click('[data-testid="party-detail"] [data-action="verify-record"]');
+    const result = page.locator('[data-testid="verify-result"][data-verified]');
+    await result.waitFor({ state: 'visible' });
+    const text = (await result.textContent()) ?? '';
+    expect(await result.getAttribute('data-verified'), text).toBe('true');
+    expect(text).toContain('verified in your browser');
+    expect(text).toMatch(/^Recorded in leaf \d+, included in the signed head of size \d+ \(root [0-9a-f]+…, signed at .+\): verified in your browser\.$/);
+    await shot('05-record-verified');
   });
 
   it.skipIf(!hasChromium)('signs out and ends the server session', async () => {

@@ -2,6 +2,7 @@ import './styles.css';
 import { errorMessage, UNAUTHORIZED_EVENT } from './api.ts';
 import type { Page, PageFactory } from './pages/page.ts';
 import { partiesPage } from './pages/parties.ts';
+import { recordPage } from './pages/record.ts';
 import { signInPage } from './pages/signin.ts';
 import { currentRoute, navigate } from './router.ts';
 import { forgetSession, getSession, restoreSession, signOut } from './session.ts';
@@ -12,6 +13,7 @@ import { createShell, type Shell } from './ui/shell.ts';
 const routes: Record<string, () => Promise<PageFactory>> = {
   '/map': async () => (await import('./pages/map.ts')).mapPage,
   '/parties': async () => partiesPage,
+  '/record': async () => recordPage,
 };
 
 const app = document.getElementById('app')!;

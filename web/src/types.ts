@@ -57,3 +57,48 @@ export interface Health {
   status: string;
   db: string;
 }
+
+export interface Cosignature {
+  accountId: string;
+  accountName: string;
+  partyId: string | null;
+  keyId: string;
+  signature: string;
+  at: string;
+}
+
+export interface LedgerHead {
+  size: number;
+  rootHash: string;
+  timestamp: string;
+  keyId: string;
+  signature: string;
+  publicKey: string;
+  signed: string;
+  cosignatures: Cosignature[];
+}
+
+export interface LedgerEntry {
+  seq: number;
+  leaf: string;
+  leafHash: string;
+  time: string;
+  actor: { id: string | null; role: string };
+  action: string;
+  entity: { type: string; id: string };
+  stateHash: string;
+}
+
+export interface LedgerEntries {
+  start: number;
+  end: number;
+  size: number;
+  items: LedgerEntry[];
+}
+
+export interface EntityProof {
+  entity: { type: string; id: string };
+  leaf: LedgerEntry;
+  head: LedgerHead;
+  proof: string[];
+}

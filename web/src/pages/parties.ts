@@ -1,6 +1,7 @@
 import { api, ApiError, errorMessage, withQuery } from '../api.ts';
 import { navigate, type Route } from '../router.ts';
-import type { CommitmentEvent, Page as ListPage, Party, PartyDetail, PartyStatus } from '../types.ts';
+import { verifyEntityProof } from '../ledger/verify.ts';
+import type { CommitmentEvent, EntityProof, Page as ListPage, Party, PartyDetail, PartyStatus } from '../types.ts';
 import { h, replace } from '../ui/dom.ts';
 import { formatUtc, fromUtcInputValue, humanize, kindLabel, toUtcInputValue } from '../ui/format.ts';
 import type { Page } from './page.ts';
@@ -49,6 +50,7 @@ export function partiesPage(outlet: HTMLElement, route: Route): Page {
   let parties: Party[] = [];
   let listCtrl: AbortController | null = null;
   let detailCtrl: AbortController | null = null;
+  let verifyCtrl: AbortController | null = null;
   const names = new Map<string, string>(); // party id -> name, for the "via" column
 
   const atInput = h('input', { type: 'datetime-local', name: 'at', id: 'parties-at', step: '60', 'aria-describedby': 'parties-at-zone' });
@@ -208,8 +210,44 @@ export function partiesPage(outlet: HTMLElement, route: Route): Page {
     );
   }
 
+  /** Fetches the party's ledger leaf and inclusion proof, and checks both here, with WebCrypto. */
+  async function verifyRecord(id: string, button: HTMLButtonElement, result: HTMLElement): Promise<void> {
+    verifyCtrl?.abort();
+    const ctrl = (verifyCtrl = new AbortController());
+    button.disabled = true;
+    result.hidden = false;
+    result.className = 'verify-result muted';
+    result.removeAttribute('data-verified');
+    result.textContent = 'Verifying…';
+    try {
+      const proof = await api<EntityProof>('GET', `/api/v1/entities/party/${encodeURIComponent(id)}/proof`, undefined, { signal: ctrl.signal });
+      const v = await verifyEntityProof(proof);
+      if (ctrl.signal.aborted) return;
+      if (v.ok) {
+        result.className = 'verify-result verify-ok';
+        result.textContent = `Recorded in leaf ${v.index}, included in the signed head of size ${v.size} (root ${v.rootHash.slice(0, 16)}…, signed at ${formatUtc(v.timestamp)}): verified in your browser.`;
+      } else {
+        result.className = 'verify-result inline-error';
+        result.textContent = `Verification failed: ${v.reason}`;
+      }
+      result.dataset.verified = String(v.ok);
+    } catch (e) {
+      if (isAbort(e)) return;
+      result.className = 'verify-result inline-error';
+      result.dataset.verified = 'false';
+      result.textContent = `The record could not be checked: ${errorMessage(e)}`;
+    } finally {
+      if (verifyCtrl === ctrl) button.disabled = false;
+    }
+  }
+
   function renderDetail(p: PartyDetail): void {
     const row = (label: string, value: Node | Node[] | string): HTMLElement[] => [h('dt', {}, label), h('dd', {}, value)];
+    const verifyBlock = (id: string): HTMLElement => {
+      const result = h('div', { class: 'verify-result', 'data-testid': 'verify-result', role: 'status', hidden: true });
+      const button = h('button', { type: 'button', class: 'btn', 'data-action': 'verify-record', onclick: () => void verifyRecord(id, button, result) }, 'Verify record');
+      return h('div', { class: 'verify' }, button, result);
+    };
     const designation = p.designation.designated
       ? `Designated${p.designation.since ? ` since ${formatUtc(p.designation.since)}` : ''}${p.designation.basis ? ` — ${p.designation.basis}` : ''}`
       : 'Not designated';
@@ -232,6 +270,7 @@ export function partiesPage(outlet: HTMLElement, route: Route): Page {
         row('Designation', designation),
         row('Record', `created ${formatUtc(p.createdAt)}, updated ${formatUtc(p.updatedAt)}`),
       ),
+      verifyBlock(p.id),
       h('h3', {}, 'Commitment history'),
       historyTable(p.history),
     );
@@ -240,6 +279,7 @@ export function partiesPage(outlet: HTMLElement, route: Route): Page {
 
   async function loadDetail(): Promise<void> {
     detailCtrl?.abort();
+    verifyCtrl?.abort();
     if (!selectedId) {
       detail.hidden = true;
       delete detail.dataset.partyId;
@@ -289,6 +329,7 @@ export function partiesPage(outlet: HTMLElement, route: Route): Page {
     destroy() {
       listCtrl?.abort();
       detailCtrl?.abort();
+      verifyCtrl?.abort();
     },
   };
 }

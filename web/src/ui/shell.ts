@@ -5,6 +5,7 @@ import { humanize } from './format.ts';
 const NAV = [
   { path: '/map', label: 'Map' },
   { path: '/parties', label: 'Parties' },
+  { path: '/record', label: 'Record' },
 ];
 
 export interface Shell {
