@@ -19,6 +19,7 @@ export const ERRORS = {
   NOT_A_COCHAIR: { status: 422, title: 'The party is not a co-chair of these terms' },
   NO_TERMS: { status: 422, title: 'There are no terms to commit to' },
   INCONSISTENT: { status: 422, title: 'The values do not fit together' },
+  INVALID_GEOMETRY: { status: 422, title: 'The geometry is not valid' },
   ACCOUNT_LOCKED: { status: 423, title: 'The account is locked after repeated failed sign-ins' },
   INTERNAL: { status: 500, title: 'Internal error' },
 } as const;

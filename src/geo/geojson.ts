@@ -1,0 +1,106 @@
+// GeoJSON geometry (RFC 7946, WGS 84, longitude first): the one shared schema for a geometry,
+// the structural checks that name the exact coordinate at fault, and PostGIS's validity verdict.
+import { Type } from 'typebox';
+import type { Queryable } from '../db/db.ts';
+import { ApiError } from '../http/errors.ts';
+
+export type GeometryType = 'Point' | 'LineString' | 'Polygon' | 'MultiPolygon';
+export interface Geometry {
+  type: GeometryType;
+  coordinates: unknown;
+}
+
+/** The schema types only; the structure (ring closure, ranges, counts) is checked by checkGeometry with precise paths. */
+export const GeometrySchema = (types: readonly GeometryType[]) =>
+  Type.Object(
+    {
+      type: Type.Enum(types),
+      coordinates: Type.Array(Type.Unsafe<unknown>({}), { description: 'RFC 7946 coordinates, longitude first, WGS 84' }),
+    },
+    { additionalProperties: true, description: `GeoJSON ${types.join(' or ')}` },
+  );
+
+interface Fault {
+  field: string;
+  reason: string;
+}
+
+function position(p: unknown, at: string): Fault | null {
+  if (!Array.isArray(p) || p.length < 2 || p.length > 3 || !p.every((n) => typeof n === 'number' && Number.isFinite(n))) {
+    return { field: at, reason: 'must be a position [longitude, latitude] (an optional altitude third)' };
+  }
+  if (p[0] < -180 || p[0] > 180) return { field: `${at}.0`, reason: `longitude ${p[0]} is outside -180..180` };
+  if (p[1] < -90 || p[1] > 90) return { field: `${at}.1`, reason: `latitude ${p[1]} is outside -90..90` };
+  return null;
+}
+
+function positions(ps: unknown, at: string, min: number, what: string): { fault: Fault | null; count: number } {
+  if (!Array.isArray(ps) || !ps.every(Array.isArray)) return { fault: { field: at, reason: `must be a list of positions (${what}): check the nesting` }, count: 0 };
+  if (ps.length < min) return { fault: { field: at, reason: `${what} needs at least ${min} positions, has ${ps.length}` }, count: ps.length };
+  for (const [i, p] of ps.entries()) {
+    const f = position(p, `${at}.${i}`);
+    if (f) return { fault: f, count: ps.length };
+  }
+  return { fault: null, count: ps.length };
+}
+
+function polygon(rings: unknown, at: string): { fault: Fault | null; count: number } {
+  if (!Array.isArray(rings) || rings.length === 0) return { fault: { field: at, reason: 'a polygon is a non-empty list of linear rings' }, count: 0 };
+  let count = 0;
+  for (const [i, ring] of rings.entries()) {
+    const r = positions(ring, `${at}.${i}`, 4, 'a linear ring');
+    count += r.count;
+    if (r.fault) return { fault: r.fault, count };
+    const [a, b] = [(ring as number[][])[0], (ring as number[][])[(ring as unknown[]).length - 1]];
+    if (a[0] !== b[0] || a[1] !== b[1]) return { fault: { field: `${at}.${i}`, reason: 'the ring is not closed: its last position must equal its first' }, count };
+  }
+  return { fault: null, count };
+}
+
+/** RFC 7946 structure: the first fault with its path under `field`, and the vertex count. */
+export function geometryFault(g: Geometry, field: string): { fault: Fault | null; vertices: number } {
+  const at = `${field}.coordinates`;
+  switch (g.type) {
+    case 'Point': {
+      return { fault: position(g.coordinates, at), vertices: 1 };
+    }
+    case 'LineString': {
+      const r = positions(g.coordinates, at, 2, 'a line');
+      return { fault: r.fault, vertices: r.count };
+    }
+    case 'Polygon': {
+      const r = polygon(g.coordinates, at);
+      return { fault: r.fault, vertices: r.count };
+    }
+    case 'MultiPolygon': {
+      if (!Array.isArray(g.coordinates) || g.coordinates.length === 0) return { fault: { field: at, reason: 'a multipolygon is a non-empty list of polygons' }, vertices: 0 };
+      let vertices = 0;
+      for (const [i, poly] of g.coordinates.entries()) {
+        const r = polygon(poly, `${at}.${i}`);
+        vertices += r.count;
+        if (r.fault) return { fault: r.fault, vertices };
+      }
+      return { fault: null, vertices };
+    }
+  }
+}
+
+/**
+ * Structure first (cheap, precise paths), then PostGIS's verdict (self-intersections, wrong
+ * nesting, ...) with where it happens. Throws a 422 INVALID_GEOMETRY naming the field.
+ */
+export async function checkGeometry(q: Queryable, g: Geometry, field: string, maxVertices: number): Promise<void> {
+  const { fault, vertices } = geometryFault(g, field);
+  if (fault) throw new ApiError('INVALID_GEOMETRY', `${fault.field}: ${fault.reason}.`, fault.field);
+  if (vertices > maxVertices) throw new ApiError('INVALID_GEOMETRY', `The geometry has ${vertices} vertices; at most ${maxVertices} are accepted.`, field);
+  if (g.type === 'Point') return;
+  const [r] = await q.query(
+    `SELECT (d).valid AS valid, (d).reason AS reason, ST_X((d).location) AS x, ST_Y((d).location) AS y
+     FROM (SELECT ST_IsValidDetail(ST_GeomFromGeoJSON($1)) AS d) t`,
+    [JSON.stringify({ type: g.type, coordinates: g.coordinates })],
+  );
+  if (!r.valid) {
+    const where = r.x === null ? '' : ` at [${Number(r.x)}, ${Number(r.y)}]`;
+    throw new ApiError('INVALID_GEOMETRY', `${field} is not a valid ${g.type}: ${r.reason}${where}.`, field, { location: r.x === null ? null : [Number(r.x), Number(r.y)] });
+  }
+}
