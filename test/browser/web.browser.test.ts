@@ -51,6 +51,16 @@ describe('web app (Chromium)', () => {
   const external: string[] = [];
   const pageErrors: string[] = [];
 
+  /** The parties page, with the status time set after the deadline through the form, as a user would. */
+  const openPartiesAfterDeadline = async (): Promise<void> => {
+    await page.click('nav a:has-text("Parties")');
+    await page.waitForSelector('tr[data-party-id]');
+    await page.fill('input[name="at"]', AFTER_DEADLINE);
+    await page.click('[data-action="apply-at"]');
+    await page.waitForFunction(() => location.hash.includes('at=2016-03-01T00%3A00%3A00.000Z') || location.hash.includes('at=2016-03-01T00:00:00.000Z'));
+    await page.waitForSelector('[data-testid="parties-table"]:not([aria-busy])');
+  };
+
   const shot = async (name: string): Promise<void> => {
     await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
   };
@@ -181,12 +191,7 @@ describe('web app (Chromium)', () => {
   }, 90_000); // software WebGL (SwiftShader) is slow to draw 272 sub-districts
 
   it.skipIf(!hasChromium)('lists the demo parties with their status after the deadline', async () => {
-    await page.click('nav a:has-text("Parties")');
-    await page.waitForSelector('tr[data-party-id]');
-    await page.fill('input[name="at"]', AFTER_DEADLINE);
-    await page.click('[data-action="apply-at"]');
-    await page.waitForFunction(() => location.hash.includes('at=2016-03-01T00%3A00%3A00.000Z') || location.hash.includes('at=2016-03-01T00:00:00.000Z'));
-    await page.waitForSelector('[data-testid="parties-table"]:not([aria-busy])');
+    await openPartiesAfterDeadline();
 
     const statuses = Object.fromEntries(
       await page.$$eval('tr[data-party-id]', (rows) =>
@@ -227,12 +232,7 @@ describe('web app (Chromium)', () => {
     expect([...seqs].sort((a, b) => b - a)).toEqual(seqs);
     await shot('05-record');
 
-    await page.click('nav a:has-text("Parties")');
-    await page.waitForSelector('tr[data-party-id]');
-    await page.fill('input[name="at"]', AFTER_DEADLINE);
-    await page.click('[data-action="apply-at"]');
-    await page.waitForFunction(() => location.hash.includes('at=2016-03-01T00%3A00%3A00.000Z') || location.hash.includes('at=2016-03-01T00:00:00.000Z'));
-    await page.waitForSelector('[data-testid="parties-table"]:not([aria-busy])');
+    await openPartiesAfterDeadline();
     await page.locator('tr[data-party-id]', { has: page.locator('.party-name', { hasText: /^ISIL$/ }) }).click();
     await page.waitForSelector('[data-testid="party-detail"]:not([aria-busy]) [data-action="verify-record"]');
     expect(await page.textContent('[data-testid="party-detail"] h2')).toBe('ISIL');
