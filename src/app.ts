@@ -163,7 +163,7 @@ export async function buildApp({ db, config, ledgerKey = loadLedgerKey(config) }
       body = problem('VALIDATION_FAILED', errors.map((e) => `${e.field} ${e.reason}`).join('; '), errors, { in: err.validationContext });
     } else if (err.code && FASTIFY_CODES[err.code]) {
       const code = FASTIFY_CODES[err.code];
-      const field = code === 'UNSUPPORTED_MEDIA_TYPE' ? 'Content-Type' : code === 'BODY_TOO_LARGE' ? '(body)' : '(body)';
+      const field = code === 'UNSUPPORTED_MEDIA_TYPE' ? 'Content-Type' : '(body)';
       body = problem(code, err.message, [{ field, reason: err.message }]);
       status = body.status;
     } else if (err instanceof SyntaxError || (err.statusCode && err.statusCode < 500)) {

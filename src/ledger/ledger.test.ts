@@ -109,6 +109,13 @@ describe('heads and proofs over the API', () => {
     expect(M.verifyConsistency(old.size, cur.size, unhex(old.rootHash), unhex(cur.rootHash), p.proof.map(unhex))).toBe(true);
   });
 
+  it('proves the empty tree a prefix of any tree', async () => {
+    const p = (await t.call('monitor', { method: 'GET', url: '/api/v1/ledger/proof/consistency?first=0' })).json();
+    expect(p.firstRoot).toBe(M.EMPTY_ROOT.toString('hex'));
+    expect(p.proof).toEqual([]);
+    expect(p.secondRoot).toBe((await t.call('monitor', { method: 'GET', url: '/api/v1/ledger/head' })).json().rootHash);
+  });
+
   it('gives an entity’s latest leaf with its proof in the current signed head', async () => {
     const p = await newParty();
     await t.call('secretariat', { method: 'PATCH', url: `/api/v1/parties/${p.id}`, payload: { aliases: ['renamed'] } });

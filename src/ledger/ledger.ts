@@ -173,16 +173,18 @@ export async function rangeHashes(q: Queryable, ranges: M.Range[]): Promise<M.Ha
   );
 }
 
+/** Leaf `index`'s hash, its audit path and the root of the tree of `size` leaves, in one read. */
 export async function inclusionProof(q: Queryable, index: number, size: number) {
-  const [leaf, ...path] = await rangeHashes(q, [[index, index + 1], ...M.inclusionRanges(index, size)]);
-  return { leafHash: leaf, path };
+  const [leafHash, rootHash, ...path] = await rangeHashes(q, [[index, index + 1], [0, size], ...M.inclusionRanges(index, size)]);
+  return { leafHash, rootHash, path };
 }
 
+/** Both roots and the consistency path between them, in one read. */
 export async function consistencyProof(q: Queryable, first: number, second: number) {
-  return rangeHashes(q, M.consistencyRanges(first, second));
-}
-
-/** The root of the first `size` leaves (a past head's root, from stored subtrees). */
-export async function rootAt(q: Queryable, size: number): Promise<M.Hash> {
-  return size === 0 ? M.EMPTY_ROOT : (await rangeHashes(q, [[0, size]]))[0];
+  if (second === 0) return { firstRoot: M.EMPTY_ROOT, secondRoot: M.EMPTY_ROOT, proof: [] as M.Hash[] };
+  const roots: M.Range[] = first > 0 ? [[0, first], [0, second]] : [[0, second]];
+  const hashes = await rangeHashes(q, [...roots, ...M.consistencyRanges(first, second)]);
+  const firstRoot = first > 0 ? hashes.shift()! : M.EMPTY_ROOT; // the empty tree has no stored range
+  const secondRoot = hashes.shift()!;
+  return { firstRoot, secondRoot, proof: hashes };
 }
