@@ -3,6 +3,7 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { postgis } from '@electric-sql/pglite-postgis';
 import { FatalError, type Db, type Queryable } from './db.ts';
+import { makeFolder } from './folder.ts';
 
 // int8 (counts, sequence numbers) as JS numbers on both engines; values stay far below 2^53.
 const parsers = { 20: (v: string) => Number(v) };
@@ -24,24 +25,6 @@ function wrap(q: { query: PGlite['query']; exec: PGlite['exec'] }): Queryable {
  * check needs process.kill which lock libraries do not do).
  */
 const held = new Set<string>(); // data folders this process holds open
-
-/** Creates a folder level by level: one clear sentence for whatever is in the way. */
-export function makeFolder(dir: string): void {
-  const missing: string[] = [];
-  let d = path.resolve(dir);
-  while (!fs.existsSync(d)) {
-    missing.unshift(d);
-    d = path.dirname(d);
-  }
-  if (!fs.statSync(d).isDirectory()) throw new FatalError(`Cannot use ${dir} as the data folder: ${d} is not a folder.`);
-  for (const m of missing) {
-    try {
-      fs.mkdirSync(m); // not recursive: Node's recursive mkdir can spin on special filesystems such as /proc
-    } catch (e) {
-      throw new FatalError(`Cannot create the data folder ${dir}: ${(e as Error).message}.`);
-    }
-  }
-}
 
 /** Is the pid file's process a live truce (node) process? A reused pid (after a crash in a container) is not. */
 function holder(pid: number, dir: string): boolean {

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import canonicalize from 'canonicalize';
 import { FatalError } from '../db/db.ts';
-import { makeFolder } from '../db/pglite.ts';
+import { makeFolder } from '../db/folder.ts';
 
 export interface LedgerKey {
   privateKey: KeyObject;
