@@ -24,6 +24,16 @@ export const ENTITIES = {
     columns: ['id', 'name', 'username', 'password_hash', 'role', 'party_id', 'organisation', 'disabled_at', 'signing_key', 'created_by', 'created_at'],
   },
   api_token: { table: 'api_tokens', columns: ['id', 'account_id', 'name', 'token_hash', 'prefix', 'created_by', 'created_at', 'revoked_at'] },
+  territory: { table: 'territories', columns: ['id', 'seq', 'party_id', 'geom', 'valid_from', 'source', 'note', 'pcodes', 'recorded_by', 'recorded_at'] },
+  site: { table: 'sites', columns: ['id', 'seq', 'kind', 'name', 'geom', 'buffer_m', 'valid_from', 'valid_to', 'organisation', 'notified_by', 'notified_at'] },
+  corridor: { table: 'corridors', columns: ['id', 'seq', 'name', 'geom', 'width_m', 'valid_from', 'valid_to', 'convoy_id', 'created_by', 'created_at'] },
+  vetting: {
+    table: 'vettings',
+    columns: [
+      'id', 'seq', 'target', 'radius_m', 'at', 'requesting_party_id', 'home_state', 'operates_in', 'note',
+      'decision', 'reasons', 'data_version', 'requested_by', 'requested_role', 'requested_at',
+    ],
+  },
 } satisfies Record<string, EntityDef>;
 
 export type EntityType = keyof typeof ENTITIES;
