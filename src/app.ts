@@ -19,6 +19,9 @@ import { ledgerRoutes } from './ledger/routes.ts';
 import { useLedgerKey } from './ledger/ledger.ts';
 import { partyRoutes } from './parties/routes.ts';
 import { termsRoutes } from './terms/routes.ts';
+import { territoryRoutes } from './territory/routes.ts';
+import { siteRoutes } from './sites/routes.ts';
+import { vettingRoutes } from './vetting/routes.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -206,7 +209,7 @@ export async function buildApp({ db, config, ledgerKey = loadLedgerKey(config) }
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  for (const routes of [authRoutes, termsRoutes, partyRoutes, ledgerRoutes]) await app.register(routes, { db, config, ledgerKey });
+  for (const routes of [authRoutes, termsRoutes, partyRoutes, ledgerRoutes, territoryRoutes, siteRoutes, vettingRoutes]) await app.register(routes, { db, config, ledgerKey });
 
   if (fs.existsSync(config.referenceDir)) {
     await app.register(fastifyStatic, { root: config.referenceDir, prefix: '/reference/', decorateReply: false, maxAge: 3600_000 });

@@ -20,6 +20,7 @@ export const ERRORS = {
   NO_TERMS: { status: 422, title: 'There are no terms to commit to' },
   INCONSISTENT: { status: 422, title: 'The values do not fit together' },
   INVALID_GEOMETRY: { status: 422, title: 'The geometry is not valid' },
+  RATE_LIMITED: { status: 429, title: 'Too many requests; try again later' },
   ACCOUNT_LOCKED: { status: 423, title: 'The account is locked after repeated failed sign-ins' },
   INTERNAL: { status: 500, title: 'Internal error' },
 } as const;
