@@ -12,6 +12,7 @@ import { createPublicKey } from 'node:crypto';
 import { currentHead, SYSTEM, useLedgerKey, write } from './ledger/ledger.ts';
 import { exportBundle, verifyBundle, verifyDatabase, type Finding } from './ledger/verify.ts';
 import { seedDemo } from './demo/syria2016.ts';
+import { seedDemoMap } from './demo/syria2016-map.ts';
 import { ApiError } from './http/errors.ts';
 import { fieldErrors, makeValidatorCompiler } from './http/validation.ts';
 import { AccountCreate, TokenCreate } from './auth/schemas.ts';
@@ -81,7 +82,11 @@ program
     return v;
   })
   .action(async () => {
-    const { created } = await withDb((db) => seedDemo(db));
+    const { created } = await withDb(async (db) => {
+      const parties = await seedDemo(db);
+      const map = await seedDemoMap(db, loadConfig());
+      return { created: parties.created || map.created };
+    });
     process.stdout.write(created ? 'Loaded the Syria 2016 demo scenario.\n' : 'The demo scenario is already loaded; nothing changed.\n');
   });
 

@@ -38,6 +38,18 @@ export interface Config {
   ledgerHeadIntervalS: number;
   /** Seconds between refreshes of the embedded database's planner statistics (PGlite runs no autovacuum); 0 turns it off. */
   analyzeIntervalS: number;
+  /** Most vertices a submitted territory, site or corridor geometry may have; larger ones get 422. */
+  maxVertices: number;
+  /** Vetting requests each account may make per minute (a token bucket of this size), so nobody maps the sites by probing. */
+  vettingRatePerMinute: number;
+  /** Milliseconds between checks for data written by other instances (writes through this one refresh at once). */
+  vettingRefreshMs: number;
+  /** Largest radius of a point target, in metres. */
+  vettingMaxRadiusM: number;
+  /** Most vertices of a polygon target. */
+  vettingMaxTargetVertices: number;
+  /** Most decisions recorded in one grouped commit. */
+  vettingBatchMax: number;
   /** Folder of the built web app served at `/`. */
   webDir: string;
   /** Folder of the shipped reference data served at `/reference/`. */
@@ -75,6 +87,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     ledgerKey: env.TRUCE_LEDGER_KEY || null,
     ledgerHeadIntervalS: int(env.TRUCE_LEDGER_HEAD_INTERVAL_S, 60, 'TRUCE_LEDGER_HEAD_INTERVAL_S'),
     analyzeIntervalS: int(env.TRUCE_ANALYZE_INTERVAL_S, 900, 'TRUCE_ANALYZE_INTERVAL_S'),
+    maxVertices: int(env.TRUCE_MAX_VERTICES, 100_000, 'TRUCE_MAX_VERTICES'),
+    vettingRatePerMinute: int(env.TRUCE_VETTING_RATE_PER_MINUTE, 120, 'TRUCE_VETTING_RATE_PER_MINUTE'),
+    vettingRefreshMs: int(env.TRUCE_VETTING_REFRESH_MS, 1000, 'TRUCE_VETTING_REFRESH_MS'),
+    vettingMaxRadiusM: int(env.TRUCE_VETTING_MAX_RADIUS_M, 50_000, 'TRUCE_VETTING_MAX_RADIUS_M'),
+    vettingMaxTargetVertices: int(env.TRUCE_VETTING_MAX_TARGET_VERTICES, 2_000, 'TRUCE_VETTING_MAX_TARGET_VERTICES'),
+    vettingBatchMax: int(env.TRUCE_VETTING_BATCH_MAX, 500, 'TRUCE_VETTING_BATCH_MAX'),
     webDir: env.TRUCE_WEB_DIR ? path.resolve(env.TRUCE_WEB_DIR) : path.join(root, 'web', 'dist'),
     referenceDir: path.join(root, 'reference'),
     ...overrides,

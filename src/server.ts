@@ -6,6 +6,7 @@ import type { Config } from './config.ts';
 import type { Db } from './db/db.ts';
 import { openDb } from './db/open.ts';
 import { seedDemo } from './demo/syria2016.ts';
+import { seedDemoMap } from './demo/syria2016-map.ts';
 import { loadLedgerKey } from './ledger/keys.ts';
 import { currentHead, useLedgerKey } from './ledger/ledger.ts';
 
@@ -29,7 +30,11 @@ export async function start(config: Config, out: (line: string) => void = (l) =>
       out(`First start: the admin token is ${generated}`);
       out('It is shown only this once; keep it safe (or set TRUCE_ADMIN_TOKEN).');
     }
-    if (config.demo && (await seedDemo(db)).created) out('Loaded the Syria 2016 demo scenario.');
+    if (config.demo) {
+      const parties = await seedDemo(db);
+      const map = await seedDemoMap(db, config);
+      if (parties.created || map.created) out('Loaded the Syria 2016 demo scenario.');
+    }
     app = await buildApp({ db, config, ledgerKey });
     await app.listen({ host: config.host, port: config.port });
     // A signed head now and then while the log grows, so proofs have recent heads to point to.

@@ -22,7 +22,7 @@ export interface Writer {
    * Records that this write left the entity in its current state (or deleted it): give its id,
    * or the row just written (RETURNING *), which saves reading it back.
    */
-  record(action: string, type: EntityType, entity: string | Row): void;
+  record(action: string, type: EntityType, entity: string | Row, actor?: Actor): void;
 }
 
 export interface PendingLeaf {
@@ -31,6 +31,8 @@ export interface PendingLeaf {
   id: string;
   /** The canonical state when the row was at hand; read back at append time otherwise. */
   state?: Row | null;
+  /** Who made this change, when one transaction carries several people's writes (grouped commits). */
+  actor?: Actor;
 }
 
 /** The log's size and right edge as this process last wrote them; a guess, checked by every append. */
@@ -101,7 +103,8 @@ export async function appendLeaves(
   let head = cached ?? (await store.logState(q, true));
   for (;;) {
     const rows = pending.map((p, i) => {
-      const base = { seq: head.size + i, at, actorId: actor.accountId, actorRole: actor.role, action: p.action, entityType: p.type, entityId: p.id, stateHash: hashes[i] };
+      const by = p.actor ?? actor;
+      const base = { seq: head.size + i, at, actorId: by.accountId, actorRole: by.role, action: p.action, entityType: p.type, entityId: p.id, stateHash: hashes[i] };
       return { ...base, leaf: leafText(base) };
     });
     const grown = M.append(head.size, head.frontier, rows.map((r) => M.leafHash(Buffer.from(r.leaf))));
@@ -111,18 +114,30 @@ export async function appendLeaves(
   }
 }
 
+const listeners = new WeakMap<object, Set<(types: Set<EntityType>) => void>>();
+
+/** Calls fn after each write through this process commits, with the entity types it changed (caches use it). */
+export function onCommitted(db: Db, fn: (types: Set<EntityType>) => void): () => void {
+  let set = listeners.get(db);
+  if (!set) listeners.set(db, (set = new Set()));
+  set.add(fn);
+  return () => set.delete(fn);
+}
+
 /** Runs fn in a transaction and appends the leaves it recorded before committing. */
 export async function write<T>(db: Db, actor: Actor, fn: (w: Writer) => Promise<T>, opts: { allowEmpty?: boolean } = {}): Promise<T> {
   let appended: LogHead | undefined;
+  const types = new Set<EntityType>();
   const out = await db.tx(async (q) => {
     const pending: PendingLeaf[] = [];
     const result = await fn({
       q,
       actor,
-      record(action, type, entity) {
+      record(action, type, entity, by) {
         if (!Object.hasOwn(ENTITIES, type)) throw new Error(`unknown ledger entity type ${type}`);
-        if (typeof entity === 'string') pending.push({ action, type, id: entity });
-        else pending.push({ action, type, id: String(entity.id), state: stateFromRow(type, entity) });
+        types.add(type);
+        if (typeof entity === 'string') pending.push({ action, type, id: entity, actor: by });
+        else pending.push({ action, type, id: String(entity.id), state: stateFromRow(type, entity), actor: by });
       },
     });
     if (pending.length) {
@@ -133,6 +148,7 @@ export async function write<T>(db: Db, actor: Actor, fn: (w: Writer) => Promise<
     return result;
   });
   if (appended) heads.set(db, appended);
+  if (types.size) for (const fn of listeners.get(db) ?? []) fn(types);
   return out;
 }
 

@@ -1,0 +1,176 @@
+// The decision table (DESIGN.md) rule by rule and in combination, over a small made-up map in
+// northern Syria: pure, no database.
+import { describe, expect, it } from 'vitest';
+import { decide } from './decide.ts';
+import { VettingIndex } from './index.ts';
+import type { PartyData, ReasonCode, Snapshot, Target } from './model.ts';
+import { redact } from './routes.ts';
+
+const T = (s: string) => new Date(s);
+const sq = (x0: number, y0: number, x1: number, y1: number): [number, number][] => [
+  [x0, y0],
+  [x1, y0],
+  [x1, y1],
+  [x0, y1],
+  [x0, y0],
+];
+const party = (id: string, events: [string, string][] = [], designated = false): PartyData => ({
+  id,
+  name: id.toUpperCase(),
+  homeState: 'SYR',
+  operatesIn: [],
+  designations: designated ? [{ designated: true, since: null, seq: 1 }] : [],
+  events: events.map(([type, at], i) => ({ type: type as never, at: T(at), seq: i + 1 })),
+});
+
+const FEB26 = '2016-02-26T10:00:00Z';
+const snapshot: Snapshot = {
+  version: 1,
+  parties: [
+    party('a', [['committed', FEB26]]),
+    party('b', [], true),
+    party('n'),
+    party('w', [
+      ['committed', FEB26],
+      ['withdrawn', '2016-03-10T00:00:00Z'],
+    ]),
+    party('s', [
+      ['committed', FEB26],
+      ['suspended', '2016-03-01T00:00:00Z'],
+    ]),
+    party('r'),
+  ],
+  territories: [
+    { id: 'ta1', seq: 1, partyId: 'a', validFrom: T('2016-02-01T00:00:00Z').getTime(), polygons: [[sq(36.0, 35.0, 36.2, 35.2)]] },
+    // a later version of a's area, smaller
+    { id: 'ta2', seq: 7, partyId: 'a', validFrom: T('2016-03-20T00:00:00Z').getTime(), polygons: [[sq(36.0, 35.0, 36.1, 35.2)]] },
+    // b holds its own square next to a's and a pocket inside a's: the pocket is mixed ground
+    { id: 'tb', seq: 2, partyId: 'b', validFrom: T('2016-02-01T00:00:00Z').getTime(), polygons: [[sq(36.2, 35.0, 36.4, 35.2)], [sq(36.05, 35.05, 36.1, 35.1)]] },
+    { id: 'tn', seq: 3, partyId: 'n', validFrom: T('2016-02-01T00:00:00Z').getTime(), polygons: [[sq(36.4, 35.0, 36.6, 35.2)]] },
+    { id: 'tw', seq: 4, partyId: 'w', validFrom: T('2016-02-01T00:00:00Z').getTime(), polygons: [[sq(36.6, 35.0, 36.8, 35.2)]] },
+    { id: 'ts', seq: 5, partyId: 's', validFrom: T('2016-02-01T00:00:00Z').getTime(), polygons: [[sq(36.8, 35.0, 37.0, 35.2)]] },
+  ],
+  sites: [
+    { id: 'hospital', kind: 'hospital', name: 'Field hospital', geometry: { type: 'Point', coordinates: [36.15, 35.15] }, bufferM: 500, validFrom: 0, validTo: null },
+    // a protected site inside designated territory
+    { id: 'school', kind: 'school', name: 'School', geometry: { type: 'Point', coordinates: [36.3, 35.1] }, bufferM: 500, validFrom: 0, validTo: null },
+    { id: 'closed', kind: 'shelter', name: 'Closed shelter', geometry: { type: 'Point', coordinates: [36.02, 35.02] }, bufferM: 500, validFrom: 0, validTo: T('2016-03-01T00:00:00Z').getTime() },
+  ],
+  corridors: [
+    {
+      id: 'route',
+      name: 'Convoy route',
+      coordinates: [
+        [36.45, 35.05],
+        [36.55, 35.05],
+      ],
+      widthM: 1000,
+      validFrom: T('2016-03-01T00:00:00Z').getTime(),
+      validTo: T('2016-03-05T00:00:00Z').getTime(),
+    },
+  ],
+};
+const ix = VettingIndex.build(snapshot);
+
+const pt = (lon: number, lat: number): Target => ({ type: 'Point', coordinates: [lon, lat] });
+const MAR2 = '2016-03-02T12:00:00Z';
+
+interface Case {
+  name: string;
+  target: Target;
+  radiusM?: number;
+  at?: string;
+  operatesIn?: string[];
+  decision: 'permitted' | 'prohibited' | 'review';
+  codes: ReasonCode[];
+  partyIds?: Partial<Record<ReasonCode, string[]>>;
+}
+
+const cases: Case[] = [
+  { name: 'committed party territory', target: pt(36.02, 35.18), decision: 'prohibited', codes: ['COMMITTED_PARTY_TERRITORY'], partyIds: { COMMITTED_PARTY_TERRITORY: ['a'] } },
+  { name: 'designated group territory only', target: pt(36.35, 35.18), decision: 'permitted', codes: ['DESIGNATED_GROUP_EXCEPTION'], partyIds: { DESIGNATED_GROUP_EXCEPTION: ['b'] } },
+  { name: 'mixed: designated pocket inside committed area', target: pt(36.07, 35.07), decision: 'review', codes: ['MIXED_AREA', 'DESIGNATED_GROUP_EXCEPTION'], partyIds: { MIXED_AREA: ['a', 'b'] } },
+  { name: 'never-committed party', target: pt(36.5, 35.18), decision: 'review', codes: ['UNCOMMITTED_PARTY_TERRITORY'], partyIds: { UNCOMMITTED_PARTY_TERRITORY: ['n'] } },
+  { name: 'suspended party', target: pt(36.9, 35.1), decision: 'review', codes: ['UNCOMMITTED_PARTY_TERRITORY'], partyIds: { UNCOMMITTED_PARTY_TERRITORY: ['s'] } },
+  { name: 'undelineated', target: pt(37.5, 35.5), decision: 'review', codes: ['UNDELINEATED'] },
+  { name: 'across the border in Turkey', target: pt(37.0, 37.0), decision: 'review', codes: ['UNDELINEATED', 'CROSS_BORDER'] },
+  { name: 'across the border where the party operates', target: pt(37.0, 37.0), operatesIn: ['TUR'], decision: 'review', codes: ['UNDELINEATED'] },
+  { name: 'protected site in committed territory', target: pt(36.152, 35.15), decision: 'prohibited', codes: ['COMMITTED_PARTY_TERRITORY', 'PROTECTED_SITE'] },
+  { name: 'protected site inside designated territory', target: pt(36.301, 35.1), decision: 'prohibited', codes: ['PROTECTED_SITE', 'DESIGNATED_GROUP_EXCEPTION'] },
+  { name: 'just outside a site buffer', target: pt(36.3, 35.106), decision: 'permitted', codes: ['DESIGNATED_GROUP_EXCEPTION'] },
+  { name: 'a site no longer protected', target: pt(36.021, 35.021), decision: 'prohibited', codes: ['COMMITTED_PARTY_TERRITORY'] },
+  { name: 'a site while it was protected', target: pt(36.021, 35.021), at: '2016-02-28T00:00:00Z', decision: 'prohibited', codes: ['COMMITTED_PARTY_TERRITORY', 'PROTECTED_SITE'] },
+  { name: 'aid corridor in its window', target: pt(36.5, 35.055), decision: 'prohibited', codes: ['AID_CORRIDOR', 'UNCOMMITTED_PARTY_TERRITORY'] },
+  { name: 'aid corridor after its window', target: pt(36.5, 35.055), at: '2016-03-06T00:00:00Z', decision: 'review', codes: ['UNCOMMITTED_PARTY_TERRITORY'] },
+  { name: 'corridor window end is included', target: pt(36.5, 35.055), at: '2016-03-05T00:00:00Z', decision: 'prohibited', codes: ['AID_CORRIDOR', 'UNCOMMITTED_PARTY_TERRITORY'] },
+  { name: 'party before it withdrew', target: pt(36.7, 35.1), decision: 'prohibited', codes: ['COMMITTED_PARTY_TERRITORY'] },
+  { name: 'party after it withdrew', target: pt(36.7, 35.1), at: '2016-03-11T00:00:00Z', decision: 'review', codes: ['UNCOMMITTED_PARTY_TERRITORY'], partyIds: { UNCOMMITTED_PARTY_TERRITORY: ['w'] } },
+  { name: 'before the party committed', target: pt(36.02, 35.18), at: '2016-02-20T00:00:00Z', decision: 'review', codes: ['UNCOMMITTED_PARTY_TERRITORY'] },
+  { name: 'a later territory version replaces the earlier', target: pt(36.15, 35.05), at: '2016-03-21T00:00:00Z', decision: 'review', codes: ['UNDELINEATED'] },
+  { name: 'the earlier version before its replacement', target: pt(36.15, 35.05), decision: 'prohibited', codes: ['COMMITTED_PARTY_TERRITORY'] },
+  {
+    name: 'disc straddling a committed/designated border',
+    target: pt(36.199, 35.15),
+    radiusM: 500,
+    decision: 'prohibited',
+    codes: ['COMMITTED_PARTY_TERRITORY', 'DESIGNATED_GROUP_EXCEPTION'],
+    partyIds: { COMMITTED_PARTY_TERRITORY: ['a'], DESIGNATED_GROUP_EXCEPTION: ['b'] },
+  },
+  {
+    name: 'polygon straddling a committed/designated border',
+    target: { type: 'Polygon', coordinates: [sq(36.19, 35.12, 36.21, 35.13)] },
+    decision: 'prohibited',
+    codes: ['COMMITTED_PARTY_TERRITORY', 'DESIGNATED_GROUP_EXCEPTION'],
+  },
+  { name: 'disc wholly in the mixed pocket', target: pt(36.075, 35.075), radiusM: 200, decision: 'review', codes: ['MIXED_AREA', 'DESIGNATED_GROUP_EXCEPTION'] },
+  { name: 'disc from the mixed pocket into committed ground', target: pt(36.1, 35.075), radiusM: 500, decision: 'prohibited', codes: ['COMMITTED_PARTY_TERRITORY', 'MIXED_AREA', 'DESIGNATED_GROUP_EXCEPTION'] },
+  { name: 'polygon wholly in the mixed pocket', target: { type: 'Polygon', coordinates: [sq(36.06, 35.06, 36.07, 35.07)] }, decision: 'review', codes: ['MIXED_AREA', 'DESIGNATED_GROUP_EXCEPTION'] },
+  { name: 'disc reaching a site buffer from outside', target: pt(36.15, 35.165), radiusM: 1200, decision: 'prohibited', codes: ['COMMITTED_PARTY_TERRITORY', 'PROTECTED_SITE'] },
+  { name: 'disc reaching the corridor from afar', target: pt(36.5, 35.08), radiusM: 2500, decision: 'prohibited', codes: ['AID_CORRIDOR', 'UNCOMMITTED_PARTY_TERRITORY'] },
+];
+
+describe('decide: the decision table', () => {
+  it.each(cases)('$name', (c) => {
+    const d = decide(ix, { target: c.target, radiusM: c.radiusM ?? 0, at: T(c.at ?? MAR2).getTime(), homeState: 'SYR', operatesIn: c.operatesIn ?? [] });
+    expect(d.reasons.map((r) => r.code)).toEqual(c.codes);
+    expect(d.decision).toBe(c.decision);
+    for (const [code, ids] of Object.entries(c.partyIds ?? {})) expect(d.reasons.find((r) => r.code === code)?.partyIds).toEqual(ids);
+  });
+
+  it('names the site and the distance for those who may see them', () => {
+    const d = decide(ix, { target: pt(36.152, 35.15), radiusM: 0, at: T(MAR2).getTime(), homeState: 'SYR', operatesIn: [] });
+    const site = d.reasons.find((r) => r.code === 'PROTECTED_SITE')!;
+    expect(site.siteId).toBe('hospital');
+    // 0.002° of longitude at 35.15° N is about 182.3 m
+    expect(site.distanceM).toBeGreaterThan(181);
+    expect(site.distanceM).toBeLessThan(184);
+  });
+
+  it('tells a liaison only that some buffer was hit', () => {
+    const d = decide(ix, { target: pt(36.301, 35.1), radiusM: 0, at: T(MAR2).getTime(), homeState: 'SYR', operatesIn: [] });
+    const seen = redact(d.reasons, 'liaison');
+    const site = seen.find((r) => r.code === 'PROTECTED_SITE')!;
+    expect(site).toEqual({ code: 'PROTECTED_SITE', detail: 'The target is within the buffer of a protected site.' });
+    expect(JSON.stringify(seen)).not.toContain('school');
+    expect(JSON.stringify(seen)).not.toContain('School');
+    expect(redact(d.reasons, 'secretariat')).toEqual(d.reasons);
+  });
+
+  it('collapses several sites into one redacted reason, in the table order', () => {
+    const reasons = [
+      { code: 'COMMITTED_PARTY_TERRITORY' as const, detail: 'x' },
+      { code: 'PROTECTED_SITE' as const, detail: 'a', siteId: 's1', distanceM: 1 },
+      { code: 'PROTECTED_SITE' as const, detail: 'b', siteId: 's2', distanceM: 2 },
+      { code: 'AID_CORRIDOR' as const, detail: 'c' },
+    ];
+    expect(redact(reasons, 'liaison').map((r) => r.code)).toEqual(['COMMITTED_PARTY_TERRITORY', 'PROTECTED_SITE', 'AID_CORRIDOR']);
+  });
+
+  it('an empty map: everything is undelineated', () => {
+    const empty = VettingIndex.build({ version: 0, parties: [], territories: [], sites: [], corridors: [] });
+    expect(decide(empty, { target: pt(36.3, 33.5), radiusM: 0, at: 0, homeState: 'SYR', operatesIn: [] })).toEqual({
+      decision: 'review',
+      reasons: [{ code: 'UNDELINEATED', detail: 'The target meets no delineated territory at 1970-01-01T00:00:00.000Z.' }],
+    });
+  });
+});

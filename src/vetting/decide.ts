@@ -1,0 +1,145 @@
+// The decision rules of strike vetting (DESIGN.md, the contract), over the in-memory index.
+// Pure: plain data in, a decision out; no I/O.
+import { statesMeeting } from '../geo/borders.ts';
+import { differenceIsEmpty, intersection } from '../geo/clip.ts';
+import { geodesicDisc, metresToDegrees } from '../geo/geodesy.ts';
+import { PreparedArea, type BBox, type Position } from '../geo/shapes.ts';
+import type { Status } from '../parties/status.ts';
+import type { TerritoryEntry, VettingIndex } from './index.ts';
+import { RULES, type Decision, type Effect, type Reason, type VetRequest } from './model.ts';
+
+/** A target ready for the tests: a point (with a disc radius, maybe 0) or an area. */
+export type PreparedTarget = { kind: 'point'; lon: number; lat: number; r: number; bbox: BBox } | { kind: 'area'; area: PreparedArea; bbox: BBox; rings: Position[][] };
+
+// enough segments that the inscribed polygon strays under 0.1 m from a 5 km circle
+const DISC_SEGMENTS = 512;
+
+export function prepareTarget(req: Pick<VetRequest, 'target' | 'radiusM'>): PreparedTarget {
+  if (req.target.type === 'Point') {
+    const [lon, lat] = req.target.coordinates;
+    const r = req.radiusM;
+    const { dLon, dLat } = r > 0 ? metresToDegrees(lat, r) : { dLon: 0, dLat: 0 };
+    return { kind: 'point', lon, lat, r, bbox: { minX: lon - dLon, minY: lat - dLat, maxX: lon + dLon, maxY: lat + dLat } };
+  }
+  const area = new PreparedArea([req.target.coordinates]);
+  return { kind: 'area', area, bbox: area.bbox, rings: req.target.coordinates };
+}
+
+/** The target as polygon coordinates, for the rare clipping path (a disc becomes a fine polygon). */
+function targetPolygons(t: PreparedTarget): Position[][][] {
+  return t.kind === 'area' ? [t.rings] : [[geodesicDisc(t.lon, t.lat, t.r, DISC_SEGMENTS)]];
+}
+
+function meetsArea(t: PreparedTarget, a: PreparedArea): boolean {
+  if (t.kind === 'area') return a.intersectsArea(t.area);
+  return t.r > 0 ? a.withinM(t.lon, t.lat, t.r) : a.contains(t.lon, t.lat);
+}
+
+const STRENGTH: Record<Effect, number> = { permitted: 0, review: 1, prohibited: 2 };
+const round = (m: number) => Math.round(m * 10) / 10;
+const sorted = (ids: Iterable<string>) => [...new Set(ids)].sort();
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * Committed territory the target meets outside designated areas, and committed territory it
+ * meets where designated groups hold the same ground (MIXED_AREA). Overlaps of positive area
+ * count; territories that only share a border do not mix.
+ */
+function committedAndMixed(ix: VettingIndex, t: PreparedTarget, C: TerritoryEntry[], D: TerritoryEntry[]) {
+  const committed = new Set<string>();
+  const mixed = new Set<string>();
+  for (const c of C) {
+    const over = D.map((d) => ({ d, o: ix.overlap(c, d) })).filter((x) => x.o);
+    if (!over.length) {
+      committed.add(c.partyId);
+      continue;
+    }
+    for (const { d, o } of over) {
+      if (meetsArea(t, o!)) {
+        mixed.add(c.partyId);
+        mixed.add(d.partyId);
+      }
+    }
+    if (t.kind === 'point' && t.r === 0) {
+      if (!over.some(({ d }) => d.area.contains(t.lon, t.lat))) committed.add(c.partyId);
+      continue;
+    }
+    const part = intersection(targetPolygons(t), c.polygons);
+    // an empty part means the target only grazes c (closer than the disc's polygon can show)
+    if (!part.length || !differenceIsEmpty(part, over.map(({ d }) => d.polygons))) committed.add(c.partyId);
+  }
+  return { committed, mixed };
+}
+
+export function decide(ix: VettingIndex, req: VetRequest): Decision {
+  const t = prepareTarget(req);
+  const at = req.at;
+  const reasons: Reason[] = [];
+  const names = (ids: string[]) => ids.map((id) => ix.partyName(id)).join(', ');
+
+  const met = ix.territoriesIn(t.bbox, at).filter((e) => meetsArea(t, e.area));
+  const byStatus = (pred: (s: Status) => boolean) => met.filter((e) => pred(ix.statusAt(e.partyId, at)));
+  const C = byStatus((s) => s === 'committed');
+  const D = byStatus((s) => s === 'designated');
+  const U = byStatus((s) => s !== 'committed' && s !== 'designated');
+  const { committed, mixed } = D.length ? committedAndMixed(ix, t, C, D) : { committed: new Set(C.map((c) => c.partyId)), mixed: new Set<string>() };
+
+  if (committed.size) {
+    const ids = sorted(committed);
+    reasons.push({ code: 'COMMITTED_PARTY_TERRITORY', detail: `The target meets territory of ${names(ids)}, committed to the cessation at ${iso(at)}.`, partyIds: ids });
+  }
+
+  for (const s of ix.sitesIn(t.bbox, at)) {
+    const within = t.kind === 'area' ? s.shape.withinAreaM(t.area, s.bufferM) : s.shape.withinM(t.lon, t.lat, s.bufferM + t.r);
+    if (!within) continue;
+    const d = t.kind === 'area' ? s.shape.distanceToAreaM(t.area) : Math.max(0, s.shape.distanceM(t.lon, t.lat) - t.r);
+    reasons.push({
+      code: 'PROTECTED_SITE',
+      detail: `The target is ${round(d)} m from the ${s.kind} site "${s.name}", within its ${s.bufferM} m buffer.`,
+      siteId: s.id,
+      distanceM: round(d),
+    });
+  }
+
+  for (const c of ix.corridorsIn(t.bbox, at)) {
+    const within = t.kind === 'area' ? c.line.withinAreaM(t.area, c.widthM) : c.line.withinM(t.lon, t.lat, c.widthM + t.r);
+    if (!within) continue;
+    const d = t.kind === 'area' ? c.line.distanceToAreaM(t.area) : Math.max(0, c.line.distanceM(t.lon, t.lat) - t.r);
+    reasons.push({
+      code: 'AID_CORRIDOR',
+      detail: `The target is ${round(d)} m from the aid corridor "${c.name}" (open ${iso(c.validFrom)} to ${iso(c.validTo)}), within its ${c.widthM} m either side.`,
+      corridorId: c.id,
+      distanceM: round(d),
+    });
+  }
+
+  if (mixed.size) {
+    const ids = sorted(mixed);
+    reasons.push({ code: 'MIXED_AREA', detail: `The target meets ground that committed and designated groups hold together: ${names(ids)}.`, partyIds: ids });
+  }
+  if (U.length) {
+    const ids = sorted(U.map((u) => u.partyId));
+    const how = ids.map((id) => `${ix.partyName(id)} (${ix.statusAt(id, at).replace('_', ' ')})`).join(', ');
+    reasons.push({ code: 'UNCOMMITTED_PARTY_TERRITORY', detail: `The target meets territory of parties not committed at ${iso(at)}: ${how}.`, partyIds: ids });
+  }
+  if (!met.length) reasons.push({ code: 'UNDELINEATED', detail: `The target meets no delineated territory at ${iso(at)}.` });
+
+  const allowed = new Set([req.homeState, ...req.operatesIn].filter(Boolean));
+  const states = statesMeeting(t.kind === 'area' ? { type: 'area', area: t.area } : { type: 'point', lon: t.lon, lat: t.lat, radiusM: t.r }).filter((s) => !allowed.has(s));
+  if (states.length) {
+    const list = [...new Set(states)].sort();
+    reasons.push({
+      code: 'CROSS_BORDER',
+      detail: `The target lies in ${list.join(', ')}: neither the requesting party's home state nor one it operates in (${[...allowed].join(', ') || 'none declared'}).`,
+      states: list,
+    });
+  }
+
+  if (D.length) {
+    const ids = sorted(D.map((d) => d.partyId));
+    reasons.push({ code: 'DESIGNATED_GROUP_EXCEPTION', detail: `The target meets territory of designated groups, to which the cessation does not apply: ${names(ids)}.`, partyIds: ids });
+  }
+
+  const decision = reasons.reduce<Effect>((best, r) => (STRENGTH[RULES[r.code]] > STRENGTH[best] ? RULES[r.code] : best), 'permitted');
+  return { decision, reasons };
+}

@@ -1,0 +1,150 @@
+// The in-memory index vetting reads: static R-trees (flatbush) over territory versions, sites
+// (their boxes grown by the buffer) and corridors (grown by the width), with every geometry
+// prepared for exact tests, and each party's status as a timeline. Built from a Snapshot;
+// prepared geometries are kept across rebuilds (rows never change), so a rebuild after a
+// write only re-packs the trees.
+import Flatbush from 'flatbush';
+import { intersection } from '../geo/clip.ts';
+import { metresToDegrees } from '../geo/geodesy.ts';
+import { PreparedArea, PreparedLine, prepare, type BBox, type Position, type Shape } from '../geo/shapes.ts';
+import { statusAt, type Status } from '../parties/status.ts';
+import type { CorridorData, PartyData, SiteData, Snapshot, TerritoryData } from './model.ts';
+
+export interface TerritoryEntry extends TerritoryData {
+  /** Exclusive end: the party's next version's validFrom (Infinity for the latest). */
+  validTo: number;
+  area: PreparedArea;
+}
+export interface SiteEntry extends SiteData {
+  shape: Shape;
+}
+export interface CorridorEntry extends CorridorData {
+  line: PreparedLine;
+}
+
+/** A party's status over time: breakpoints and the status from each one on. */
+class Timeline {
+  private times: number[] = [];
+  private statuses: Status[] = [];
+  constructor(p: PartyData) {
+    const points = [...new Set([...p.events.map((e) => e.at.getTime()), ...p.designations.map((d) => (d.since ? d.since.getTime() : -Infinity))])].sort((a, b) => a - b);
+    this.times.push(-Infinity);
+    this.statuses.push(statusAt(p.designations, p.events, new Date(-8.64e15)));
+    for (const t of points) {
+      if (t === -Infinity) continue;
+      this.times.push(t);
+      this.statuses.push(statusAt(p.designations, p.events, new Date(t)));
+    }
+  }
+  at(t: number): Status {
+    let lo = 0;
+    let hi = this.times.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.times[mid] <= t) lo = mid;
+      else hi = mid - 1;
+    }
+    return this.statuses[lo];
+  }
+}
+
+/** Prepared geometries by row id: rows are immutable, so these survive every rebuild. */
+export type PreparedCache = Map<string, object>;
+
+function tree(boxes: BBox[]): Flatbush | null {
+  if (!boxes.length) return null;
+  const t = new Flatbush(boxes.length);
+  for (const b of boxes) t.add(b.minX, b.minY, b.maxX, b.maxY);
+  t.finish();
+  return t;
+}
+
+function grow(b: BBox, m: number): BBox {
+  if (m <= 0) return b;
+  const { dLon, dLat } = metresToDegrees(Math.max(Math.abs(b.minY), Math.abs(b.maxY)), m);
+  return { minX: b.minX - dLon, minY: b.minY - dLat, maxX: b.maxX + dLon, maxY: b.maxY + dLat };
+}
+
+export class VettingIndex {
+  readonly version: number;
+  readonly territories: TerritoryEntry[];
+  readonly sites: SiteEntry[];
+  readonly corridors: CorridorEntry[];
+  readonly parties = new Map<string, { data: PartyData; timeline: Timeline }>();
+  private readonly tTree: Flatbush | null;
+  private readonly sTree: Flatbush | null;
+  private readonly cTree: Flatbush | null;
+  /** Positive-area overlaps of two territory versions, computed on first need. */
+  private readonly overlaps = new Map<string, PreparedArea | null>();
+
+  private constructor(s: Snapshot, cache: PreparedCache) {
+    this.version = s.version;
+    const get = <T extends object>(id: string, make: () => T): T => {
+      let v = cache.get(id) as T | undefined;
+      if (!v) cache.set(id, (v = make()));
+      return v;
+    };
+    // a version holds until the same party's next one (by validFrom, then the order recorded)
+    const byParty = new Map<string, TerritoryData[]>();
+    for (const t of s.territories) byParty.set(t.partyId, [...(byParty.get(t.partyId) ?? []), t]);
+    this.territories = [];
+    for (const list of byParty.values()) {
+      list.sort((a, b) => a.validFrom - b.validFrom || a.seq - b.seq);
+      list.forEach((t, i) => {
+        const validTo = i + 1 < list.length ? list[i + 1].validFrom : Infinity;
+        if (validTo > t.validFrom) this.territories.push({ ...t, validTo, area: get(t.id, () => new PreparedArea(t.polygons)) });
+      });
+    }
+    this.sites = s.sites.map((x) => ({ ...x, shape: get(x.id, () => prepare(x.geometry)) }));
+    this.corridors = s.corridors.map((x) => ({ ...x, line: get(x.id, () => new PreparedLine(x.coordinates)) }));
+    for (const p of s.parties) this.parties.set(p.id, { data: p, timeline: new Timeline(p) });
+    this.tTree = tree(this.territories.map((t) => t.area.bbox));
+    this.sTree = tree(this.sites.map((x) => grow(x.shape.bbox, x.bufferM)));
+    this.cTree = tree(this.corridors.map((x) => grow(x.line.bbox, x.widthM)));
+  }
+
+  static build(s: Snapshot, cache: PreparedCache = new Map()): VettingIndex {
+    return new VettingIndex(s, cache);
+  }
+
+  statusAt(partyId: string, t: number): Status {
+    return this.parties.get(partyId)?.timeline.at(t) ?? 'not_committed';
+  }
+
+  partyName(id: string): string {
+    return this.parties.get(id)?.data.name ?? id;
+  }
+
+  /** Territory versions in force at t whose box meets b. */
+  territoriesIn(b: BBox, t: number): TerritoryEntry[] {
+    if (!this.tTree) return [];
+    return this.tTree.search(b.minX, b.minY, b.maxX, b.maxY, (i) => this.territories[i].validFrom <= t && t < this.territories[i].validTo).map((i) => this.territories[i]);
+  }
+
+  /** Sites in force at t whose buffered box meets b. */
+  sitesIn(b: BBox, t: number): SiteEntry[] {
+    if (!this.sTree) return [];
+    return this.sTree
+      .search(b.minX, b.minY, b.maxX, b.maxY, (i) => this.sites[i].validFrom <= t && (this.sites[i].validTo === null || t < this.sites[i].validTo!))
+      .map((i) => this.sites[i]);
+  }
+
+  /** Corridors whose window covers t (both ends included) and whose widened box meets b. */
+  corridorsIn(b: BBox, t: number): CorridorEntry[] {
+    if (!this.cTree) return [];
+    return this.cTree.search(b.minX, b.minY, b.maxX, b.maxY, (i) => this.corridors[i].validFrom <= t && t <= this.corridors[i].validTo).map((i) => this.corridors[i]);
+  }
+
+  /** Where two territory versions overlap with positive area, or null. */
+  overlap(a: TerritoryEntry, b: TerritoryEntry): PreparedArea | null {
+    const key = a.id < b.id ? `${a.id}|${b.id}` : `${b.id}|${a.id}`;
+    if (!this.overlaps.has(key)) {
+      const ba = a.area.bbox;
+      const bb = b.area.bbox;
+      const boxesMeet = ba.minX <= bb.maxX && bb.minX <= ba.maxX && ba.minY <= bb.maxY && bb.minY <= ba.maxY;
+      const polys: Position[][][] = boxesMeet ? intersection(a.polygons, b.polygons) : [];
+      this.overlaps.set(key, polys.length ? new PreparedArea(polys) : null);
+    }
+    return this.overlaps.get(key)!;
+  }
+}

@@ -1,0 +1,97 @@
+// The plain data a vetting decision is made from, and the decision itself (DESIGN.md, "Decision
+// rules of strike vetting"). The store loads these; index.ts prepares them; decide.ts reads them.
+import type { DesignationEvent, StatusEvent } from '../parties/status.ts';
+import type { Position } from '../geo/shapes.ts';
+
+export const SITE_KINDS = ['hospital', 'school', 'water', 'power', 'shelter', 'religious', 'diplomatic', 'un', 'other'] as const;
+export type SiteKind = (typeof SITE_KINDS)[number];
+
+/** A version of one party's area of control, in force from validFrom until the party's next version. */
+export interface TerritoryData {
+  id: string;
+  seq: number;
+  partyId: string;
+  validFrom: number; // epoch ms
+  polygons: Position[][][]; // MultiPolygon coordinates
+}
+
+export interface SiteData {
+  id: string;
+  kind: SiteKind;
+  name: string;
+  geometry: { type: 'Point'; coordinates: Position } | { type: 'Polygon'; coordinates: Position[][] };
+  bufferM: number;
+  validFrom: number;
+  validTo: number | null; // exclusive; null: open-ended
+}
+
+export interface CorridorData {
+  id: string;
+  name: string;
+  coordinates: Position[]; // LineString
+  widthM: number; // either side
+  validFrom: number; // the window, both ends included
+  validTo: number;
+}
+
+export interface PartyData {
+  id: string;
+  name: string;
+  homeState: string | null;
+  operatesIn: string[];
+  designations: DesignationEvent[];
+  events: StatusEvent[];
+}
+
+/** Everything a decision may read, as of one version of the record (the ledger's size). */
+export interface Snapshot {
+  version: number;
+  territories: TerritoryData[];
+  sites: SiteData[];
+  corridors: CorridorData[];
+  parties: PartyData[];
+}
+
+export type Target = { type: 'Point'; coordinates: Position } | { type: 'Polygon'; coordinates: Position[][] };
+
+export interface VetRequest {
+  target: Target;
+  /** Only with a Point: the disc of this geodesic radius. */
+  radiusM: number;
+  at: number;
+  /** The requesting party's states as they are now (and as stored with the decision for replay). */
+  homeState: string | null;
+  operatesIn: string[];
+}
+
+/** The rules in the contract's order; the table's order is also the order of reasons. */
+export const RULES = {
+  COMMITTED_PARTY_TERRITORY: 'prohibited',
+  PROTECTED_SITE: 'prohibited',
+  AID_CORRIDOR: 'prohibited',
+  MIXED_AREA: 'review',
+  UNCOMMITTED_PARTY_TERRITORY: 'review',
+  UNDELINEATED: 'review',
+  CROSS_BORDER: 'review',
+  DESIGNATED_GROUP_EXCEPTION: 'permitted',
+} as const;
+export type ReasonCode = keyof typeof RULES;
+export type Effect = 'prohibited' | 'review' | 'permitted';
+export const REASON_CODES = Object.keys(RULES) as ReasonCode[];
+
+export interface Reason {
+  code: ReasonCode;
+  detail: string;
+  partyIds?: string[];
+  /** Geodesic metres between the target and the site or route (0: it touches or lies inside). */
+  distanceM?: number;
+  siteId?: string;
+  corridorId?: string;
+  /** CROSS_BORDER: the states (ISO 3166-1 alpha-3) the target lies in that the party may not act in. */
+  states?: string[];
+}
+
+export interface Decision {
+  decision: Effect;
+  reasons: Reason[];
+}

@@ -1,0 +1,149 @@
+// The SQL of vetting: the data a decision reads, as of a version of the record, and the
+// decisions themselves.
+import type { Queryable, Row } from '../db/db.ts';
+import type { Position } from '../geo/shapes.ts';
+import type { CorridorData, PartyData, SiteData, Snapshot, TerritoryData } from './model.ts';
+
+const ms = (d: Date | string | null) => (d === null ? null : new Date(d).getTime());
+
+/**
+ * Rows of `table` whose ledger leaf precedes `version` (all when version is null). Every row
+ * here is immutable and written with its leaf, so this is exactly the data as it was then.
+ */
+function asOf(type: string, version: number | null, alias = 'x'): string {
+  if (version === null) return 'true';
+  return `EXISTS (SELECT 1 FROM ledger_leaves l WHERE l.entity_type = '${type}' AND l.entity_id = ${alias}.id::text AND l.seq < ${Math.floor(version)})`;
+}
+
+function idFilter(ids: string[] | null): string {
+  return ids ? ' AND x.id = ANY($1::uuid[])' : '';
+}
+
+export async function loadTerritories(q: Queryable, version: number | null, ids: string[] | null = null): Promise<TerritoryData[]> {
+  const rows = await q.query(
+    `SELECT x.id, x.seq, x.party_id, x.valid_from, ST_AsGeoJSON(x.geom) AS g FROM territories x WHERE ${asOf('territory', version)}${idFilter(ids)}`,
+    ids ? [ids] : [],
+  );
+  return rows.map((r) => ({ id: r.id, seq: Number(r.seq), partyId: r.party_id, validFrom: ms(r.valid_from)!, polygons: JSON.parse(r.g).coordinates as Position[][][] }));
+}
+
+export async function loadSites(q: Queryable, version: number | null, ids: string[] | null = null): Promise<SiteData[]> {
+  const rows = await q.query(
+    `SELECT x.id, x.kind, x.name, x.buffer_m, x.valid_from, x.valid_to, ST_AsGeoJSON(x.geom) AS g FROM sites x WHERE ${asOf('site', version)}${idFilter(ids)}`,
+    ids ? [ids] : [],
+  );
+  return rows.map((r) => ({ id: r.id, kind: r.kind, name: r.name, geometry: JSON.parse(r.g), bufferM: Number(r.buffer_m), validFrom: ms(r.valid_from)!, validTo: ms(r.valid_to) }));
+}
+
+export async function loadCorridors(q: Queryable, version: number | null, ids: string[] | null = null): Promise<CorridorData[]> {
+  const rows = await q.query(
+    `SELECT x.id, x.name, x.width_m, x.valid_from, x.valid_to, ST_AsGeoJSON(x.geom) AS g FROM corridors x WHERE ${asOf('corridor', version)}${idFilter(ids)}`,
+    ids ? [ids] : [],
+  );
+  return rows.map((r) => ({ id: r.id, name: r.name, coordinates: JSON.parse(r.g).coordinates, widthM: Number(r.width_m), validFrom: ms(r.valid_from)!, validTo: ms(r.valid_to)! }));
+}
+
+/** Parties with their designation and commitment events as of the version (names and states as they are now). */
+export async function loadParties(q: Queryable, version: number | null): Promise<PartyData[]> {
+  const parties = await q.query('SELECT id, name, home_state, operates_in FROM parties ORDER BY id');
+  const des = await q.query(`SELECT x.party_id, x.designated, x.since, x.seq FROM designations x WHERE ${asOf('designation', version)}`);
+  const evs = await q.query(`SELECT x.party_id, x.type, x.at, x.seq FROM commitments x WHERE ${asOf('commitment', version)}`);
+  const out = new Map<string, PartyData>(
+    parties.map((p) => [p.id, { id: p.id, name: p.name, homeState: p.home_state, operatesIn: p.operates_in ?? [], designations: [], events: [] }]),
+  );
+  for (const d of des) out.get(d.party_id)?.designations.push({ designated: d.designated, since: d.since ? new Date(d.since) : null, seq: Number(d.seq) });
+  for (const e of evs) out.get(e.party_id)?.events.push({ type: e.type, at: new Date(e.at), seq: Number(e.seq) });
+  return [...out.values()];
+}
+
+export async function ledgerSize(q: Queryable): Promise<number> {
+  const [r] = await q.query('SELECT size FROM ledger_state WHERE id = 1');
+  return Number(r.size);
+}
+
+/** All the data as of `version`, or as of now (in one transaction, so the rows and the size agree). */
+export async function loadSnapshot(q: Queryable, version: number | null): Promise<Snapshot> {
+  const v = version ?? (await ledgerSize(q));
+  const [territories, sites, corridors, parties] = [await loadTerritories(q, version), await loadSites(q, version), await loadCorridors(q, version), await loadParties(q, version)];
+  return { version: v, territories, sites, corridors, parties };
+}
+
+/** What changed since `from`: the entity types and ids of the leaves appended since. */
+export async function changedSince(q: Queryable, from: number): Promise<{ size: number; changed: { type: string; id: string }[] }> {
+  const size = await ledgerSize(q);
+  if (size <= from) return { size, changed: [] };
+  const rows = await q.query(
+    `SELECT DISTINCT entity_type, entity_id FROM ledger_leaves WHERE seq >= $1 AND seq < $2 AND entity_type IN ('territory', 'site', 'corridor', 'party', 'designation', 'commitment')`,
+    [from, size],
+  );
+  return { size, changed: rows.map((r) => ({ type: r.entity_type, id: r.entity_id })) };
+}
+
+export interface NewVetting {
+  id: string;
+  target: unknown;
+  radius_m: number | null;
+  at: string;
+  requesting_party_id: string;
+  home_state: string | null;
+  operates_in: string[];
+  note: string | null;
+  decision: string;
+  reasons: unknown;
+  data_version: number;
+  requested_by: string | null;
+  requested_role: string;
+}
+
+/** Many decisions in one statement (a grouped commit). */
+export async function insertVettings(q: Queryable, rows: NewVetting[]): Promise<Row[]> {
+  return q.query(
+    `INSERT INTO vettings (id, target, radius_m, at, requesting_party_id, home_state, operates_in, note, decision, reasons, data_version, requested_by, requested_role)
+     SELECT id, target, radius_m, at, requesting_party_id, home_state, operates_in, note, decision, reasons, data_version, requested_by, requested_role
+     FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, target jsonb, radius_m float8, at timestamptz, requesting_party_id uuid, home_state text,
+       operates_in text[], note text, decision text, reasons jsonb, data_version bigint, requested_by uuid, requested_role text)
+     RETURNING *`,
+    [JSON.stringify(rows)],
+  );
+}
+
+export async function getVetting(q: Queryable, id: string): Promise<Row | null> {
+  const [r] = await q.query('SELECT * FROM vettings WHERE id = $1', [id]);
+  return r ?? null;
+}
+
+export interface VettingFilter {
+  requestedBy?: string;
+  requestingPartyId?: string;
+  decision?: string;
+  from?: string;
+  to?: string;
+  limit: number;
+  before?: { at: string; seq: number };
+}
+
+/** The audit trail, newest first (keyset on requested_at, seq). */
+export async function listVettings(q: Queryable, f: VettingFilter): Promise<Row[]> {
+  return q.query(
+    `SELECT * FROM vettings
+     WHERE ($1::uuid IS NULL OR requested_by = $1) AND ($2::uuid IS NULL OR requesting_party_id = $2) AND ($3::text IS NULL OR decision = $3)
+       AND ($4::timestamptz IS NULL OR requested_at >= $4) AND ($5::timestamptz IS NULL OR requested_at < $5)
+       AND ($6::timestamptz IS NULL OR (requested_at, seq) < ($6::timestamptz, $7::bigint))
+     ORDER BY requested_at DESC, seq DESC LIMIT $8`,
+    [f.requestedBy ?? null, f.requestingPartyId ?? null, f.decision ?? null, f.from ?? null, f.to ?? null, f.before?.at ?? null, f.before?.seq ?? 0, f.limit],
+  );
+}
+
+/** Per account over a window: how often it asked and how often it hit a protected site (probing shows here). */
+export async function auditSummary(q: Queryable, from: string, to: string): Promise<Row[]> {
+  return q.query(
+    `SELECT v.requested_by, a.name, a.role, count(*)::int AS requests,
+            count(*) FILTER (WHERE v.decision = 'prohibited')::int AS prohibited,
+            count(*) FILTER (WHERE v.reasons @> '[{"code":"PROTECTED_SITE"}]')::int AS site_hits,
+            max(v.requested_at) AS last_at
+     FROM vettings v LEFT JOIN accounts a ON a.id = v.requested_by
+     WHERE v.requested_at >= $1 AND v.requested_at < $2
+     GROUP BY v.requested_by, a.name, a.role ORDER BY requests DESC`,
+    [from, to],
+  );
+}
