@@ -40,6 +40,10 @@ export interface Config {
   analyzeIntervalS: number;
   /** Most vertices a submitted territory, site or corridor geometry may have; larger ones get 422. */
   maxVertices: number;
+  /** GeoJSON of the administrative units a territory can be built from by P-code (properties pcode, name, name_ar, adm2_pcode, adm1_pcode, area_sqkm). */
+  adminUnitsFile: string;
+  /** Milliseconds a verified bearer token is trusted without asking the database again; revoking through this instance applies at once, through another within this time. */
+  authCacheMs: number;
   /** Vetting requests each account may make per minute (a token bucket of this size), so nobody maps the sites by probing. */
   vettingRatePerMinute: number;
   /** Milliseconds between checks for data written by other instances (writes through this one refresh at once). */
@@ -88,6 +92,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     ledgerHeadIntervalS: int(env.TRUCE_LEDGER_HEAD_INTERVAL_S, 60, 'TRUCE_LEDGER_HEAD_INTERVAL_S'),
     analyzeIntervalS: int(env.TRUCE_ANALYZE_INTERVAL_S, 900, 'TRUCE_ANALYZE_INTERVAL_S'),
     maxVertices: int(env.TRUCE_MAX_VERTICES, 100_000, 'TRUCE_MAX_VERTICES'),
+    adminUnitsFile: env.TRUCE_ADMIN_UNITS ? path.resolve(env.TRUCE_ADMIN_UNITS) : path.join(root, 'reference', 'syria', 'adm3.geojson'),
+    authCacheMs: int(env.TRUCE_AUTH_CACHE_MS, 2000, 'TRUCE_AUTH_CACHE_MS'),
     vettingRatePerMinute: int(env.TRUCE_VETTING_RATE_PER_MINUTE, 120, 'TRUCE_VETTING_RATE_PER_MINUTE'),
     vettingRefreshMs: int(env.TRUCE_VETTING_REFRESH_MS, 1000, 'TRUCE_VETTING_REFRESH_MS'),
     vettingMaxRadiusM: int(env.TRUCE_VETTING_MAX_RADIUS_M, 50_000, 'TRUCE_VETTING_MAX_RADIUS_M'),

@@ -20,6 +20,10 @@ const freshAccount = async () =>
   (await t.call('admin', { method: 'POST', url: '/api/v1/accounts', payload: { name: 'x', username: `u${uniq()}`, password: 'correct horse battery', role: 'monitor' } })).json().id;
 const freshToken = async () => (await t.call('admin', { method: 'POST', url: '/api/v1/tokens', payload: { name: `t${uniq()}`, role: 'analyst' } })).json().id;
 
+/** A decision the liaison asked for: the liaison may read its own, the task force everyone's. */
+const liaisonVetting = async () =>
+  (await t.call('liaison', { method: 'POST', url: '/api/v1/vetting', payload: { requestingPartyId: demoId('saaf'), target: { type: 'Point', coordinates: [36.3, 33.5] } } })).json().id;
+
 const cosigner = generateKeyPairSync('ed25519');
 const cosignerPem = cosigner.publicKey.export({ type: 'spki', format: 'pem' }).toString();
 async function cosignSample(): Promise<InjectOptions> {
@@ -62,6 +66,47 @@ const SAMPLES: Record<string, () => Promise<InjectOptions>> = {
     url: `/api/v1/parties/${await freshParty()}/commitments`,
     payload: { type: 'committed', at: '2016-02-25T00:00:00Z', viaPartyId: demoId('usa') },
   }),
+  'POST /api/v1/territories': async () => ({
+    payload: { partyId: demoId('fsa'), geometry: { type: 'Polygon', coordinates: [[[36, 32.7], [36.1, 32.7], [36.1, 32.8], [36, 32.7]]] }, validFrom: '2016-03-01T00:00:00Z' },
+  }),
+  'POST /api/v1/territories/bulk': async () => ({ payload: { partyId: demoId('fsa'), validFrom: '2016-03-02T00:00:00Z', pcodes: ['SY120000'] } }),
+  'GET /api/v1/territories': async () => ({ url: '/api/v1/territories?at=2016-03-05T00:00:00Z' }),
+  'GET /api/v1/territories/history': async () => ({ url: `/api/v1/territories/history?partyId=${demoId('fsa')}` }),
+  'GET /api/v1/territories/overlaps': async () => ({ url: '/api/v1/territories/overlaps?at=2016-03-05T00:00:00Z' }),
+  'GET /api/v1/territories/changes': async () => ({ url: '/api/v1/territories/changes?from=2016-02-27T00:00:00Z&to=2016-03-05T00:00:00Z' }),
+  'GET /api/v1/territories/subdistricts': async () => ({ url: '/api/v1/territories/subdistricts?q=dara' }),
+  'GET /api/v1/territories/:id': async () => {
+    const res = await t.call('admin', {
+      method: 'POST',
+      url: '/api/v1/territories',
+      payload: { partyId: demoId('jai'), geometry: { type: 'Polygon', coordinates: [[[36.4, 33.5], [36.5, 33.5], [36.5, 33.6], [36.4, 33.5]]] }, validFrom: '2016-03-01T00:00:00Z' },
+    });
+    return { url: `/api/v1/territories/${res.json().id}` };
+  },
+  'POST /api/v1/sites': async () => ({ payload: { kind: 'school', name: `School ${uniq()}`, geometry: { type: 'Point', coordinates: [36.3, 33.5] } } }),
+  'GET /api/v1/sites': async () => ({}),
+  // notified by the agency token, the one agency that may read it
+  'GET /api/v1/sites/:id': async () => {
+    const res = await t.call('agency', { method: 'POST', url: '/api/v1/sites', payload: { kind: 'water', name: `Well ${uniq()}`, geometry: { type: 'Point', coordinates: [36.3, 33.5] } } });
+    return { url: `/api/v1/sites/${res.json().id}` };
+  },
+  'POST /api/v1/corridors': async () => ({
+    payload: { name: `Route ${uniq()}`, geometry: { type: 'LineString', coordinates: [[36.29, 33.51], [36.1, 33.69]] }, validFrom: '2016-03-01T00:00:00Z', validTo: '2016-03-10T00:00:00Z' },
+  }),
+  'GET /api/v1/corridors': async () => ({ url: '/api/v1/corridors?at=2016-03-05T00:00:00Z' }),
+  'POST /api/v1/vetting': async () => ({ payload: { requestingPartyId: demoId('saaf'), target: { type: 'Point', coordinates: [36.3, 33.5] } } }),
+  'GET /api/v1/vetting': async () => ({}),
+  'GET /api/v1/vetting/audit': async () => ({}),
+  'GET /api/v1/vetting/:id': async () => ({ url: `/api/v1/vetting/${await liaisonVetting()}` }),
+  'GET /api/v1/vetting/:id/replay': async () => ({ url: `/api/v1/vetting/${await liaisonVetting()}/replay` }),
+  'GET /api/v1/corridors/:id': async () => {
+    const res = await t.call('admin', {
+      method: 'POST',
+      url: '/api/v1/corridors',
+      payload: { name: `Route ${uniq()}`, geometry: { type: 'LineString', coordinates: [[36.29, 33.51], [36.1, 33.69]] }, validFrom: '2016-03-01T00:00:00Z', validTo: '2016-03-10T00:00:00Z' },
+    });
+    return { url: `/api/v1/corridors/${res.json().id}` };
+  },
 };
 
 describe('route × role', () => {

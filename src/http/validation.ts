@@ -68,6 +68,8 @@ export function fieldErrors(errors: AjvError[], part: string | undefined): { fie
       reason = e.params.format === 'date-time' ? 'must be an ISO 8601 time with a time zone' : `must be a valid ${e.params.format}`;
     } else if (e.keyword === 'const' || e.keyword === 'anyOf') {
       continue; // summarised below from the literal alternatives
+    } else if (e.keyword === 'if') {
+      continue; // "must match then": the branch's own errors say what is wrong
     }
     if (!field) field = part === 'body' ? '(body)' : `(${part ?? 'request'})`;
     const k = `${field}|${reason}`;

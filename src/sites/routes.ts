@@ -1,5 +1,185 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
+import { principal } from '../auth/hook.ts';
+import { ANY_ROLE, REGISTRARS, type Principal, type Role } from '../auth/roles.ts';
+import { getAccount } from '../auth/store.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/db.ts';
+import { ApiError, notFound } from '../http/errors.ts';
+import { decodeCursor, encodeCursor } from '../http/pagination.ts';
+import { IdParams } from '../http/schemas.ts';
+import { write } from '../ledger/ledger.ts';
+import { ledgerRef } from '../territory/routes.ts';
+import { geoSettings } from '../territory/settings.ts';
+import * as S from './schemas.ts';
+import { createCorridor, notifySite } from './service.ts';
+import * as store from './store.ts';
 
-export async function siteRoutes(_app: FastifyInstance, _opts: { db: Db; config: Config }) {}
+/**
+ * Site coordinates put a target on the site's back: only those who must see them do. Humanitarian
+ * agencies notify (as OCHA's humanitarian notification system) and see their own notifications.
+ */
+export const SITE_ROLES: readonly Role[] = ['admin', 'cochair', 'secretariat', 'agency'];
+
+const SITE_VISIBILITY =
+  'Site coordinates are sensitive: co-chairs, the secretariat and admins see every site; an agency sees only the sites notified by its own organisation (or by itself); ' +
+  'liaisons, monitors, analysts and the public may not list or read them (403).';
+
+const siteProps = (s: store.SiteRecord) => ({
+  id: s.id,
+  kind: s.kind,
+  name: s.name,
+  bufferM: s.bufferM,
+  validFrom: s.validFrom.toISOString(),
+  validTo: s.validTo ? s.validTo.toISOString() : null,
+  organisation: s.organisation,
+  notifiedBy: s.notifiedBy,
+  notifiedAt: s.notifiedAt.toISOString(),
+  ledger: ledgerRef('site', s.id),
+});
+const siteJson = (s: store.SiteRecord) => ({ ...siteProps(s), geometry: s.geometry });
+
+const corridorProps = (c: store.CorridorRecord) => ({
+  id: c.id,
+  name: c.name,
+  widthM: c.widthM,
+  validFrom: c.validFrom.toISOString(),
+  validTo: c.validTo.toISOString(),
+  convoyId: c.convoyId,
+  createdBy: c.createdBy,
+  createdAt: c.createdAt.toISOString(),
+  ledger: ledgerRef('corridor', c.id),
+});
+const corridorJson = (c: store.CorridorRecord) => ({ ...corridorProps(c), geometry: c.geometry });
+
+/** "minLon,minLat,maxLon,maxLat" as numbers, refused when out of range or inside out. */
+export function parseBBox(s: string | undefined): [number, number, number, number] | undefined {
+  if (s === undefined) return undefined;
+  const [w, so, e, n] = s.split(',').map(Number);
+  const bad = (reason: string) => new ApiError('VALIDATION_FAILED', `bbox ${reason}.`, 'bbox');
+  if ([w, e].some((x) => x < -180 || x > 180) || [so, n].some((y) => y < -90 || y > 90)) throw bad('must have longitudes within -180..180 and latitudes within -90..90');
+  if (w > e || so > n) throw bad('must be minLon,minLat,maxLon,maxLat with min ≤ max (a box across the antimeridian is not supported)');
+  return [w, so, e, n];
+}
+
+/** Keyset pages in notification order: the cursor is the last item's sequence number. */
+function afterSeq(cursor: string | undefined): number {
+  if (!cursor) return 0;
+  const seq = decodeCursor(cursor, 'seq')[0];
+  if (typeof seq !== 'number' || !Number.isSafeInteger(seq)) throw new ApiError('BAD_CURSOR', 'The cursor is not one this list gave out.', 'cursor');
+  return seq;
+}
+const nextCursor = <T extends { seq: number; id: string }>(rows: T[], limit: number) => (rows.length > limit ? encodeCursor('seq', [rows[limit - 1].seq, rows[limit - 1].id]) : null);
+
+export async function siteRoutes(app: FastifyInstance, { db, config }: { db: Db; config: Config }) {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  const settings = geoSettings(config);
+  const now = (at: string | undefined) => (at ? new Date(at) : new Date());
+
+  /** An agency sees its own organisation's notifications; the other site roles see all. */
+  async function notifierOf(p: Principal): Promise<store.Notifier | null> {
+    if (p.role !== 'agency') return null;
+    return { accountId: p.accountId, organisation: (await getAccount(db, p.accountId))?.organisation ?? null };
+  }
+  const mayRead = (n: store.Notifier | null, s: store.SiteRecord) => !n || s.notifiedBy === n.accountId || (n.organisation !== null && s.organisation === n.organisation);
+
+  r.post('/api/v1/sites', {
+    config: { access: SITE_ROLES },
+    schema: {
+      tags: ['sites'],
+      summary: 'Notify a protected site (hospital, school, water, power, shelter, ...) with its buffer',
+      description:
+        'Records the notifying account and its organisation and the time; the notification is a ledger leaf (`site.notified`) whose inclusion proof ' +
+        `(ledger.proof) shows the site was notified before any later strike. ${SITE_VISIBILITY}`,
+      body: S.SiteCreate,
+      response: { 201: S.Site },
+    },
+    handler: async (req, reply) => {
+      const s = await write(db, principal(req), (w) => notifySite(w, req.body, settings));
+      reply.code(201).header('location', `/api/v1/sites/${s.id}`);
+      return siteJson(s);
+    },
+  });
+
+  r.get('/api/v1/sites', {
+    config: { access: SITE_ROLES },
+    schema: { tags: ['sites'], summary: 'Protected sites in force at a time', description: SITE_VISIBILITY, querystring: S.SiteListQuery, response: { 200: S.SiteList } },
+    handler: async (req) => {
+      const q = req.query;
+      const at = now(q.at);
+      const limit = q.limit ?? 200;
+      const rows = await store.listSites(db, { at, kind: q.kind, bbox: parseBBox(q.bbox), notifier: await notifierOf(principal(req)), afterSeq: afterSeq(q.cursor), limit: limit + 1 });
+      return {
+        type: 'FeatureCollection' as const,
+        at: at.toISOString(),
+        nextCursor: nextCursor(rows, limit),
+        features: rows.slice(0, limit).map((s) => ({ type: 'Feature' as const, id: s.id, geometry: s.geometry, properties: siteProps(s) })),
+      };
+    },
+  });
+
+  r.get('/api/v1/sites/:id', {
+    config: { access: SITE_ROLES },
+    schema: {
+      tags: ['sites'],
+      summary: 'One protected site',
+      description: `${SITE_VISIBILITY} Another organisation’s site is answered 404, as if it did not exist.`,
+      params: IdParams,
+      response: { 200: S.Site },
+    },
+    handler: async (req) => {
+      const s = await store.getSite(db, req.params.id);
+      if (!s || !mayRead(await notifierOf(principal(req)), s)) throw notFound('site', req.params.id);
+      return siteJson(s);
+    },
+  });
+
+  r.post('/api/v1/corridors', {
+    config: { access: REGISTRARS },
+    schema: {
+      tags: ['corridors'],
+      summary: 'Record a time-bounded protected route (an aid corridor)',
+      description: 'Strikes within widthM either side of the route are prohibited from validFrom until validTo.',
+      body: S.CorridorCreate,
+      response: { 201: S.Corridor },
+    },
+    handler: async (req, reply) => {
+      const c = await write(db, principal(req), (w) => createCorridor(w, req.body, settings));
+      reply.code(201).header('location', `/api/v1/corridors/${c.id}`);
+      return corridorJson(c);
+    },
+  });
+
+  r.get('/api/v1/corridors', {
+    config: { access: ANY_ROLE },
+    schema: {
+      tags: ['corridors'],
+      summary: 'Corridors whose window covers a time',
+      description: 'Corridors are meant to be known to every party, so any role may list them.',
+      querystring: S.CorridorListQuery,
+      response: { 200: S.CorridorList },
+    },
+    handler: async (req) => {
+      const q = req.query;
+      const at = now(q.at);
+      const limit = q.limit ?? 200;
+      const rows = await store.listCorridors(db, { at, bbox: parseBBox(q.bbox), afterSeq: afterSeq(q.cursor), limit: limit + 1 });
+      return {
+        type: 'FeatureCollection' as const,
+        at: at.toISOString(),
+        nextCursor: nextCursor(rows, limit),
+        features: rows.slice(0, limit).map((c) => ({ type: 'Feature' as const, id: c.id, geometry: c.geometry, properties: corridorProps(c) })),
+      };
+    },
+  });
+
+  r.get('/api/v1/corridors/:id', {
+    config: { access: ANY_ROLE },
+    schema: { tags: ['corridors'], summary: 'One corridor', params: IdParams, response: { 200: S.Corridor } },
+    handler: async (req) => {
+      const c = await store.getCorridor(db, req.params.id);
+      if (!c) throw notFound('corridor', req.params.id);
+      return corridorJson(c);
+    },
+  });
+}

@@ -1,0 +1,48 @@
+// Geodesy helpers: the disc, areas, and the box growth the R-tree prefilters rely on.
+import { describe, expect, it } from 'vitest';
+import { geodesicAreaKm2, geodesicDisc, geodesicDistanceM, metresToDegrees } from './geodesy.ts';
+
+describe('geodesy', () => {
+  it('geodesicDisc: closed, counter-clockwise, every point at the radius', () => {
+    const ring = geodesicDisc(36.3, 33.5, 2500, 64);
+    expect(ring).toHaveLength(65);
+    expect(ring[64]).toEqual(ring[0]);
+    let twiceArea = 0;
+    for (let i = 0; i < 64; i++) twiceArea += ring[i][0] * ring[i + 1][1] - ring[i + 1][0] * ring[i][1];
+    expect(twiceArea).toBeGreaterThan(0);
+    for (const [x, y] of ring) expect(Math.abs(geodesicDistanceM(36.3, 33.5, x, y) - 2500)).toBeLessThan(1e-6);
+  });
+
+  it('geodesicAreaKm2: an octant of the ellipsoid, holes subtracted, either winding', () => {
+    // The equator and meridians are geodesics: (0,0), (90,0), the pole bound one eighth of 510,065,621.7 km².
+    expect(geodesicAreaKm2([[[0, 0], [90, 0], [0, 90], [0, 0]]])).toBeCloseTo(510_065_621.724 / 8, 0);
+    expect(geodesicAreaKm2([[[0, 0], [0, 90], [90, 0], [0, 0]]])).toBeCloseTo(510_065_621.724 / 8, 0);
+    const cell = geodesicAreaKm2([[[36, 33], [37, 33], [37, 34], [36, 34], [36, 33]]]);
+    expect(cell).toBeGreaterThan(10_000);
+    expect(cell).toBeLessThan(10_500);
+    const holed = geodesicAreaKm2([
+      [[36, 33], [37, 33], [37, 34], [36, 34], [36, 33]],
+      [[36.4, 33.4], [36.4, 33.6], [36.6, 33.6], [36.6, 33.4], [36.4, 33.4]],
+    ]);
+    expect(cell - holed).toBeGreaterThan(400);
+    expect(cell - holed).toBeLessThan(430);
+  });
+
+  it('metresToDegrees never undershoots: every point of a disc falls inside the grown box', () => {
+    for (const lat of [0, 33.5, 60, 80, -75, 88.9]) {
+      for (const m of [1, 500, 10_000, 100_000]) {
+        const { dLon, dLat } = metresToDegrees(lat, m);
+        for (const [x, y] of geodesicDisc(10, lat, m, 360)) {
+          let dx = Math.abs(x - 10);
+          if (dx > 180) dx = 360 - dx;
+          expect(dx).toBeLessThanOrEqual(dLon);
+          expect(Math.abs(y - lat)).toBeLessThanOrEqual(dLat);
+        }
+        // ...and is not wasteful at moderate latitudes.
+        if (Math.abs(lat) <= 60) expect(dLat).toBeLessThan((m / 110_574) * 1.02);
+      }
+    }
+    expect(metresToDegrees(89.5, 1000).dLon).toBe(360);
+    expect(metresToDegrees(0, 0)).toEqual({ dLon: 0, dLat: 0 });
+  });
+});

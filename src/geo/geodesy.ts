@@ -1,0 +1,65 @@
+// Geodesic measures on the WGS 84 ellipsoid (geographiclib), as PostGIS `geography` measures them.
+import { createRequire } from 'node:module';
+
+// geographiclib-geodesic is CommonJS whose exports Node cannot name statically: load it with require.
+const gl = createRequire(import.meta.url)('geographiclib-geodesic') as typeof import('geographiclib-geodesic');
+
+export const WGS84 = gl.Geodesic.WGS84;
+const DISTANCE = gl.Geodesic.DISTANCE;
+const POSITION = gl.Geodesic.LATITUDE | gl.Geodesic.LONGITUDE;
+
+/** WGS 84 semi-major axis, metres. */
+export const WGS84_A = WGS84.a;
+/** The sphere PostGIS `geography` uses for its nearest-point searches: mean radius (2a + b) / 3. */
+export const MEAN_RADIUS_M = (2 * WGS84.a + WGS84.a * (1 - WGS84.f)) / 3;
+
+/** Geodesic (ellipsoidal, shortest path) distance in metres: geographiclib Inverse. */
+export function geodesicDistanceM(lon1: number, lat1: number, lon2: number, lat2: number): number {
+  return WGS84.Inverse(lat1, lon1, lat2, lon2, DISTANCE).s12!;
+}
+
+// The shortest degree of latitude (at the equator) is 110,574 m; 110,000 leaves a margin.
+const MIN_M_PER_DEG_LAT = 110_000;
+// A degree of longitude along a parallel is at least (pi/180) a cos(lat); 1% margin on top.
+const M_PER_DEG_LON_EQ = (Math.PI / 180) * WGS84_A / 1.01;
+
+/**
+ * A box half-size in degrees that holds every point within m metres (geodesic) of any point at
+ * latitude lat (pass the largest |lat| of a box being grown). Never too small: the longitude span
+ * uses the degree length at the most poleward latitude the distance can reach, with margins; near
+ * the poles (or for huge distances) it gives up and returns the whole circle of longitude.
+ */
+export function metresToDegrees(lat: number, m: number): { dLon: number; dLat: number } {
+  if (!(m > 0)) return { dLon: 0, dLat: 0 };
+  const dLat = m / MIN_M_PER_DEG_LAT;
+  const far = Math.abs(lat) + dLat;
+  if (far >= 89) return { dLon: 360, dLat };
+  const dLon = m / (M_PER_DEG_LON_EQ * Math.cos((far * Math.PI) / 180));
+  return { dLon: dLon >= 180 ? 360 : dLon, dLat };
+}
+
+/** A closed counter-clockwise ring of `segments` points at exactly radiusM from the centre (geographiclib Direct). */
+export function geodesicDisc(lon: number, lat: number, radiusM: number, segments = 64): [number, number][] {
+  const ring: [number, number][] = [];
+  for (let i = 0; i < segments; i++) {
+    // Azimuths run clockwise from north, so walk them backwards for a counter-clockwise ring.
+    const azi = 360 - (360 * i) / segments;
+    const r = WGS84.Direct(lat, lon, azi, radiusM, POSITION);
+    ring.push([r.lon2!, r.lat2!]);
+  }
+  ring.push([ring[0][0], ring[0][1]]);
+  return ring;
+}
+
+/** Geodesic area of one polygon (first ring the shell, the rest holes), km²; ring orientation does not matter. */
+export function geodesicAreaKm2(polygonCoords: [number, number][][]): number {
+  let m2 = 0;
+  polygonCoords.forEach((ring, i) => {
+    const p = WGS84.Polygon(false);
+    const n = ring.length > 1 && ring[0][0] === ring[ring.length - 1][0] && ring[0][1] === ring[ring.length - 1][1] ? ring.length - 1 : ring.length;
+    for (let k = 0; k < n; k++) p.AddPoint(ring[k][1], ring[k][0]);
+    const a = Math.abs(p.Compute(false, true).area ?? 0);
+    m2 += i === 0 ? a : -a;
+  });
+  return m2 / 1e6;
+}

@@ -1,0 +1,810 @@
+// Prepared geometries for the vetting hot path: exact planar "meets" tests in lon/lat (as PostGIS
+// `geometry` ST_Intersects, boundary included) and geodesic distances as PostGIS `geography`
+// ST_Distance computes them (edges are great-circle arcs; the nearest point is found on the sphere,
+// then measured on the WGS 84 ellipsoid with geographiclib). Hand-written throughout: this is the
+// hot path, and nothing here allocates per query except the rare fallbacks.
+//
+// Limits: longitudes are taken as they come (no antimeridian wrapping); a geometry crossing ±180°
+// is treated as planar in lon/lat, like PostGIS `geometry` does.
+import Flatbush from 'flatbush';
+import { MEAN_RADIUS_M, geodesicDistanceM, metresToDegrees } from './geodesy.ts';
+
+export type Position = [number, number];
+export interface BBox {
+  minX: number;
+  minY: number;
+  maxX: number;
+  maxY: number;
+}
+
+/** What a protected site or corridor is to vetting: something with a box and geodesic distances. */
+export interface Shape {
+  bbox: BBox;
+  distanceM(lon: number, lat: number, maxM?: number): number;
+  withinM(lon: number, lat: number, m: number): boolean;
+  distanceToAreaM(a: PreparedArea, maxM?: number): number;
+  withinAreaM(a: PreparedArea, m: number): boolean;
+}
+
+const D2R = Math.PI / 180;
+const R2D = 180 / Math.PI;
+
+/** Twice the signed area of (a, b, p): > 0 when p is left of a→b. */
+function orient(ax: number, ay: number, bx: number, by: number, px: number, py: number): number {
+  return (bx - ax) * (py - ay) - (by - ay) * (px - ax);
+}
+
+/** Closed segments ab and cd share a point (crossing, touching or overlapping). */
+function segmentsMeet(ax: number, ay: number, bx: number, by: number, cx: number, cy: number, dx: number, dy: number): boolean {
+  const d1 = orient(cx, cy, dx, dy, ax, ay);
+  const d2 = orient(cx, cy, dx, dy, bx, by);
+  if ((d1 > 0 && d2 > 0) || (d1 < 0 && d2 < 0)) return false;
+  const d3 = orient(ax, ay, bx, by, cx, cy);
+  const d4 = orient(ax, ay, bx, by, dx, dy);
+  if ((d3 > 0 && d4 > 0) || (d3 < 0 && d4 < 0)) return false;
+  if (d1 === 0 && d2 === 0 && d3 === 0 && d4 === 0) {
+    // Collinear: they meet when their extents overlap on both axes.
+    return Math.max(ax, bx) >= Math.min(cx, dx) && Math.max(cx, dx) >= Math.min(ax, bx) && Math.max(ay, by) >= Math.min(cy, dy) && Math.max(cy, dy) >= Math.min(ay, by);
+  }
+  return true;
+}
+
+function boxesMeet(a: BBox, b: BBox): boolean {
+  return a.minX <= b.maxX && b.minX <= a.maxX && a.minY <= b.maxY && b.minY <= a.maxY;
+}
+
+/** The box of everything within m metres of (lon, lat). */
+function around(lon: number, lat: number, m: number): BBox {
+  const { dLon, dLat } = metresToDegrees(lat, m);
+  return { minX: lon - dLon, minY: lat - dLat, maxX: lon + dLon, maxY: lat + dLat };
+}
+
+function grow(b: BBox, m: number): BBox {
+  const { dLon, dLat } = metresToDegrees(Math.max(Math.abs(b.minY), Math.abs(b.maxY)), m);
+  return { minX: b.minX - dLon, minY: b.minY - dLat, maxX: b.maxX + dLon, maxY: b.maxY + dLat };
+}
+
+/** Sphere angle (radians) from the proxy 1 - cos(angle) used to rank candidates. */
+function proxyToMetres(proxy: number): number {
+  return 2 * Math.asin(Math.min(1, Math.sqrt(proxy / 2))) * MEAN_RADIUS_M;
+}
+
+// A candidate's sphere distance converted to metres can be up to ~0.6% shorter than its geodesic
+// length (the ellipsoid's radii of curvature span 6,335–6,400 km around the 6,371 km mean); searches
+// grow their box by this factor so that no nearer candidate is left outside.
+const SPHERE_SLACK = 1.01;
+
+/**
+ * The great-circle data of an edge set, built on first distance query (territories are mostly asked
+ * "contains?", so most never pay for it). Vertices as unit vectors, per edge the unit normal n of
+ * its great circle and the two in-plane vectors u = n×A, w = B×n: a point p projects inside the arc
+ * exactly when p·u >= 0 and p·w >= 0.
+ */
+interface Sphere {
+  v: Float64Array;
+  n: Float64Array;
+  u: Float64Array;
+  w: Float64Array;
+  tree: Flatbush;
+}
+
+/**
+ * Vertices and edges of rings or a line, flat: xy holds every position (rings closed), edge k runs
+ * from vertex start[k] to start[k] + 1.
+ */
+class EdgeSet {
+  readonly xy: Float64Array;
+  readonly start: Int32Array;
+  /** First vertex of each ring (or of the line). */
+  readonly firstVertex: number[];
+  /** Box of the vertices (what planar tests need). */
+  readonly vbox: BBox;
+  /** Box of the great-circle arcs (what distance prefilters need): the vertices' box plus arc bulges. */
+  readonly abox: BBox;
+  private sphereData: Sphere | null = null;
+
+  constructor(paths: Position[][], closed: boolean) {
+    const xs: number[] = [];
+    const starts: number[] = [];
+    this.firstVertex = [];
+    for (const path of paths) {
+      const first = xs.length / 2;
+      let count = 0;
+      for (const p of path) {
+        const x = p[0];
+        const y = p[1];
+        // Repeated positions add nothing but zero-length edges.
+        if (count > 0 && xs[xs.length - 2] === x && xs[xs.length - 1] === y) continue;
+        xs.push(x, y);
+        count++;
+      }
+      if (count === 0) continue;
+      if (closed && (xs[xs.length - 2] !== xs[2 * first] || xs[xs.length - 1] !== xs[2 * first + 1])) {
+        xs.push(xs[2 * first], xs[2 * first + 1]);
+        count++;
+      }
+      if (count === 1) {
+        // A lone position: one zero-length edge keeps it measurable.
+        xs.push(xs[2 * first], xs[2 * first + 1]);
+        count++;
+      }
+      this.firstVertex.push(first);
+      for (let i = 0; i < count - 1; i++) starts.push(first + i);
+    }
+    if (!starts.length) throw new Error('geometry has no positions');
+    this.xy = Float64Array.from(xs);
+    this.start = Int32Array.from(starts);
+    let minX = Infinity;
+    let minY = Infinity;
+    let maxX = -Infinity;
+    let maxY = -Infinity;
+    for (let i = 0; i < this.xy.length; i += 2) {
+      const x = this.xy[i];
+      const y = this.xy[i + 1];
+      if (x < minX) minX = x;
+      if (x > maxX) maxX = x;
+      if (y < minY) minY = y;
+      if (y > maxY) maxY = y;
+    }
+    this.vbox = { minX, minY, maxX, maxY };
+    // Arc bulges only move latitude; compute them once without keeping the sphere data.
+    const v = unitVectors(this.xy);
+    let aMinY = minY;
+    let aMaxY = maxY;
+    for (let k = 0; k < this.start.length; k++) {
+      const [lo, hi] = arcLatRange(this.xy, v, this.start[k]);
+      if (lo < aMinY) aMinY = lo;
+      if (hi > aMaxY) aMaxY = hi;
+    }
+    this.abox = { minX, minY: aMinY, maxX, maxY: aMaxY };
+  }
+
+  get edgeCount(): number {
+    return this.start.length;
+  }
+
+  sphere(): Sphere {
+    if (this.sphereData) return this.sphereData;
+    const xy = this.xy;
+    const v = unitVectors(xy);
+    const ne = this.start.length;
+    const n = new Float64Array(3 * ne);
+    const u = new Float64Array(3 * ne);
+    const w = new Float64Array(3 * ne);
+    const tree = new Flatbush(ne);
+    for (let k = 0; k < ne; k++) {
+      const i = this.start[k];
+      const a = 3 * i;
+      const b = a + 3;
+      const ax = v[a], ay = v[a + 1], az = v[a + 2];
+      const bx = v[b], by = v[b + 1], bz = v[b + 2];
+      // n = A × (B − A): the same normal as A × B, without the cancellation of two near-equal vectors.
+      const dx = bx - ax, dy = by - ay, dz = bz - az;
+      let nx = ay * dz - az * dy;
+      let ny = az * dx - ax * dz;
+      let nz = ax * dy - ay * dx;
+      const len = Math.sqrt(nx * nx + ny * ny + nz * nz);
+      const j = 3 * k;
+      if (len === 0) {
+        // Zero-length edge: u = w = −A sends every query to the endpoint branch.
+        u[j] = w[j] = -ax;
+        u[j + 1] = w[j + 1] = -ay;
+        u[j + 2] = w[j + 2] = -az;
+      } else {
+        nx /= len;
+        ny /= len;
+        nz /= len;
+        n[j] = nx;
+        n[j + 1] = ny;
+        n[j + 2] = nz;
+        u[j] = ny * az - nz * ay;
+        u[j + 1] = nz * ax - nx * az;
+        u[j + 2] = nx * ay - ny * ax;
+        w[j] = by * nz - bz * ny;
+        w[j + 1] = bz * nx - bx * nz;
+        w[j + 2] = bx * ny - by * nx;
+      }
+      const [lo, hi] = arcLatRange(xy, v, i);
+      tree.add(Math.min(xy[2 * i], xy[2 * i + 2]), lo, Math.max(xy[2 * i], xy[2 * i + 2]), hi);
+    }
+    tree.finish();
+    this.sphereData = { v, n, u, w, tree };
+    return this.sphereData;
+  }
+}
+
+function unitInto(out: Float64Array, at: number, lon: number, lat: number): void {
+  const la = lat * D2R;
+  const lo = lon * D2R;
+  const c = Math.cos(la);
+  out[at] = c * Math.cos(lo);
+  out[at + 1] = c * Math.sin(lo);
+  out[at + 2] = Math.sin(la);
+}
+
+function unitVectors(xy: Float64Array): Float64Array {
+  const nv = xy.length / 2;
+  const v = new Float64Array(3 * nv);
+  for (let i = 0; i < nv; i++) unitInto(v, 3 * i, xy[2 * i], xy[2 * i + 1]);
+  return v;
+}
+
+const tmp = new Float64Array(3);
+const range: [number, number] = [0, 0];
+/** Latitude range of the great-circle arc from vertex i to i + 1 (wider than its ends when it bulges poleward); v: unit vectors. Returns a shared array. */
+function arcLatRange(xy: Float64Array, v: Float64Array, i: number): [number, number] {
+  const y0 = xy[2 * i + 1];
+  const y1 = xy[2 * i + 3];
+  let lo = y0 < y1 ? y0 : y1;
+  let hi = y0 < y1 ? y1 : y0;
+  range[0] = lo;
+  range[1] = hi;
+  if (xy[2 * i] === xy[2 * i + 2]) return range; // a meridian arc does not bulge
+  const j = 3 * i;
+  const ax = v[j], ay = v[j + 1], az = v[j + 2], bx = v[j + 3], by = v[j + 4], bz = v[j + 5];
+  const nx = ay * bz - az * by;
+  const ny = az * bx - ax * bz;
+  const nz = ax * by - ay * bx;
+  // The northernmost point of the great circle: ẑ projected on its plane (unnormalised).
+  const vx = -nz * nx;
+  const vy = -nz * ny;
+  const vz = nx * nx + ny * ny;
+  if (vx === 0 && vy === 0 && vz === 0) return range;
+  // It lies on the arc when it is between A and B: (A×V)·n >= 0 and (V×B)·n >= 0; −V likewise.
+  const t1 = (ay * vz - az * vy) * nx + (az * vx - ax * vz) * ny + (ax * vy - ay * vx) * nz;
+  const t2 = (vy * bz - vz * by) * nx + (vz * bx - vx * bz) * ny + (vx * by - vy * bx) * nz;
+  const pad = 1e-9; // degrees (~0.1 mm): rounding of the extremum
+  if (t1 >= 0 && t2 >= 0) hi = Math.max(hi, Math.atan2(vz, Math.hypot(vx, vy)) * R2D + pad);
+  else if (t1 <= 0 && t2 <= 0) lo = Math.min(lo, -Math.atan2(vz, Math.hypot(vx, vy)) * R2D - pad);
+  range[0] = lo;
+  range[1] = hi;
+  return range;
+}
+
+// ---- nearest boundary point on the sphere (hand-written: hot path) ----
+
+// The running best of a nearest search; module scratch so searches allocate nothing.
+let bestProxy = Infinity;
+let bestSet: EdgeSet | null = null;
+let bestEdge = -1;
+/** 0: the arc's interior, 1: its start, 2: its end. */
+let bestKind = 0;
+/** The query point of the best pair (lon, lat) and its unit vector. */
+let bestPx = 0;
+let bestPy = 0;
+const qv = new Float64Array(3);
+let qLon = 0;
+let qLat = 0;
+
+function resetBest(): void {
+  bestProxy = Infinity;
+  bestSet = null;
+  bestEdge = -1;
+}
+
+/**
+ * Offers edge k of set s for the query point in qv/qLon/qLat; ranks by 1 − cos(sphere angle),
+ * computed without cancellation, as PostGIS's edge_distance_to_point ranks.
+ */
+function offerEdge(s: EdgeSet, sp: Sphere, k: number): void {
+  const j = 3 * k;
+  const px = qv[0], py = qv[1], pz = qv[2];
+  const n = sp.n, u = sp.u, w = sp.w;
+  if (px * u[j] + py * u[j + 1] + pz * u[j + 2] >= 0 && px * w[j] + py * w[j + 1] + pz * w[j + 2] >= 0) {
+    const d = px * n[j] + py * n[j + 1] + pz * n[j + 2];
+    const proxy = (d * d) / (1 + Math.sqrt(1 - d * d));
+    if (proxy < bestProxy) {
+      bestProxy = proxy;
+      bestSet = s;
+      bestEdge = k;
+      bestKind = 0;
+      bestPx = qLon;
+      bestPy = qLat;
+    }
+    return;
+  }
+  const v = sp.v;
+  const a = 3 * s.start[k];
+  let dx = px - v[a], dy = py - v[a + 1], dz = pz - v[a + 2];
+  const pa = (dx * dx + dy * dy + dz * dz) / 2;
+  dx = px - v[a + 3];
+  dy = py - v[a + 4];
+  dz = pz - v[a + 5];
+  const pb = (dx * dx + dy * dy + dz * dz) / 2;
+  const proxy = pa <= pb ? pa : pb;
+  if (proxy < bestProxy) {
+    bestProxy = proxy;
+    bestSet = s;
+    bestEdge = k;
+    bestKind = pa <= pb ? 1 : 2;
+    bestPx = qLon;
+    bestPy = qLat;
+  }
+}
+
+function setQuery(lon: number, lat: number): void {
+  qLon = lon;
+  qLat = lat;
+  unitInto(qv, 0, lon, lat);
+}
+
+/** Offers every edge of s whose arc box meets box b. */
+function offerEdgesIn(s: EdgeSet, b: BBox): void {
+  const sp = s.sphere();
+  sp.tree.search(b.minX, b.minY, b.maxX, b.maxY, (k) => {
+    offerEdge(s, sp, k);
+    return false;
+  });
+}
+
+function offerAllEdges(s: EdgeSet): void {
+  const sp = s.sphere();
+  for (let k = 0; k < s.start.length; k++) offerEdge(s, sp, k);
+}
+
+/** Geodesic metres from the best pair's query point to its nearest point on the sphere (PostGIS: spheroid_distance of the sphere's closest points). */
+function bestDistanceM(): number {
+  if (!bestSet) return Infinity;
+  const s = bestSet;
+  const i = s.start[bestEdge];
+  let lon: number;
+  let lat: number;
+  if (bestKind === 1) {
+    lon = s.xy[2 * i];
+    lat = s.xy[2 * i + 1];
+  } else if (bestKind === 2) {
+    lon = s.xy[2 * i + 2];
+    lat = s.xy[2 * i + 3];
+  } else {
+    const sp = s.sphere();
+    const j = 3 * bestEdge;
+    const p = tmp;
+    unitInto(p, 0, bestPx, bestPy);
+    const d = p[0] * sp.n[j] + p[1] * sp.n[j + 1] + p[2] * sp.n[j + 2];
+    const kx = p[0] - d * sp.n[j];
+    const ky = p[1] - d * sp.n[j + 1];
+    const kz = p[2] - d * sp.n[j + 2];
+    lat = Math.atan2(kz, Math.hypot(kx, ky)) * R2D;
+    lon = Math.atan2(ky, kx) * R2D;
+  }
+  return geodesicDistanceM(bestPx, bestPy, lon, lat);
+}
+
+/** The nearest boundary distance from a point, or any value > maxM when it is farther than maxM. */
+function pointToEdgesM(s: EdgeSet, lon: number, lat: number, maxM: number): number {
+  resetBest();
+  setQuery(lon, lat);
+  if (maxM < Infinity) {
+    offerEdgesIn(s, around(lon, lat, maxM));
+    return bestDistanceM();
+  }
+  // Unbounded: widen the search until the best found is surely nearer than anything outside it.
+  for (let r = 1000; r < 2.5e7; r *= 4) {
+    offerEdgesIn(s, around(lon, lat, r));
+    if (bestSet && proxyToMetres(bestProxy) * SPHERE_SLACK <= r) return bestDistanceM();
+  }
+  offerAllEdges(s);
+  return bestDistanceM();
+}
+
+/** Offers, for every vertex of a near b (within r metres), b's edges near it. */
+function offerVerticesToEdges(a: EdgeSet, b: EdgeSet, r: number): void {
+  const spA = a.sphere();
+  const bb = grow(b.abox, r);
+  if (!boxesMeet(a.abox, bb)) return;
+  const xy = a.xy;
+  // Vertices of a's edges near b; each vertex may come twice (end of one edge, start of the next).
+  spA.tree.search(bb.minX, bb.minY, bb.maxX, bb.maxY, (k) => {
+    const i = a.start[k];
+    for (let t = i; t <= i + 1; t++) {
+      const lon = xy[2 * t];
+      const lat = xy[2 * t + 1];
+      if (lon < bb.minX || lon > bb.maxX || lat < bb.minY || lat > bb.maxY) continue;
+      setQuery(lon, lat);
+      offerEdgesIn(b, around(lon, lat, r));
+    }
+    return false;
+  });
+}
+
+/** Geodesic distance between two edge sets that do not meet, vertex-to-edge both ways (as PostGIS). */
+function edgesToEdgesM(a: EdgeSet, b: EdgeSet, maxM: number): number {
+  resetBest();
+  if (maxM < Infinity) {
+    offerVerticesToEdges(a, b, maxM);
+    offerVerticesToEdges(b, a, maxM);
+    return bestDistanceM();
+  }
+  for (let r = 1000; r < 2.5e7; r *= 4) {
+    offerVerticesToEdges(a, b, r);
+    offerVerticesToEdges(b, a, r);
+    if (bestSet && proxyToMetres(bestProxy) * SPHERE_SLACK <= r) return bestDistanceM();
+  }
+  resetBest();
+  const everywhere: BBox = { minX: -1e3, minY: -1e3, maxX: 1e3, maxY: 1e3 };
+  for (const [p, q] of [
+    [a, b],
+    [b, a],
+  ]) {
+    for (let t = 0; t < p.xy.length / 2; t++) {
+      setQuery(p.xy[2 * t], p.xy[2 * t + 1]);
+      offerEdgesIn(q, everywhere);
+    }
+  }
+  return bestDistanceM();
+}
+
+/** Planar: some edge of a meets some edge of b (closed segments). */
+function edgesMeet(a: EdgeSet, b: EdgeSet): boolean {
+  if (!boxesMeet(a.vbox, b.vbox)) return false;
+  // Walk the smaller set, query the larger one's tree.
+  const [small, large] = a.edgeCount <= b.edgeCount ? [a, b] : [b, a];
+  const tree = large.sphere().tree;
+  const sx = small.xy;
+  const lx = large.xy;
+  const lb = large.vbox;
+  let met = false;
+  for (let k = 0; k < small.start.length && !met; k++) {
+    const i = 2 * small.start[k];
+    const ax = sx[i], ay = sx[i + 1], bx = sx[i + 2], by = sx[i + 3];
+    const minX = Math.min(ax, bx), maxX = Math.max(ax, bx), minY = Math.min(ay, by), maxY = Math.max(ay, by);
+    if (minX > lb.maxX || maxX < lb.minX || minY > lb.maxY || maxY < lb.minY) continue;
+    tree.search(minX, minY, maxX, maxY, (e) => {
+      if (met) return false;
+      const j = 2 * large.start[e];
+      if (segmentsMeet(ax, ay, bx, by, lx[j], lx[j + 1], lx[j + 2], lx[j + 3])) met = true;
+      return false;
+    });
+  }
+  return met;
+}
+
+// ---- planar point-in-polygon grid (hand-written: hot path) ----
+//
+// The vertex box is cut into cells (about two per edge). Each cell lists the edges that touch it and
+// knows whether a reference point R inside it, chosen well away from every edge, is inside. A query
+// q in the cell is inside when R is, flipped once per edge that the segment R→q crosses: only the
+// cell's edges can cross it. R's status comes from a half-open ray cast along its row. If R→q passes
+// exactly through a vertex, the query falls back to a plain ray cast over all edges.
+
+/** Offsets of candidate reference points within a cell (fractions in 0.25–0.75, first the centre). */
+const FRAC = Array.from({ length: 64 }, (_, k) => 0.25 + (((0.5 + k * 0.6180339887498949) % 1) * 0.5));
+
+class Grid {
+  readonly x0: number;
+  readonly y0: number;
+  readonly cw: number;
+  readonly ch: number;
+  readonly nx: number;
+  readonly ny: number;
+  /** Edges of cell c: vertex indices (edge start) cellEdges[cellStart[c] .. cellStart[c + 1]). */
+  readonly cellStart: Int32Array;
+  readonly cellEdges: Int32Array;
+  /** Per cell: bits 0–5 the reference point's FRAC index in x; bit 7 set when it is inside. */
+  readonly ref: Uint8Array;
+  /** Per row: the reference points' y. */
+  readonly rowY: Float64Array;
+
+  constructor(s: EdgeSet) {
+    const { minX, minY, maxX, maxY } = s.vbox;
+    const w = maxX - minX;
+    const h = maxY - minY;
+    const target = Math.min(1 << 21, Math.max(1, 2 * s.edgeCount));
+    let nx: number;
+    let ny: number;
+    if (w <= 0 || h <= 0) {
+      nx = w > 0 ? Math.min(4096, target) : 1;
+      ny = h > 0 ? Math.min(4096, target) : 1;
+    } else {
+      nx = Math.max(1, Math.min(4096, Math.round(Math.sqrt((target * w) / h))));
+      ny = Math.max(1, Math.min(4096, Math.round(target / nx)));
+    }
+    this.nx = nx;
+    this.ny = ny;
+    this.x0 = minX;
+    this.y0 = minY;
+    this.cw = w > 0 ? w / nx : 1;
+    this.ch = h > 0 ? h / ny : 1;
+    const xy = s.xy;
+    const start = s.start;
+    const cw = this.cw;
+    const ch = this.ch;
+    // Cells are padded by a billionth of their size so rounding at cell borders loses no edge.
+    const ex = cw * 1e-9;
+    const ey = ch * 1e-9;
+    const clampCol = (x: number) => Math.max(0, Math.min(nx - 1, Math.floor((x - minX) / cw)));
+    const clampRow = (y: number) => Math.max(0, Math.min(ny - 1, Math.floor((y - minY) / ch)));
+
+    // Visit the (row, columns) an edge passes through: its x-extent clipped to each row's band.
+    const visit = (k: number, fn: (row: number, c0: number, c1: number) => void) => {
+      const i = 2 * start[k];
+      const ax = xy[i], ay = xy[i + 1], bx = xy[i + 2], by = xy[i + 3];
+      const r0 = clampRow(Math.min(ay, by) - ey);
+      const r1 = clampRow(Math.max(ay, by) + ey);
+      for (let r = r0; r <= r1; r++) {
+        let lo = Math.min(ax, bx);
+        let hi = Math.max(ax, bx);
+        if (ay !== by && r0 !== r1) {
+          const yb = minY + r * ch - ey;
+          const yt = minY + (r + 1) * ch + ey;
+          let t0 = (yb - ay) / (by - ay);
+          let t1 = (yt - ay) / (by - ay);
+          if (t0 > t1) [t0, t1] = [t1, t0];
+          t0 = Math.max(0, t0);
+          t1 = Math.min(1, t1);
+          const xa = ax + t0 * (bx - ax);
+          const xb = ax + t1 * (bx - ax);
+          lo = Math.max(lo, Math.min(xa, xb));
+          hi = Math.min(hi, Math.max(xa, xb));
+        }
+        fn(r, clampCol(lo - ex), clampCol(hi + ex));
+      }
+    };
+
+    const ne = start.length;
+    const counts = new Int32Array(nx * ny + 1);
+    const rowCounts = new Int32Array(ny + 1);
+    for (let k = 0; k < ne; k++)
+      visit(k, (r, c0, c1) => {
+        rowCounts[r]++;
+        for (let c = c0; c <= c1; c++) counts[r * nx + c]++;
+      });
+    this.cellStart = new Int32Array(nx * ny + 1);
+    for (let c = 0; c < nx * ny; c++) this.cellStart[c + 1] = this.cellStart[c] + counts[c];
+    this.cellEdges = new Int32Array(this.cellStart[nx * ny]);
+    const rowStart = new Int32Array(ny + 1);
+    for (let r = 0; r < ny; r++) rowStart[r + 1] = rowStart[r] + rowCounts[r];
+    const rowEdges = new Int32Array(rowStart[ny]);
+    const fillCell = this.cellStart.slice(0, nx * ny);
+    const fillRow = rowStart.slice(0, ny);
+    for (let k = 0; k < ne; k++)
+      visit(k, (r, c0, c1) => {
+        rowEdges[fillRow[r]++] = start[k];
+        for (let c = c0; c <= c1; c++) this.cellEdges[fillCell[r * nx + c]++] = start[k];
+      });
+
+    // Reference points, row by row.
+    this.ref = new Uint8Array(nx * ny);
+    this.rowY = new Float64Array(ny);
+    for (let r = 0; r < ny; r++) {
+      // A row line through no vertex: then the boundary meets it only at the crossings below.
+      let ry = minY + ch * (r + 0.5);
+      for (let f = 0; f < FRAC.length; f++) {
+        ry = minY + ch * (r + FRAC[f]);
+        let clear = true;
+        for (let t = rowStart[r]; t < rowStart[r + 1] && clear; t++) {
+          const i = 2 * rowEdges[t];
+          if (xy[i + 1] === ry || xy[i + 3] === ry) clear = false;
+        }
+        if (clear) break;
+      }
+      this.rowY[r] = ry;
+      const xs: number[] = [];
+      for (let t = rowStart[r]; t < rowStart[r + 1]; t++) {
+        const i = 2 * rowEdges[t];
+        const ax = xy[i], ay = xy[i + 1], bx = xy[i + 2], by = xy[i + 3];
+        if (ay > ry !== by > ry) xs.push(ax + ((ry - ay) * (bx - ax)) / (by - ay));
+      }
+      const sorted = Float64Array.from(xs).sort();
+      let left = 0; // crossings left of the reference point; rx grows with c
+      for (let c = 0; c < nx; c++) {
+        const cell = r * nx + c;
+        // Pick the candidate farthest from the cell's edges (the first one clear by 1e-6 cell wins).
+        let bestF = 0;
+        let bestGap = -1;
+        const need = 1e-6 * (cw + ch);
+        for (let f = 0; f < FRAC.length; f++) {
+          const rx = minX + cw * (c + FRAC[f]);
+          let gap = Infinity;
+          for (let t = this.cellStart[cell]; t < this.cellStart[cell + 1]; t++) {
+            const i = 2 * this.cellEdges[t];
+            gap = Math.min(gap, segmentDistance(rx, ry, xy[i], xy[i + 1], xy[i + 2], xy[i + 3]));
+          }
+          if (gap > bestGap) {
+            bestGap = gap;
+            bestF = f;
+          }
+          if (gap > need) break;
+        }
+        const rx = minX + cw * (c + FRAC[bestF]);
+        while (left < sorted.length && sorted[left] < rx) left++;
+        this.ref[cell] = bestF | (left % 2 === 1 ? 128 : 0);
+      }
+    }
+  }
+}
+
+function segmentDistance(px: number, py: number, ax: number, ay: number, bx: number, by: number): number {
+  const dx = bx - ax;
+  const dy = by - ay;
+  const l2 = dx * dx + dy * dy;
+  let t = l2 > 0 ? ((px - ax) * dx + (py - ay) * dy) / l2 : 0;
+  t = Math.max(0, Math.min(1, t));
+  return Math.hypot(px - ax - t * dx, py - ay - t * dy);
+}
+
+/** Boundary-inclusive point in polygon over all edges: the fallback for degenerate grid queries. */
+function rayCastAll(s: EdgeSet, x: number, y: number): boolean {
+  const xy = s.xy;
+  let inside = false;
+  for (let k = 0; k < s.start.length; k++) {
+    const i = 2 * s.start[k];
+    const ax = xy[i], ay = xy[i + 1], bx = xy[i + 2], by = xy[i + 3];
+    if (orient(ax, ay, bx, by, x, y) === 0 && x >= Math.min(ax, bx) && x <= Math.max(ax, bx) && y >= Math.min(ay, by) && y <= Math.max(ay, by)) return true;
+    if (ay > y !== by > y && x < ax + ((y - ay) * (bx - ax)) / (by - ay)) inside = !inside;
+  }
+  return inside;
+}
+
+// ---- the shapes ----
+
+export class PreparedArea implements Shape {
+  readonly bbox: BBox;
+  readonly vertexCount: number;
+  /** @internal */
+  readonly edges: EdgeSet;
+  private readonly grid: Grid;
+
+  /** polygons: MultiPolygon coordinates (a Polygon is [rings]); rings may be open or closed, either winding. */
+  constructor(polygons: Position[][][]) {
+    this.edges = new EdgeSet(polygons.flat(), true);
+    // Every ring is closed, so each has one more position than vertices.
+    this.vertexCount = this.edges.xy.length / 2 - this.edges.firstVertex.length;
+    this.bbox = this.edges.abox;
+    this.grid = new Grid(this.edges);
+  }
+
+  /** Planar point in polygon, holes respected, boundary inclusive (hand-written: hot path). */
+  contains(lon: number, lat: number): boolean {
+    const vb = this.edges.vbox;
+    if (lon < vb.minX || lon > vb.maxX || lat < vb.minY || lat > vb.maxY) return false;
+    const g = this.grid;
+    let c = Math.floor((lon - g.x0) / g.cw);
+    if (c >= g.nx) c = g.nx - 1;
+    let r = Math.floor((lat - g.y0) / g.ch);
+    if (r >= g.ny) r = g.ny - 1;
+    const cell = r * g.nx + c;
+    const code = g.ref[cell];
+    let inside = code >= 128;
+    const end = g.cellStart[cell + 1];
+    let t = g.cellStart[cell];
+    if (t === end) return inside;
+    const rx = g.x0 + g.cw * (c + FRAC[code & 63]);
+    const ry = g.rowY[r];
+    const xy = this.edges.xy;
+    const cells = g.cellEdges;
+    for (; t < end; t++) {
+      const i = 2 * cells[t];
+      const ax = xy[i], ay = xy[i + 1], bx = xy[i + 2], by = xy[i + 3];
+      const o2 = (bx - ax) * (lat - ay) - (by - ay) * (lon - ax);
+      const o1 = (bx - ax) * (ry - ay) - (by - ay) * (rx - ax);
+      if (o2 === 0) {
+        // On the edge's line: on the boundary if within the edge; otherwise R→q meets the line only
+        // at q, unless R is on that line too (R→q runs along the edge: fall back).
+        if ((lon - ax) * (lon - bx) <= 0 && (lat - ay) * (lat - by) <= 0) return true;
+        if (o1 === 0) return rayCastAll(this.edges, lon, lat);
+        continue;
+      }
+      if (o1 > 0 === o2 > 0) continue;
+      const o3 = (lon - rx) * (ay - ry) - (lat - ry) * (ax - rx);
+      const o4 = (lon - rx) * (by - ry) - (lat - ry) * (bx - rx);
+      if (o3 === 0 || o4 === 0) return rayCastAll(this.edges, lon, lat);
+      if (o3 > 0 !== o4 > 0) inside = !inside;
+    }
+    return inside;
+  }
+
+  distanceM(lon: number, lat: number, maxM = Infinity): number {
+    if (maxM < Infinity && !boxesMeet(around(lon, lat, maxM), this.bbox)) return Infinity;
+    if (this.contains(lon, lat)) return 0;
+    return pointToEdgesM(this.edges, lon, lat, maxM);
+  }
+
+  withinM(lon: number, lat: number, m: number): boolean {
+    return this.distanceM(lon, lat, m) <= m;
+  }
+
+  /** Planar intersection, touching included. */
+  intersectsArea(other: PreparedArea): boolean {
+    if (!boxesMeet(this.edges.vbox, other.edges.vbox)) return false;
+    if (edgesMeet(this.edges, other.edges)) return true;
+    // No edges meet: each ring lies wholly inside or outside the other area; one vertex per ring decides.
+    for (const i of this.edges.firstVertex) if (other.contains(this.edges.xy[2 * i], this.edges.xy[2 * i + 1])) return true;
+    for (const i of other.edges.firstVertex) if (this.contains(other.edges.xy[2 * i], other.edges.xy[2 * i + 1])) return true;
+    return false;
+  }
+
+  distanceToAreaM(other: PreparedArea, maxM = Infinity): number {
+    if (maxM < Infinity && !boxesMeet(grow(this.bbox, maxM), other.bbox)) return Infinity;
+    if (this.intersectsArea(other)) return 0;
+    return edgesToEdgesM(this.edges, other.edges, maxM);
+  }
+
+  withinAreaM(other: PreparedArea, m: number): boolean {
+    return this.distanceToAreaM(other, m) <= m;
+  }
+}
+
+export class PreparedLine implements Shape {
+  readonly bbox: BBox;
+  readonly vertexCount: number;
+  /** @internal */
+  readonly edges: EdgeSet;
+
+  constructor(coords: Position[]) {
+    this.edges = new EdgeSet([coords], false);
+    this.vertexCount = this.edges.xy.length / 2;
+    this.bbox = this.edges.abox;
+  }
+
+  distanceM(lon: number, lat: number, maxM = Infinity): number {
+    if (maxM < Infinity && !boxesMeet(around(lon, lat, maxM), this.bbox)) return Infinity;
+    return pointToEdgesM(this.edges, lon, lat, maxM);
+  }
+
+  withinM(lon: number, lat: number, m: number): boolean {
+    return this.distanceM(lon, lat, m) <= m;
+  }
+
+  /** Planar: the line crosses, touches or lies in the area. */
+  intersectsArea(area: PreparedArea): boolean {
+    if (!boxesMeet(this.edges.vbox, area.edges.vbox)) return false;
+    if (edgesMeet(this.edges, area.edges)) return true;
+    return area.contains(this.edges.xy[0], this.edges.xy[1]);
+  }
+
+  distanceToAreaM(area: PreparedArea, maxM = Infinity): number {
+    if (maxM < Infinity && !boxesMeet(grow(this.bbox, maxM), area.bbox)) return Infinity;
+    if (this.intersectsArea(area)) return 0;
+    return edgesToEdgesM(this.edges, area.edges, maxM);
+  }
+
+  withinAreaM(area: PreparedArea, m: number): boolean {
+    return this.distanceToAreaM(area, m) <= m;
+  }
+}
+
+export class PreparedPoint implements Shape {
+  readonly bbox: BBox;
+  constructor(
+    readonly lon: number,
+    readonly lat: number,
+  ) {
+    this.bbox = { minX: lon, minY: lat, maxX: lon, maxY: lat };
+  }
+
+  distanceM(lon: number, lat: number, maxM = Infinity): number {
+    if (maxM < Infinity && !boxesMeet(around(lon, lat, maxM), this.bbox)) return Infinity;
+    return geodesicDistanceM(this.lon, this.lat, lon, lat);
+  }
+
+  withinM(lon: number, lat: number, m: number): boolean {
+    return this.distanceM(lon, lat, m) <= m;
+  }
+
+  distanceToAreaM(a: PreparedArea, maxM = Infinity): number {
+    return a.distanceM(this.lon, this.lat, maxM);
+  }
+
+  withinAreaM(a: PreparedArea, m: number): boolean {
+    return a.withinM(this.lon, this.lat, m);
+  }
+}
+
+export type PreparableGeometry = { type: 'Point' | 'LineString' | 'Polygon' | 'MultiPolygon'; coordinates: any };
+
+/** The prepared shape for a GeoJSON Point, LineString, Polygon or MultiPolygon. */
+export function prepare(geometry: PreparableGeometry): Shape {
+  switch (geometry.type) {
+    case 'Point':
+      return new PreparedPoint(geometry.coordinates[0], geometry.coordinates[1]);
+    case 'LineString':
+      return new PreparedLine(geometry.coordinates);
+    case 'Polygon':
+      return new PreparedArea([geometry.coordinates]);
+    case 'MultiPolygon':
+      return new PreparedArea(geometry.coordinates);
+    default:
+      throw new Error(`cannot prepare a ${(geometry as { type: string }).type}`);
+  }
+}
