@@ -39,3 +39,53 @@ export function differenceIsEmpty(a: Position[][][], minus: Position[][][][]): b
   const rest = others.length ? (polyclip.difference(aa, ...others) as Position[][][]) : aa;
   return solid(rest).length === 0;
 }
+
+/**
+ * A MultiPolygon cut down to a box (Sutherland–Hodgman per ring, O(n)): what lies outside the
+ * box is dropped, so the clipping above works on a few hundred vertices instead of a whole
+ * territory. Concave rings may come back with zero-width bridges along the box's edges, which
+ * polyclip-ts reads as self-touching rings (no area), so areas are exact. Hand-written: it runs
+ * on the vetting path before every clip.
+ */
+export function clipToBox(mp: Position[][][], box: { minX: number; minY: number; maxX: number; maxY: number }): Position[][][] {
+  const out: Position[][][] = [];
+  for (const poly of mp) {
+    const rings: Position[][] = [];
+    for (const [i, ring] of poly.entries()) {
+      const r = clipRing(ring, box);
+      if (r.length < 4) {
+        if (i === 0) break; // the outer ring is gone, and its holes with it
+        continue;
+      }
+      rings.push(r);
+    }
+    if (rings.length) out.push(rings);
+  }
+  return out;
+}
+
+type Edge = (p: Position) => number; // >= 0 inside
+function clipRing(ring: Position[], b: { minX: number; minY: number; maxX: number; maxY: number }): Position[] {
+  // a ring wholly inside the box needs no work
+  if (ring.every(([x, y]) => x >= b.minX && x <= b.maxX && y >= b.minY && y <= b.maxY)) return ring;
+  const sides: Edge[] = [(p) => p[0] - b.minX, (p) => b.maxX - p[0], (p) => p[1] - b.minY, (p) => b.maxY - p[1]];
+  let pts = ring.slice(0, -1);
+  for (const side of sides) {
+    if (!pts.length) break;
+    const next: Position[] = [];
+    for (let i = 0; i < pts.length; i++) {
+      const a = pts[i];
+      const c = pts[(i + 1) % pts.length];
+      const da = side(a);
+      const dc = side(c);
+      if (da >= 0) next.push(a);
+      if ((da >= 0) !== (dc >= 0)) {
+        const t = da / (da - dc);
+        next.push([a[0] + (c[0] - a[0]) * t, a[1] + (c[1] - a[1]) * t]);
+      }
+    }
+    pts = next;
+  }
+  if (pts.length < 3) return [];
+  return [...pts, pts[0]];
+}

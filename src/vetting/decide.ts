@@ -1,7 +1,7 @@
 // The decision rules of strike vetting (DESIGN.md, the contract), over the in-memory index.
 // Pure: plain data in, a decision out; no I/O.
 import { statesMeeting } from '../geo/borders.ts';
-import { differenceIsEmpty, intersection } from '../geo/clip.ts';
+import { clipToBox, differenceIsEmpty, intersection } from '../geo/clip.ts';
 import { geodesicDisc, metresToDegrees } from '../geo/geodesy.ts';
 import { PreparedArea, type BBox, type Position } from '../geo/shapes.ts';
 import type { Status } from '../parties/status.ts';
@@ -28,6 +28,12 @@ export function prepareTarget(req: Pick<VetRequest, 'target' | 'radiusM'>): Prep
 /** The target as polygon coordinates, for the rare clipping path (a disc becomes a fine polygon). */
 function targetPolygons(t: PreparedTarget): Position[][][] {
   return t.kind === 'area' ? [t.rings] : [[geodesicDisc(t.lon, t.lat, t.r, DISC_SEGMENTS)]];
+}
+
+/** A box a little larger than b, so clipping never cuts along the target's own edge. */
+function grow(b: BBox): BBox {
+  const m = Math.max(b.maxX - b.minX, b.maxY - b.minY) * 0.01 + 1e-6;
+  return { minX: b.minX - m, minY: b.minY - m, maxX: b.maxX + m, maxY: b.maxY + m };
 }
 
 function meetsArea(t: PreparedTarget, a: PreparedArea): boolean {
@@ -64,9 +70,11 @@ function committedAndMixed(ix: VettingIndex, t: PreparedTarget, C: TerritoryEntr
       if (!over.some(({ d }) => d.area.contains(t.lon, t.lat))) committed.add(c.partyId);
       continue;
     }
-    const part = intersection(targetPolygons(t), c.polygons);
+    // only what lies in the target's box matters: cut the territories down before clipping
+    const box = grow(t.bbox);
+    const part = intersection(targetPolygons(t), clipToBox(c.polygons, box));
     // an empty part means the target only grazes c (closer than the disc's polygon can show)
-    if (!part.length || !differenceIsEmpty(part, over.map(({ d }) => d.polygons))) committed.add(c.partyId);
+    if (!part.length || !differenceIsEmpty(part, over.map(({ d }) => clipToBox(d.polygons, box)))) committed.add(c.partyId);
   }
   return { committed, mixed };
 }

@@ -4,7 +4,7 @@
 // prepared geometries are kept across rebuilds (rows never change), so a rebuild after a
 // write only re-packs the trees.
 import Flatbush from 'flatbush';
-import { intersection } from '../geo/clip.ts';
+import { clipToBox, intersection } from '../geo/clip.ts';
 import { metresToDegrees } from '../geo/geodesy.ts';
 import { PreparedArea, PreparedLine, prepare, type BBox, type Position, type Shape } from '../geo/shapes.ts';
 import { statusAt, type Status } from '../parties/status.ts';
@@ -142,7 +142,9 @@ export class VettingIndex {
       const ba = a.area.bbox;
       const bb = b.area.bbox;
       const boxesMeet = ba.minX <= bb.maxX && bb.minX <= ba.maxX && ba.minY <= bb.maxY && bb.minY <= ba.maxY;
-      const polys: Position[][][] = boxesMeet ? intersection(a.polygons, b.polygons) : [];
+      // only the common box can overlap: cut both down to it before the (costly) overlay
+      const box = { minX: Math.max(ba.minX, bb.minX), minY: Math.max(ba.minY, bb.minY), maxX: Math.min(ba.maxX, bb.maxX), maxY: Math.min(ba.maxY, bb.maxY) };
+      const polys: Position[][][] = boxesMeet ? intersection(clipToBox(a.polygons, box), clipToBox(b.polygons, box)) : [];
       this.overlaps.set(key, polys.length ? new PreparedArea(polys) : null);
     }
     return this.overlaps.get(key)!;

@@ -1,0 +1,307 @@
+// The in-memory index against PostGIS, the reference: 10,000 seeded random targets over the real
+// OCHA sub-districts (assigned to the demo's parties, some held by two), random protected sites
+// and corridors. Every decision must be identical, apart from targets within 1 m of a boundary
+// (a territory edge, a buffer's edge, a border), which are counted and reported.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTestDb, type TestDb } from '../../test/support/db.ts';
+import { loadConfig } from '../config.ts';
+import { countryFeatures } from '../geo/borders.ts';
+import { DEMO_PARTIES, seedDemo } from '../demo/syria2016.ts';
+import { SYSTEM, write } from '../ledger/ledger.ts';
+import { statusAt } from '../parties/status.ts';
+import { createCorridor, notifySite } from '../sites/service.ts';
+import { adminUnits } from '../territory/adm3.ts';
+import { recordFromPcodes } from '../territory/service.ts';
+import { geoSettings } from '../territory/settings.ts';
+import { decide } from './decide.ts';
+import { VettingIndex } from './index.ts';
+import type { Decision, Target } from './model.ts';
+import { loadSnapshot } from './store.ts';
+
+const N = Number(process.env.TRUCE_EQUIVALENCE_TARGETS ?? 10_000);
+
+/** A small seeded generator (mulberry32), so every run draws the same map and targets. */
+function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const rand = rng(20160227);
+const between = (a: number, b: number) => a + (b - a) * rand();
+const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
+const id = (key: string) => DEMO_PARTIES.find((p) => p.key === key)!.id;
+
+const COMMITTED = ['saaf', 'fsa', 'sdf', 'jai', 'hzb', 'ndf', 'tsk'];
+const DESIGNATED = ['isil', 'nusra'];
+const TIMES = ['2016-02-20T00:00:00Z', '2016-03-02T12:00:00Z', '2016-03-20T00:00:00Z'];
+
+interface Drawn {
+  target: Target;
+  radiusM: number;
+  at: string;
+  partyKey: string;
+}
+
+/** A decision as a comparable key: the codes with what each names. */
+function key(d: Decision): string {
+  return d.reasons
+    .map((r) => `${r.code}:${[...(r.partyIds ?? []), ...(r.siteId ? [r.siteId] : []), ...(r.corridorId ? [r.corridorId] : []), ...(r.states ?? [])].sort().join(',')}`)
+    .sort()
+    .join(' ');
+}
+
+let t: TestDb;
+const drawn: Drawn[] = [];
+
+beforeAll(async () => {
+  t = await openTestDb();
+  const db = t.db;
+  await seedDemo(db);
+  const settings = geoSettings(loadConfig({}));
+  const units = await adminUnits(settings.adminUnitsFile);
+  // each sub-district to a party; some left undelineated; some held by a designated group as well
+  const areas = new Map<string, string[]>();
+  const give = (party: string, pcode: string) => areas.set(party, [...(areas.get(party) ?? []), pcode]);
+  for (const u of units) {
+    const x = rand();
+    if (x < 0.1) continue;
+    const owner = x < 0.75 ? pick(COMMITTED) : x < 0.92 ? pick(DESIGNATED) : 'ahrar';
+    give(owner, u.pcode);
+    if (rand() < 0.08) give(COMMITTED.includes(owner) ? pick(DESIGNATED) : pick(COMMITTED), u.pcode);
+  }
+  await write(db, SYSTEM, async (w) => {
+    for (const [party, pcodes] of areas) await recordFromPcodes(w, { partyId: id(party), pcodes, validFrom: '2016-02-01T00:00:00Z' }, settings);
+    // a later, smaller version for one party: its earlier area holds until then
+    const saaf = areas.get('saaf')!;
+    await recordFromPcodes(w, { partyId: id('saaf'), pcodes: saaf.slice(0, Math.ceil(saaf.length / 2)), validFrom: '2016-03-10T00:00:00Z' }, settings);
+    for (let i = 0; i < 300; i++) {
+      const lon = between(35.8, 42.2);
+      const lat = between(32.4, 37.2);
+      const d = between(0.002, 0.02);
+      const geometry =
+        i % 15 === 0
+          ? { type: 'Polygon', coordinates: [[[lon, lat], [lon + d, lat], [lon + d, lat + d], [lon, lat + d], [lon, lat]]] }
+          : { type: 'Point', coordinates: [lon, lat] };
+      const windowed = i % 4 === 0;
+      await notifySite(
+        w,
+        {
+          kind: 'hospital',
+          name: `Site ${i}`,
+          geometry,
+          bufferM: Math.round(between(100, 3000)),
+          validFrom: windowed ? '2016-02-25T00:00:00Z' : '2016-01-01T00:00:00Z',
+          validTo: windowed ? '2016-03-05T00:00:00Z' : undefined,
+        } as never,
+        settings,
+      );
+    }
+    for (let i = 0; i < 25; i++) {
+      let lon = between(35.8, 42.2);
+      let lat = between(32.4, 37.2);
+      const coordinates = [[lon, lat]];
+      for (let k = 0, n = 1 + Math.floor(rand() * 5); k < n; k++) coordinates.push([(lon += between(-0.1, 0.1)), (lat += between(-0.1, 0.1))]);
+      const from = new Date(Date.UTC(2016, 1, 15 + Math.floor(rand() * 30)));
+      await createCorridor(
+        w,
+        { name: `Route ${i}`, geometry: { type: 'LineString', coordinates }, widthM: Math.round(between(200, 2000)), validFrom: from.toISOString(), validTo: new Date(from.getTime() + 10 * 86_400_000).toISOString() } as never,
+        settings,
+      );
+    }
+  });
+  // Natural Earth countries, the same features borders.ts reads, for the reference's CROSS_BORDER
+  await db.exec('CREATE TABLE eq_countries (iso3 text, geom geometry(MultiPolygon, 4326))');
+  for (const f of countryFeatures()) {
+    await db.query('INSERT INTO eq_countries VALUES ($1, ST_Multi(ST_GeomFromGeoJSON($2)))', [f.iso3, JSON.stringify(f.geometry)]);
+  }
+  await db.exec('CREATE INDEX ON eq_countries USING gist (geom)');
+  for (let i = 0; i < N; i++) {
+    const lon = between(35.5, 42.5);
+    const lat = between(32.2, 37.4);
+    const kind = rand();
+    let target: Target = { type: 'Point', coordinates: [lon, lat] };
+    let radiusM = 0;
+    if (kind >= 0.7 && kind < 0.9) radiusM = Math.round(between(50, 5000));
+    if (kind >= 0.9) {
+      const s = between(0.001, 0.04);
+      target = { type: 'Polygon', coordinates: [[[lon, lat], [lon + s, lat + s * between(-0.5, 0.5)], [lon + s * between(0, 1), lat + s], [lon, lat]]] };
+    }
+    drawn.push({ target, radiusM, at: pick(TIMES), partyKey: pick(DEMO_PARTIES).key });
+  }
+}, 600_000);
+afterAll(() => t?.drop());
+
+/** The same rules as one SQL query over the stored data: geometry predicates for "meets", geography for distances. */
+async function reference(): Promise<Map<number, string>> {
+  const db = t.db;
+  const parties = DEMO_PARTIES.map((p) => p.id);
+  // statuses come from the same pure rules as the index: what is compared here is the geometry
+  const snap = await loadSnapshot(db, null);
+  const classes: { party_id: string; at: string; class: string }[] = [];
+  for (const p of snap.parties.filter((x) => parties.includes(x.id))) {
+    for (const at of TIMES) {
+      const s = statusAt(p.designations, p.events, new Date(at));
+      classes.push({ party_id: p.id, at, class: s === 'committed' ? 'C' : s === 'designated' ? 'D' : 'U' });
+    }
+  }
+  const homes = new Map(snap.parties.map((p) => [p.id, [p.homeState, ...p.operatesIn].filter(Boolean) as string[]]));
+  await db.exec(`CREATE TEMP TABLE eq_targets (i int PRIMARY KEY, geom geometry(Geometry, 4326), r float8, at timestamptz, allowed text[]);
+                 CREATE TEMP TABLE eq_classes (party_id uuid, at timestamptz, class text)`);
+  await db.query('INSERT INTO eq_classes SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(party_id uuid, at timestamptz, class text)', [JSON.stringify(classes)]);
+  for (let s = 0; s < drawn.length; s += 2000) {
+    const rows = drawn.slice(s, s + 2000).map((d, k) => ({ i: s + k, g: JSON.stringify(d.target), r: d.radiusM, at: d.at, allowed: homes.get(id(d.partyKey)) }));
+    await db.query(
+      `INSERT INTO eq_targets SELECT i, ST_SetSRID(ST_GeomFromGeoJSON(g), 4326), r, at, allowed FROM jsonb_to_recordset($1::jsonb) AS x(i int, g text, r float8, at timestamptz, allowed text[])`,
+      [JSON.stringify(rows)],
+    );
+  }
+  await db.exec('CREATE INDEX ON eq_targets USING gist (geom); ANALYZE eq_targets');
+  // "meets" with the target's disc: geometry intersection, or geography distance within r
+  const meets = (x: string) => `(CASE WHEN g.r > 0 THEN ${x} && ST_Expand(g.geom, g.r / 80000.0) AND ST_DWithin(${x}::geography, g.geom::geography, g.r) ELSE ST_Intersects(${x}, g.geom) END)`;
+  const rows = await db.query(`
+    WITH tv AS (
+      SELECT x.id, x.party_id, x.geom, x.valid_from,
+             coalesce(lead(x.valid_from) OVER (PARTITION BY x.party_id ORDER BY x.valid_from, x.seq), 'infinity') AS valid_to
+      FROM territories x
+    ),
+    hits AS (
+      SELECT g.i, tv.id, tv.party_id, tv.geom, c.class
+      FROM eq_targets g JOIN tv ON tv.valid_from <= g.at AND g.at < tv.valid_to AND tv.geom && ST_Expand(g.geom, g.r / 80000.0)
+      JOIN eq_classes c ON c.party_id = tv.party_id AND c.at = g.at
+      WHERE ${meets('tv.geom')}
+    ),
+    dgeo AS (
+      SELECT g.i, ST_Union(tv.geom) AS geom FROM eq_targets g
+      JOIN tv ON tv.valid_from <= g.at AND g.at < tv.valid_to
+      JOIN eq_classes c ON c.party_id = tv.party_id AND c.at = g.at AND c.class = 'D'
+      WHERE g.i IN (SELECT i FROM hits WHERE class = 'C') AND g.i IN (SELECT i FROM hits WHERE class = 'D')
+      GROUP BY g.i
+    ),
+    committed AS (
+      SELECT h.i, h.party_id FROM hits h LEFT JOIN dgeo d ON d.i = h.i JOIN eq_targets g ON g.i = h.i
+      WHERE h.class = 'C' AND (d.geom IS NULL OR NOT ST_Intersects(h.geom, d.geom) OR ST_Area(ST_Intersection(h.geom, d.geom)) = 0
+        OR ${meets("ST_CollectionExtract(ST_Difference(h.geom, d.geom), 3)")})
+    ),
+    mixed AS (
+      SELECT DISTINCT h.i, unnest(ARRAY[h.party_id, k.party_id]) AS party_id
+      FROM hits h JOIN hits k ON k.i = h.i AND h.class = 'C' AND k.class = 'D' JOIN eq_targets g ON g.i = h.i,
+      LATERAL (SELECT ST_CollectionExtract(ST_Intersection(h.geom, k.geom), 3) AS o) ov
+      WHERE NOT ST_IsEmpty(ov.o) AND ST_Area(ov.o) > 0 AND ${meets('ov.o')}
+    ),
+    sites_hit AS (
+      SELECT g.i, s.id FROM eq_targets g JOIN sites s ON s.valid_from <= g.at AND (s.valid_to IS NULL OR g.at < s.valid_to)
+      WHERE s.geom && ST_Expand(g.geom, (s.buffer_m + g.r) / 80000.0) AND ST_DWithin(s.geom::geography, g.geom::geography, s.buffer_m + g.r)
+    ),
+    corridors_hit AS (
+      SELECT g.i, c.id FROM eq_targets g JOIN corridors c ON c.valid_from <= g.at AND g.at <= c.valid_to
+      WHERE c.geom && ST_Expand(g.geom, (c.width_m + g.r) / 80000.0) AND ST_DWithin(c.geom::geography, g.geom::geography, c.width_m + g.r)
+    ),
+    states AS (
+      SELECT g.i, k.iso3 FROM eq_targets g JOIN eq_countries k ON k.geom && ST_Expand(g.geom, g.r / 80000.0)
+      WHERE NOT (k.iso3 = ANY(g.allowed)) AND ${meets('k.geom')}
+    )
+    SELECT i, 'COMMITTED_PARTY_TERRITORY' AS code, party_id::text AS ref FROM committed
+    UNION ALL SELECT i, 'MIXED_AREA', party_id::text FROM mixed
+    UNION ALL SELECT i, 'UNCOMMITTED_PARTY_TERRITORY', party_id::text FROM hits WHERE class = 'U'
+    UNION ALL SELECT i, 'DESIGNATED_GROUP_EXCEPTION', party_id::text FROM hits WHERE class = 'D'
+    UNION ALL SELECT i, 'PROTECTED_SITE', id::text FROM sites_hit
+    UNION ALL SELECT i, 'AID_CORRIDOR', id::text FROM corridors_hit
+    UNION ALL SELECT i, 'CROSS_BORDER', iso3 FROM states
+    UNION ALL SELECT i, 'UNDELINEATED', NULL FROM eq_targets g WHERE NOT EXISTS (SELECT 1 FROM hits h WHERE h.i = g.i)
+  `);
+  const by = new Map<number, Map<string, Set<string>>>();
+  for (const r of rows) {
+    const m = by.get(r.i) ?? new Map<string, Set<string>>();
+    by.set(r.i, m);
+    const refs = m.get(r.code) ?? new Set<string>();
+    m.set(r.code, refs);
+    if (r.ref !== null) refs.add(r.ref);
+  }
+  const out = new Map<number, string>();
+  for (let i = 0; i < drawn.length; i++) {
+    const m = by.get(i) ?? new Map();
+    // the index gives one reason per site and per corridor, and one per code otherwise
+    const parts: string[] = [];
+    for (const [code, refs] of m) {
+      if (code === 'PROTECTED_SITE' || code === 'AID_CORRIDOR') for (const r of refs) parts.push(`${code}:${r}`);
+      else parts.push(`${code}:${[...refs].sort().join(',')}`);
+    }
+    out.set(i, parts.sort().join(' '));
+  }
+  return out;
+}
+
+/** How close target i comes to any edge a rule turns on, in metres (geography distances). */
+async function margin(i: number): Promise<number> {
+  const [r] = await t.db.query(
+    `WITH g AS (SELECT geom, r, at FROM eq_targets WHERE i = $1),
+     edges AS (
+       SELECT ST_Boundary(x.geom) AS e, 0::float8 AS reach FROM territories x, g WHERE x.geom && ST_Expand(g.geom, 0.2)
+       UNION ALL SELECT ST_Boundary(k.geom), 0 FROM eq_countries k, g WHERE k.geom && ST_Expand(g.geom, 0.2)
+       UNION ALL SELECT s.geom, s.buffer_m FROM sites s, g WHERE s.geom && ST_Expand(g.geom, 0.2)
+       UNION ALL SELECT c.geom, c.width_m FROM corridors c, g WHERE c.geom && ST_Expand(g.geom, 0.2)
+     )
+     SELECT min(abs(ST_Distance(edges.e::geography, CASE WHEN GeometryType(g.geom) = 'POLYGON' THEN ST_Boundary(g.geom) ELSE g.geom END::geography) - edges.reach - g.r)) AS m
+     FROM edges, g`,
+    [i],
+  );
+  return Number(r.m);
+}
+
+describe('the index decides as PostGIS does', () => {
+  it(`on ${N} seeded targets over the OCHA sub-districts`, async () => {
+    const snap = await loadSnapshot(t.db, null);
+    const ix = VettingIndex.build(snap);
+    const homes = new Map(snap.parties.map((p) => [p.id, p]));
+    const run = () =>
+      drawn.map((d) => {
+        const p = homes.get(id(d.partyKey))!;
+        return key(decide(ix, { target: d.target, radiusM: d.radiusM, at: new Date(d.at).getTime(), homeState: p.homeState, operatesIn: p.operatesIn }));
+      });
+    let started = performance.now();
+    const ours = run(); // the first pass also prepares what the index builds lazily (borders, overlaps)
+    const firstMs = performance.now() - started;
+    started = performance.now();
+    expect(run()).toEqual(ours);
+    const indexMs = performance.now() - started;
+    // per kind of target, warm: where the time goes
+    const kinds = new Map<string, number[]>();
+    for (const d of drawn) {
+      const p = homes.get(id(d.partyKey))!;
+      const k = d.target.type === 'Polygon' ? 'polygon' : d.radiusM > 0 ? 'disc' : 'point';
+      const t0 = performance.now();
+      decide(ix, { target: d.target, radiusM: d.radiusM, at: new Date(d.at).getTime(), homeState: p.homeState, operatesIn: p.operatesIn });
+      kinds.set(k, [...(kinds.get(k) ?? []), (performance.now() - t0) * 1000]);
+    }
+    const p50 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const perKind = [...kinds].map(([k, xs]) => `${k} p50 ${p50(xs).toFixed(1)} µs (${xs.length})`).join(', ');
+    const refStarted = performance.now();
+    const theirs = await reference();
+    const refMs = performance.now() - refStarted;
+    const mismatched = drawn.map((_, i) => i).filter((i) => ours[i] !== theirs.get(i));
+    const near: number[] = [];
+    const wrong: string[] = [];
+    for (const i of mismatched) {
+      const m = await margin(i);
+      if (m < 1) near.push(i);
+      else wrong.push(`#${i} ${JSON.stringify(drawn[i])} margin ${m.toFixed(2)} m\n  index:   ${ours[i]}\n  PostGIS: ${theirs.get(i)}`);
+    }
+    const codes = new Map<string, number>();
+    for (const k of ours) for (const part of k.split(' ')) if (part) codes.set(part.split(':')[0], (codes.get(part.split(':')[0]) ?? 0) + 1);
+    console.log(
+      `equivalence (${t.db.engine}): ${N} targets, ${mismatched.length - wrong.length} within 1 m of a boundary (not compared), ${wrong.length} real mismatches; ` +
+        `index ${firstMs.toFixed(0)} ms cold, ${indexMs.toFixed(0)} ms warm (${((indexMs * 1000) / N).toFixed(1)} µs/decision mean; ${perKind}), PostGIS ${refMs.toFixed(0)} ms; reasons: ${JSON.stringify(Object.fromEntries(codes))}`,
+    );
+    expect(wrong.slice(0, 5).join('\n')).toBe('');
+    // the draw must exercise every rule, or agreement proves little
+    for (const code of ['COMMITTED_PARTY_TERRITORY', 'PROTECTED_SITE', 'AID_CORRIDOR', 'MIXED_AREA', 'UNCOMMITTED_PARTY_TERRITORY', 'UNDELINEATED', 'CROSS_BORDER', 'DESIGNATED_GROUP_EXCEPTION']) {
+      expect(codes.get(code) ?? 0, code).toBeGreaterThan(N / 1000);
+    }
+    expect(near.length).toBeLessThan(N / 100);
+  }, 900_000);
+});
