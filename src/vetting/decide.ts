@@ -11,8 +11,10 @@ import { RULES, type Decision, type Effect, type Reason, type VetRequest } from 
 /** A target ready for the tests: a point (with a disc radius, maybe 0) or an area. */
 export type PreparedTarget = { kind: 'point'; lon: number; lat: number; r: number; bbox: BBox } | { kind: 'area'; area: PreparedArea; bbox: BBox; rings: Position[][] };
 
-// enough segments that the inscribed polygon strays under 0.1 m from a 5 km circle
-const DISC_SEGMENTS = 512;
+/** Enough segments that the inscribed polygon strays less than 0.1 m inside the circle. */
+function discSegments(r: number): number {
+  return Math.min(1024, Math.max(16, Math.ceil(Math.PI / Math.acos(1 - Math.min(1, 0.1 / r)))));
+}
 
 export function prepareTarget(req: Pick<VetRequest, 'target' | 'radiusM'>): PreparedTarget {
   if (req.target.type === 'Point') {
@@ -27,7 +29,7 @@ export function prepareTarget(req: Pick<VetRequest, 'target' | 'radiusM'>): Prep
 
 /** The target as polygon coordinates, for the rare clipping path (a disc becomes a fine polygon). */
 function targetPolygons(t: PreparedTarget): Position[][][] {
-  return t.kind === 'area' ? [t.rings] : [[geodesicDisc(t.lon, t.lat, t.r, DISC_SEGMENTS)]];
+  return t.kind === 'area' ? [t.rings] : [[geodesicDisc(t.lon, t.lat, t.r, discSegments(t.r))]];
 }
 
 /** A box a little larger than b, so clipping never cuts along the target's own edge. */
