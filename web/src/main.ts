@@ -12,6 +12,8 @@ import { createShell, type Shell } from './ui/shell.ts';
 // The map page pulls in MapLibre (about 1 MB), so it is loaded only when first shown.
 const routes: Record<string, () => Promise<PageFactory>> = {
   '/map': async () => (await import('./pages/map.ts')).mapPage,
+  '/vetting': async () => (await import('./pages/vetting.ts')).vettingPage,
+  '/territory': async () => (await import('./pages/territory.ts')).territoryPage,
   '/parties': async () => partiesPage,
   '/record': async () => recordPage,
 };

@@ -102,3 +102,102 @@ export interface EntityProof {
   head: LedgerHead;
   proof: string[];
 }
+
+// Territory, protected sites, corridors and vetting (issue 4).
+
+export interface GeoFeature<G = GeoJSONGeometry, P = Record<string, unknown>> {
+  type: 'Feature';
+  id?: string;
+  geometry: G;
+  properties: P;
+}
+export interface GeoCollection<G = GeoJSONGeometry, P = Record<string, unknown>> {
+  type: 'FeatureCollection';
+  at?: string;
+  nextCursor?: string | null;
+  features: GeoFeature<G, P>[];
+}
+export type GeoJSONGeometry = import('geojson').Geometry;
+
+export interface TerritoryProps {
+  id: string;
+  partyId: string;
+  partyName: string;
+  status: PartyStatus;
+  validFrom: string;
+  source: string | null;
+  note: string | null;
+  areaKm2: number;
+}
+export interface OverlapProps {
+  partyIds: string[];
+  partyNames: string[];
+  areaKm2: number;
+}
+export interface SiteProps {
+  id: string;
+  kind: string;
+  name: string;
+  bufferM: number;
+  validFrom: string;
+  validTo: string | null;
+  organisation: string | null;
+}
+export interface CorridorProps {
+  id: string;
+  name: string;
+  widthM: number;
+  validFrom: string;
+  validTo: string;
+}
+
+export interface TerritoryChange {
+  partyId: string;
+  partyName: string;
+  fromVersionId: string | null;
+  toVersionId: string | null;
+  gainedKm2: number;
+  lostKm2: number;
+  gained: import('geojson').MultiPolygon | null;
+  lost: import('geojson').MultiPolygon | null;
+}
+export interface TerritoryChanges {
+  from: string;
+  to: string;
+  parties: TerritoryChange[];
+}
+
+export type VettingDecision = 'permitted' | 'prohibited' | 'review';
+
+export interface VettingReason {
+  code: string;
+  detail: string;
+  partyIds?: string[];
+  distanceM?: number;
+  siteId?: string;
+  corridorId?: string;
+  states?: string[];
+}
+
+export interface Vetting {
+  id: string;
+  decision: VettingDecision;
+  reasons: VettingReason[];
+  dataVersion: number;
+  target: import('geojson').Point | import('geojson').Polygon;
+  radiusM: number | null;
+  at: string;
+  requestingPartyId: string;
+  note: string | null;
+  requestedBy: string | null;
+  requestedAt: string;
+}
+
+export interface VettingReplay {
+  id: string;
+  dataVersion: number;
+  decision: VettingDecision;
+  reasons: VettingReason[];
+  same: boolean;
+  recorded: { decision: VettingDecision; reasons: VettingReason[] };
+}

@@ -42,7 +42,7 @@ export function buildStyle(countries: FeatureCollection, baseUrl: string): Style
       { id: 'countries-line', type: 'line', source: 'countries', paint: { 'line-color': COLORS.countryLine, 'line-width': 0.8 } },
       { id: 'syria-adm1-fill', type: 'fill', source: 'adm1', paint: { 'fill-color': COLORS.governorateFill, 'fill-opacity': 0.9 } },
       // Transparent fill: makes sub-districts hoverable anywhere inside, not just on their edges.
-      { id: 'syria-adm3-fill', type: 'fill', source: 'adm3', paint: { 'fill-color': 'rgba(0,0,0,0)' } },
+      { id: 'syria-adm3-fill', type: 'fill', source: 'adm3', paint: { 'fill-color': '#000000', 'fill-opacity': 0 } },
       {
         id: 'syria-adm3-line',
         type: 'line',
@@ -88,3 +88,32 @@ export function buildStyle(countries: FeatureCollection, baseUrl: string): Style
     ],
   };
 }
+
+/** Territory fill colours by the party's status at the map's time; the browser tests sample them. */
+export const TERRITORY_COLORS = {
+  committed: '#2f9e5b',
+  designated: '#d23a2c',
+  withdrawn: '#e09a1a',
+  suspended: '#e09a1a',
+  not_committed: '#7b8694',
+} as const;
+export const TERRITORY_FILL_OPACITY = 0.45;
+
+/** The operational overlays: overlaps (hatched), protected sites, corridors, vetting targets, changes. */
+export const OVERLAY_COLORS = {
+  overlapHatch: '#3b2470',
+  site: '#0b6fb8',
+  siteBuffer: '#0b6fb8',
+  corridor: '#7a3fb8',
+  target: '#1f2a44',
+  gained: '#1c64d1',
+  lost: '#e8590c',
+} as const;
+
+/** Vetting decisions: the banner and the target on the map share these. */
+export const DECISION_COLORS = {
+  prohibited: '#b42318',
+  review: '#b86e00',
+  permitted: '#1d7a3e',
+  pending: '#1f5fa8',
+} as const;

@@ -25,7 +25,7 @@ function statusBadge(status: string): HTMLElement {
 }
 
 /** Pages through the list; the server caps a page at 200. */
-async function fetchParties(at: Date, signal: AbortSignal): Promise<Party[]> {
+export async function fetchParties(at: Date, signal: AbortSignal): Promise<Party[]> {
   const items: Party[] = [];
   let cursor: string | null = null;
   for (let i = 0; i < 50; i++) {

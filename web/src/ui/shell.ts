@@ -2,8 +2,11 @@ import type { Account } from '../types.ts';
 import { h, replace } from './dom.ts';
 import { humanize } from './format.ts';
 
-const NAV = [
+/** `roles`: shown only to these (the server refuses the others anyway). */
+const NAV: { path: string; label: string; roles?: string[] }[] = [
   { path: '/map', label: 'Map' },
+  { path: '/vetting', label: 'Vetting', roles: ['admin', 'cochair', 'secretariat', 'liaison'] },
+  { path: '/territory', label: 'Territory' },
   { path: '/parties', label: 'Parties' },
   { path: '/record', label: 'Record' },
 ];
@@ -17,7 +20,7 @@ export interface Shell {
 
 /** The signed-in frame: top bar with navigation, account and sign-out, and the page outlet. */
 export function createShell(account: Account, onSignOut: () => void): Shell {
-  const links = NAV.map((item) => h('a', { href: `#${item.path}`, class: 'nav-link', 'data-nav': item.path }, item.label));
+  const links = NAV.filter((item) => !item.roles || item.roles.includes(account.role)).map((item) => h('a', { href: `#${item.path}`, class: 'nav-link', 'data-nav': item.path }, item.label));
   const clock = h('span', { class: 'utc-clock', title: 'Coordinated Universal Time' });
   const tick = (): void => {
     replace(clock, new Date().toISOString().slice(11, 16), h('span', { class: 'utc-z' }, 'Z'));

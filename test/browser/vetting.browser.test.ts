@@ -1,0 +1,333 @@
+// The vetting console and the territory change view in a real browser (Debian's Chromium,
+// playwright-core, software WebGL) against the real server with the Syria 2016 demo, plus
+// territory, a protected site and a corridor recorded through the API. Targets are put on
+// the map by clicking the canvas where map.project() says their coordinates are.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COLORS, OVERLAY_COLORS, TERRITORY_COLORS, TERRITORY_FILL_OPACITY } from '../../web/src/map/style.ts';
+import { ADMIN_TOKEN, demoId } from '../support/app.ts';
+import { blend, clickMap, colourDistance, hasChromium, hexToRgb, launchChromium, readMapPixels, signInWithForm, waitForMapIdle, type MapWindow, type Rgb } from '../support/browser.ts';
+import { startTestServer } from '../support/server.ts';
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const ARTIFACTS = join(REPO, 'test-artifacts', `vetting-${process.env.TRUCE_TEST_ENGINE ?? 'default'}`);
+
+const PASSWORD = 'correct horse battery staple 2016';
+const SECRETARIAT = { name: 'Vetting Secretariat', username: 'vet.secretariat', password: PASSWORD, role: 'secretariat' };
+const LIAISON = { name: 'SAAF Liaison', username: 'vet.liaison.saaf', password: PASSWORD, role: 'liaison', partyId: demoId('saaf') };
+
+// After the 26 February 2016 deadline: the government forces are committed, al-Nusra designated.
+const AT_INPUT = '2016-03-01T00:00';
+const AT = '2016-03-01T00:00:00.000Z';
+const VALID_FROM = '2016-02-27T00:00:00Z';
+const HOSPITAL = { name: 'Al-Shifa Test Hospital', lonLat: [36.7, 35.3] as [number, number] };
+
+type Pt = [number, number];
+const square = (w: number, s: number, e: number, n: number) => ({ type: 'Polygon', coordinates: [[[w, s], [e, s], [e, n], [w, n], [w, s]]] });
+// Committed (SAAF) west, designated (al-Nusra) east, a gap between; Ahrar al-Sham overlaps al-Nusra's north-east corner.
+const COMMITTED = square(36.6, 35.0, 37.0, 35.4);
+const DESIGNATED = square(37.2, 35.0, 37.6, 35.4);
+const AHRAR = square(37.5, 35.3, 37.8, 35.6);
+const VIEW = { center: [37.2, 35.3] as Pt, zoom: 9 };
+
+type Server = Awaited<ReturnType<typeof startTestServer>>;
+
+describe('vetting console and territory changes (Chromium)', () => {
+  let server: Server | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+  const external: string[] = [];
+  const pageErrors: string[] = [];
+  const siteRequests: { url: string; status: number }[] = [];
+
+  const admin = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${server!.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+    return JSON.parse(text) as T;
+  };
+
+  const shot = async (name: string): Promise<void> => {
+    await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+  };
+
+  /** The console after sign-in: the view set on the test squares and everything drawn. */
+  const showTestArea = async (): Promise<void> => {
+    await page.waitForSelector('[data-testid="vetting-page"][data-layers="ready"]', { timeout: 60_000 });
+    await page.waitForFunction(() => Boolean((window as MapWindow).__truceMap?.loaded()), null, { timeout: 60_000 });
+    // (a block body: jumpTo returns the map, which playwright would try to serialise)
+    await page.evaluate((v) => {
+      (window as MapWindow).__truceMap!.jumpTo(v);
+    }, VIEW);
+    await waitForMapIdle(page);
+  };
+
+  /** Clicks Vet and waits for the decision; returns it with the reasons' codes. */
+  const vet = async (): Promise<{ decision: string; codes: string[] }> => {
+    await page.click('[data-action="vet"]');
+    const decision = page.locator('[data-testid="vet-decision"]');
+    await decision.waitFor({ state: 'visible' });
+    return {
+      decision: (await decision.getAttribute('data-decision')) ?? '',
+      codes: await page.$$eval('[data-testid="vet-reasons"] li[data-code]', (items) => items.map((li) => li.getAttribute('data-code') ?? '')),
+    };
+  };
+
+  const replayMatches = async (): Promise<string> => {
+    await page.click('[data-action="replay"]');
+    const out = page.locator('[data-testid="vet-replay"][data-same]');
+    await out.waitFor({ state: 'visible' });
+    expect(await out.getAttribute('data-same')).toBe('true');
+    return (await out.textContent()) ?? '';
+  };
+
+  beforeAll(async () => {
+    if (!hasChromium) return;
+    mkdirSync(ARTIFACTS, { recursive: true });
+    server = await startTestServer();
+    for (const account of [SECRETARIAT, LIAISON]) await admin('POST', '/api/v1/accounts', account);
+    await admin('POST', '/api/v1/territories', { partyId: demoId('saaf'), geometry: COMMITTED, validFrom: VALID_FROM, source: 'browser test' });
+    await admin('POST', '/api/v1/territories', { partyId: demoId('nusra'), geometry: DESIGNATED, validFrom: VALID_FROM, source: 'browser test' });
+    await admin('POST', '/api/v1/territories', { partyId: demoId('ahrar'), geometry: AHRAR, validFrom: VALID_FROM, source: 'browser test' });
+    await admin('POST', '/api/v1/sites', { kind: 'hospital', name: HOSPITAL.name, geometry: { type: 'Point', coordinates: HOSPITAL.lonLat }, bufferM: 1000, validFrom: '2016-01-01T00:00:00Z' });
+    await admin('POST', '/api/v1/corridors', {
+      name: 'Test convoy route',
+      geometry: { type: 'LineString', coordinates: [[36.7, 34.85], [37.7, 34.85]] },
+      widthM: 1000,
+      validFrom: VALID_FROM,
+      validTo: '2016-03-31T00:00:00Z',
+    });
+
+    browser = await launchChromium();
+    // A browser east of UTC: the times the console shows and sends must still be UTC.
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1, locale: 'en-GB', timezoneId: 'Asia/Damascus' });
+    const origin = new URL(server.url).origin;
+    page.on('request', (req) => {
+      const url = req.url();
+      if (!url.startsWith(origin) && !/^(data|blob):/.test(url)) external.push(url);
+    });
+    page.on('response', (res) => {
+      if (new URL(res.url()).pathname.startsWith('/api/v1/sites')) siteRequests.push({ url: res.url(), status: res.status() });
+    });
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it.skipIf(!hasChromium)('draws territory by status, hatched overlaps, sites and corridors at the chosen time', async () => {
+    await page.goto(`${server!.url}/#/vetting`);
+    await signInWithForm(page, SECRETARIAT.username, SECRETARIAT.password);
+    expect(page.url()).toContain('#/vetting');
+    expect(await page.locator('nav a', { hasText: 'Vetting' }).getAttribute('aria-current')).toBe('page');
+
+    // The time, as a user sets it; then the requesting party. Both go into the hash.
+    await page.fill('input[name="at"]', AT_INPUT);
+    await page.click('[data-action="apply-at"]');
+    await page.waitForFunction((at) => new URLSearchParams(location.hash.split('?')[1] ?? '').get('at') === at, AT);
+    await page.selectOption('[data-testid="vet-party"]', demoId('saaf'));
+    await page.waitForFunction((id) => new URLSearchParams(location.hash.split('?')[1] ?? '').get('party') === id, demoId('saaf'));
+    expect(await page.inputValue('input[name="at"]')).toBe(AT_INPUT);
+    await showTestArea();
+
+    const rendered = await page.evaluate(() => {
+      const map = (window as MapWindow).__truceMap!;
+      const count = (layer: string): number => (map.getLayer(layer) ? map.queryRenderedFeatures({ layers: [layer] }).length : -1);
+      const statuses = map.queryRenderedFeatures({ layers: ['territory-fill'] }).map((f) => `${f.properties.partyName}:${f.properties.status}`);
+      return { territory: count('territory-fill'), overlaps: count('overlaps-hatch'), sites: count('sites-circle'), buffers: count('site-buffers-fill'), corridors: count('corridors-line'), statuses: [...new Set(statuses)].sort() };
+    });
+    expect(rendered.statuses).toEqual(['Ahrar al-Sham:not_committed', 'Jabhat al-Nusra:designated', 'Syrian Arab Armed Forces:committed']);
+    expect(rendered.overlaps).toBeGreaterThanOrEqual(1);
+    expect(rendered.sites).toBeGreaterThanOrEqual(1);
+    expect(rendered.buffers).toBeGreaterThanOrEqual(1);
+    expect(rendered.corridors).toBeGreaterThanOrEqual(1);
+
+    // Colours on the canvas: the committed and designated fills over the governorate fill.
+    const base = blend(hexToRgb(COLORS.governorateFill), 0.9, hexToRgb(COLORS.land));
+    const committedAt: Pt[] = [[36.82, 35.06], [36.86, 35.08], [36.9, 35.02], [36.65, 35.12]];
+    const designatedAt: Pt[] = [[37.3, 35.06], [37.34, 35.08], [37.25, 35.02], [37.42, 35.12]];
+    const overlapGrid: Pt[] = [];
+    for (let i = 0; i < 9; i++) for (let j = 0; j < 9; j++) overlapGrid.push([37.51 + i * 0.01, 35.31 + j * 0.01]);
+    const px = await readMapPixels(page, [...committedAt, ...designatedAt, ...overlapGrid]);
+    writeFileSync(join(ARTIFACTS, '01-console-canvas.png'), px.png);
+    await shot('01-console-layers');
+    expect(px.width).toBeGreaterThan(600);
+    expect(px.distinct).toBeGreaterThan(50); // not blank
+    const best = (samples: Rgb[], target: Rgb): number => Math.min(...samples.map((c) => colourDistance(c, target)));
+    const committed = px.at.slice(0, 4);
+    const designated = px.at.slice(4, 8);
+    const overlap = px.at.slice(8);
+    const seen = JSON.stringify({ committed, designated });
+    expect(best(committed, blend(hexToRgb(TERRITORY_COLORS.committed), TERRITORY_FILL_OPACITY, base)), seen).toBeLessThanOrEqual(36);
+    expect(best(designated, blend(hexToRgb(TERRITORY_COLORS.designated), TERRITORY_FILL_OPACITY, base)), seen).toBeLessThanOrEqual(36);
+    for (const [r, g, b] of committed) expect(g, seen).toBeGreaterThan(r); // green-ish
+    for (const [r, g, b] of designated) expect(r, seen).toBeGreaterThan(g + 40); // red-ish
+    // The hatch: dark stripes of the hatch colour among lighter ground.
+    const hatch = hexToRgb(OVERLAY_COLORS.overlapHatch);
+    const dark = overlap.filter((c) => colourDistance(c, hatch) < 150).length;
+    const light = overlap.filter((c) => c[0] + c[1] + c[2] > 400).length;
+    expect(dark, JSON.stringify(overlap)).toBeGreaterThan(5);
+    expect(light, JSON.stringify(overlap)).toBeGreaterThan(5);
+  }, 90_000);
+
+  it.skipIf(!hasChromium)('prohibits a point in committed territory and permits one in designated territory', async () => {
+    await clickMap(page, [36.9, 35.1]);
+    expect(await page.getAttribute('[data-testid="vet-target"]', 'data-target')).toBe('point');
+    const committed = await vet();
+    expect(committed.decision).toBe('prohibited');
+    expect((await page.textContent('[data-testid="vet-decision"]'))?.toLowerCase()).toContain('prohibited');
+    expect(committed.codes).toEqual(['COMMITTED_PARTY_TERRITORY']);
+    expect(await page.textContent('li[data-code="COMMITTED_PARTY_TERRITORY"] [data-fact="parties"]')).toBe('Syrian Arab Armed Forces');
+    // The target sits on the map, coloured by the decision.
+    const target = await page.evaluate(() => (window as MapWindow).__truceMap!.querySourceFeatures('vet-target').map((f) => [f.geometry.type, f.properties.decision]));
+    expect(target).toContainEqual(['Point', 'prohibited']);
+    expect(await replayMatches()).toContain('Replay matches: prohibited');
+    await shot('02-vet-committed-prohibited');
+
+    await clickMap(page, [37.35, 35.1]);
+    const designated = await vet();
+    expect(designated.decision).toBe('permitted');
+    expect(await page.textContent('[data-testid="vet-decision"] .decision-word')).toBe('permitted');
+    expect(designated.codes).toEqual(['DESIGNATED_GROUP_EXCEPTION']);
+    expect(await page.textContent('li[data-code="DESIGNATED_GROUP_EXCEPTION"] [data-fact="parties"]')).toBe('Jabhat al-Nusra');
+    await shot('03-vet-designated-permitted');
+  });
+
+  it.skipIf(!hasChromium)('names the protected site a target near the hospital falls within', async () => {
+    await clickMap(page, HOSPITAL.lonLat, { dx: 2 }); // about 500 m east at zoom 9
+    const near = await vet();
+    expect(near.decision).toBe('prohibited');
+    expect(near.codes).toContain('PROTECTED_SITE');
+    const reason = page.locator('li[data-code="PROTECTED_SITE"]');
+    expect(await reason.textContent()).toContain(HOSPITAL.name);
+    expect(await reason.locator('[data-fact="site"]').textContent()).toContain(HOSPITAL.name);
+    const distance = await reason.locator('[data-fact="distance"]').textContent();
+    expect(distance).toMatch(/^\d+ m$/);
+    await shot('04-vet-protected-site');
+  });
+
+  it.skipIf(!hasChromium)('vets a polygon drawn across both territories and replays it', async () => {
+    await page.check('#vet-mode-polygon');
+    const vertices: Pt[] = [[36.9, 35.15], [37.3, 35.15], [37.3, 35.25], [36.9, 35.25]];
+    for (const v of vertices.slice(0, -1)) await clickMap(page, v);
+    await clickMap(page, vertices[3], { double: true }); // the last vertex closes the polygon
+    expect(await page.getAttribute('[data-testid="vet-target"]', 'data-target')).toBe('polygon');
+    expect(await page.textContent('[data-testid="vet-target"]')).toContain('polygon of 4 vertices');
+    const drawn = await page.evaluate(() => (window as Window & { __truceVetting?: { getTarget(): unknown } }).__truceVetting!.getTarget() as { target: { coordinates: number[][][] } });
+    const ring = drawn.target.coordinates[0];
+    expect(ring).toHaveLength(5);
+    expect(ring[0]).toEqual(ring[4]);
+    ring.slice(0, 4).forEach(([lon, lat], i) => {
+      expect(lon).toBeCloseTo(vertices[i][0], 1);
+      expect(lat).toBeCloseTo(vertices[i][1], 1);
+    });
+
+    const both = await vet();
+    expect(both.decision).toBe('prohibited');
+    expect(both.codes).toEqual(expect.arrayContaining(['COMMITTED_PARTY_TERRITORY', 'DESIGNATED_GROUP_EXCEPTION']));
+    expect(await replayMatches()).toContain('Replay matches: prohibited');
+    await waitForMapIdle(page);
+    await shot('05-vet-polygon');
+  });
+
+  it.skipIf(!hasChromium)('shows the ground gained between two dates with its area', async () => {
+    // A second version: the government forces push 0.1° east from 10 March.
+    await admin('POST', '/api/v1/territories', { partyId: demoId('saaf'), geometry: square(36.6, 35.0, 37.1, 35.4), validFrom: '2016-03-10T00:00:00Z', source: 'browser test' });
+    await page.click('nav a:has-text("Territory")');
+    await page.waitForSelector('[data-testid="territory-page"]');
+    await page.fill('input[name="from"]', '2016-03-01T00:00');
+    await page.fill('input[name="to"]', '2016-03-15T00:00');
+    await page.click('[data-action="compare"]');
+    await page.waitForFunction(() => location.hash.includes('from=2016-03-01T00%3A00%3A00.000Z') && location.hash.includes('to=2016-03-15T00%3A00%3A00.000Z'));
+    await page.waitForSelector('[data-testid="territory-page"][data-state="ready"]');
+    await waitForMapIdle(page);
+
+    const row = page.locator(`[data-testid="changes-table"] tr[data-party-id="${demoId('saaf')}"]`);
+    const gained = Number(await row.locator('td[data-gained-km2]').getAttribute('data-gained-km2'));
+    expect(gained).toBeGreaterThan(380); // 0.1° by 0.4° at 35° N: about 404 km²
+    expect(gained).toBeLessThan(430);
+    expect(await row.locator('td[data-gained-km2]').textContent()).toMatch(/^\+\d{3}\.\d$/);
+    expect(Number(await row.locator('td[data-lost-km2]').getAttribute('data-lost-km2'))).toBe(0);
+    expect(await row.locator('td').first().textContent()).toContain('Syrian Arab Armed Forces');
+
+    const gainedOnMap = await page.evaluate(() => (window as MapWindow).__truceMap!.queryRenderedFeatures({ layers: ['change-gained-fill'] }).length);
+    expect(gainedOnMap).toBeGreaterThanOrEqual(1);
+    const px = await readMapPixels(page, [[37.05, 35.2], [37.04, 35.1], [37.06, 35.3]]);
+    const expected = blend(hexToRgb(OVERLAY_COLORS.gained), 0.6, blend(hexToRgb(TERRITORY_COLORS.committed), 0.2, blend(hexToRgb(COLORS.governorateFill), 0.9, hexToRgb(COLORS.land))));
+    expect(Math.min(...px.at.map((c) => colourDistance(c, expected))), JSON.stringify(px.at)).toBeLessThanOrEqual(36);
+    await shot('06-territory-changes');
+
+    // The ops-room map shows the same operational layers, as they are now.
+    await page.click('nav a:has-text("Map")');
+    await page.waitForSelector('.map-page[data-layers="ready"]', { timeout: 60_000 });
+    await page.evaluate(() => {
+      (window as MapWindow).__truceMap!.jumpTo({ center: [37.2, 35.3], zoom: 8 });
+    });
+    await waitForMapIdle(page);
+    const onMap = await page.evaluate(() => {
+      const map = (window as MapWindow).__truceMap!;
+      return {
+        territory: new Set(map.queryRenderedFeatures({ layers: ['territory-fill'] }).map((f) => f.properties.partyName)).size,
+        sites: map.queryRenderedFeatures({ layers: ['sites-circle'] }).length,
+        overlaps: map.queryRenderedFeatures({ layers: ['overlaps-hatch'] }).length,
+      };
+    });
+    expect(onMap.territory).toBe(3);
+    expect(onMap.sites).toBeGreaterThanOrEqual(1);
+    expect(onMap.overlaps).toBeGreaterThanOrEqual(1);
+    await shot('07-map-page-layers');
+  });
+
+  it.skipIf(!hasChromium)('gives a liaison its own party only, no sites, and a redacted site reason', async () => {
+    await page.click('button:has-text("Sign out")');
+    await page.waitForSelector('form input[name="password"]');
+    siteRequests.length = 0;
+    await page.goto(`${server!.url}/#/vetting?at=${encodeURIComponent(AT)}`);
+    await signInWithForm(page, LIAISON.username, LIAISON.password);
+    await showTestArea();
+
+    expect(await page.inputValue('[data-testid="vet-party"]')).toBe(demoId('saaf'));
+    expect(await page.isDisabled('[data-testid="vet-party"]')).toBe(true);
+    expect(await page.locator('[data-testid="vet-party"] option').count()).toBe(1);
+    const layers = await page.evaluate(() => {
+      const map = (window as MapWindow).__truceMap!;
+      return {
+        sitesLayer: Boolean(map.getLayer('sites-circle')),
+        buffersLayer: Boolean(map.getLayer('site-buffers-fill')),
+        sitesSource: Boolean(map.getSource('sites')),
+        territory: map.queryRenderedFeatures({ layers: ['territory-fill'] }).length,
+      };
+    });
+    expect(layers).toEqual({ sitesLayer: false, buffersLayer: false, sitesSource: false, territory: expect.any(Number) });
+    expect(layers.territory).toBeGreaterThan(0);
+    expect(siteRequests).toEqual([]); // not even asked for
+    expect(await page.isVisible('[data-testid="map-problems"]')).toBe(false);
+    expect(await page.locator('[data-legend="site"]').count()).toBe(0);
+
+    await clickMap(page, HOSPITAL.lonLat, { dx: 2 });
+    const near = await vet();
+    expect(near.decision).toBe('prohibited');
+    expect(near.codes).toContain('PROTECTED_SITE');
+    const reason = page.locator('li[data-code="PROTECTED_SITE"]');
+    const text = (await reason.textContent()) ?? '';
+    expect(text).toContain('within the buffer of a protected site');
+    expect(text).not.toContain(HOSPITAL.name);
+    expect(text).not.toContain('hospital');
+    expect(await reason.locator('[data-fact="site"]').count()).toBe(0);
+    expect(await reason.locator('[data-fact="distance"]').count()).toBe(0);
+    expect(await replayMatches()).toContain('Replay matches');
+    await shot('08-liaison-redacted');
+
+    expect(external).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  }, 90_000);
+});
