@@ -1,6 +1,14 @@
 import type { Queryable, Row } from '../db/db.ts';
 import type { Written } from '../parties/store.ts';
 
+/**
+ * Overlays (union, intersection, difference) run on a fixed 1e-9° grid (0.1 mm; GEOS OverlayNG
+ * with snap-rounding), which never fails on nearly coincident edges. The floating-point overlay
+ * can throw on the OCHA boundaries (Dar'a's sub-districts), and PGlite's PostGIS then returns
+ * no row at all instead of an error.
+ */
+const GRID = '1e-9';
+
 export interface MultiPolygon {
   type: 'MultiPolygon';
   coordinates: number[][][][];
@@ -65,13 +73,14 @@ export async function insertTerritory(q: Queryable, t: NewTerritory, area: AreaS
   const geom =
     'geojson' in area
       ? 'ST_Multi(ST_Force2D(ST_SetSRID(ST_GeomFromGeoJSON($7), 4326)))'
-      : '(SELECT ST_Multi(ST_CollectionExtract(ST_Union(ST_MakeValid(ST_Force2D(ST_SetSRID(ST_GeomFromGeoJSON(g), 4326)))), 3)) FROM unnest($7::text[]) g)';
+      : `(SELECT ST_Multi(ST_CollectionExtract(ST_Union(ST_MakeValid(ST_Force2D(ST_SetSRID(ST_GeomFromGeoJSON(g), 4326))), ${GRID}), 3)) FROM unnest($7::text[]) g)`;
   const [r] = await q.query(
     `INSERT INTO territories AS t (party_id, geom, valid_from, source, note, pcodes, recorded_by)
      VALUES ($1, ${geom}, $2, $3, $4, $5, $6)
      RETURNING t.*, ST_AsGeoJSON(t.geom) AS geojson, ${AREA}`,
     [t.partyId, t.validFrom, t.source, t.note, t.pcodes, recordedBy, 'geojson' in area ? area.geojson : area.union],
   );
+  if (!r) throw new Error('PostGIS returned no row for a territory insert (a failed overlay)'); // never silently
   // a version recorded later may take effect earlier than ones already stored: read its end
   const [end] = await q.query(`SELECT ${VALID_TO} FROM territories t WHERE t.id = $1`, [r.id]);
   return { ...toTerritory({ ...r, valid_to: end.valid_to }), row: r };
@@ -116,7 +125,7 @@ export async function overlapsAt(q: Queryable, at: Date): Promise<Overlap[]> {
   const rows = await q.query(
     `WITH cur AS (${CURRENT}),
      pairs AS (
-       SELECT a.party_id AS a, b.party_id AS b, ST_CollectionExtract(ST_Intersection(a.geom, b.geom), 3) AS g
+       SELECT a.party_id AS a, b.party_id AS b, ST_CollectionExtract(ST_Intersection(a.geom, b.geom, ${GRID}), 3) AS g
        FROM cur a JOIN cur b ON a.party_id < b.party_id AND ST_Intersects(a.geom, b.geom)
      )
      SELECT a, b, ST_AsGeoJSON(ST_Multi(g)) AS geojson, ST_Area(g::geography) / 1e6 AS area_km2
@@ -143,8 +152,8 @@ export async function changesBetween(q: Queryable, from: Date, to: Date, partyId
      t AS (${CURRENT.replace('$1', '$2')}),
      d AS (
        SELECT coalesce(t.party_id, f.party_id) AS party_id, f.id AS from_id, t.id AS to_id,
-         ST_Multi(ST_CollectionExtract(CASE WHEN f.geom IS NULL THEN t.geom WHEN t.geom IS NULL THEN NULL ELSE ST_Difference(t.geom, f.geom) END, 3)) AS gained,
-         ST_Multi(ST_CollectionExtract(CASE WHEN t.geom IS NULL THEN f.geom WHEN f.geom IS NULL THEN NULL ELSE ST_Difference(f.geom, t.geom) END, 3)) AS lost
+         ST_Multi(ST_CollectionExtract(CASE WHEN f.geom IS NULL THEN t.geom WHEN t.geom IS NULL THEN NULL ELSE ST_Difference(t.geom, f.geom, ${GRID}) END, 3)) AS gained,
+         ST_Multi(ST_CollectionExtract(CASE WHEN t.geom IS NULL THEN f.geom WHEN f.geom IS NULL THEN NULL ELSE ST_Difference(f.geom, t.geom, ${GRID}) END, 3)) AS lost
        FROM f FULL JOIN t ON t.party_id = f.party_id
      )
      SELECT party_id, from_id, to_id,

@@ -136,7 +136,7 @@ beforeAll(async () => {
 }, 600_000);
 afterAll(() => t?.drop());
 
-/** The same rules as one SQL query over the stored data: geometry predicates for "meets", geography for distances. */
+/** The same rules as one SQL query (overlays on a 1e-9° grid: see GRID in src/territory/store.ts) over the stored data: geometry predicates for "meets", geography for distances. */
 async function reference(): Promise<Map<number, string>> {
   const db = t.db;
   const parties = DEMO_PARTIES.map((p) => p.id);
@@ -179,7 +179,7 @@ async function reference(): Promise<Map<number, string>> {
       WHERE ${meets('tv.geom', 'tv.geog')}
     ),
     dgeo AS (
-      SELECT g.i, ST_Union(tv.geom) AS geom FROM eq_targets g
+      SELECT g.i, ST_Union(tv.geom, 1e-9) AS geom FROM eq_targets g
       JOIN eq_tv tv ON tv.valid_from <= g.at AND g.at < tv.valid_to
       JOIN eq_classes c ON c.party_id = tv.party_id AND c.at = g.at AND c.class = 'D'
       WHERE g.i IN (SELECT i FROM hits WHERE class = 'C') AND g.i IN (SELECT i FROM hits WHERE class = 'D')
@@ -187,13 +187,13 @@ async function reference(): Promise<Map<number, string>> {
     ),
     committed AS (
       SELECT h.i, h.party_id FROM hits h LEFT JOIN dgeo d ON d.i = h.i JOIN eq_targets g ON g.i = h.i
-      WHERE h.class = 'C' AND (d.geom IS NULL OR NOT ST_Intersects(h.geom, d.geom) OR ST_Area(ST_Intersection(h.geom, d.geom)) = 0
-        OR ${meets('ST_CollectionExtract(ST_Difference(h.geom, d.geom), 3)', 'ST_CollectionExtract(ST_Difference(h.geom, d.geom), 3)::geography')})
+      WHERE h.class = 'C' AND (d.geom IS NULL OR NOT ST_Intersects(h.geom, d.geom) OR ST_Area(ST_Intersection(h.geom, d.geom, 1e-9)) = 0
+        OR ${meets('ST_CollectionExtract(ST_Difference(h.geom, d.geom, 1e-9), 3)', 'ST_CollectionExtract(ST_Difference(h.geom, d.geom, 1e-9), 3)::geography')})
     ),
     mixed AS (
       SELECT DISTINCT h.i, unnest(ARRAY[h.party_id, k.party_id]) AS party_id
       FROM hits h JOIN hits k ON k.i = h.i AND h.class = 'C' AND k.class = 'D' JOIN eq_targets g ON g.i = h.i,
-      LATERAL (SELECT ST_CollectionExtract(ST_Intersection(h.geom, k.geom), 3) AS o) ov
+      LATERAL (SELECT ST_CollectionExtract(ST_Intersection(h.geom, k.geom, 1e-9), 3) AS o) ov
       WHERE NOT ST_IsEmpty(ov.o) AND ST_Area(ov.o) > 0 AND ${meets('ov.o', 'ov.o::geography')}
     ),
     sites_hit AS (
