@@ -99,6 +99,8 @@ export async function checkGeometry(q: Queryable, g: Geometry, field: string, ma
      FROM (SELECT ST_IsValidDetail(ST_GeomFromGeoJSON($1)) AS d) t`,
     [JSON.stringify({ type: g.type, coordinates: g.coordinates })],
   );
+  // PGlite's PostGIS answers no row when GEOS throws: refuse rather than store what was not checked
+  if (!r) throw new ApiError('INVALID_GEOMETRY', `${field} could not be checked by PostGIS; simplify it or send it again.`, field);
   if (!r.valid) {
     const where = r.x === null ? '' : ` at [${Number(r.x)}, ${Number(r.y)}]`;
     throw new ApiError('INVALID_GEOMETRY', `${field} is not a valid ${g.type}: ${r.reason}${where}.`, field, { location: r.x === null ? null : [Number(r.x), Number(r.y)] });
