@@ -221,8 +221,8 @@ program
 
 program
   .command('bench')
-  .description('Run a benchmark from bench/ and print its figures (e.g. "truce bench ledger")')
-  .argument('<name>', 'benchmark name: ledger')
+  .description('Run a benchmark from bench/ and print its figures (e.g. "truce bench vetting")')
+  .argument('<name>', 'benchmark name: ledger or vetting')
   .action(async (name: string) => {
     if (!/^[a-z-]+$/.test(name)) throw new ConfigError(`unknown benchmark "${name}"`);
     const file = path.resolve(import.meta.dirname, '..', 'bench', `${name}.ts`);

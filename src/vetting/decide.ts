@@ -100,26 +100,25 @@ export function decide(ix: VettingIndex, req: VetRequest): Decision {
   }
 
   for (const s of ix.sitesIn(t.bbox, at)) {
-    const within = t.kind === 'area' ? s.shape.withinAreaM(t.area, s.bufferM) : s.shape.withinM(t.lon, t.lat, s.bufferM + t.r);
-    if (!within) continue;
-    const d = t.kind === 'area' ? s.shape.distanceToAreaM(t.area) : Math.max(0, s.shape.distanceM(t.lon, t.lat) - t.r);
+    // one distance, cut short beyond the buffer: most candidates from the tree are further away
+    const d = t.kind === 'area' ? s.shape.distanceToAreaM(t.area, s.bufferM) : s.shape.distanceM(t.lon, t.lat, s.bufferM + t.r) - t.r;
+    if (!(d <= s.bufferM)) continue;
     reasons.push({
       code: 'PROTECTED_SITE',
-      detail: `The target is ${round(d)} m from the ${s.kind} site "${s.name}", within its ${s.bufferM} m buffer.`,
+      detail: `The target is ${round(Math.max(0, d))} m from the ${s.kind} site "${s.name}", within its ${s.bufferM} m buffer.`,
       siteId: s.id,
-      distanceM: round(d),
+      distanceM: round(Math.max(0, d)),
     });
   }
 
   for (const c of ix.corridorsIn(t.bbox, at)) {
-    const within = t.kind === 'area' ? c.line.withinAreaM(t.area, c.widthM) : c.line.withinM(t.lon, t.lat, c.widthM + t.r);
-    if (!within) continue;
-    const d = t.kind === 'area' ? c.line.distanceToAreaM(t.area) : Math.max(0, c.line.distanceM(t.lon, t.lat) - t.r);
+    const d = t.kind === 'area' ? c.line.distanceToAreaM(t.area, c.widthM) : c.line.distanceM(t.lon, t.lat, c.widthM + t.r) - t.r;
+    if (!(d <= c.widthM)) continue;
     reasons.push({
       code: 'AID_CORRIDOR',
-      detail: `The target is ${round(d)} m from the aid corridor "${c.name}" (open ${iso(c.validFrom)} to ${iso(c.validTo)}), within its ${c.widthM} m either side.`,
+      detail: `The target is ${round(Math.max(0, d))} m from the aid corridor "${c.name}" (open ${iso(c.validFrom)} to ${iso(c.validTo)}), within its ${c.widthM} m either side.`,
       corridorId: c.id,
-      distanceM: round(d),
+      distanceM: round(Math.max(0, d)),
     });
   }
 

@@ -10,7 +10,14 @@ import { PreparedArea, PreparedLine, prepare, type BBox, type Position, type Sha
 import { statusAt, type Status } from '../parties/status.ts';
 import type { CorridorData, PartyData, SiteData, Snapshot, TerritoryData } from './model.ts';
 
+/**
+ * One polygon of a territory version: a party's area can be a MultiPolygon of thousands of parts
+ * spread over the whole map, so each part gets its own entry in the tree and its own prepared
+ * geometry (small, built only where targets fall).
+ */
 export interface TerritoryEntry extends TerritoryData {
+  /** The version's id and the part's index. */
+  key: string;
   /** Exclusive end: the party's next version's validFrom (Infinity for the latest). */
   validTo: number;
   area: PreparedArea;
@@ -92,7 +99,11 @@ export class VettingIndex {
       list.sort((a, b) => a.validFrom - b.validFrom || a.seq - b.seq);
       list.forEach((t, i) => {
         const validTo = i + 1 < list.length ? list[i + 1].validFrom : Infinity;
-        if (validTo > t.validFrom) this.territories.push({ ...t, validTo, area: get(t.id, () => new PreparedArea(t.polygons)) });
+        if (validTo <= t.validFrom) return;
+        t.polygons.forEach((poly, k) => {
+          const key = `${t.id}#${k}`;
+          this.territories.push({ ...t, polygons: [poly], key, validTo, area: get(key, () => new PreparedArea([poly])) });
+        });
       });
     }
     this.sites = s.sites.map((x) => ({ ...x, shape: get(x.id, () => prepare(x.geometry)) }));
@@ -135,9 +146,9 @@ export class VettingIndex {
     return this.cTree.search(b.minX, b.minY, b.maxX, b.maxY, (i) => this.corridors[i].validFrom <= t && t <= this.corridors[i].validTo).map((i) => this.corridors[i]);
   }
 
-  /** Where two territory versions overlap with positive area, or null. */
+  /** Where two territory parts overlap with positive area, or null. */
   overlap(a: TerritoryEntry, b: TerritoryEntry): PreparedArea | null {
-    const key = a.id < b.id ? `${a.id}|${b.id}` : `${b.id}|${a.id}`;
+    const key = a.key < b.key ? `${a.key}|${b.key}` : `${b.key}|${a.key}`;
     if (!this.overlaps.has(key)) {
       const ba = a.area.bbox;
       const bb = b.area.bbox;

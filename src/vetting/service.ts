@@ -126,6 +126,9 @@ export class VettingRecorder {
   private async drain() {
     this.running = true;
     try {
+      // let the requests already read off the sockets join this commit (on PGlite the database
+      // shares this thread, so without the pause every decision would commit alone)
+      await new Promise((r) => setImmediate(r));
       while (this.queue.length) {
         const batch = this.queue.splice(0, this.maxBatch);
         try {
