@@ -2,17 +2,8 @@
 // Figures are per operation, the median over batches of 1,000 operations; each measure is printed
 // next to its baseline from the same run (a naive ray cast over every edge).
 import { PreparedArea, PreparedLine, PreparedPoint, type Position } from '../src/geo/shapes.ts';
+import { rng } from '../test/support/random.ts';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A territory-like ring: a circle of radius rad° whose radius wanders (sum of random harmonics + jitter). */
 function wobbly(n: number, cx: number, cy: number, rad: number, r: () => number): Position[] {

@@ -3,9 +3,6 @@
 //   node --import tsx bench/ledger.ts            (PGlite; add TRUCE_BENCH_DATABASE_URL=postgres://... for PostgreSQL too)
 import { performance } from 'node:perf_hooks';
 import type { Db } from '../src/db/db.ts';
-import { migrate } from '../src/db/migrate.ts';
-import { openPglite } from '../src/db/pglite.ts';
-import { openPostgres } from '../src/db/postgres.ts';
 import { appendLeaves, inclusionProof, SYSTEM, write, type PendingLeaf, type Writer } from '../src/ledger/ledger.ts';
 import * as M from '../src/ledger/merkle.ts';
 import * as store from '../src/ledger/store.ts';
@@ -15,6 +12,7 @@ import { loadConfig } from '../src/config.ts';
 import { ensureFirstAdmin } from '../src/auth/bootstrap.ts';
 import { generateKeyPairSync } from 'node:crypto';
 import type { Queryable } from '../src/db/db.ts';
+import { freshDb } from './database.ts';
 
 let seed = 20160227;
 const rand = (n: number) => {
@@ -24,30 +22,7 @@ const rand = (n: number) => {
 const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
 const fmt = (n: number, d = 1) => n.toLocaleString('en-GB', { maximumFractionDigits: d });
 
-async function fresh(engine: string): Promise<{ db: Db; done: () => Promise<void> }> {
-  if (engine === 'pglite') {
-    const db = await openPglite({});
-    await migrate(db);
-    return { db, done: () => db.close() };
-  }
-  const url = process.env.TRUCE_BENCH_DATABASE_URL!;
-  const admin = await openPostgres(url, 1);
-  const name = `truce_bench_${process.pid}`;
-  await admin.exec(`DROP DATABASE IF EXISTS ${name}`);
-  await admin.exec(`CREATE DATABASE ${name}`);
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  const db = await openPostgres(u.toString(), 4);
-  await migrate(db);
-  return {
-    db,
-    done: async () => {
-      await db.close();
-      await admin.exec(`DROP DATABASE ${name}`);
-      await admin.close();
-    },
-  };
-}
+const fresh = (engine: string) => freshDb(engine, 'truce_bench', 4);
 
 /** The same party writes with and without the ledger, interleaved so both see the same machine. */
 async function writeCost(db: Db, n: number) {

@@ -5,18 +5,8 @@
 import type { Position } from '../src/geo/shapes.ts';
 import type { CorridorData, PartyData, SiteData, SiteKind, Target, TerritoryData } from '../src/vetting/model.ts';
 import { SITE_KINDS } from '../src/vetting/model.ts';
+import { rng } from '../test/support/random.ts';
 
-/** mulberry32: a small seeded generator, so every run draws the same map and targets. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The map's frame: 35.5–42.5 E, 32.3–37.3 N. */
 export const FRAME = { minX: 35.5, minY: 32.3, maxX: 42.5, maxY: 37.3 };

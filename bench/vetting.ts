@@ -21,9 +21,6 @@ import { buildApp } from '../src/app.ts';
 import { ensureFirstAdmin } from '../src/auth/bootstrap.ts';
 import { loadConfig } from '../src/config.ts';
 import type { Db, Queryable } from '../src/db/db.ts';
-import { migrate } from '../src/db/migrate.ts';
-import { openPglite } from '../src/db/pglite.ts';
-import { openPostgres } from '../src/db/postgres.ts';
 import { DEMO_PARTIES, seedDemo } from '../src/demo/syria2016.ts';
 import { countryFeatures } from '../src/geo/borders.ts';
 import { appendLeaves, SYSTEM, write, type PendingLeaf } from '../src/ledger/ledger.ts';
@@ -36,7 +33,9 @@ import type { Decision, PartyData, Snapshot } from '../src/vetting/model.ts';
 import type { Position } from '../src/geo/shapes.ts';
 import { IndexHolder } from '../src/vetting/service.ts';
 import { loadParties } from '../src/vetting/store.ts';
-import { generate, rng, sizes, targets, type BenchData, type BenchTarget, type TargetKind } from './vetting-data.ts';
+import { generate, sizes, targets, type BenchData, type BenchTarget, type TargetKind } from './vetting-data.ts';
+import { freshDb } from './database.ts';
+import { rng } from '../test/support/random.ts';
 
 const env = process.env;
 const num = (name: string, dflt: number) => (env[name] !== undefined && env[name] !== '' ? Number(env[name]) : dflt);
@@ -50,30 +49,7 @@ const T0 = performance.now();
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
 
-async function fresh(engine: string): Promise<{ db: Db; done: () => Promise<void> }> {
-  if (engine === 'pglite') {
-    const db = await openPglite({});
-    await migrate(db);
-    return { db, done: () => db.close() };
-  }
-  const url = env.TRUCE_BENCH_DATABASE_URL!;
-  const admin = await openPostgres(url, 1);
-  const name = `truce_bench_vetting_${process.pid}`;
-  await admin.exec(`DROP DATABASE IF EXISTS ${name}`);
-  await admin.exec(`CREATE DATABASE ${name}`);
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  const db = await openPostgres(u.toString(), 10);
-  await migrate(db);
-  return {
-    db,
-    done: async () => {
-      await db.close();
-      await admin.exec(`DROP DATABASE ${name}`);
-      await admin.close();
-    },
-  };
-}
+const fresh = (engine: string) => freshDb(engine, 'truce_bench_vetting', 10);
 
 const partyKeys = new Map(DEMO_PARTIES.map((p) => [p.key, p.id]));
 

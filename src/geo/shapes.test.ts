@@ -3,17 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { geodesicDistanceM } from './geodesy.ts';
 import { PreparedArea, PreparedLine, PreparedPoint, prepare, type Position } from './shapes.ts';
+import { rng } from '../../test/support/random.ts';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 let naiveOnBoundary = 0;
 /** The naive reference: every edge, boundary first (exact for small integer coordinates), then crossings. */

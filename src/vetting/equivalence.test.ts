@@ -4,6 +4,7 @@
 // (a territory edge, a buffer's edge, a border), which are counted and reported.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, type TestDb } from '../../test/support/db.ts';
+import { rng } from '../../test/support/random.ts';
 import { loadConfig } from '../config.ts';
 import { countryFeatures } from '../geo/borders.ts';
 import { DEMO_PARTIES, seedDemo } from '../demo/syria2016.ts';
@@ -20,17 +21,6 @@ import { loadSnapshot } from './store.ts';
 
 const N = Number(process.env.TRUCE_EQUIVALENCE_TARGETS ?? 10_000);
 
-/** A small seeded generator (mulberry32), so every run draws the same map and targets. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rand = rng(20160227);
 const between = (a: number, b: number) => a + (b - a) * rand();
 const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
