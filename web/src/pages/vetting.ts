@@ -10,6 +10,7 @@ import { dotSwatch, opsLegend } from '../map/legend.ts';
 import { addOpsLayers, circlePolygon, EMPTY, loadOps, setData, showOps, type OpsData } from '../map/overlays.ts';
 import { DECISION_COLORS } from '../map/style.ts';
 import { navigate, type Route } from '../router.ts';
+import { RULES, type Effect } from '../../../src/vetting/model.ts';
 import { getSession } from '../session.ts';
 import type { Party, Vetting, VettingReason, VettingReplay } from '../types.ts';
 import { h, replace } from '../ui/dom.ts';
@@ -35,17 +36,8 @@ declare global {
   }
 }
 
-/** The decision table of the terms (DESIGN.md): the effect each reason has. */
-const EFFECTS: Record<string, 'prohibited' | 'review' | 'permitted'> = {
-  COMMITTED_PARTY_TERRITORY: 'prohibited',
-  PROTECTED_SITE: 'prohibited',
-  AID_CORRIDOR: 'prohibited',
-  MIXED_AREA: 'review',
-  UNCOMMITTED_PARTY_TERRITORY: 'review',
-  UNDELINEATED: 'review',
-  CROSS_BORDER: 'review',
-  DESIGNATED_GROUP_EXCEPTION: 'permitted',
-};
+/** The decision table of the terms (DESIGN.md): the effect each reason has, the server's own. */
+const EFFECTS: Record<string, Effect> = RULES;
 
 /** Roles the server lets ask for a decision. */
 const VETTERS = ['admin', 'cochair', 'secretariat', 'liaison'];
