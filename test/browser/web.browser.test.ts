@@ -1,48 +1,24 @@
 // The ops-room web app in a real browser: Debian's Chromium driven by playwright-core,
 // against the real server with the Syria 2016 demo. Skipped only when Chromium is absent
 // (CI installs it with `apt-get install -y chromium`).
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Map as MapLibreMap } from 'maplibre-gl';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ATTRIBUTION, COLORS } from '../../web/src/map/style.ts';
+import { hasChromium, hexToRgb, launchChromium, type MapWindow } from '../support/browser.ts';
 import { startTestServer } from '../support/server.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 // One folder per database engine: vitest runs this file once per engine, possibly in parallel.
 const ARTIFACTS = join(REPO, 'test-artifacts', `web-${process.env.TRUCE_TEST_ENGINE ?? 'default'}`);
-
-// SwiftShader (software Vulkan behind ANGLE) gives WebGL2 without a GPU. Chromium still
-// picks it on its own with --disable-gpu, but that automatic fallback is deprecated, so
-// ask for it by name.
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-];
 
 const USER = { username: 'browser.secretariat', password: 'correct horse battery staple 2016', role: 'secretariat' };
 // After the 26 February 2016 deadline and the start of the cessation.
 const AFTER_DEADLINE = '2016-03-01T00:00';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
-type MapWindow = Window & { __truceMap?: MapLibreMap };
-
-function hexToRgb(hex: string): [number, number, number] {
-  const n = Number.parseInt(hex.slice(1), 16);
-  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
-}
 
 describe('web app (Chromium)', () => {
   let server: Server | undefined;
@@ -70,7 +46,7 @@ describe('web app (Chromium)', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     server = await startTestServer();
     await server.createUser(USER);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     // A browser east of UTC: every time the app shows and sends must still be UTC.
     page = await browser.newPage({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1, locale: 'en-GB', timezoneId: 'Asia/Damascus' });
     const origin = new URL(server.url).origin;
