@@ -68,10 +68,8 @@ function committedAndMixed(ix: VettingIndex, t: PreparedTarget, C: TerritoryEntr
         mixed.add(d.partyId);
       }
     }
-    if (t.kind === 'point' && t.r === 0) {
-      if (!over.some(({ d }) => d.area.contains(t.lon, t.lat))) committed.add(c.partyId);
-      continue;
-    }
+    // a bare point met these designated parts, so it lies in them: in C inside D, not outside
+    if (t.kind === 'point' && t.r === 0) continue;
     // only what lies in the target's box matters: cut the territories down before clipping
     const box = grow(t.bbox);
     const part = intersection(targetPolygons(t), clipToBox(c.polygons, box));
