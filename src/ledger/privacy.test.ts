@@ -1,0 +1,141 @@
+// Finding 3 of issue 8, as an attacker does it: a liaison reads the public record and
+// brute-forces state hashes over guessed values to learn what the API hides from it.
+import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoId, testApp, type TestApp } from '../../test/support/app.ts';
+import { loadStates } from './entities.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await testApp();
+});
+afterAll(() => t?.close());
+
+const SITE = { kind: 'hospital', name: 'Douma field hospital (demo)', bufferM: 500, lon: 36.4046, lat: 33.5706 };
+const plainHash = (v: unknown) => createHash('sha256').update(canonicalize(v)!).digest('hex');
+const round1 = (x: number) => Math.round(x * 10) / 10;
+
+/** A point as the database hands it out (EWKB, hex): what a guess of the coordinates hashes as. */
+function ewkbPoint(lon: number, lat: number): string {
+  const b = Buffer.alloc(25);
+  b.writeUInt8(1, 0);
+  b.writeUInt32LE(0x20000001, 1);
+  b.writeUInt32LE(4326, 5);
+  b.writeDoubleLE(lon, 9);
+  b.writeDoubleLE(lat, 17);
+  return b.toString('hex');
+}
+
+async function entries(role: 'liaison' | 'secretariat') {
+  const head = (await t.call(role, { method: 'GET', url: '/api/v1/ledger/head' })).json();
+  const items: any[] = [];
+  for (let start = 0; start < head.size; start += 1000) {
+    const res = await t.call(role, { method: 'GET', url: `/api/v1/ledger/entries?start=${start}&end=${Math.min(head.size, start + 1000)}` });
+    expect(res.statusCode).toBe(200);
+    items.push(...res.json().items);
+  }
+  return items;
+}
+
+describe('finding 3: the public record leaks what the API hides', () => {
+  let siteId: string;
+  let vettingId: string;
+
+  beforeAll(async () => {
+    const s = await t.call('agency', {
+      method: 'POST',
+      url: '/api/v1/sites',
+      payload: { kind: SITE.kind, name: SITE.name, bufferM: SITE.bufferM, validFrom: '2016-01-01T00:00:00Z', geometry: { type: 'Point', coordinates: [SITE.lon, SITE.lat] } },
+    });
+    expect(s.statusCode, s.body).toBe(201);
+    siteId = s.json().id;
+    const v = await t.call('liaison', { method: 'POST', url: '/api/v1/vetting', payload: { target: { type: 'Point', coordinates: [36.4046, 33.5727] }, at: '2016-03-01T00:00:00Z', requestingPartyId: demoId('saaf') } });
+    expect(v.statusCode, v.body).toBe(201);
+    vettingId = v.json().id;
+  });
+
+  it('a liaison cannot recover a site’s distance from its own vetting leaf', async () => {
+    const items = await entries('liaison');
+    const mine = (await t.call('liaison', { method: 'GET', url: `/api/v1/vetting/${vettingId}` })).json();
+    expect(mine.reasons.map((r: any) => r.code)).toContain('PROTECTED_SITE'); // told only that some buffer was hit
+    // the attacker's leaf: by its id if the record shows it, else the latest vetting leaf (it just asked)
+    const vettingLeaves = items.filter((e) => e.entity.type === 'vetting');
+    const leaf = vettingLeaves.find((e) => e.entity.id === vettingId) ?? vettingLeaves[vettingLeaves.length - 1];
+    // the fields it knows: its own request, its party, and the row's seq (the count of vetting leaves);
+    // the test takes their stored form from the row so that only the guessed part is guessed
+    const known: any = (await loadStates(t.db, 'vetting', [vettingId])).get(vettingId);
+    expect({ id: known.id, decision: known.decision, requested_by: known.requested_by }).toEqual({ id: mine.id, decision: mine.decision, requested_by: mine.requestedBy });
+    const redacted = mine.reasons.findIndex((r: any) => r.code === 'PROTECTED_SITE');
+    // site ids the record shows, and (as if learnt another way) the true one
+    const siteIds = [...new Set([...items.filter((e) => e.entity.type === 'site' && e.entity.id).map((e) => e.entity.id), siteId])];
+    const salt = (await t.call('liaison', { method: 'GET', url: `/api/v1/entities/vetting/${vettingId}/proof` })).json().salt; // what the API lets it have
+    const hash = (state: unknown) => (salt ? createHash('sha256').update(Buffer.from(salt, 'hex')).update(canonicalize(state)!).digest('hex') : plainHash(state));
+
+    const started = performance.now();
+    let tried = 0;
+    let recovered: number | null = null;
+    search: for (const sid of siteIds) {
+      for (let dm = 0; dm <= 10_000; dm++) {
+        const d = round1(dm / 10);
+        const reasons = [...mine.reasons];
+        reasons[redacted] = { code: 'PROTECTED_SITE', detail: `The target is ${d} m from the ${SITE.kind} site "${SITE.name}", within its ${SITE.bufferM} m buffer.`, siteId: sid, distanceM: d };
+        tried++;
+        if (hash({ ...known, reasons }) === leaf.stateHash) {
+          recovered = d;
+          break search;
+        }
+      }
+    }
+    const seconds = (performance.now() - started) / 1000;
+    console.log(`vetting leaf: ${tried} hashes in ${seconds.toFixed(2)} s, recovered ${recovered === null ? 'nothing' : `${recovered} m`}; salt given: ${Boolean(salt)}; actor shown: ${JSON.stringify(leaf.actor ?? null)}`);
+    expect(recovered).toBeNull();
+    expect(leaf.actor ?? null).toBeNull(); // who asked is not on the record for this reader
+    expect(leaf.entity.id ?? null).toBeNull();
+  }, 120_000);
+
+  it('a liaison cannot recover a site’s position from its leaf, even narrowed to a square kilometre', async () => {
+    const items = await entries('liaison');
+    const siteLeaves = items.filter((e) => e.entity.type === 'site');
+    const leaf = siteLeaves.find((e) => e.entity.id === siteId) ?? siteLeaves[siteLeaves.length - 1];
+    const known: any = (await loadStates(t.db, 'site', [siteId])).get(siteId); // every field but the position, as if guessed
+    const salt = (await t.call('liaison', { method: 'GET', url: `/api/v1/entities/site/${siteId}/proof` })).json().salt;
+    const hash = (state: unknown) => (salt ? createHash('sha256').update(Buffer.from(salt, 'hex')).update(canonicalize(state)!).digest('hex') : plainHash(state));
+    // a grid of 1e-4° (about 10 m) over a box of about 1 km around a guess 300 m off
+    const g = { lon: 36.4046 + 0.0027, lat: 33.5706 - 0.0013 };
+    const started = performance.now();
+    let tried = 0;
+    let found: [number, number] | null = null;
+    search: for (let i = -60; i <= 60; i++) {
+      for (let j = -50; j <= 50; j++) {
+        const lon = Number((g.lon + i * 1e-4).toFixed(4));
+        const lat = Number((g.lat + j * 1e-4).toFixed(4));
+        tried++;
+        const geom = /[A-F]/.test(known.geom) ? ewkbPoint(lon, lat).toUpperCase() : ewkbPoint(lon, lat); // as the driver spells it
+        if (hash({ ...known, geom }) === leaf.stateHash) {
+          found = [lon, lat];
+          break search;
+        }
+      }
+    }
+    const seconds = (performance.now() - started) / 1000;
+    console.log(`site leaf: ${tried} hashes in ${seconds.toFixed(2)} s, found ${found ? found.join(', ') : 'nothing'}; salt given: ${Boolean(salt)}`);
+    expect(known.geom).toMatch(/^0101000020e6100000/i); // the guess is hashed in the stored form
+    expect(found).toBeNull();
+  }, 120_000);
+
+  it('a liaison gets no salt of its own vetting row or of any site; the task force gets both', async () => {
+    for (const url of [`/api/v1/entities/vetting/${vettingId}/proof`, `/api/v1/entities/site/${siteId}/proof`]) {
+      const res = await t.call('liaison', { method: 'GET', url });
+      expect(res.statusCode, url).toBe(404);
+      expect(res.body).not.toMatch(/salt/);
+      const tf = await t.call('secretariat', { method: 'GET', url });
+      expect(tf.statusCode).toBe(200);
+      expect(tf.json().salt).toMatch(/^[0-9a-f]{64}$/);
+    }
+    const own = await t.call('agency', { method: 'GET', url: `/api/v1/entities/site/${siteId}/proof` });
+    expect(own.statusCode).toBe(200); // the notifying agency may read its own site, and so its salt
+    expect(own.json().salt).toMatch(/^[0-9a-f]{64}$/);
+    expect((await t.call('liaison', { method: 'GET', url: `/api/v1/entities/party/${demoId('saaf')}/proof` })).json().salt).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
