@@ -1,15 +1,27 @@
 // What the ledger records: each entity type's table and the columns of its canonical state.
 // A new capability adds its entity here and calls record() in its writes; `truce verify`
 // recomputes every current row's state hash from these same columns.
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import canonicalize from 'canonicalize';
+import type { Principal, Role } from '../auth/roles.ts';
 import type { Queryable, Row } from '../db/db.ts';
 
 export interface EntityDef {
   table: string;
-  /** Columns of the canonical state; volatile bookkeeping (last-used times, lock-out counters) is left out. */
+  /** Columns of the canonical state; volatile bookkeeping (last-used times, lock-out counters) is left out. The row's `salt` is never one. */
   columns: string[];
+  /** Its leaves commit to actor and entity instead of naming them: who asked about what is itself secret. */
+  sensitive?: boolean;
+  /**
+   * Roles that may read every row of the type, and so its salts and states through the ledger.
+   * Default: every role that may read the ledger; for a sensitive type, the task force.
+   * A capability widens it row by row with registerRowReader.
+   */
+  readers?: readonly Role[];
 }
+
+/** The task force: who may read every row of a sensitive type. */
+export const TASK_FORCE: readonly Role[] = ['admin', 'cochair', 'secretariat'];
 
 export const ENTITIES = {
   terms: { table: 'terms', columns: ['id', 'name', 'text', 'announced_at', 'commitment_deadline', 'starts_at', 'cochair_party_ids', 'created_by', 'created_at'] },
@@ -22,10 +34,11 @@ export const ENTITIES = {
   account: {
     table: 'accounts',
     columns: ['id', 'name', 'username', 'password_hash', 'role', 'party_id', 'organisation', 'disabled_at', 'signing_key', 'created_by', 'created_at'],
+    readers: ['admin'], // its state holds the password hash
   },
-  api_token: { table: 'api_tokens', columns: ['id', 'account_id', 'name', 'token_hash', 'prefix', 'created_by', 'created_at', 'revoked_at'] },
+  api_token: { table: 'api_tokens', columns: ['id', 'account_id', 'name', 'token_hash', 'prefix', 'created_by', 'created_at', 'revoked_at'], readers: ['admin'] },
   territory: { table: 'territories', columns: ['id', 'seq', 'party_id', 'geom', 'valid_from', 'source', 'note', 'pcodes', 'recorded_by', 'recorded_at'] },
-  site: { table: 'sites', columns: ['id', 'seq', 'kind', 'name', 'geom', 'buffer_m', 'valid_from', 'valid_to', 'organisation', 'notified_by', 'notified_at'] },
+  site: { table: 'sites', columns: ['id', 'seq', 'kind', 'name', 'geom', 'buffer_m', 'valid_from', 'valid_to', 'organisation', 'notified_by', 'notified_at'], sensitive: true },
   corridor: { table: 'corridors', columns: ['id', 'seq', 'name', 'geom', 'width_m', 'valid_from', 'valid_to', 'convoy_id', 'created_by', 'created_at'] },
   vetting: {
     table: 'vettings',
@@ -33,6 +46,7 @@ export const ENTITIES = {
       'id', 'seq', 'target', 'radius_m', 'at', 'requesting_party_id', 'home_state', 'operates_in', 'note',
       'decision', 'reasons', 'data_version', 'requested_by', 'requested_role', 'requested_at',
     ],
+    sensitive: true, // a liaison sees a redacted view of its own rows, so it gets no salt of them either
   },
 } satisfies Record<string, EntityDef>;
 
@@ -52,8 +66,67 @@ export function canonicalState(row: Row | null): Row | null {
   return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, plain(v)]));
 }
 
+/** Format 1 (stored leaves only): SHA-256 of the canonical state. Anyone who can guess the state can check a guess. */
 export function stateHash(state: unknown): string {
   return createHash('sha256').update(canonicalize(state) ?? 'null').digest('hex');
+}
+
+/**
+ * Format 2: SHA-256(salt || UTF-8 of the canonical state (RFC 8785)), hex; the salt is the row's
+ * 32 random bytes. A deleted row has no salt: its state `null` hashes as in format 1.
+ */
+export function commitState(salt: Uint8Array | null, state: unknown): string {
+  if (state === null || !salt) return stateHash(null);
+  return createHash('sha256').update(salt).update(canonicalize(state)!).digest('hex');
+}
+
+export interface Subject {
+  actorId: string | null;
+  actorRole: string;
+  entityType: string;
+  entityId: string;
+  seq: number;
+}
+
+/**
+ * What a format 2 leaf of a sensitive type commits to instead of naming it: canonical JSON of
+ * {actor: {id, role}, entity: {id, type}, seq}. Written out by hand (RFC 8785 for this fixed
+ * shape, as leafText) because it is on every vetting decision; the seq makes each leaf's
+ * commitment different, so leaves of one entity cannot be linked.
+ */
+export function subjectText(s: Subject): string {
+  const j = JSON.stringify;
+  return `{"actor":{"id":${j(s.actorId)},"role":${j(s.actorRole)}},"entity":{"id":${j(s.entityId)},"type":${j(s.entityType)}},"seq":${s.seq}}`;
+}
+
+/** SHA-256(salt || UTF-8 of subjectText), hex; a row already gone gets a salt nobody keeps. */
+export function commitSubject(salt: Uint8Array | null, s: Subject): string {
+  return createHash('sha256').update(salt ?? randomBytes(32)).update(subjectText(s)).digest('hex');
+}
+
+export const isSensitive = (type: string): boolean => Boolean((ENTITIES as Record<string, EntityDef>)[type]?.sensitive);
+
+/** May this role read every row of the type (its leaves in full, its salts and states)? */
+export function readsAll(role: Role, type: string): boolean {
+  const def = (ENTITIES as Record<string, EntityDef>)[type];
+  if (!def) return false;
+  return (def.readers ?? (def.sensitive ? TASK_FORCE : null))?.includes(role) ?? true;
+}
+
+/** The owning capability's word on one of its rows: may this caller read it? (e.g. an agency its own organisation's sites) */
+export type RowReader = (q: Queryable, p: Principal, id: string) => Promise<boolean>;
+const rowReaders = new Map<string, RowReader>();
+
+/** Lets a capability say who else may read one of its rows (and so its salt), without the ledger reading its tables. */
+export function registerRowReader(type: EntityType, fn: RowReader): void {
+  rowReaders.set(type, fn);
+}
+
+/** May this caller read this row, and so its salt and state? */
+export async function mayReadRow(q: Queryable, p: Principal, type: string, id: string): Promise<boolean> {
+  if (readsAll(p.role, type)) return true;
+  const fn = rowReaders.get(type);
+  return fn ? fn(q, p, id) : false;
 }
 
 /** The canonical state from a row as written (INSERT/UPDATE ... RETURNING *): the same as loadStates reads back. */
@@ -64,8 +137,16 @@ export function stateFromRow(type: EntityType, row: Row): Row {
 
 /** Canonical states of some entities of one type (all when ids is omitted), by id. */
 export async function loadStates(q: Queryable, type: EntityType, ids?: string[]): Promise<Map<string, Row>> {
+  return new Map([...(await loadRows(q, type, ids))].map(([id, r]) => [id, r.state]));
+}
+
+/** Canonical states with their salts, by id. */
+export async function loadRows(q: Queryable, type: EntityType, ids?: string[]): Promise<Map<string, { state: Row; salt: Buffer }>> {
   const def: EntityDef = ENTITIES[type];
   const cols = def.columns.join(', ');
-  const rows = ids ? await q.query(`SELECT ${cols} FROM ${def.table} WHERE id = ANY($1::uuid[])`, [ids]) : await q.query(`SELECT ${cols} FROM ${def.table}`);
-  return new Map(rows.map((r) => [String(r.id), canonicalState(r)!]));
+  const sql = `SELECT ${cols}, encode(salt, 'hex') AS salt__ FROM ${def.table}`;
+  const rows = ids ? await q.query(`${sql} WHERE id = ANY($1::uuid[])`, [ids]) : await q.query(sql);
+  return new Map(
+    rows.map(({ salt__, ...r }) => [String(r.id), { state: canonicalState(r)!, salt: Buffer.from(salt__, 'hex') }]),
+  );
 }

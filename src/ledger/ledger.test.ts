@@ -2,7 +2,8 @@ import { generateKeyPairSync, sign } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoId, snapshot, testApp, TEST_LEDGER_KEY, type TestApp } from '../../test/support/app.ts';
 import type { Queryable } from '../db/db.ts';
-import { loadStates, stateHash } from './entities.ts';
+import canonicalize from 'canonicalize';
+import { commitState, loadRows, subjectText } from './entities.ts';
 import { loadLedgerKey } from './keys.ts';
 import { leafText, leafTextReference, SYSTEM, write } from './ledger.ts';
 import * as M from './merkle.ts';
@@ -30,6 +31,7 @@ describe('every accepted write is a leaf', () => {
     expect(await size()).toBe(before + 1);
     const [leaf] = await t.db.query('SELECT * FROM ledger_leaves WHERE seq = $1', [before]);
     const parsed = JSON.parse(leaf.leaf);
+    const row = (await loadRows(t.db, 'party', [p.id])).get(p.id)!;
     const [tok] = await t.db.query(`SELECT account_id FROM api_tokens WHERE name = 'test secretariat'`);
     expect(parsed).toEqual({
       seq: before,
@@ -37,8 +39,10 @@ describe('every accepted write is a leaf', () => {
       actor: { id: tok.account_id, role: 'secretariat' },
       action: 'party.created',
       entity: { type: 'party', id: p.id },
-      stateHash: stateHash((await loadStates(t.db, 'party', [p.id])).get(p.id)),
+      stateHash: commitState(row.salt, row.state),
+      version: 2,
     });
+    expect(row.salt.length).toBe(32);
   });
 
   it('adds no leaf for a refused write, and no write without its leaf', async () => {
@@ -68,9 +72,13 @@ describe('the leaf text', () => {
   it.each([
     ['plain', { action: 'party.created', actorId: null, actorRole: 'system', entityId: 'a1', entityType: 'party' }],
     ['escapes and non-ASCII', { action: 'x"\\\n\u2028é', actorId: '00000000-2016-4000-8000-000000000001', actorRole: 'r\u0001', entityId: 'حزب', entityType: 't\t' }],
-  ])('is exactly RFC 8785 (%s)', (_n, f) => {
-    const l = { ...f, seq: 12345, at: new Date('2016-02-27T00:00:00Z'), stateHash: 'ab'.repeat(32) };
-    expect(leafText(l)).toBe(leafTextReference(l));
+  ])('is exactly RFC 8785 (%s), in every format', (_n, f) => {
+    for (const [version, subject] of [[1, null], [2, null], [2, 'cd'.repeat(32)]] as const) {
+      const l = { ...f, seq: 12345, at: new Date('2016-02-27T00:00:00Z'), stateHash: 'ab'.repeat(32), version, subject };
+      expect(leafText(l), `format ${version}${subject ? ', hiding' : ''}`).toBe(leafTextReference(l));
+      const s = { actorId: f.actorId, actorRole: f.actorRole, entityType: f.entityType, entityId: f.entityId, seq: 12345 };
+      expect(subjectText(s)).toBe(canonicalize({ actor: { id: s.actorId, role: s.actorRole }, entity: { type: s.entityType, id: s.entityId }, seq: s.seq }));
+    }
   });
 });
 

@@ -2,7 +2,7 @@
 // in that same transaction (no write without its leaf, no leaf without its write).
 import canonicalize from 'canonicalize';
 import type { Db, Queryable, Row } from '../db/db.ts';
-import { ENTITIES, loadStates, stateFromRow, stateHash, type EntityType } from './entities.ts';
+import { commitState, commitSubject, ENTITIES, isSensitive, loadRows, stateFromRow, type EntityType } from './entities.ts';
 import { headPayload, signPayload, type LedgerKey } from './keys.ts';
 import * as M from './merkle.ts';
 import * as store from './store.ts';
@@ -31,6 +31,8 @@ export interface PendingLeaf {
   id: string;
   /** The canonical state when the row was at hand; read back at append time otherwise. */
   state?: Row | null;
+  /** The row's salt, with its state. */
+  salt?: Uint8Array;
   /** Who made this change, when one transaction carries several people's writes (grouped commits). */
   actor?: Actor;
 }
@@ -49,30 +51,40 @@ export function useLedgerKey(db: Db, key: LedgerKey): Db {
   return db;
 }
 
+/** The format new leaves are written in (see README, "Leaf format"); stored leaves keep theirs. */
+export const LEAF_VERSION = 2;
+
 /**
  * The leaf as it is hashed: canonical JSON (RFC 8785) of its fields. Written out by hand for
- * this one fixed shape because it is on every write (3x faster than a generic canonicaliser):
+ * these few fixed shapes because it is on every write (3x faster than a generic canonicaliser):
  * keys in sorted order, strings as JSON.stringify writes them (which is what RFC 8785 specifies),
- * the integer seq as itself. The tests and `truce verify` check it against `canonicalize`.
+ * the integers as themselves. The tests and `truce verify` check it against `canonicalize`.
+ * Format 1 names actor and entity; format 2 adds `version`, and for a sensitive type carries
+ * the `subject` commitment in their place.
  */
 export function leafText(l: Omit<store.LeafRow, 'leaf'>): string {
   const s = JSON.stringify;
+  if (l.version === 1) {
+    return (
+      `{"action":${s(l.action)},"actor":{"id":${s(l.actorId)},"role":${s(l.actorRole)}},` +
+      `"entity":{"id":${s(l.entityId)},"type":${s(l.entityType)}},"seq":${l.seq},"stateHash":${s(l.stateHash)},"time":${s(l.at.toISOString())}}`
+    );
+  }
+  if (l.subject !== null) {
+    return `{"action":${s(l.action)},"entity":{"type":${s(l.entityType)}},"seq":${l.seq},"stateHash":${s(l.stateHash)},"subject":${s(l.subject)},"time":${s(l.at.toISOString())},"version":${l.version}}`;
+  }
   return (
     `{"action":${s(l.action)},"actor":{"id":${s(l.actorId)},"role":${s(l.actorRole)}},` +
-    `"entity":{"id":${s(l.entityId)},"type":${s(l.entityType)}},"seq":${l.seq},"stateHash":${s(l.stateHash)},"time":${s(l.at.toISOString())}}`
+    `"entity":{"id":${s(l.entityId)},"type":${s(l.entityType)}},"seq":${l.seq},"stateHash":${s(l.stateHash)},"time":${s(l.at.toISOString())},"version":${l.version}}`
   );
 }
 
 /** The same leaf by the generic canonicaliser: the reference leafText is held to. */
 export function leafTextReference(l: Omit<store.LeafRow, 'leaf'>): string {
-  return canonicalize({
-    seq: l.seq,
-    time: l.at.toISOString(),
-    actor: { id: l.actorId, role: l.actorRole },
-    action: l.action,
-    entity: { type: l.entityType, id: l.entityId },
-    stateHash: l.stateHash,
-  })!;
+  const common = { seq: l.seq, time: l.at.toISOString(), action: l.action, stateHash: l.stateHash };
+  if (l.version === 1) return canonicalize({ ...common, actor: { id: l.actorId, role: l.actorRole }, entity: { type: l.entityType, id: l.entityId } })!;
+  if (l.subject !== null) return canonicalize({ ...common, version: l.version, entity: { type: l.entityType }, subject: l.subject })!;
+  return canonicalize({ ...common, version: l.version, actor: { id: l.actorId, role: l.actorRole }, entity: { type: l.entityType, id: l.entityId } })!;
 }
 
 /**
@@ -88,24 +100,27 @@ export async function appendLeaves(
   signer?: LedgerKey,
   at = new Date(),
 ): Promise<{ leaves: store.LeafRow[]; head: LogHead }> {
-  const states = new Map<string, unknown>();
-  for (const type of new Set(pending.filter((p) => p.state === undefined).map((p) => p.type))) {
-    const ids = [...new Set(pending.filter((p) => p.type === type && p.state === undefined).map((p) => p.id))];
-    for (const [id, s] of await loadStates(q, type, ids)) states.set(`${type}/${id}`, s);
+  const unread = (p: PendingLeaf) => p.state === undefined || (p.state !== null && !p.salt);
+  const read = new Map<string, { state: Row; salt: Buffer }>();
+  for (const type of new Set(pending.filter(unread).map((p) => p.type))) {
+    const ids = [...new Set(pending.filter((p) => p.type === type && unread(p)).map((p) => p.id))];
+    for (const [id, r] of await loadRows(q, type, ids)) read.set(`${type}/${id}`, r);
   }
+  const salts = pending.map((p) => p.salt ?? read.get(`${p.type}/${p.id}`)?.salt ?? null);
   const byEntity = new Map<string, string>(); // one hash per entity state, however many leaves name it
-  const hashes = pending.map((p) => {
+  const hashes = pending.map((p, i) => {
+    if (p.state !== undefined) return commitState(salts[i], p.state);
     const k = `${p.type}/${p.id}`;
-    if (p.state !== undefined) return stateHash(p.state);
-    if (!byEntity.has(k)) byEntity.set(k, stateHash(states.get(k) ?? null));
+    if (!byEntity.has(k)) byEntity.set(k, commitState(salts[i], read.get(k)?.state ?? null));
     return byEntity.get(k)!;
   });
   let head = cached ?? (await store.logState(q, true));
   for (;;) {
     const rows = pending.map((p, i) => {
       const by = p.actor ?? actor;
-      const base = { seq: head.size + i, at, actorId: by.accountId, actorRole: by.role, action: p.action, entityType: p.type, entityId: p.id, stateHash: hashes[i] };
-      return { ...base, leaf: leafText(base) };
+      const base = { seq: head.size + i, at, actorId: by.accountId, actorRole: by.role, action: p.action, entityType: p.type, entityId: p.id, stateHash: hashes[i], version: LEAF_VERSION };
+      const subject = isSensitive(p.type) ? commitSubject(salts[i], base) : null;
+      return { ...base, subject, leaf: leafText({ ...base, subject }) };
     });
     const grown = M.append(head.size, head.frontier, rows.map((r) => M.leafHash(Buffer.from(r.leaf))));
     const signed = signer ? signHead(signer, grown.size, M.frontierRoot(grown.size, grown.frontier).toString('hex'), at) : null;
@@ -137,7 +152,7 @@ export async function write<T>(db: Db, actor: Actor, fn: (w: Writer) => Promise<
         if (!Object.hasOwn(ENTITIES, type)) throw new Error(`unknown ledger entity type ${type}`);
         types.add(type);
         if (typeof entity === 'string') pending.push({ action, type, id: entity, actor: by });
-        else pending.push({ action, type, id: String(entity.id), state: stateFromRow(type, entity), actor: by });
+        else pending.push({ action, type, id: String(entity.id), state: stateFromRow(type, entity), salt: entity.salt ?? undefined, actor: by });
       },
     });
     if (pending.length) {

@@ -5,7 +5,7 @@ import { ANY_ROLE } from '../auth/roles.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/db.ts';
 import { ApiError } from '../http/errors.ts';
-import { ENTITIES } from './entities.ts';
+import { ENTITIES, isSensitive, loadRows, mayReadRow, readsAll, type EntityType } from './entities.ts';
 import { headPayload, parsePublicKey, verifyPayload, type LedgerKey } from './keys.ts';
 import { consistencyProof, currentHead, inclusionProof, write } from './ledger.ts';
 import * as M from './merkle.ts';
@@ -14,9 +14,22 @@ import * as store from './store.ts';
 
 const hex = (b: Buffer) => b.toString('hex');
 
-export function leafJson(l: store.LeafRow) {
-  const parsed = JSON.parse(l.leaf);
-  return { seq: l.seq, leaf: l.leaf, leafHash: hex(M.leafHash(Buffer.from(l.leaf))), time: parsed.time, actor: parsed.actor, action: parsed.action, entity: parsed.entity, stateHash: parsed.stateHash };
+/**
+ * A leaf as a caller may see it. `opened`: the caller may read the entity, so a sensitive leaf
+ * shows its actor and entity (from the columns its subject commits to). Otherwise a format 2
+ * leaf shows what it holds (it hides what must be hidden), and a format 1 leaf of a sensitive
+ * type only what inclusion and consistency need: its text names the actor and entity, and its
+ * plain state hash could be brute-forced.
+ */
+export function leafJson(l: store.LeafRow, opened: boolean) {
+  const common = { seq: l.seq, version: l.version, leafHash: hex(M.leafHash(Buffer.from(l.leaf))), time: l.at.toISOString(), action: l.action };
+  const sensitive = isSensitive(l.entityType);
+  if (!sensitive || opened) {
+    const subject = l.subject === null ? {} : { subject: l.subject };
+    return { ...common, leaf: l.leaf, actor: { id: l.actorId, role: l.actorRole }, entity: { type: l.entityType, id: l.entityId }, stateHash: l.stateHash, ...subject };
+  }
+  if (l.subject === null) return { ...common, entity: { type: l.entityType } };
+  return { ...common, leaf: l.leaf, entity: { type: l.entityType }, stateHash: l.stateHash, subject: l.subject };
 }
 
 export async function ledgerRoutes(app: FastifyInstance, { db, ledgerKey }: { db: Db; config: Config; ledgerKey: LedgerKey }) {
@@ -59,7 +72,8 @@ export async function ledgerRoutes(app: FastifyInstance, { db, ledgerKey }: { db
       const end = req.query.end ?? Math.min(size, start + 100);
       if (start > end) throw new ApiError('VALIDATION_FAILED', 'start must not be after end.', 'start');
       if (end - start > 1000) throw new ApiError('VALIDATION_FAILED', 'At most 1000 leaves at once.', 'end');
-      return { start, end, size, items: (await store.leaves(db, start, end)).map(leafJson) };
+      const role = principal(req).role;
+      return { start, end, size, items: (await store.leaves(db, start, end)).map((l) => leafJson(l, readsAll(role, l.entityType))) };
     },
   });
 
@@ -94,10 +108,16 @@ export async function ledgerRoutes(app: FastifyInstance, { db, ledgerKey }: { db
       const { type, id } = req.params;
       if (!Object.hasOwn(ENTITIES, type)) throw new ApiError('VALIDATION_FAILED', `Unknown entity type; known: ${Object.keys(ENTITIES).join(', ')}.`, 'type');
       const leaf = await store.latestLeafOf(db, type, id);
-      if (!leaf) throw new ApiError('NOT_FOUND', `The ledger records no ${type} with id ${id}.`, 'id');
+      const unknown = () => new ApiError('NOT_FOUND', `The ledger records no ${type} with id ${id}.`, 'id');
+      if (!leaf) throw unknown();
+      // who may not read a sensitive row is answered as if it did not exist; the salt goes only to who may read the row
+      const may = await mayReadRow(db, principal(req), type, id);
+      if (!may && isSensitive(type)) throw unknown();
       const head = await currentHead(db, ledgerKey);
       const p = await inclusionProof(db, leaf.seq, head.size);
-      return { entity: { type, id }, leaf: leafJson(leaf), head: await headJson(head), proof: p.path.map(hex) };
+      const row = may ? (await loadRows(db, type as EntityType, [id])).get(id) : undefined;
+      const opened = row ? { salt: row.salt.toString('hex'), state: row.state } : {};
+      return { entity: { type, id }, leaf: leafJson(leaf, may), head: await headJson(head), proof: p.path.map(hex), ...opened };
     },
   });
 

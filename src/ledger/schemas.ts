@@ -18,13 +18,15 @@ export const Head = Type.Object({
 
 export const Leaf = Type.Object({
   seq: Count,
-  leaf: Type.String({ description: 'The canonical JSON (RFC 8785) that was hashed' }),
+  version: Type.Integer({ minimum: 1, description: 'The leaf format: 1 (before salts) or 2' }),
+  leaf: Type.Optional(Type.String({ description: 'The canonical JSON (RFC 8785) that was hashed; withheld for a format 1 leaf of a type the caller may not read' })),
   leafHash: Hex,
   time: IsoTime,
-  actor: Type.Object({ id: Nullable(Uuid), role: Type.String() }),
+  actor: Type.Optional(Type.Object({ id: Nullable(Uuid), role: Type.String() }, { description: 'Absent where the caller may not know who wrote' })),
   action: Type.String(),
-  entity: Type.Object({ type: Type.String(), id: Type.String() }),
-  stateHash: Hex,
+  entity: Type.Object({ type: Type.String(), id: Type.Optional(Type.String({ description: 'Absent where the caller may not know which entity' })) }),
+  stateHash: Type.Optional(Hex), // format 2: SHA-256(salt || canonical state)
+  subject: Type.Optional(Hex), // format 2, sensitive types: SHA-256(salt || canonical {actor, entity, seq})
 });
 
 export const EntriesQuery = Type.Object(
@@ -40,7 +42,14 @@ export const ConsistencyQuery = Type.Object({ first: Count, second: Type.Optiona
 export const Consistency = Type.Object({ first: Count, second: Count, firstRoot: Hex, secondRoot: Hex, proof: Type.Array(Hex) });
 
 export const EntityParams = Type.Object({ type: Type.String({ pattern: '^[a-z_]+$', maxLength: 40 }), id: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false });
-export const EntityProof = Type.Object({ entity: Type.Object({ type: Type.String(), id: Type.String() }), leaf: Leaf, head: Head, proof: Type.Array(Hex) });
+export const EntityProof = Type.Object({
+  entity: Type.Object({ type: Type.String(), id: Type.String() }),
+  leaf: Leaf,
+  head: Head,
+  proof: Type.Array(Hex),
+  salt: Type.Optional(Type.String({ pattern: '^[0-9a-f]{64}$', description: 'The row’s salt, hex, to whoever may read the row: SHA-256(salt || canonical state) is the leaf’s stateHash' })),
+  state: Type.Optional(Type.Unknown({ description: 'The row’s canonical state now, to whoever may read the row' })),
+});
 
 export const CosignBody = Type.Object({ size: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }), signature: Type.String({ minLength: 1, maxLength: 200, description: 'Ed25519 over the head’s signed bytes, base64' }) }, { additionalProperties: false });
 export const SigningKeyBody = Type.Object({ publicKey: Type.String({ minLength: 40, maxLength: 2000, description: 'Ed25519 public key: SPKI PEM, or the raw 32 bytes in base64' }) }, { additionalProperties: false });

@@ -11,6 +11,10 @@ export interface LeafRow {
   entityType: string;
   entityId: string;
   stateHash: string;
+  /** The leaf format: 1 (stored before salts) or 2. */
+  version: number;
+  /** Format 2, sensitive types: the commitment to actor and entity that the leaf carries instead of them. */
+  subject: string | null;
   leaf: string;
 }
 
@@ -30,7 +34,7 @@ export async function insertLeaves(
   frontier: Frontier,
   head: HeadRow | null,
 ): Promise<boolean> {
-  const [r] = await q.query('SELECT ledger_append($1, $2::jsonb, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) AS ok', [
+  const [r] = await q.query('SELECT ledger_append($1, $2::jsonb, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) AS ok', [
     expectedSize,
     fromFrontier(frontier),
     leaves.map((l) => l.seq),
@@ -42,6 +46,8 @@ export async function insertLeaves(
     leaves.map((l) => l.entityId),
     leaves.map((l) => l.stateHash),
     leaves.map((l) => l.leaf),
+    leaves.map((l) => l.version),
+    leaves.map((l) => l.subject),
     nodes.map((n) => n.level),
     nodes.map((n) => n.index),
     nodes.map((n) => n.hash.toString('hex')),
@@ -67,6 +73,8 @@ const toLeaf = (r: Row): LeafRow => ({
   entityType: r.entity_type,
   entityId: r.entity_id,
   stateHash: r.state_hash,
+  version: Number(r.version),
+  subject: r.subject,
   leaf: r.leaf,
 });
 

@@ -8,6 +8,7 @@ import type { Db } from '../db/db.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import { decodeCursor, encodeCursor } from '../http/pagination.ts';
 import { IdParams } from '../http/schemas.ts';
+import { registerRowReader } from '../ledger/entities.ts';
 import { write } from '../ledger/ledger.ts';
 import { ledgerRef } from '../territory/routes.ts';
 import { geoSettings } from '../territory/settings.ts';
@@ -82,6 +83,8 @@ export async function siteRoutes(app: FastifyInstance, { db, config }: { db: Db;
     return { accountId: p.accountId, organisation: (await getAccount(db, p.accountId))?.organisation ?? null };
   }
   const mayRead = (n: store.Notifier | null, s: store.SiteRecord) => !n || s.notifiedBy === n.accountId || (n.organisation !== null && s.organisation === n.organisation);
+  // the ledger gives a site's salt and state (its proof) to whoever may read the site; the task force it knows itself
+  registerRowReader('site', async (q, p, id) => p.role === 'agency' && Boolean(await store.getSite(q, id).then(async (s) => s && mayRead(await notifierOf(p), s))));
 
   r.post('/api/v1/sites', {
     config: { access: SITE_ROLES },
