@@ -7,10 +7,11 @@ import { migrate } from './db/migrate.ts';
 import { ROLES, type Role } from './auth/roles.ts';
 import { createAccount, createServiceToken } from './auth/service.ts';
 import fs from 'node:fs';
-import { keyIdOf, loadLedgerKey, readLedgerPublicKey } from './ledger/keys.ts';
-import { createPublicKey } from 'node:crypto';
+import { headPayload, keyIdOf, loadLedgerKey, readLedgerPublicKey, signPayload, verifyPayload } from './ledger/keys.ts';
+import { createPrivateKey, createPublicKey } from 'node:crypto';
+import * as M from './ledger/merkle.ts';
 import { currentHead, SYSTEM, useLedgerKey, write } from './ledger/ledger.ts';
-import { exportBundle, verifyBundle, verifyDatabase, type Finding } from './ledger/verify.ts';
+import { BUNDLE_FORMATS, exportBundle, verifyBundle, verifyDatabase, type Anchor, type Verdict } from './ledger/verify.ts';
 import { seedDemo } from './demo/syria2016.ts';
 import { seedDemoMap } from './demo/syria2016-map.ts';
 import { ApiError } from './http/errors.ts';
@@ -142,51 +143,94 @@ program
     process.stdout.write(`Created account ${a.id} (${a.username}, ${a.role}).\n`);
   });
 
-/** Prints the findings; the exit code says whether the record is intact. */
-function report(what: string, size: number, findings: Finding[]): void {
-  if (!findings.length) {
-    process.stdout.write(`${what}: intact — ${size} leaves, every hash, head and signature checks out.\n`);
+/** What `truce verify` answers, and its exit code. */
+export const VERIFY_EXIT = { intact: 0, problems: 1, notAnchored: 2 } as const;
+
+/**
+ * Prints the verdict. Intact (0) only when something outside the server vouches for the whole
+ * log: a kept head or a co-chair's cosignature at its current size. Consistent but vouched for
+ * only up to an older size, or not at all (2): whoever holds the database could have cut the
+ * end off. Problems (1).
+ */
+function report(what: string, r: Verdict): void {
+  const { size, findings, anchored } = r;
+  if (findings.length) {
+    for (const f of findings) process.stderr.write(`${f.problem}: ${f.detail}\n`);
+    process.stderr.write(`${what}: ${findings.length} problem${findings.length === 1 ? '' : 's'} found in ${size} leaves.\n`);
+    process.exitCode = VERIFY_EXIT.problems;
     return;
   }
-  for (const f of findings) process.stderr.write(`${f.problem}: ${f.detail}\n`);
-  process.stderr.write(`${what}: ${findings.length} problem${findings.length === 1 ? '' : 's'} found in ${size} leaves.\n`);
-  process.exitCode = 1;
+  if (anchored && anchored.size === size) {
+    process.stdout.write(`${what}: intact and anchored — ${size} leaves, every hash, head and signature checks out, and the head of ${size} leaves is vouched for by ${anchored.by.join(', ')}.\n`);
+    return;
+  }
+  const upTo = anchored
+    ? `anchored up to ${anchored.size} leaves by ${anchored.by.join(', ')}; leaves ${anchored.size} to ${size - 1} rest on the server's own signature`
+    : 'no kept or cosigned head vouches for any of it';
+  process.stdout.write(
+    `${what}: consistent, not anchored — ${size} leaves check out, but ${upTo}, so leaves cut off the end would go unnoticed. Give --against a head kept outside (truce heads pull), or have a co-chair cosign the current head.\n`,
+  );
+  process.exitCode = VERIFY_EXIT.notAnchored;
 }
 
-/** Heads kept from before (a bundle, or a head as GET /api/v1/ledger/head gave it): the log must still agree with them. */
-function anchorsFrom(file: string): { size: number; rootHash: string; from: string }[] {
-  let v: any;
+function readJson(file: string): any {
   try {
-    v = JSON.parse(fs.readFileSync(file, 'utf8'));
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (e) {
     throw new ConfigError(`cannot read ${file}: ${(e as Error).message}`);
   }
-  const heads = v?.format === 'truce-ledger-bundle/1' ? v.heads : [v];
+}
+
+/** The heads a file keeps: a bundle's, or one head as GET /api/v1/ledger/head (or `truce heads pull`) gave it. */
+function anchorsOfFile(file: string): Anchor[] {
+  const v = readJson(file);
+  const heads = BUNDLE_FORMATS.includes(v?.format) ? v.heads : [v];
   if (!Array.isArray(heads) || heads.some((h: any) => !Number.isSafeInteger(h?.size) || typeof h?.rootHash !== 'string')) {
     throw new ConfigError(`${file} is neither a ledger bundle nor a signed head`);
   }
-  return heads.map((h: any) => ({ size: h.size, rootHash: h.rootHash, from: `${file} (head of ${h.size} leaves)` }));
+  return heads.map((h: any) => {
+    const kept = typeof h.keptBy === 'string' ? `, cosigned by ${h.keptBy}` : '';
+    const signed = typeof h.signature === 'string' ? { timestamp: String(h.timestamp), keyId: String(h.keyId), signature: h.signature } : {};
+    return { size: h.size, rootHash: h.rootHash, from: `${file} (head of ${h.size} leaves${kept})`, ...signed };
+  });
+}
+
+/** Heads kept from before (a bundle, a head, or a folder of them): the log must still agree with each. */
+function anchorsFrom(where: string): Anchor[] {
+  if (fs.existsSync(where) && fs.statSync(where).isDirectory()) {
+    return keptHeadFiles(where).flatMap((f) => anchorsOfFile(f));
+  }
+  return anchorsOfFile(where);
+}
+
+const HEAD_FILE = /^head-(\d+)\.json$/;
+/** The kept heads in a folder (head-<size>.json), smallest first; other JSON files (bundles) too. */
+function keptHeadFiles(dir: string): string[] {
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort((a, b) => Number(HEAD_FILE.exec(a)?.[1] ?? -1) - Number(HEAD_FILE.exec(b)?.[1] ?? -1) || a.localeCompare(b))
+    .map((f) => path.join(dir, f));
 }
 
 program
   .command('verify')
-  .description('Check the tamper-evident record: every leaf, node, signed head and entity row (or an exported bundle, offline)')
+  .description(
+    'Check the tamper-evident record: every leaf, node, signed head and entity row (or an exported bundle, offline).\n' +
+      'Exit codes: 0 intact and anchored (a kept or cosigned head vouches for the current size), 1 problems found,\n' +
+      '2 consistent but not anchored at the current size (a cut-off end would not show).',
+  )
   .option('--bundle <file>', 'verify an exported bundle with no database and no server')
   .option('--key-id <hex>', 'the log key id the task force publishes: anything signed with another key fails')
   .option('--public-key <file>', 'the log public key (SPKI PEM) to check against, instead of the server\'s key')
-  .option('--against <file>', 'an earlier bundle or signed head someone kept: the log must still agree with it')
+  .option('--against <file|dir>', 'an earlier bundle or signed head someone kept, or a folder of them (truce heads pull --out): the log must still agree with each')
   .action(async (o: { bundle?: string; keyId?: string; publicKey?: string; against?: string }) => {
     const anchors = o.against ? anchorsFrom(o.against) : [];
     if (o.bundle) {
-      let bundle;
-      try {
-        bundle = JSON.parse(fs.readFileSync(o.bundle, 'utf8'));
-      } catch (e) {
-        throw new ConfigError(`cannot read the bundle ${o.bundle}: ${(e as Error).message}`);
-      }
+      const bundle = readJson(o.bundle);
       const r = await verifyBundle(bundle, { keyId: o.keyId, anchors });
       if (r.keyId) process.stdout.write(`Log key id ${r.keyId}${o.keyId ? '' : ' (compare it with the one the task force publishes, or pass --key-id)'}.\n`);
-      return report(o.bundle, r.size, r.findings);
+      return report(o.bundle, r);
     }
     const config = loadConfig();
     const publicKey = o.publicKey ? fs.readFileSync(o.publicKey, 'utf8') : readLedgerPublicKey(config);
@@ -195,7 +239,90 @@ program
     process.stdout.write(`Log key id ${keyId}.\n`);
     const r = await withDb((db) => verifyDatabase(db, publicKey, anchors), { sign: false, migrate: false }); // verifying writes nothing
     const pinned = o.keyId && o.keyId !== keyId ? [{ problem: 'log_key_unexpected', detail: `The log key is ${keyId}, not the expected ${o.keyId}.` }] : [];
-    report('The ledger', r.size, [...pinned, ...r.findings]);
+    report('The ledger', { ...r, findings: [...pinned, ...r.findings] });
+  });
+
+/** One GET or POST to a truce server's API; a refusal is one sentence. */
+async function callApi(base: string, token: string, route: string, body?: unknown): Promise<any> {
+  const url = new URL(route, base.endsWith('/') ? base : `${base}/`);
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (e) {
+    throw new FatalError(`Cannot reach ${url.origin}: ${(e as Error).cause ? String(((e as Error).cause as Error).message) : (e as Error).message}.`);
+  }
+  const text = await res.text();
+  if (!res.ok) {
+    let detail = text.slice(0, 200);
+    try {
+      detail = JSON.parse(text).detail ?? detail;
+    } catch {}
+    throw new FatalError(`${url.pathname} answered ${res.status}: ${detail}`);
+  }
+  return JSON.parse(text);
+}
+
+program
+  .command('heads')
+  .description('Keep your own copy of the log\'s signed heads (a co-chair keeps every head it cosigns)')
+  .command('pull')
+  .description(
+    'Fetch the current signed head, check its signature and that the log still contains the last head kept in --out\n' +
+      '(a consistency proof from the server, checked here), and keep it as <out>/head-<size>.json. Refuses, with exit 1,\n' +
+      'a head that does not extend what was kept.',
+  )
+  .requiredOption('--url <url>', 'the truce server, e.g. https://truce.example.org')
+  .requiredOption('--token <token>', 'an API token (any role; a co-chair\'s to cosign)')
+  .requiredOption('--out <dir>', 'the folder of kept heads')
+  .option('--key-id <hex>', 'the log key id the task force publishes (otherwise the one of the heads already kept)')
+  .option('--cosign-key <file>', 'your Ed25519 private key (PKCS#8 PEM): cosign the head and keep the cosignature with it')
+  .action(async (o: { url: string; token: string; out: string; keyId?: string; cosignKey?: string }) => {
+    fs.mkdirSync(o.out, { recursive: true });
+    const kept = keptHeadFiles(o.out).filter((f) => HEAD_FILE.test(path.basename(f))).map((f) => ({ file: f, head: readJson(f) }));
+    const last = kept[kept.length - 1];
+    const head = await callApi(o.url, o.token, 'api/v1/ledger/head');
+    const keyId = keyIdOf(createPublicKey(head.publicKey));
+    const pinned = o.keyId ?? last?.head.keyId;
+    const refuse = (why: string): never => {
+      throw new FatalError(why);
+    };
+    if (pinned && keyId !== pinned) refuse(`The server signs with key ${keyId}, not ${pinned} ${o.keyId ? 'as given' : `as the heads kept in ${o.out}`}: not kept.`);
+    const signed = headPayload({ size: head.size, rootHash: head.rootHash, timestamp: head.timestamp, keyId: head.keyId });
+    if (head.keyId !== keyId || !verifyPayload(head.publicKey, signed, head.signature)) refuse(`The head of ${head.size} leaves does not verify with the log key ${keyId}: not kept.`);
+    if (last) {
+      const was = last.head;
+      const why = `The log at ${o.url} is not consistent with the head of ${was.size} leaves kept in ${last.file}`;
+      if (head.size < was.size) refuse(`${why}: it now has only ${head.size} leaves, so leaves were cut off. Not kept.`);
+      if (head.size === was.size && head.rootHash !== was.rootHash) refuse(`${why}: the same size has another root, so history was rewritten. Not kept.`);
+      if (head.size > was.size) {
+        const p = await callApi(o.url, o.token, `api/v1/ledger/proof/consistency?first=${was.size}&second=${head.size}`);
+        const hashes = (p.proof as string[]).map((x) => Buffer.from(x, 'hex'));
+        if (!M.verifyConsistency(was.size, head.size, Buffer.from(was.rootHash, 'hex'), Buffer.from(head.rootHash, 'hex'), hashes)) {
+          refuse(`${why}: its consistency proof fails, so history was rewritten. Not kept.`);
+        }
+      }
+    }
+    const file = path.join(o.out, `head-${String(head.size).padStart(12, '0')}.json`);
+    let out = head;
+    if (o.cosignKey) {
+      let key;
+      try {
+        key = createPrivateKey(fs.readFileSync(o.cosignKey, 'utf8'));
+      } catch (e) {
+        throw new ConfigError(`cannot read the private key ${o.cosignKey}: ${(e as Error).message}`);
+      }
+      const signature = signPayload(key, signed);
+      const after = await callApi(o.url, o.token, 'api/v1/ledger/cosign', { size: head.size, signature });
+      const me = createPublicKey(key);
+      out = { ...after, keptBy: `key ${keyIdOf(me).slice(0, 16)}…`, keptCosignature: { keyId: keyIdOf(me), publicKey: me.export({ type: 'spki', format: 'pem' }).toString(), signature } };
+    }
+    fs.writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
+    const since = last ? `; consistent with the last kept head of ${last.head.size} leaves` : '; the first head kept here';
+    process.stdout.write(`Kept the head of ${head.size} leaves (root ${head.rootHash}) in ${file}${since}${o.cosignKey ? ', cosigned' : ''}.\n`);
   });
 
 program

@@ -10,6 +10,7 @@ import type { Db } from '../src/db/db.ts';
 import { openPglite } from '../src/db/pglite.ts';
 import { openPostgres } from '../src/db/postgres.ts';
 import { DEMO_PARTIES } from '../src/demo/syria2016.ts';
+import * as M from '../src/ledger/merkle.ts';
 import { engine, newPostgresDatabase, pgliteTemplateBlob } from './support/db.ts';
 
 const bin = path.resolve(import.meta.dirname, '../bin/truce.js');
@@ -85,7 +86,7 @@ async function withEngineDb<T>(fn: (db: Db) => Promise<T>): Promise<T> {
 const auth = { authorization: `Bearer ${adminToken}` };
 
 describe('help', () => {
-  it.each([[[]], [['serve']], [['migrate']], [['seed']], [['token', 'create']], [['account', 'create']]])('truce %s --help', async (args) => {
+  it.each([[[]], [['serve']], [['migrate']], [['seed']], [['token', 'create']], [['account', 'create']], [['verify']], [['heads', 'pull']]])('truce %s --help', async (args) => {
     const r = await run([...args, '--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Usage: truce/);
@@ -192,18 +193,19 @@ describe('refusals at start', () => {
 describe('the tamper-evident record from the command line', () => {
   it('verifies the database, exports a bundle that verifies offline, and names a row changed behind its back', async () => {
     const ok = await run(['verify']);
-    expect(ok.code, ok.stderr).toBe(0);
-    expect(ok.stdout).toMatch(/intact — \d+ leaves/);
+    expect(ok.code, ok.stderr).toBe(2); // nothing outside the server vouches for it yet
+    expect(ok.stdout).toMatch(/consistent, not anchored — \d+ leaves check out, but no kept or cosigned head vouches for any of it/);
     const file = path.join(os.tmpdir(), `truce-bundle-${process.pid}.json`);
     const exp = await run(['export', 'ledger', '--out', file]);
     expect(exp.code, exp.stderr).toBe(0);
     const offline = await run(['verify', '--bundle', file], { DATABASE_URL: 'postgres://nobody@127.0.0.1:9/none', TRUCE_DATA_DIR: '/nonexistent' });
-    expect(offline.code, offline.stderr).toBe(0);
-    expect(offline.stdout).toMatch(/intact/);
+    expect(offline.code, offline.stderr).toBe(2);
+    expect(offline.stdout).toMatch(/consistent, not anchored/);
     const kept = await run(['verify', '--against', file]);
     expect(kept.code, kept.stderr).toBe(0);
+    expect(kept.stdout).toMatch(/intact and anchored — (\d+) leaves, .* vouched for by .*head of \1 leaves/);
     const keyId = /Log key id ([0-9a-f]{64})/.exec(kept.stdout)![1];
-    expect((await run(['verify', '--key-id', keyId])).code).toBe(0);
+    expect((await run(['verify', '--key-id', keyId, '--against', file])).code).toBe(0);
     const other = await run(['verify', '--key-id', 'ab'.repeat(32)]);
     expect(other.code).toBe(1);
     expect(other.stderr).toMatch(/^log_key_unexpected: /m);
@@ -224,8 +226,83 @@ describe('the tamper-evident record from the command line', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(new RegExp(`^row_changed: designation ${listing.id} differs from the state recorded by leaf \\d+`, 'm'));
     await withEngineDb((db) => db.query('UPDATE designations SET designated = true WHERE party_id = $1', [isil]));
-    expect((await run(['verify'])).code).toBe(0);
+    expect((await run(['verify'])).code).toBe(2);
   }, 120_000);
+
+  it('finding 4: a log cut off at the end, without any key, is not called intact; a kept or cosigned head names the cut', async () => {
+    const usa = DEMO_PARTIES.find((p) => p.key === 'usa')!.id;
+    const cochair = (await run(['token', 'create', '--role', 'cochair', '--party', usa, '--name', 'US co-chair'])).stdout.trim();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'truce-heads-'));
+    const [plain, cosigned] = [path.join(dir, 'monitor'), path.join(dir, 'cochair')];
+    const cochairKey = generateKeyPairSync('ed25519');
+    const keyFile = path.join(dir, 'cochair-key.pem');
+    fs.writeFileSync(keyFile, cochairKey.privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    const s = await serve({ TRUCE_ADMIN_TOKEN: adminToken });
+    try {
+      const reg = await fetch(`${s.url}/api/v1/ledger/signing-key`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${cochair}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ publicKey: cochairKey.publicKey.export({ type: 'spki', format: 'pem' }) }),
+      });
+      expect(reg.status).toBe(200);
+      const first = await run(['heads', 'pull', '--url', s.url, '--token', adminToken, '--out', plain]);
+      expect(first.code, first.stderr).toBe(0);
+      expect(first.stdout).toMatch(/^Kept the head of \d+ leaves .* the first head kept here\.\n$/);
+      for (let i = 0; i < 10; i++) {
+        const res = await fetch(`${s.url}/api/v1/parties`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ name: `Cut Brigade ${i}`, kind: 'non_state_armed_group' }) });
+        expect(res.status).toBe(201);
+      }
+      const again = await run(['heads', 'pull', '--url', s.url, '--token', adminToken, '--out', plain]);
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stdout).toMatch(/consistent with the last kept head of \d+ leaves\.\n$/);
+      const co = await run(['heads', 'pull', '--url', s.url, '--token', cochair, '--out', cosigned, '--cosign-key', keyFile]);
+      expect(co.code, co.stderr).toBe(0);
+      expect(co.stdout).toMatch(/, cosigned\.\n$/);
+    } finally {
+      s.proc.kill('SIGTERM');
+      await s.exited;
+    }
+    const anchored = await run(['verify']);
+    expect(anchored.code, anchored.stderr).toBe(0); // the co-chair's cosignature vouches for the current size
+    expect(anchored.stdout).toMatch(/intact and anchored — \d+ leaves, .* by co-chair US co-chair \(cosigned\)/);
+
+    // the attack: the last 10 leaves go, with their rows, heads (and cosignatures), nodes and the log row; no key needed
+    const cut = await withEngineDb((db) =>
+      db.tx(async (q) => {
+        const [{ size }] = await q.query('SELECT size FROM ledger_state');
+        const keep = Number(size) - 10;
+        const gone = await q.query('SELECT entity_type, entity_id FROM ledger_leaves WHERE seq >= $1', [keep]);
+        expect(gone.map((l) => l.entity_type)).toEqual(Array(10).fill('party'));
+        await q.query('DELETE FROM parties WHERE id::text = ANY($1::text[])', [gone.map((l) => l.entity_id)]);
+        await q.query('DELETE FROM ledger_leaves WHERE seq >= $1', [keep]);
+        await q.query('DELETE FROM ledger_cosignatures WHERE size > $1', [keep]);
+        await q.query('DELETE FROM ledger_heads WHERE size > $1', [keep]);
+        await q.query('DELETE FROM ledger_nodes WHERE (idx + 1) * (1::bigint << level) > $1', [keep]);
+        const hashes = (await q.query('SELECT leaf FROM ledger_leaves ORDER BY seq')).map((r) => M.leafHash(Buffer.from(r.leaf)));
+        const { frontier } = M.append(0, [], hashes);
+        await q.query('UPDATE ledger_state SET size = $1, frontier = $2::jsonb', [keep, JSON.stringify(frontier.map((h) => (h ? h.toString('hex') : null)))]);
+        return keep;
+      }),
+    );
+    const bare = await run(['verify']);
+    expect(bare.code, bare.stdout + bare.stderr).toBe(2);
+    expect(bare.stdout).toMatch(new RegExp(`consistent, not anchored — ${cut} leaves check out`));
+    for (const kept of [plain, cosigned]) {
+      const r = await run(['verify', '--against', kept]);
+      expect(r.code, r.stdout + r.stderr).toBe(1);
+      expect(r.stderr).toMatch(new RegExp(`^history_truncated: .*head-\\d+\\.json \\(head of ${cut + 10} leaves${kept === cosigned ? ', cosigned by key [0-9a-f]{16}…' : ''}\\) recorded ${cut + 10} leaves but the log now has only ${cut}\\.$`, 'm'));
+    }
+    const s2 = await serve({ TRUCE_ADMIN_TOKEN: adminToken });
+    try {
+      const refused = await run(['heads', 'pull', '--url', s2.url, '--token', adminToken, '--out', plain]);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(new RegExp(`^truce: The log at .* is not consistent with the head of ${cut + 10} leaves kept in .*: it now has only ${cut} leaves, so leaves were cut off\\. Not kept\\.\\n$`));
+    } finally {
+      s2.proc.kill('SIGTERM');
+      await s2.exited;
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  }, 180_000);
 });
 
 describe('durability', () => {

@@ -3,8 +3,14 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoId, testApp, type TestApp } from '../../test/support/app.ts';
-import { loadStates } from './entities.ts';
+import { demoId, testApp, TEST_LEDGER_KEY, type TestApp } from '../../test/support/app.ts';
+import type { Queryable } from '../db/db.ts';
+import { loadStates, stateHash } from './entities.ts';
+import { loadLedgerKey } from './keys.ts';
+import { leafText, signHead } from './ledger.ts';
+import * as M from './merkle.ts';
+import * as store from './store.ts';
+import { exportBundle, verifyBundle, verifySnapshot, type Bundle } from './verify.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -137,5 +143,95 @@ describe('finding 3: the public record leaks what the API hides', () => {
     expect(own.statusCode).toBe(200); // the notifying agency may read its own site, and so its salt
     expect(own.json().salt).toMatch(/^[0-9a-f]{64}$/);
     expect((await t.call('liaison', { method: 'GET', url: `/api/v1/entities/party/${demoId('saaf')}/proof` })).json().salt).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+const key = loadLedgerKey({ ledgerKey: TEST_LEDGER_KEY, dataDir: '' });
+
+/** What the code before leaf format 2 wrote: a plain state hash, actor and entity in clear. */
+async function appendFormat1(type: 'site', id: string, action: string) {
+  await t.db.tx(async (q) => {
+    const st = await store.logState(q, true);
+    const base = { seq: st.size, at: new Date(), actorId: null, actorRole: 'system', action, entityType: type, entityId: id, stateHash: stateHash((await loadStates(q, type, [id])).get(id)!), version: 1, subject: null };
+    const grown = M.append(st.size, st.frontier, [M.leafHash(Buffer.from(leafText(base)))]);
+    const head = signHead(key, grown.size, M.frontierRoot(grown.size, grown.frontier).toString('hex'), base.at);
+    expect(await store.insertLeaves(q, st.size, [{ ...base, leaf: leafText(base) }], grown.nodes, grown.frontier, head)).toBe(true);
+  });
+}
+
+async function problemsAfter(sql: (q: Queryable) => Promise<unknown>): Promise<string[]> {
+  let problems: string[] = [];
+  await t.db
+    .tx(async (q) => {
+      await sql(q);
+      problems = (await verifySnapshot(q, key.publicPem)).findings.map((f) => f.problem);
+      throw new Error('roll back');
+    })
+    .catch((e) => expect(e.message).toBe('roll back'));
+  return problems;
+}
+
+describe('format 1 and format 2 leaves side by side', () => {
+  let oldSite: string;
+  let newSite: string;
+  beforeAll(async () => {
+    const [r] = await t.db.query(
+      `INSERT INTO sites (kind, name, geom, buffer_m, valid_from, organisation) VALUES ('school', 'Old school (demo)', ST_SetSRID(ST_MakePoint(36.3, 33.5), 4326), 500, '2016-01-01', 'NGO') RETURNING id`,
+    );
+    oldSite = r.id;
+    await appendFormat1('site', oldSite, 'site.notified');
+    newSite = (
+      await t.call('agency', { method: 'POST', url: '/api/v1/sites', payload: { kind: 'school', name: 'New school (demo)', validFrom: '2016-01-01T00:00:00Z', geometry: { type: 'Point', coordinates: [36.31, 33.51] } } })
+    ).json().id;
+    await t.call('liaison', { method: 'POST', url: '/api/v1/vetting', payload: { target: { type: 'Point', coordinates: [36.31, 33.512] }, requestingPartyId: demoId('saaf') } });
+  });
+
+  it('keeps a stored format 1 leaf verifiable next to format 2 ones, in the database and in a bundle', async () => {
+    expect(await problemsAfter(async () => {})).toEqual([]);
+    const b: Bundle = JSON.parse(JSON.stringify(await exportBundle(t.db, key.publicPem)));
+    expect(b.format).toBe('truce-ledger-bundle/2');
+    expect((await verifyBundle(b)).findings).toEqual([]);
+    expect(b.leaves.some((l) => JSON.parse(l).version === undefined && JSON.parse(l).entity.type === 'site')).toBe(true);
+  });
+
+  it('shows a liaison a format 1 site leaf as seq, time, action, type and leaf hash only, enough to check its inclusion', async () => {
+    const items = await entries('liaison');
+    const old = items.find((e) => e.entity.type === 'site' && e.version === 1)!;
+    expect(Object.keys(old).sort()).toEqual(['action', 'entity', 'leafHash', 'seq', 'time', 'version']);
+    expect(old.entity).toEqual({ type: 'site' });
+    const head = (await t.call('liaison', { method: 'GET', url: '/api/v1/ledger/head' })).json();
+    const p = (await t.call('liaison', { method: 'GET', url: `/api/v1/ledger/proof/inclusion?index=${old.seq}&size=${head.size}` })).json();
+    expect(M.verifyInclusion(old.seq, head.size, Buffer.from(old.leafHash, 'hex'), p.proof.map((x: string) => Buffer.from(x, 'hex')), Buffer.from(head.rootHash, 'hex'))).toBe(true);
+    const fresh = items.filter((e) => e.entity.type === 'site' && e.version === 2);
+    expect(fresh.length).toBeGreaterThan(0);
+    for (const e of fresh) expect(JSON.parse(e.leaf)).not.toHaveProperty('actor');
+    const tf = (await entries('secretariat')).find((e) => e.seq === old.seq)!;
+    expect(tf.entity.id).toBe(oldSite);
+    expect(tf.leaf).toMatch(/"stateHash"/);
+  });
+
+  it.each<[string, () => string, string]>([
+    ['a changed salt', () => `UPDATE sites SET salt = sha256(salt) WHERE name = 'New school (demo)'`, 'row_changed'],
+    ['a format 1 row changed', () => `UPDATE sites SET buffer_m = 0 WHERE name = 'Old school (demo)'`, 'row_changed'],
+    ['a sensitive leaf’s actor rewritten', () => `UPDATE ledger_leaves SET actor_id = NULL WHERE seq = (SELECT max(seq) FROM ledger_leaves WHERE entity_type = 'vetting')`, 'leaf_subject_mismatch'],
+    ['a sensitive leaf moved to another entity', () => `UPDATE ledger_leaves SET entity_id = (SELECT id::text FROM sites WHERE name = 'Old school (demo)') WHERE entity_id = (SELECT id::text FROM sites WHERE name = 'New school (demo)')`, 'leaf_subject_mismatch'],
+  ])('catches %s', async (_n, sql, want) => {
+    expect(await problemsAfter((q) => q.query(sql()))).toContain(want);
+  });
+
+  it('catches a changed salt or opening in a bundle', async () => {
+    const b: Bundle = JSON.parse(JSON.stringify(await exportBundle(t.db, key.publicPem)));
+    const salt = JSON.parse(JSON.stringify(b)) as Bundle;
+    salt.salts!.site[newSite] = 'ab'.repeat(32);
+    const problems = (await verifyBundle(salt)).findings.map((f) => f.problem);
+    expect(problems).toContain('row_changed');
+    expect(problems).toContain('leaf_subject_mismatch');
+    const opening = JSON.parse(JSON.stringify(b)) as Bundle;
+    const seq = Object.keys(opening.openings!).pop()!;
+    opening.openings![seq].actorId = null;
+    expect((await verifyBundle(opening)).findings.map((f) => f.problem)).toEqual(['leaf_subject_mismatch']);
+    const none = JSON.parse(JSON.stringify(b)) as Bundle;
+    delete none.openings;
+    expect((await verifyBundle(none)).findings.map((f) => f.problem)).toContain('leaf_unopened');
   });
 });

@@ -80,13 +80,19 @@ export interface LedgerHead {
 
 export interface LedgerEntry {
   seq: number;
-  leaf: string;
+  /** The leaf format: 1 (before salts) or 2. */
+  version: number;
+  /** Withheld for a format 1 leaf of a type the caller may not read. */
+  leaf?: string;
   leafHash: string;
   time: string;
-  actor: { id: string | null; role: string };
+  /** Absent where the caller may not know who wrote. */
+  actor?: { id: string | null; role: string };
   action: string;
-  entity: { type: string; id: string };
-  stateHash: string;
+  entity: { type: string; id?: string };
+  stateHash?: string;
+  /** Format 2, sensitive types: the commitment to actor and entity. */
+  subject?: string;
 }
 
 export interface LedgerEntries {
@@ -101,6 +107,9 @@ export interface EntityProof {
   leaf: LedgerEntry;
   head: LedgerHead;
   proof: string[];
+  /** To whoever may read the row: its salt (hex) and canonical state. */
+  salt?: string;
+  state?: unknown;
 }
 
 // Territory, protected sites, corridors and vetting (issue 4).

@@ -1,6 +1,8 @@
 // Checks, in the browser, that a ledger leaf is in a signed tree head: the leaf hash and
 // the RFC 9162 (Certificate Transparency 2.0) §2.1.3.2 inclusion proof, with WebCrypto.
-// Nothing here trusts the server's arithmetic: only its hashes and the proof path.
+// Nothing here trusts the server's arithmetic: only its hashes and the proof path. Given the
+// row's salt and state (to whoever may read the row), it also checks the leaf's state commitment.
+import canonicalize from 'canonicalize';
 
 export type Bytes = Uint8Array<ArrayBuffer>;
 
@@ -72,8 +74,10 @@ export async function verifyInclusion(index: number, size: number, leafHashBytes
 
 export interface ProofLeaf {
   seq: number;
-  leaf: string;
+  version?: number;
+  leaf?: string;
   leafHash: string;
+  stateHash?: string;
 }
 
 export interface ProofHead {
@@ -87,15 +91,28 @@ export interface EntityProof {
   leaf: ProofLeaf;
   head: ProofHead;
   proof: string[];
+  salt?: string;
+  state?: unknown;
 }
 
-export type VerifyResult = { ok: true; index: number; size: number; rootHash: string; timestamp: string } | { ok: false; reason: string };
+export type VerifyResult = { ok: true; index: number; size: number; rootHash: string; timestamp: string; stateChecked: boolean } | { ok: false; reason: string };
+
+/**
+ * The leaf's state hash from a state: format 2 is SHA-256(salt || UTF-8 of the canonical JSON
+ * (RFC 8785)), format 1 the same without the salt.
+ */
+export async function stateCommitment(version: number, state: unknown, salt: string | undefined): Promise<string> {
+  const text = new TextEncoder().encode(canonicalize(state) ?? 'null');
+  if (version === 1 || state === null) return bytesToHex(await sha256(text));
+  return bytesToHex(await sha256(hexToBytes(salt ?? ''), text));
+}
 
 /** Recomputes the leaf hash from the leaf text, then checks the inclusion proof against the head's root. */
 export async function verifyEntityProof(p: EntityProof): Promise<VerifyResult> {
   let computed: Bytes;
   let path: Bytes[];
   let root: Bytes;
+  if (typeof p.leaf.leaf !== 'string') return { ok: false, reason: 'The leaf’s text is withheld from you, so it cannot be checked here.' };
   try {
     computed = await leafHash(p.leaf.leaf);
     path = p.proof.map(hexToBytes);
@@ -109,5 +126,18 @@ export async function verifyEntityProof(p: EntityProof): Promise<VerifyResult> {
   if (!(await verifyInclusion(p.leaf.seq, p.head.size, computed, path, root))) {
     return { ok: false, reason: `The inclusion proof for leaf ${p.leaf.seq} does not lead to the root of the signed head of size ${p.head.size}.` };
   }
-  return { ok: true, index: p.leaf.seq, size: p.head.size, rootHash: p.head.rootHash, timestamp: p.head.timestamp };
+  let stateChecked = false;
+  if (p.state !== undefined && (p.salt !== undefined || p.leaf.version === 1)) {
+    let parsed: { stateHash?: string; version?: number };
+    try {
+      parsed = JSON.parse(p.leaf.leaf);
+      if (parsed.stateHash !== (await stateCommitment(parsed.version ?? 1, p.state, p.salt))) {
+        return { ok: false, reason: `The current record of this ${p.entity.type} is not the state its leaf ${p.leaf.seq} commits to: it was changed behind the ledger’s back.` };
+      }
+    } catch (e) {
+      return { ok: false, reason: `The state commitment cannot be checked: ${(e as Error).message}` };
+    }
+    stateChecked = true;
+  }
+  return { ok: true, index: p.leaf.seq, size: p.head.size, rootHash: p.head.rootHash, timestamp: p.head.timestamp, stateChecked };
 }

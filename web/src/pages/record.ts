@@ -74,9 +74,9 @@ export function recordPage(outlet: HTMLElement): Page {
             { 'data-seq': e.seq },
             h('td', { class: 'nowrap' }, String(e.seq)),
             h('td', { class: 'nowrap' }, formatUtc(e.time)),
-            h('td', {}, humanize(e.actor?.role ?? '—')),
+            h('td', {}, e.actor ? humanize(e.actor.role) : h('span', { class: 'muted', title: 'Not shown to your role' }, 'withheld')),
             h('td', {}, h('code', {}, e.action)),
-            h('td', {}, e.entity.type, ' ', h('code', { class: 'muted small' }, e.entity.id)),
+            h('td', {}, e.entity.type, ' ', e.entity.id ? h('code', { class: 'muted small' }, e.entity.id) : h('span', { class: 'muted small', title: 'Not shown to your role' }, 'withheld')),
           ),
         ),
     );
