@@ -235,3 +235,45 @@ describe('format 1 and format 2 leaves side by side', () => {
     expect((await verifyBundle(none)).findings.map((f) => f.problem)).toContain('leaf_unopened');
   });
 });
+
+describe('the in-browser check (web/src/ledger/verify.ts) with salts', () => {
+  it('checks the leaf, its inclusion and the state commitment for whoever holds the row, and catches a changed state', async () => {
+    const { verifyEntityProof } = await import('../../web/src/ledger/verify.ts');
+    const sites = (await t.call('secretariat', { method: 'GET', url: '/api/v1/sites' })).json();
+    const site = sites.items?.[0]?.id ?? sites.features?.[0]?.id;
+    for (const [role, url] of [['liaison', `/api/v1/entities/party/${demoId('saaf')}/proof`], ['secretariat', `/api/v1/entities/site/${site}/proof`]] as const) {
+      const proof = (await t.call(role, { method: 'GET', url })).json();
+      expect(await verifyEntityProof(proof), url).toMatchObject({ ok: true, stateChecked: true });
+      const changed = { ...proof, state: { ...proof.state, name: 'Something else' } };
+      expect(await verifyEntityProof(changed)).toMatchObject({ ok: false, reason: expect.stringMatching(/not the state its leaf \d+ commits to/) });
+    }
+  });
+});
+
+describe('finding 4 in process: a log cut off at the end', () => {
+  it('has no finding at all once leaves, rows, heads, nodes and the log row are cut (the old verdict: "intact"), and is not anchored; a kept head names the cut', async () => {
+    for (let i = 0; i < 10; i++) expect((await t.call('secretariat', { method: 'POST', url: '/api/v1/parties', payload: { name: `Cut ${i}`, kind: 'other' } })).statusCode).toBe(201);
+    const kept = (await t.call('public', { method: 'GET', url: '/api/v1/ledger/head' })).json();
+    let bare: Awaited<ReturnType<typeof verifySnapshot>> | null = null;
+    let against: string[] = [];
+    await t.db
+      .tx(async (q) => {
+        const keep = kept.size - 10;
+        const gone = await q.query('SELECT entity_id FROM ledger_leaves WHERE seq >= $1', [keep]);
+        await q.query('DELETE FROM parties WHERE id::text = ANY($1::text[])', [gone.map((l) => l.entity_id)]);
+        await q.query('DELETE FROM ledger_leaves WHERE seq >= $1', [keep]);
+        await q.query('DELETE FROM ledger_cosignatures WHERE size > $1', [keep]);
+        await q.query('DELETE FROM ledger_heads WHERE size > $1', [keep]);
+        await q.query('DELETE FROM ledger_nodes WHERE (idx + 1) * (1::bigint << level) > $1', [keep]);
+        const { frontier } = M.append(0, [], (await q.query('SELECT leaf FROM ledger_leaves ORDER BY seq')).map((r) => M.leafHash(Buffer.from(r.leaf))));
+        await q.query('UPDATE ledger_state SET size = $1, frontier = $2::jsonb', [keep, JSON.stringify(frontier.map((h) => (h ? h.toString('hex') : null)))]);
+        bare = await verifySnapshot(q, key.publicPem);
+        against = (await verifySnapshot(q, key.publicPem, [{ ...kept, from: 'the kept head' }])).findings.map((f) => f.problem);
+        throw new Error('roll back');
+      })
+      .catch((e) => expect(e.message).toBe('roll back'));
+    expect(bare!.findings).toEqual([]);
+    expect(bare!.anchored).toBeNull();
+    expect(against).toEqual(['history_truncated']);
+  });
+});
