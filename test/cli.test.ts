@@ -227,7 +227,7 @@ describe('the tamper-evident record from the command line', () => {
     expect(bad.stderr).toMatch(new RegExp(`^row_changed: designation ${listing.id} differs from the state recorded by leaf \\d+`, 'm'));
     await withEngineDb((db) => db.query('UPDATE designations SET designated = true WHERE party_id = $1', [isil]));
     expect((await run(['verify'])).code).toBe(2);
-  }, 120_000);
+  }, 600_000);
 
   it('finding 4: a log cut off at the end, without any key, is not called intact; a kept or cosigned head names the cut', async () => {
     const usa = DEMO_PARTIES.find((p) => p.key === 'usa')!.id;
@@ -302,7 +302,7 @@ describe('the tamper-evident record from the command line', () => {
       await s2.exited;
     }
     fs.rmSync(dir, { recursive: true, force: true });
-  }, 180_000);
+  }, 600_000);
 });
 
 describe('durability', () => {
