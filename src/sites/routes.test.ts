@@ -58,7 +58,8 @@ describe('POST /api/v1/sites', () => {
       ledger: { entity: 'site', id: s.id, proof: `/api/v1/entities/site/${s.id}/proof` },
     });
     for (const time of [s.validFrom, s.notifiedAt]) expect(Date.parse(time)).toBeGreaterThanOrEqual(before - 1000);
-    const proof = await t.call('public', { method: 'GET', url: s.ledger.proof });
+    expect((await t.call('public', { method: 'GET', url: s.ledger.proof })).statusCode).toBe(404); // a site's leaf is opened only to who may read the site
+    const proof = await call('ocha1', { method: 'GET', url: s.ledger.proof });
     expect(proof.statusCode, proof.body).toBe(200);
     expect(proof.json().leaf).toMatchObject({ action: 'site.notified', entity: { type: 'site', id: s.id } });
     expect((await call('ocha1', { method: 'GET', url: `/api/v1/sites/${s.id}` })).json()).toEqual(s);
