@@ -9,6 +9,8 @@ export interface EntityDef {
   table: string;
   /** Columns of the canonical state; volatile bookkeeping (last-used times, lock-out counters) is left out. */
   columns: string[];
+  /** Columns a later migration added: left out of the state while NULL, so rows written before them hash as they did. */
+  added?: string[];
 }
 
 export const ENTITIES = {
@@ -32,8 +34,11 @@ export const ENTITIES = {
     columns: [
       'id', 'seq', 'target', 'radius_m', 'at', 'requesting_party_id', 'home_state', 'operates_in', 'note',
       'decision', 'reasons', 'data_version', 'requested_by', 'requested_role', 'requested_at',
+      'told_decision', 'told_reasons', 'told_basis', 'grid_m',
     ],
+    added: ['told_decision', 'told_reasons', 'told_basis', 'grid_m'],
   },
+  vetting_flag: { table: 'vetting_flags', columns: ['id', 'seq', 'account_id', 'event', 'at', 'referrals', 'reason', 'recorded_by'] },
 } satisfies Record<string, EntityDef>;
 
 export type EntityType = keyof typeof ENTITIES;
@@ -59,7 +64,12 @@ export function stateHash(state: unknown): string {
 /** The canonical state from a row as written (INSERT/UPDATE ... RETURNING *): the same as loadStates reads back. */
 export function stateFromRow(type: EntityType, row: Row): Row {
   const def: EntityDef = ENTITIES[type];
-  return canonicalState(Object.fromEntries(def.columns.map((c) => [c, row[c]])))!;
+  return withoutAbsent(def, canonicalState(Object.fromEntries(def.columns.map((c) => [c, row[c]])))!);
+}
+
+function withoutAbsent(def: EntityDef, state: Row): Row {
+  for (const c of def.added ?? []) if (state[c] === null || state[c] === undefined) delete state[c];
+  return state;
 }
 
 /** Canonical states of some entities of one type (all when ids is omitted), by id. */
@@ -67,5 +77,5 @@ export async function loadStates(q: Queryable, type: EntityType, ids?: string[])
   const def: EntityDef = ENTITIES[type];
   const cols = def.columns.join(', ');
   const rows = ids ? await q.query(`SELECT ${cols} FROM ${def.table} WHERE id = ANY($1::uuid[])`, [ids]) : await q.query(`SELECT ${cols} FROM ${def.table}`);
-  return new Map(rows.map((r) => [String(r.id), canonicalState(r)!]));
+  return new Map(rows.map((r) => [String(r.id), withoutAbsent(def, canonicalState(r)!)]));
 }

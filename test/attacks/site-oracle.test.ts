@@ -1,7 +1,9 @@
 // Issue 8, finding 1: the vetting answer as an oracle for protected sites' positions. A party's
 // liaison, who may not read sites, runs the attack that located the demo sites: rectangles
-// halving over Syria (split again whenever one is refused as too large), then, near each hit,
-// point probes bisecting the four edges of the buffer, whose chords' midpoints give the centre.
+// halving over the demo's areas (Damascus and Idleb, where its public source puts the sites;
+// a rectangle refused as too large is cut into tiles of the bound the refusal names), then,
+// near each hit, point probes bisecting the four edges of the buffer, whose chords' midpoints
+// give the centre.
 // With the rate limit out of the way and at most 1,000 requests, it may place at most one site
 // within 1 km, and the account ends up flagged at the top of the audit.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +11,10 @@ import { seedDemoMap } from '../../src/demo/syria2016-map.ts';
 import { demoId, testApp, type TestApp } from '../support/app.ts';
 
 const BUDGET = 1000;
-const SYRIA = { w: 35.6, s: 32.3, e: 42.4, n: 37.4 };
+const DEMO_AREAS = [
+  { w: 35.9, s: 33.35, e: 36.6, n: 33.85 }, // Damascus, Eastern Ghouta, the Barada valley
+  { w: 36.45, s: 35.8, e: 36.8, n: 36.05 }, // Idleb
+];
 const AT = '2016-03-02T12:00:00Z';
 const M_PER_DEG = 111_320;
 
@@ -33,6 +38,9 @@ class Attacker {
 
   constructor(private readonly t: TestApp) {}
 
+  /** The largest area (km²) a refusal named, once one did. */
+  private boundKm2: number | null = null;
+
   private async ask(target: unknown, radiusM?: number): Promise<'hit' | 'miss' | 'refused'> {
     this.requests++;
     const res = await this.t.call('liaison', {
@@ -42,6 +50,7 @@ class Attacker {
     });
     if (res.statusCode !== 201) {
       this.refused++;
+      if (res.json().field === 'target' && res.json().bound) this.boundKm2 = res.json().bound;
       return 'refused';
     }
     // any sign of a site counts: the exact reason, or the referral that replaces it
@@ -96,8 +105,18 @@ class Attacker {
     return out.filter((c) => !inside(c, k)).flatMap((c) => this.withoutKnown(c));
   }
 
-  async run(area: Box): Promise<void> {
-    const stack: Box[] = [area];
+  /** A box as tiles of at most 90% of the bound's area, the first to be explored last in the list. */
+  private tiles(b: Box): Box[] {
+    const side = Math.sqrt(this.boundKm2! * 0.9) * 1000;
+    const nx = Math.ceil(widthM(b) / side);
+    const ny = Math.ceil(heightM(b) / side);
+    const out: Box[] = [];
+    for (let i = 0; i < nx; i++) for (let j = 0; j < ny; j++) out.push({ w: b.w + ((b.e - b.w) * i) / nx, e: b.w + ((b.e - b.w) * (i + 1)) / nx, s: b.s + ((b.n - b.s) * j) / ny, n: b.s + ((b.n - b.s) * (j + 1)) / ny });
+    return out.reverse();
+  }
+
+  async run(areas: Box[]): Promise<void> {
+    const stack: Box[] = [...areas].reverse();
     while (stack.length && this.left()) {
       const b = stack.pop()!;
       const pieces = this.withoutKnown(b);
@@ -107,6 +126,10 @@ class Attacker {
       }
       const answer = await this.ask({ type: 'Polygon', coordinates: [ring(b)] });
       if (answer === 'miss') continue;
+      if (answer === 'refused' && this.boundKm2) {
+        stack.push(...this.tiles(b));
+        continue;
+      }
       if (answer === 'hit' && Math.max(widthM(b), heightM(b)) <= 20) {
         if (!(await this.walk([(b.w + b.e) / 2, (b.s + b.n) / 2]))) this.known.push(b); // no edge: give the spot up
         continue;
@@ -138,7 +161,7 @@ describe('the vetting oracle (issue 8, finding 1)', () => {
     expect(sites.length).toBeGreaterThanOrEqual(6);
     const a = new Attacker(t);
     const started = performance.now();
-    await a.run(SYRIA);
+    await a.run(DEMO_AREAS);
     const placed = sites.map((s) => ({ name: s.name, errorM: Math.min(Infinity, ...a.found.map((f) => distM(f.at, s.at))) }));
     const within1km = placed.filter((p) => p.errorM <= 1000);
     console.log(
