@@ -1,7 +1,7 @@
 // The decision table (DESIGN.md) rule by rule and in combination, over a small made-up map in
 // northern Syria: pure, no database.
 import { describe, expect, it } from 'vitest';
-import { decide, FLAGGED_DETAIL, referredOnGrid, REFERRED_DETAIL, spend, tell, type Budget } from './decide.ts';
+import { decide, FLAGGED_DETAIL, referredOnGrid, REFERRED_DETAIL, spend, tell, toldBefore009, type Budget } from './decide.ts';
 import { Grid } from './grid.ts';
 import { VettingIndex } from './index.ts';
 import type { Decision, PartyData, ReasonCode, Snapshot, Target, ToldBasis } from './model.ts';
@@ -186,6 +186,16 @@ describe('tell: what a caller is told', () => {
       const referral = told.reasons.find((r) => r.code === 'REFERRED_TO_TASK_FORCE');
       if (referral) expect(referral).toEqual({ code: 'REFERRED_TO_TASK_FORCE', detail: c.basis === 'flagged' ? FLAGGED_DETAIL : REFERRED_DETAIL });
     }
+  });
+});
+
+describe('toldBefore009: what a liaison was told before the told view was kept', () => {
+  it('the exact decision, the sites collapsed into one reason without the site', () => {
+    const told = toldBefore009({ decision: 'prohibited', reasons: [R('COMMITTED_PARTY_TERRITORY'), site, R('PROTECTED_SITE', { siteId: 'school' }), R('AID_CORRIDOR')] });
+    expect(told).toEqual({
+      decision: 'prohibited',
+      reasons: [R('COMMITTED_PARTY_TERRITORY'), { code: 'PROTECTED_SITE', detail: 'The target is within the buffer of a protected site.' }, R('AID_CORRIDOR')],
+    });
   });
 });
 

@@ -191,6 +191,13 @@ export function tell(d: Decision, basis: ToldBasis, referred: boolean): Decision
   return { decision: strongest(reasons), reasons };
 }
 
+/** What a role without site access was told before the told view was recorded (migration 009): the exact decision, site reasons collapsed into one without the site. */
+export function toldBefore009(d: Decision): Decision {
+  const out = d.reasons.filter((r) => r.code !== 'PROTECTED_SITE');
+  if (out.length < d.reasons.length) out.splice(d.reasons.findIndex((r) => r.code === 'PROTECTED_SITE'), 0, { code: 'PROTECTED_SITE', detail: 'The target is within the buffer of a protected site.' });
+  return { decision: d.decision, reasons: out };
+}
+
 /** An account's referral budget for the day, as one decision after another spends it. */
 export interface Budget {
   flagged: boolean;

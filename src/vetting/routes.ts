@@ -14,7 +14,7 @@ import { ApiError, notFound } from '../http/errors.ts';
 import { decodeCursor, encodeCursor } from '../http/pagination.ts';
 import { IdParams } from '../http/schemas.ts';
 import { write } from '../ledger/ledger.ts';
-import { decide, referredOnGrid, tell } from './decide.ts';
+import { decide, referredOnGrid, tell, toldBefore009 } from './decide.ts';
 import { Grid } from './grid.ts';
 import type { VettingIndex } from './index.ts';
 import type { Decision, Reason, Target, ToldBasis, VetRequest } from './model.ts';
@@ -31,16 +31,9 @@ const SITE_READERS: readonly Role[] = ['admin', 'cochair', 'secretariat'];
 export const COARSE: readonly Role[] = VETTERS.filter((r) => !SITE_READERS.includes(r));
 const isCoarse = (role: string) => (COARSE as readonly string[]).includes(role);
 
-/** What a caller was told before the told view was recorded (migration 009): the decision, with site reasons redacted. */
-function legacyTold(d: Decision): Decision {
-  const out = d.reasons.filter((r) => r.code !== 'PROTECTED_SITE');
-  if (out.length < d.reasons.length) out.splice(d.reasons.findIndex((r) => r.code === 'PROTECTED_SITE'), 0, { code: 'PROTECTED_SITE', detail: 'The target is within the buffer of a protected site.' });
-  return { decision: d.decision, reasons: out };
-}
-
 /** The recorded told view of a row. */
 function toldOf(r: Row): Decision & { basis: ToldBasis | null } {
-  if (r.told_basis === null) return { ...(isCoarse(r.requested_role) ? legacyTold({ decision: r.decision, reasons: r.reasons }) : { decision: r.decision, reasons: r.reasons }), basis: null };
+  if (r.told_basis === null) return { ...(isCoarse(r.requested_role) ? toldBefore009({ decision: r.decision, reasons: r.reasons }) : { decision: r.decision, reasons: r.reasons }), basis: null };
   return { decision: r.told_decision, reasons: r.told_reasons, basis: r.told_basis };
 }
 
@@ -90,7 +83,7 @@ export async function vettingRoutes(app: FastifyInstance, { db, config }: { db: 
   /** The told view a recorded request gets when decided again (replay). */
   async function toldAgain(index: VettingIndex, row: Row, vr: VetRequest, d: Decision): Promise<Decision> {
     const basis: ToldBasis | null = row.told_basis;
-    if (basis === null) return isCoarse(row.requested_role) ? legacyTold(d) : d;
+    if (basis === null) return isCoarse(row.requested_role) ? toldBefore009(d) : d;
     if (basis !== 'grid') return tell(d, basis, true);
     return tell(d, 'grid', referredOnGrid(index, vr, await gridOf(Number(row.grid_m))));
   }
