@@ -54,6 +54,14 @@ export interface Config {
   vettingMaxTargetVertices: number;
   /** Most decisions recorded in one grouped commit. */
   vettingBatchMax: number;
+  /** Roles that may vet but not see sites (a party's liaison): largest disc radius they may ask about, in metres. */
+  vettingCoarseMaxRadiusM: number;
+  /** Those roles: largest polygon target, geodesic area in whole km², so nobody sweeps the map in a few questions. */
+  vettingCoarseMaxAreaKm2: number;
+  /** Those roles: sites count for them on a grid of cells about this many metres a side (with a secret offset), never finer. */
+  vettingGridM: number;
+  /** Those roles: referrals to the task force per account and UTC day before the account is flagged and referred whatever it asks. */
+  vettingReferralsPerDay: number;
   /** Folder of the built web app served at `/`. */
   webDir: string;
   /** Folder of the shipped reference data served at `/reference/`. */
@@ -99,11 +107,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     vettingMaxRadiusM: int(env.TRUCE_VETTING_MAX_RADIUS_M, 50_000, 'TRUCE_VETTING_MAX_RADIUS_M'),
     vettingMaxTargetVertices: int(env.TRUCE_VETTING_MAX_TARGET_VERTICES, 2_000, 'TRUCE_VETTING_MAX_TARGET_VERTICES'),
     vettingBatchMax: int(env.TRUCE_VETTING_BATCH_MAX, 500, 'TRUCE_VETTING_BATCH_MAX'),
+    vettingCoarseMaxRadiusM: int(env.TRUCE_VETTING_COARSE_MAX_RADIUS_M, 1000, 'TRUCE_VETTING_COARSE_MAX_RADIUS_M'),
+    vettingCoarseMaxAreaKm2: int(env.TRUCE_VETTING_COARSE_MAX_AREA_KM2, 3, 'TRUCE_VETTING_COARSE_MAX_AREA_KM2'),
+    vettingGridM: int(env.TRUCE_VETTING_GRID_M, 1000, 'TRUCE_VETTING_GRID_M'),
+    vettingReferralsPerDay: int(env.TRUCE_VETTING_REFERRALS_PER_DAY, 5, 'TRUCE_VETTING_REFERRALS_PER_DAY'),
     webDir: env.TRUCE_WEB_DIR ? path.resolve(env.TRUCE_WEB_DIR) : path.join(root, 'web', 'dist'),
     referenceDir: path.join(root, 'reference'),
     ...overrides,
   };
   if (cfg.port > 65535) throw new ConfigError(`PORT must be at most 65535, got ${cfg.port}`);
+  if (cfg.vettingGridM < 100) throw new ConfigError(`TRUCE_VETTING_GRID_M must be at least 100, got ${cfg.vettingGridM}`);
   if (cfg.adminToken !== null && cfg.adminToken.length < 24) throw new ConfigError('TRUCE_ADMIN_TOKEN must have at least 24 characters');
   return cfg;
 }

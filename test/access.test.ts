@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../src/auth/roles.ts';
 import { SYSTEM, write } from '../src/ledger/ledger.ts';
 import { createParty } from '../src/parties/service.ts';
+import { insertFlag } from '../src/vetting/store.ts';
 import { demoId, testApp, type TestApp } from './support/app.ts';
 
 let t: TestApp;
@@ -23,6 +24,14 @@ const freshToken = async () => (await t.call('admin', { method: 'POST', url: '/a
 /** A decision the liaison asked for: the liaison may read its own, the task force everyone's. */
 const liaisonVetting = async () =>
   (await t.call('liaison', { method: 'POST', url: '/api/v1/vetting', payload: { requestingPartyId: demoId('saaf'), target: { type: 'Point', coordinates: [36.3, 33.5] } } })).json().id;
+
+/** An account flagged for going past its budget of referrals, as the vetting recorder flags one. */
+let flaggable: Promise<string> | undefined;
+const flaggedAccount = async () => {
+  const id = await (flaggable ??= freshAccount());
+  await write(t.db, SYSTEM, async (w) => w.record('vetting.flagged', 'vetting_flag', await insertFlag(w.q, { accountId: id, event: 'flagged', referrals: 6 })));
+  return id;
+};
 
 const cosigner = generateKeyPairSync('ed25519');
 const cosignerPem = cosigner.publicKey.export({ type: 'spki', format: 'pem' }).toString();
@@ -99,6 +108,7 @@ const SAMPLES: Record<string, () => Promise<InjectOptions>> = {
   'GET /api/v1/vetting/audit': async () => ({}),
   'GET /api/v1/vetting/:id': async () => ({ url: `/api/v1/vetting/${await liaisonVetting()}` }),
   'GET /api/v1/vetting/:id/replay': async () => ({ url: `/api/v1/vetting/${await liaisonVetting()}/replay` }),
+  'POST /api/v1/vetting/flags/:accountId/lift': async () => ({ url: `/api/v1/vetting/flags/${await flaggedAccount()}/lift`, payload: { reason: 'access test' } }),
   'GET /api/v1/corridors/:id': async () => {
     const res = await t.call('admin', {
       method: 'POST',

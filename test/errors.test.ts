@@ -80,6 +80,32 @@ describe('bad requests', () => {
   });
 });
 
+describe('lifting a vetting flag: refusals change nothing', () => {
+  const lift = (id: string, payload: unknown = {}) => t.call('secretariat', { method: 'POST', url: `/api/v1/vetting/flags/${id}/lift`, payload: payload as object });
+  it.each([
+    ['an id that is no UUID: 400', 'not-a-uuid', {}, 400, 'VALIDATION_FAILED', 'accountId'],
+    ['an unknown account: 404', '00000000-0000-4000-8000-000000000000', {}, 404, 'NOT_FOUND', 'accountId'],
+    ['an unknown field: 400', '00000000-0000-4000-8000-000000000000', { reason: 'x', force: true }, 400, 'VALIDATION_FAILED', 'force'],
+    ['a reason too long: 400', '00000000-0000-4000-8000-000000000000', { reason: 'x'.repeat(2001) }, 400, 'VALIDATION_FAILED', 'reason'],
+  ])('%s', async (_n, id, payload, status, code, field) => {
+    const before = await snapshot(t.db);
+    const res = await lift(id, payload);
+    expect(res.statusCode, res.body).toBe(status);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.json()).toMatchObject({ code, field });
+    expect(await snapshot(t.db)).toBe(before);
+  });
+
+  it('an account that is not flagged: 409', async () => {
+    const { id } = (await t.call('admin', { method: 'POST', url: '/api/v1/accounts', payload: { name: 'x', username: 'not.flagged', password: 'correct horse battery', role: 'monitor' } })).json();
+    const before = await snapshot(t.db);
+    const res = await lift(id);
+    expect(res.statusCode, res.body).toBe(409);
+    expect(res.json()).toMatchObject({ code: 'NOT_FLAGGED', field: 'accountId' });
+    expect(await snapshot(t.db)).toBe(before);
+  });
+});
+
 describe('public endpoints', () => {
   it('GET /healthz answers without a token and names the engine', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/healthz' });

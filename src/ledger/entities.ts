@@ -18,6 +18,8 @@ export interface EntityDef {
    * A capability widens it row by row with registerRowReader.
    */
   readers?: readonly Role[];
+  /** Columns a later migration added: left out of the state while NULL, so rows written before them hash as they did. */
+  added?: string[];
 }
 
 /** The task force: who may read every row of a sensitive type. */
@@ -45,9 +47,13 @@ export const ENTITIES = {
     columns: [
       'id', 'seq', 'target', 'radius_m', 'at', 'requesting_party_id', 'home_state', 'operates_in', 'note',
       'decision', 'reasons', 'data_version', 'requested_by', 'requested_role', 'requested_at',
+      'told_decision', 'told_reasons', 'told_basis', 'grid_m',
     ],
     sensitive: true, // a liaison sees a redacted view of its own rows, so it gets no salt of them either
+    added: ['told_decision', 'told_reasons', 'told_basis', 'grid_m'],
   },
+  // who was flagged for probing is as sensitive as the vetting it came from: task force only
+  vetting_flag: { table: 'vetting_flags', columns: ['id', 'seq', 'account_id', 'event', 'at', 'referrals', 'reason', 'recorded_by'], sensitive: true },
 } satisfies Record<string, EntityDef>;
 
 export type EntityType = keyof typeof ENTITIES;
@@ -132,7 +138,12 @@ export async function mayReadRow(q: Queryable, p: Principal, type: string, id: s
 /** The canonical state from a row as written (INSERT/UPDATE ... RETURNING *): the same as loadStates reads back. */
 export function stateFromRow(type: EntityType, row: Row): Row {
   const def: EntityDef = ENTITIES[type];
-  return canonicalState(Object.fromEntries(def.columns.map((c) => [c, row[c]])))!;
+  return withoutAbsent(def, canonicalState(Object.fromEntries(def.columns.map((c) => [c, row[c]])))!);
+}
+
+function withoutAbsent(def: EntityDef, state: Row): Row {
+  for (const c of def.added ?? []) if (state[c] === null || state[c] === undefined) delete state[c];
+  return state;
 }
 
 /** Canonical states of some entities of one type (all when ids is omitted), by id. */
@@ -147,6 +158,6 @@ export async function loadRows(q: Queryable, type: EntityType, ids?: string[]): 
   const sql = `SELECT ${cols}, encode(salt, 'hex') AS salt__ FROM ${def.table}`;
   const rows = ids ? await q.query(`${sql} WHERE id = ANY($1::uuid[])`, [ids]) : await q.query(sql);
   return new Map(
-    rows.map(({ salt__, ...r }) => [String(r.id), { state: canonicalState(r)!, salt: Buffer.from(salt__, 'hex') }]),
+    rows.map(({ salt__, ...r }) => [String(r.id), { state: withoutAbsent(def, canonicalState(r)!), salt: Buffer.from(salt__, 'hex') }]),
   );
 }

@@ -1,10 +1,10 @@
 // The decision table (DESIGN.md) rule by rule and in combination, over a small made-up map in
 // northern Syria: pure, no database.
 import { describe, expect, it } from 'vitest';
-import { decide } from './decide.ts';
+import { decide, FLAGGED_DETAIL, referredOnGrid, REFERRED_DETAIL, spend, tell, toldBefore009, type Budget } from './decide.ts';
+import { Grid } from './grid.ts';
 import { VettingIndex } from './index.ts';
-import type { PartyData, ReasonCode, Snapshot, Target } from './model.ts';
-import { redact } from './routes.ts';
+import type { Decision, PartyData, ReasonCode, Snapshot, Target, ToldBasis } from './model.ts';
 
 const T = (s: string) => new Date(s);
 const sq = (x0: number, y0: number, x1: number, y1: number): [number, number][] => [
@@ -146,31 +146,98 @@ describe('decide: the decision table', () => {
     expect(site.distanceM).toBeLessThan(184);
   });
 
-  it('tells a liaison only that some buffer was hit', () => {
-    const d = decide(ix, { target: pt(36.301, 35.1), radiusM: 0, at: T(MAR2).getTime(), homeState: 'SYR', operatesIn: [] });
-    const seen = redact(d.reasons, 'liaison');
-    const site = seen.find((r) => r.code === 'PROTECTED_SITE')!;
-    expect(site).toEqual({ code: 'PROTECTED_SITE', detail: 'The target is within the buffer of a protected site.' });
-    expect(JSON.stringify(seen)).not.toContain('school');
-    expect(JSON.stringify(seen)).not.toContain('School');
-    expect(redact(d.reasons, 'secretariat')).toEqual(d.reasons);
-  });
-
-  it('collapses several sites into one redacted reason, in the table order', () => {
-    const reasons = [
-      { code: 'COMMITTED_PARTY_TERRITORY' as const, detail: 'x' },
-      { code: 'PROTECTED_SITE' as const, detail: 'a', siteId: 's1', distanceM: 1 },
-      { code: 'PROTECTED_SITE' as const, detail: 'b', siteId: 's2', distanceM: 2 },
-      { code: 'AID_CORRIDOR' as const, detail: 'c' },
-    ];
-    expect(redact(reasons, 'liaison').map((r) => r.code)).toEqual(['COMMITTED_PARTY_TERRITORY', 'PROTECTED_SITE', 'AID_CORRIDOR']);
-  });
-
   it('an empty map: everything is undelineated', () => {
     const empty = VettingIndex.build({ version: 0, parties: [], territories: [], sites: [], corridors: [] });
     expect(decide(empty, { target: pt(36.3, 33.5), radiusM: 0, at: 0, homeState: 'SYR', operatesIn: [] })).toEqual({
       decision: 'review',
       reasons: [{ code: 'UNDELINEATED', detail: 'The target meets no delineated territory at 1970-01-01T00:00:00.000Z.' }],
     });
+  });
+});
+
+// What a role without site access is told, from the exact decision.
+const R = (code: ReasonCode, extra: object = {}) => ({ code, detail: code.toLowerCase(), ...extra });
+const site = R('PROTECTED_SITE', { siteId: 'hospital', distanceM: 12.5 });
+const tellCases: { name: string; exact: Decision; basis: ToldBasis; referred: boolean; decision: string; codes: ReasonCode[] }[] = [
+  { name: 'exact: the decision itself', exact: { decision: 'prohibited', reasons: [site] }, basis: 'exact', referred: true, decision: 'prohibited', codes: ['PROTECTED_SITE'] },
+  { name: 'grid: a site hit becomes a referral, and the decision only review', exact: { decision: 'prohibited', reasons: [site] }, basis: 'grid', referred: true, decision: 'review', codes: ['REFERRED_TO_TASK_FORCE'] },
+  {
+    name: 'grid: the referral takes the site reason’s place in the table order',
+    exact: { decision: 'prohibited', reasons: [R('COMMITTED_PARTY_TERRITORY'), site, R('PROTECTED_SITE', { siteId: 'school' }), R('AID_CORRIDOR'), R('DESIGNATED_GROUP_EXCEPTION')] },
+    basis: 'grid',
+    referred: true,
+    decision: 'prohibited',
+    codes: ['COMMITTED_PARTY_TERRITORY', 'REFERRED_TO_TASK_FORCE', 'AID_CORRIDOR', 'DESIGNATED_GROUP_EXCEPTION'],
+  },
+  { name: 'grid: a site near on the grid only, not hit', exact: { decision: 'permitted', reasons: [R('DESIGNATED_GROUP_EXCEPTION')] }, basis: 'grid', referred: true, decision: 'review', codes: ['REFERRED_TO_TASK_FORCE', 'DESIGNATED_GROUP_EXCEPTION'] },
+  { name: 'grid: no site on the grid', exact: { decision: 'permitted', reasons: [R('DESIGNATED_GROUP_EXCEPTION')] }, basis: 'grid', referred: false, decision: 'permitted', codes: ['DESIGNATED_GROUP_EXCEPTION'] },
+  { name: 'grid: other reasons as they are', exact: { decision: 'review', reasons: [R('UNDELINEATED'), R('CROSS_BORDER')] }, basis: 'grid', referred: false, decision: 'review', codes: ['UNDELINEATED', 'CROSS_BORDER'] },
+  { name: 'flagged: a referral whatever the target', exact: { decision: 'permitted', reasons: [R('DESIGNATED_GROUP_EXCEPTION')] }, basis: 'flagged', referred: false, decision: 'review', codes: ['REFERRED_TO_TASK_FORCE'] },
+  { name: 'flagged: the site is not told either', exact: { decision: 'prohibited', reasons: [R('COMMITTED_PARTY_TERRITORY'), site] }, basis: 'flagged', referred: true, decision: 'review', codes: ['REFERRED_TO_TASK_FORCE'] },
+];
+
+describe('tell: what a caller is told', () => {
+  it.each(tellCases)('$name', (c) => {
+    const told = tell(c.exact, c.basis, c.referred);
+    expect(told.decision).toBe(c.decision);
+    expect(told.reasons.map((r) => r.code)).toEqual(c.codes);
+    if (c.basis !== 'exact') {
+      expect(JSON.stringify(told)).not.toMatch(/hospital|school|distanceM|siteId/);
+      const referral = told.reasons.find((r) => r.code === 'REFERRED_TO_TASK_FORCE');
+      if (referral) expect(referral).toEqual({ code: 'REFERRED_TO_TASK_FORCE', detail: c.basis === 'flagged' ? FLAGGED_DETAIL : REFERRED_DETAIL });
+    }
+  });
+});
+
+describe('toldBefore009: what a liaison was told before the told view was kept', () => {
+  it('the exact decision, the sites collapsed into one reason without the site', () => {
+    const told = toldBefore009({ decision: 'prohibited', reasons: [R('COMMITTED_PARTY_TERRITORY'), site, R('PROTECTED_SITE', { siteId: 'school' }), R('AID_CORRIDOR')] });
+    expect(told).toEqual({
+      decision: 'prohibited',
+      reasons: [R('COMMITTED_PARTY_TERRITORY'), { code: 'PROTECTED_SITE', detail: 'The target is within the buffer of a protected site.' }, R('AID_CORRIDOR')],
+    });
+  });
+});
+
+const spendCases: { name: string; budget: Budget; referred: boolean; basis: ToldBasis; flagNow: boolean; next: Budget }[] = [
+  { name: 'no referral spends nothing', budget: { flagged: false, referrals: 5 }, referred: false, basis: 'grid', flagNow: false, next: { flagged: false, referrals: 5 } },
+  { name: 'a referral within the budget', budget: { flagged: false, referrals: 0 }, referred: true, basis: 'grid', flagNow: false, next: { flagged: false, referrals: 1 } },
+  { name: 'the last referral of the budget', budget: { flagged: false, referrals: 4 }, referred: true, basis: 'grid', flagNow: false, next: { flagged: false, referrals: 5 } },
+  { name: 'the first past it flags the account', budget: { flagged: false, referrals: 5 }, referred: true, basis: 'flagged', flagNow: true, next: { flagged: true, referrals: 6 } },
+  { name: 'flagged: every answer flagged, no new flag', budget: { flagged: true, referrals: 6 }, referred: false, basis: 'flagged', flagNow: false, next: { flagged: true, referrals: 6 } },
+  { name: 'flagged: a referral changes nothing', budget: { flagged: true, referrals: 6 }, referred: true, basis: 'flagged', flagNow: false, next: { flagged: true, referrals: 6 } },
+];
+
+describe('spend: the daily budget of referrals (5)', () => {
+  it.each(spendCases)('$name', (c) => {
+    expect(spend(c.budget, c.referred, 5)).toEqual({ basis: c.basis, flagNow: c.flagNow, next: c.next });
+  });
+});
+
+describe('referredOnGrid: sites count on the cells the target touches', () => {
+  const grid = new Grid(new Uint8Array(32).fill(7), 1000);
+  const hospitalCell = grid.cellOf(36.15, 35.15);
+  const { minX, minY, maxX, maxY } = hospitalCell.bbox;
+  const vr = (target: Target, radiusM = 0) => ({ target, radiusM, at: T(MAR2).getTime(), homeState: 'SYR', operatesIn: [] });
+  const cases: [string, Target, number, boolean][] = [
+    ['a point at the site', pt(36.15, 35.15), 0, true],
+    // anywhere in the site's cell: the answer cannot tell where in the cell the site is
+    ['the far corner of the site’s cell', pt(minX + (maxX - minX) * 0.999, minY + (maxY - minY) * 0.001), 0, true],
+    ['the other far corner', pt(minX + (maxX - minX) * 0.001, minY + (maxY - minY) * 0.999), 0, true],
+    ['5 km away', pt(36.205, 35.15), 0, false],
+    ['a disc from 5 km reaching the buffer’s cells', pt(36.205, 35.15), 1000, false],
+    ['a closed site’s place, after it closed', pt(36.02, 35.02), 0, false],
+    ['a small polygon in the school’s cell', { type: 'Polygon', coordinates: [sq(36.3001, 35.1001, 36.3002, 35.1002)] }, 0, true],
+  ];
+  it.each(cases)('%s', (_n, target, r, expected) => {
+    expect(referredOnGrid(ix, vr(target, r), grid)).toBe(expected);
+  });
+
+  it('counts every site whose exact buffer the target meets', () => {
+    for (const [lon, lat] of [[36.152, 35.15], [36.301, 35.1], [36.15, 35.154]] as [number, number][]) {
+      const d = decide(ix, vr(pt(lon, lat)));
+      expect(d.reasons.some((x) => x.code === 'PROTECTED_SITE')).toBe(true);
+      expect(referredOnGrid(ix, vr(pt(lon, lat)), grid)).toBe(true);
+    }
   });
 });

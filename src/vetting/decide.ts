@@ -5,8 +5,9 @@ import { clipToBox, differenceIsEmpty, intersection } from '../geo/clip.ts';
 import { geodesicDisc, metresToDegrees } from '../geo/geodesy.ts';
 import { PreparedArea, type BBox, type Position } from '../geo/shapes.ts';
 import type { Status } from '../parties/status.ts';
+import { cellArea, type Grid } from './grid.ts';
 import type { TerritoryEntry, VettingIndex } from './index.ts';
-import { RULES, type Decision, type Effect, type Reason, type VetRequest } from './model.ts';
+import { REASON_CODES, RULES, type Decision, type Effect, type Reason, type ToldBasis, type VetRequest } from './model.ts';
 
 /** A target ready for the tests: a point (with a disc radius, maybe 0) or an area. */
 export type PreparedTarget = { kind: 'point'; lon: number; lat: number; r: number; bbox: BBox } | { kind: 'area'; area: PreparedArea; bbox: BBox; rings: Position[][] };
@@ -147,6 +148,71 @@ export function decide(ix: VettingIndex, req: VetRequest): Decision {
     reasons.push({ code: 'DESIGNATED_GROUP_EXCEPTION', detail: `The target meets territory of designated groups, to which the cessation does not apply: ${names(ids)}.`, partyIds: ids });
   }
 
-  const decision = reasons.reduce<Effect>((best, r) => (STRENGTH[RULES[r.code]] > STRENGTH[best] ? RULES[r.code] : best), 'permitted');
-  return { decision, reasons };
+  return { decision: strongest(reasons), reasons };
+}
+
+/** The decision is the strongest effect among the reasons (prohibited > review > permitted). */
+export function strongest(reasons: Reason[]): Effect {
+  return reasons.reduce<Effect>((best, r) => (STRENGTH[RULES[r.code]] > STRENGTH[best] ? RULES[r.code] : best), 'permitted');
+}
+
+/**
+ * For a role that may not see sites: whether some site in force at the time has a buffer that
+ * meets a cell of the grid that the target touches. No early exit: every touched cell is built
+ * and every candidate tested, so a near site costs only the microseconds of its own test.
+ */
+export function referredOnGrid(ix: VettingIndex, req: VetRequest, grid: Grid): boolean {
+  const t = prepareTarget(req);
+  const cells = grid.cellsIn(t.bbox).map(cellArea).filter((c) => meetsArea(t, c));
+  let box = cells[0]?.bbox;
+  for (const c of cells) box = { minX: Math.min(box!.minX, c.bbox.minX), minY: Math.min(box!.minY, c.bbox.minY), maxX: Math.max(box!.maxX, c.bbox.maxX), maxY: Math.max(box!.maxY, c.bbox.maxY) };
+  if (!box) return false;
+  let referred = false;
+  for (const s of ix.sitesIn(box, req.at)) for (const c of cells) referred = s.shape.withinAreaM(c, s.bufferM) || referred;
+  return referred;
+}
+
+export const REFERRED_DETAIL = 'Referred to the task force.';
+export const FLAGGED_DETAIL = 'Referred to the task force: this account has been referred more often today than its budget allows; every answer is a referral until the secretariat lifts the flag.';
+
+/**
+ * What the caller is told. 'exact': the decision itself. 'grid': no site reason, a referral when
+ * a site counted on the grid, and the decision the strongest effect of what is told (the exact
+ * decision could itself tell a site apart). 'flagged': a referral and nothing else.
+ */
+export function tell(d: Decision, basis: ToldBasis, referred: boolean): Decision {
+  if (basis === 'exact') return d;
+  if (basis === 'flagged') return { decision: RULES.REFERRED_TO_TASK_FORCE, reasons: [{ code: 'REFERRED_TO_TASK_FORCE', detail: FLAGGED_DETAIL }] };
+  const reasons = d.reasons.filter((r) => r.code !== 'PROTECTED_SITE');
+  if (referred) {
+    const at = reasons.findIndex((r) => REASON_CODES.indexOf(r.code) > REASON_CODES.indexOf('REFERRED_TO_TASK_FORCE'));
+    reasons.splice(at < 0 ? reasons.length : at, 0, { code: 'REFERRED_TO_TASK_FORCE', detail: REFERRED_DETAIL });
+  }
+  return { decision: strongest(reasons), reasons };
+}
+
+/** What a role without site access was told before the told view was recorded (migration 009): the exact decision, site reasons collapsed into one without the site. */
+export function toldBefore009(d: Decision): Decision {
+  const out = d.reasons.filter((r) => r.code !== 'PROTECTED_SITE');
+  if (out.length < d.reasons.length) out.splice(d.reasons.findIndex((r) => r.code === 'PROTECTED_SITE'), 0, { code: 'PROTECTED_SITE', detail: 'The target is within the buffer of a protected site.' });
+  return { decision: d.decision, reasons: out };
+}
+
+/** An account's referral budget for the day, as one decision after another spends it. */
+export interface Budget {
+  flagged: boolean;
+  /** Referrals since the start of the UTC day (or since the flag was last lifted that day). */
+  referrals: number;
+}
+
+/**
+ * The next step of the budget for one decision of a role without site access: how the answer is
+ * told, and whether this decision flags the account (the first referral past the budget).
+ */
+export function spend(b: Budget, referred: boolean, perDay: number): { basis: ToldBasis; flagNow: boolean; next: Budget } {
+  if (b.flagged) return { basis: 'flagged', flagNow: false, next: b };
+  if (!referred) return { basis: 'grid', flagNow: false, next: b };
+  const referrals = b.referrals + 1;
+  if (referrals > perDay) return { basis: 'flagged', flagNow: true, next: { flagged: true, referrals } };
+  return { basis: 'grid', flagNow: false, next: { flagged: false, referrals } };
 }

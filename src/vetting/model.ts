@@ -68,6 +68,8 @@ export interface VetRequest {
 export const RULES = {
   COMMITTED_PARTY_TERRITORY: 'prohibited',
   PROTECTED_SITE: 'prohibited',
+  /** Told instead of PROTECTED_SITE to roles that may not see sites: a site's buffer meets the coarse cells the target touches. */
+  REFERRED_TO_TASK_FORCE: 'review',
   AID_CORRIDOR: 'prohibited',
   MIXED_AREA: 'review',
   UNCOMMITTED_PARTY_TERRITORY: 'review',
@@ -95,3 +97,11 @@ export interface Decision {
   decision: Effect;
   reasons: Reason[];
 }
+
+/**
+ * How the caller's answer was made from the exact decision: 'exact' for roles that may see sites;
+ * 'grid' for those that may not (sites count on the coarse grid, as a referral); 'flagged' once
+ * such an account went past its daily budget of referrals (referred whatever it asks).
+ */
+export type ToldBasis = 'exact' | 'grid' | 'flagged';
+export const TOLD_BASES = ['exact', 'grid', 'flagged'] as const satisfies readonly ToldBasis[];

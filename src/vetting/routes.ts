@@ -4,17 +4,22 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import canonicalize from 'canonicalize';
 import { principal } from '../auth/hook.ts';
-import type { Principal, Role } from '../auth/roles.ts';
+import { SECRETARIAT, type Principal, type Role } from '../auth/roles.ts';
+import { getAccount } from '../auth/store.ts';
 import type { Config } from '../config.ts';
 import type { Db, Row } from '../db/db.ts';
 import { checkGeometry, geometryFault, type Geometry } from '../geo/geojson.ts';
+import { geodesicAreaKm2 } from '../geo/geodesy.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import { decodeCursor, encodeCursor } from '../http/pagination.ts';
 import { IdParams } from '../http/schemas.ts';
-import { decide } from './decide.ts';
-import type { Decision, Reason, Target, VetRequest } from './model.ts';
+import { write } from '../ledger/ledger.ts';
+import { decide, referredOnGrid, tell, toldBefore009 } from './decide.ts';
+import { Grid } from './grid.ts';
+import type { VettingIndex } from './index.ts';
+import type { Decision, Reason, Target, ToldBasis, VetRequest } from './model.ts';
 import * as S from './schemas.ts';
-import { IndexHolder, VettingRecorder } from './service.ts';
+import { IndexHolder, liftFlag, toldExact, utcDayStart, VettingRecorder } from './service.ts';
 import * as store from './store.ts';
 
 /** Who may ask for a decision: the task force and each party's liaison (for its own party only). */
@@ -22,23 +27,25 @@ const VETTERS: readonly Role[] = ['admin', 'cochair', 'secretariat', 'liaison'];
 /** Who may see which protected site a target is near, and audit everyone's requests. */
 const SITE_READERS: readonly Role[] = ['admin', 'cochair', 'secretariat'];
 
-/** What a role may see of the reasons: without site access, only that some protected buffer was hit. */
-export function redact(reasons: Reason[], role: Role): Reason[] {
-  if (SITE_READERS.includes(role)) return reasons;
-  const out = reasons.filter((r) => r.code !== 'PROTECTED_SITE');
-  if (out.length === reasons.length) return out;
-  const at = reasons.findIndex((r) => r.code === 'PROTECTED_SITE');
-  out.splice(at, 0, { code: 'PROTECTED_SITE', detail: 'The target is within the buffer of a protected site.' });
-  return out;
+/** Roles that may vet but not see sites: bounded targets, sites only on the coarse grid, a daily budget of referrals. */
+export const COARSE: readonly Role[] = VETTERS.filter((r) => !SITE_READERS.includes(r));
+const isCoarse = (role: string) => (COARSE as readonly string[]).includes(role);
+
+/** The recorded told view of a row. */
+function toldOf(r: Row): Decision & { basis: ToldBasis | null } {
+  if (r.told_basis === null) return { ...(isCoarse(r.requested_role) ? toldBefore009({ decision: r.decision, reasons: r.reasons }) : { decision: r.decision, reasons: r.reasons }), basis: null };
+  return { decision: r.told_decision, reasons: r.told_reasons, basis: r.told_basis };
 }
 
 const iso = (d: Date | string) => new Date(d).toISOString();
 
+/** A site reader sees the exact decision and what the caller was told; any other role only what it was told. */
 function vettingJson(r: Row, role: Role) {
+  const told = toldOf(r);
+  const view = SITE_READERS.includes(role) ? { decision: r.decision, reasons: r.reasons, told } : { decision: told.decision, reasons: told.reasons };
   return {
     id: r.id,
-    decision: r.decision,
-    reasons: redact(r.reasons, role),
+    ...view,
     dataVersion: Number(r.data_version),
     target: r.target,
     radiusM: r.radius_m === null ? null : Number(r.radius_m),
@@ -55,11 +62,31 @@ function mayRead(p: Principal, r: Row): boolean {
   return SITE_READERS.includes(p.role) || r.requested_by === p.accountId;
 }
 
+const flagJson = (f: Row) => ({ id: f.id, accountId: f.account_id, event: f.event, at: iso(f.at), referrals: f.referrals, reason: f.reason, recordedBy: f.recorded_by });
+
 export async function vettingRoutes(app: FastifyInstance, { db, config }: { db: Db; config: Config }) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['vetting'];
   const holder = new IndexHolder(db, config.vettingRefreshMs);
-  const recorder = new VettingRecorder(db, config.vettingBatchMax);
+  const recorder = new VettingRecorder(db, config.vettingBatchMax, config.vettingReferralsPerDay);
+  // the grid's secret offset is read once, on the first request that needs it
+  const grids = new Map<number, Promise<Grid>>();
+  const gridOf = (cellM: number) => {
+    let g = grids.get(cellM);
+    if (!g) {
+      g = store.gridSecret(db).then((secret) => new Grid(secret, cellM));
+      g.catch(() => grids.delete(cellM));
+      grids.set(cellM, g);
+    }
+    return g;
+  };
+  /** The told view a recorded request gets when decided again (replay). */
+  async function toldAgain(index: VettingIndex, row: Row, vr: VetRequest, d: Decision): Promise<Decision> {
+    const basis: ToldBasis | null = row.told_basis;
+    if (basis === null) return isCoarse(row.requested_role) ? toldBefore009(d) : d;
+    if (basis !== 'grid') return tell(d, basis, true);
+    return tell(d, 'grid', referredOnGrid(index, vr, await gridOf(Number(row.grid_m))));
+  }
   app.addHook('onClose', async () => holder.stop());
   await app.register(rateLimit, { global: false });
 
@@ -70,6 +97,13 @@ export async function vettingRoutes(app: FastifyInstance, { db, config }: { db: 
   }
 
   r.post('/api/v1/vetting', {
+    // refusals by the rate limiter are counted per account and day for the audit (not a record)
+    onSend: async (req, reply, payload) => {
+      if (reply.statusCode === 429 && req.principal) {
+        await store.countRefusal(db, req.principal.accountId, utcDayStart(new Date()).toISOString().slice(0, 10)).catch((e) => req.log.error(e, 'counting a refused vetting request'));
+      }
+      return payload;
+    },
     config: {
       access: VETTERS,
       // per account, after authentication: probing the map for sites shows up as a wall of 429s
@@ -86,7 +120,10 @@ export async function vettingRoutes(app: FastifyInstance, { db, config }: { db: 
       tags,
       summary: 'Vet a proposed target against territory, protected sites and corridors at a time',
       description:
-        'Follows the decision table of the terms: every reason that applies, and the strongest effect. The decision is recorded with the version of the data it read. A liaison may vet only for its own party and is told only that a target lies in some protected buffer, never which site.',
+        'Follows the decision table of the terms: every reason that applies, and the strongest effect. The decision is recorded with the version of the data it read. ' +
+        `Roles that may not see sites (${COARSE.join(', ')}) vet only for their own party, within a disc radius of ${config.vettingCoarseMaxRadiusM} m and a polygon of ${config.vettingCoarseMaxAreaKm2} km² (422 above); ` +
+        `sites count for them on a grid of about ${config.vettingGridM} m cells and only as REFERRED_TO_TASK_FORCE (review), never PROTECTED_SITE, a site or a distance, and the decision is the strongest effect of what they are told; ` +
+        `past ${config.vettingReferralsPerDay} referrals in a UTC day the account is flagged and every answer is a referral until the secretariat lifts the flag.`,
       body: S.VettingCreate,
       response: { 201: S.Vetting },
     },
@@ -104,6 +141,16 @@ export async function vettingRoutes(app: FastifyInstance, { db, config }: { db: 
       if (vertices > config.vettingMaxTargetVertices) {
         throw new ApiError('INVALID_GEOMETRY', `The target has ${vertices} vertices; at most ${config.vettingMaxTargetVertices} are accepted.`, 'target');
       }
+      const coarse = isCoarse(p.role);
+      if (coarse && (b.radiusM ?? 0) > config.vettingCoarseMaxRadiusM) {
+        throw new ApiError('TARGET_TOO_LARGE', `radiusM may be at most ${config.vettingCoarseMaxRadiusM} m for the ${p.role} role.`, 'radiusM', { bound: config.vettingCoarseMaxRadiusM, unit: 'm' });
+      }
+      if (coarse && g.type === 'Polygon') {
+        const km2 = geodesicAreaKm2(g.coordinates as [number, number][][]);
+        if (km2 > config.vettingCoarseMaxAreaKm2) {
+          throw new ApiError('TARGET_TOO_LARGE', `The target covers ${km2.toFixed(2)} km²; at most ${config.vettingCoarseMaxAreaKm2} km² for the ${p.role} role.`, 'target', { bound: config.vettingCoarseMaxAreaKm2, unit: 'km2' });
+        }
+      }
       const index = await holder.get();
       const party = index.parties.get(b.requestingPartyId);
       if (!party) throw new ApiError('UNKNOWN_REFERENCE', `No party with id ${b.requestingPartyId}.`, 'requestingPartyId');
@@ -112,6 +159,10 @@ export async function vettingRoutes(app: FastifyInstance, { db, config }: { db: 
       const at = b.at ? new Date(b.at) : new Date();
       const vr: VetRequest = { target, radiusM: b.radiusM ?? 0, at: at.getTime(), homeState: party.data.homeState, operatesIn: party.data.operatesIn };
       const d = decide(index, vr);
+      const grid = coarse ? await gridOf(config.vettingGridM) : null;
+      const referred = grid ? referredOnGrid(index, vr, grid) : false;
+      // a coarse answer is settled against the account's budget when it is recorded
+      const told = grid ? { told_decision: 'review', told_reasons: [], told_basis: 'grid', grid_m: grid.cellM } : toldExact(d);
       const row = await recorder.record(
         {
           id: randomUUID(),
@@ -127,8 +178,10 @@ export async function vettingRoutes(app: FastifyInstance, { db, config }: { db: 
           data_version: index.version,
           requested_by: p.accountId,
           requested_role: p.role,
+          ...told,
         },
         { accountId: p.accountId, role: p.role, partyId: p.partyId },
+        grid ? { exact: d, referred, gridM: grid.cellM } : null,
       );
       reply.code(201).header('location', `/api/v1/vetting/${row.id}`);
       return vettingJson(row, p.role);
@@ -154,7 +207,7 @@ export async function vettingRoutes(app: FastifyInstance, { db, config }: { db: 
 
   r.get('/api/v1/vetting/audit', {
     config: { access: SITE_READERS },
-    schema: { tags, summary: 'Vetting requests per account over a window (default the last 24 hours)', querystring: S.AuditQuery, response: { 200: S.Audit } },
+    schema: { tags, summary: 'Vetting requests per account over a window (default the last 24 hours); flagged accounts first', querystring: S.AuditQuery, response: { 200: S.Audit } },
     handler: async (req) => {
       const to = req.query.to ? new Date(req.query.to) : new Date();
       const from = req.query.from ? new Date(req.query.from) : new Date(to.getTime() - 86_400_000);
@@ -163,7 +216,18 @@ export async function vettingRoutes(app: FastifyInstance, { db, config }: { db: 
       return {
         from: from.toISOString(),
         to: to.toISOString(),
-        accounts: rows.map((a) => ({ accountId: a.requested_by, name: a.name, role: a.role, requests: a.requests, prohibited: a.prohibited, siteHits: a.site_hits, lastAt: iso(a.last_at) })),
+        accounts: rows.map((a) => ({
+          accountId: a.account_id,
+          name: a.name,
+          role: a.role,
+          flaggedAt: a.flagged_at ? iso(a.flagged_at) : null,
+          requests: a.requests,
+          prohibited: a.prohibited,
+          siteHits: a.site_hits,
+          referrals: a.referrals,
+          rateLimited: a.rate_limited,
+          lastAt: a.last_at ? iso(a.last_at) : null,
+        })),
       };
     },
   });
@@ -187,22 +251,47 @@ export async function vettingRoutes(app: FastifyInstance, { db, config }: { db: 
       const row = await load(req, req.params.id);
       const role = principal(req).role;
       const index = await holder.at(Number(row.data_version));
-      const d: Decision = decide(index, {
+      const vr: VetRequest = {
         target: row.target,
         radiusM: row.radius_m === null ? 0 : Number(row.radius_m),
         at: new Date(row.at).getTime(),
         homeState: row.home_state,
         operatesIn: row.operates_in ?? [],
-      });
-      const same = canonicalize({ decision: d.decision, reasons: d.reasons }) === canonicalize({ decision: row.decision, reasons: row.reasons });
-      return {
-        id: row.id,
-        dataVersion: Number(row.data_version),
-        decision: d.decision,
-        reasons: redact(d.reasons, role),
-        same,
-        recorded: { decision: row.decision, reasons: redact(row.reasons, role) },
       };
+      const d: Decision = decide(index, vr);
+      const told = await toldAgain(index, row, vr, d);
+      const was = toldOf(row);
+      const key = (x: Decision) => canonicalize({ decision: x.decision, reasons: x.reasons });
+      const same = key(d) === key(row as unknown as Decision) && key(told) === key(was);
+      const base = { id: row.id, dataVersion: Number(row.data_version), same };
+      if (!SITE_READERS.includes(role)) return { ...base, decision: told.decision, reasons: told.reasons, recorded: { decision: was.decision, reasons: was.reasons } };
+      return {
+        ...base,
+        decision: d.decision,
+        reasons: d.reasons,
+        told: { decision: told.decision, reasons: told.reasons, basis: was.basis },
+        recorded: { decision: row.decision, reasons: row.reasons, told: was },
+      };
+    },
+  });
+
+  r.post('/api/v1/vetting/flags/:accountId/lift', {
+    config: { access: SECRETARIAT },
+    schema: {
+      tags,
+      summary: 'Lift the flag of an account that went past its daily budget of referrals',
+      description: 'A new event after the flag (never an edit of it), recorded with who lifted it and when; the account’s budget starts again from now.',
+      params: S.FlagParams,
+      body: S.FlagLift,
+      response: { 201: S.Flag },
+    },
+    handler: async (req, reply) => {
+      const p = principal(req);
+      const { accountId } = req.params;
+      if (!(await getAccount(db, accountId))) throw notFound('account', accountId, 'accountId');
+      const row = await write(db, { accountId: p.accountId, role: p.role, partyId: p.partyId }, (w) => liftFlag(w, accountId, req.body?.reason ?? null));
+      reply.code(201);
+      return flagJson(row);
     },
   });
 }

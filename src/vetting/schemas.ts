@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { GeometrySchema } from '../geo/geojson.ts';
 import { IsoTime, ListOf, Nullable, Uuid } from '../http/schemas.ts';
-import { REASON_CODES } from './model.ts';
+import { REASON_CODES, TOLD_BASES } from './model.ts';
 
 export const VettingCreate = Type.Object(
   {
@@ -27,6 +27,15 @@ export const Reason = Type.Object({
 
 const DecisionEnum = Type.Enum(['permitted', 'prohibited', 'review'] as const);
 
+/** What the caller was told (for the task force's eyes: a role without site access sees only this, as its decision and reasons). */
+const Told = Type.Object({
+  decision: DecisionEnum,
+  reasons: Type.Array(Reason),
+  // exact: told the decision itself; grid: sites counted on the coarse grid, as a referral;
+  // flagged: past the budget, referred whatever it asked; null: recorded before the told view was kept
+  basis: Nullable(Type.Enum(TOLD_BASES)),
+});
+
 export const Vetting = Type.Object({
   id: Uuid,
   decision: DecisionEnum,
@@ -39,6 +48,7 @@ export const Vetting = Type.Object({
   note: Nullable(Type.String()),
   requestedBy: Nullable(Uuid),
   requestedAt: IsoTime,
+  told: Type.Optional(Told),
 });
 
 export const Replay = Type.Object({
@@ -46,8 +56,9 @@ export const Replay = Type.Object({
   dataVersion: Type.Integer(),
   decision: DecisionEnum,
   reasons: Type.Array(Reason),
-  same: Type.Boolean({ description: 'Whether the replay gives exactly the recorded decision and reasons' }),
-  recorded: Type.Object({ decision: DecisionEnum, reasons: Type.Array(Reason) }),
+  same: Type.Boolean({ description: 'Whether the replay gives exactly the recorded decision and reasons, and exactly what the caller was told' }),
+  told: Type.Optional(Told),
+  recorded: Type.Object({ decision: DecisionEnum, reasons: Type.Array(Reason), told: Type.Optional(Told) }),
 });
 
 export const VettingListQuery = Type.Object(
@@ -73,10 +84,26 @@ export const Audit = Type.Object({
       accountId: Nullable(Uuid),
       name: Nullable(Type.String()),
       role: Nullable(Type.String()),
+      // when the account was flagged for going past its daily budget of referrals, while the flag stands
+      flaggedAt: Nullable(IsoTime),
       requests: Type.Integer(),
       prohibited: Type.Integer(),
       siteHits: Type.Integer({ description: 'Decisions that found a protected site: many from one account suggests probing' }),
-      lastAt: IsoTime,
+      referrals: Type.Integer({ description: 'Answers that told the account REFERRED_TO_TASK_FORCE' }),
+      rateLimited: Type.Integer({ description: 'Requests the rate limiter refused (429), per UTC day the window touches' }),
+      lastAt: Nullable(IsoTime),
     }),
   ),
+});
+
+export const FlagParams = Type.Object({ accountId: Uuid }, { additionalProperties: false });
+export const FlagLift = Type.Optional(Type.Object({ reason: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false }));
+export const Flag = Type.Object({
+  id: Uuid,
+  accountId: Uuid,
+  event: Type.Enum(['flagged', 'lifted'] as const),
+  at: IsoTime,
+  referrals: Nullable(Type.Integer()),
+  reason: Nullable(Type.String()),
+  recordedBy: Nullable(Uuid),
 });

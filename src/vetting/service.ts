@@ -1,8 +1,10 @@
 // Keeps the vetting index fresh, records decisions in grouped commits, and replays them.
 import type { Db, Queryable, Row } from '../db/db.ts';
-import { onCommitted, write, type Actor } from '../ledger/ledger.ts';
+import { ApiError } from '../http/errors.ts';
+import { onCommitted, SYSTEM, write, type Actor, type Writer } from '../ledger/ledger.ts';
+import { spend, tell } from './decide.ts';
 import { VettingIndex, type PreparedCache } from './index.ts';
-import type { PartyData, Snapshot } from './model.ts';
+import type { Decision, PartyData, Snapshot } from './model.ts';
 import * as store from './store.ts';
 
 const INDEX_TYPES = new Set(['territory', 'site', 'corridor', 'party', 'designation', 'commitment']);
@@ -95,17 +97,37 @@ export class IndexHolder {
   }
 }
 
+/** What a role without site access is told is settled in the recording transaction, against its budget. */
+export interface Coarse {
+  exact: Decision;
+  /** A site counted on the grid. */
+  referred: boolean;
+  gridM: number;
+}
+
 interface Pending {
   row: store.NewVetting;
   actor: Actor;
+  coarse: Coarse | null;
   resolve: (r: Row) => void;
   reject: (e: unknown) => void;
+}
+
+/** Midnight UTC of the day `now` falls in. */
+export const utcDayStart = (now: Date) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+
+/** The told view of a decision for a role that may see sites: the decision itself. */
+export function toldExact(d: Decision): Pick<store.NewVetting, 'told_decision' | 'told_reasons' | 'told_basis' | 'grid_m'> {
+  return { told_decision: d.decision, told_reasons: d.reasons, told_basis: 'exact', grid_m: null };
 }
 
 /**
  * Grouped commits: decisions that arrive while a commit is in flight wait and go together in
  * the next one (one transaction, one ledger append, each leaf naming its own requester). Each
  * answer is sent only once its decision is committed, so an acknowledged decision is durable.
+ * For roles without site access the answer is settled here, under a lock on the account's
+ * budget: the same statements run whether or not a site was near, and concurrent requests of
+ * one account (on any instance) spend its budget one after another.
  */
 export class VettingRecorder {
   private queue: Pending[] = [];
@@ -114,11 +136,12 @@ export class VettingRecorder {
   constructor(
     private readonly db: Db,
     private readonly maxBatch: number,
+    private readonly referralsPerDay: number,
   ) {}
 
-  record(row: store.NewVetting, actor: Actor): Promise<Row> {
+  record(row: store.NewVetting, actor: Actor, coarse: Coarse | null = null): Promise<Row> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ row, actor, resolve, reject });
+      this.queue.push({ row, actor, coarse, resolve, reject });
       if (!this.running) void this.drain();
     });
   }
@@ -133,6 +156,7 @@ export class VettingRecorder {
         const batch = this.queue.splice(0, this.maxBatch);
         try {
           const rows = await write(this.db, batch[0].actor, async (w) => {
+            await this.settle(w, batch);
             const written = await store.insertVettings(w.q, batch.map((b) => b.row));
             const byId = new Map(written.map((r) => [String(r.id), r]));
             for (const b of batch) w.record('vetting.decided', 'vetting', byId.get(b.row.id)!, b.actor);
@@ -147,4 +171,34 @@ export class VettingRecorder {
       this.running = false;
     }
   }
+
+  /** Fills in the told view of the coarse requests in the batch, in arrival order, flagging accounts past their budget. */
+  private async settle(w: Writer, batch: Pending[]) {
+    const coarse = batch.filter((b) => b.coarse && b.row.requested_by);
+    if (!coarse.length) return;
+    const ids = [...new Set(coarse.map((b) => b.row.requested_by!))];
+    await store.lockBudgets(w.q, ids);
+    const state = await store.budgets(w.q, ids, utcDayStart(new Date()).toISOString());
+    for (const b of coarse) {
+      const id = b.row.requested_by!;
+      const { basis, flagNow, next } = spend(state.get(id) ?? { flagged: false, referrals: 0 }, b.coarse!.referred, this.referralsPerDay);
+      state.set(id, next);
+      if (flagNow) {
+        const flag = await store.insertFlag(w.q, { accountId: id, event: 'flagged', referrals: next.referrals });
+        w.record('vetting.flagged', 'vetting_flag', flag, SYSTEM);
+      }
+      const told = tell(b.coarse!.exact, basis, b.coarse!.referred);
+      Object.assign(b.row, { told_decision: told.decision, told_reasons: told.reasons, told_basis: basis, grid_m: b.coarse!.gridM });
+    }
+  }
+}
+
+/** The secretariat lifts an account's flag: an event after the flag, never an edit of it. */
+export async function liftFlag(w: Writer, accountId: string, reason: string | null): Promise<Row> {
+  await store.lockBudgets(w.q, [accountId]);
+  const last = await store.latestFlag(w.q, accountId);
+  if (!last || last.event !== 'flagged') throw new ApiError('NOT_FLAGGED', `Account ${accountId} is not flagged.`, 'accountId');
+  const row = await store.insertFlag(w.q, { accountId, event: 'lifted', reason, recordedBy: w.actor.accountId });
+  w.record('vetting.flag_lifted', 'vetting_flag', row);
+  return row;
 }

@@ -93,15 +93,22 @@ export interface NewVetting {
   data_version: number;
   requested_by: string | null;
   requested_role: string;
+  told_decision: string;
+  told_reasons: unknown;
+  told_basis: string;
+  grid_m: number | null;
 }
 
 /** Many decisions in one statement (a grouped commit). */
 export async function insertVettings(q: Queryable, rows: NewVetting[]): Promise<Row[]> {
   return q.query(
-    `INSERT INTO vettings (id, target, radius_m, at, requesting_party_id, home_state, operates_in, note, decision, reasons, data_version, requested_by, requested_role)
-     SELECT id, target, radius_m, at, requesting_party_id, home_state, operates_in, note, decision, reasons, data_version, requested_by, requested_role
+    `INSERT INTO vettings (id, target, radius_m, at, requesting_party_id, home_state, operates_in, note, decision, reasons, data_version, requested_by, requested_role,
+       told_decision, told_reasons, told_basis, grid_m)
+     SELECT id, target, radius_m, at, requesting_party_id, home_state, operates_in, note, decision, reasons, data_version, requested_by, requested_role,
+       told_decision, told_reasons, told_basis, grid_m
      FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, target jsonb, radius_m float8, at timestamptz, requesting_party_id uuid, home_state text,
-       operates_in text[], note text, decision text, reasons jsonb, data_version bigint, requested_by uuid, requested_role text)
+       operates_in text[], note text, decision text, reasons jsonb, data_version bigint, requested_by uuid, requested_role text,
+       told_decision text, told_reasons jsonb, told_basis text, grid_m float8)
      RETURNING *`,
     [JSON.stringify(rows)],
   );
@@ -134,16 +141,90 @@ export async function listVettings(q: Queryable, f: VettingFilter): Promise<Row[
   );
 }
 
-/** Per account over a window: how often it asked and how often it hit a protected site (probing shows here). */
+/**
+ * Per account over a window: how often it asked, hit a protected site (the exact view), was
+ * referred (the told view) and was refused by the rate limiter; and every account flagged now,
+ * whether or not it asked in the window. Flagged accounts first, the latest flag first.
+ */
 export async function auditSummary(q: Queryable, from: string, to: string): Promise<Row[]> {
   return q.query(
-    `SELECT v.requested_by, a.name, a.role, count(*)::int AS requests,
-            count(*) FILTER (WHERE v.decision = 'prohibited')::int AS prohibited,
-            count(*) FILTER (WHERE v.reasons @> '[{"code":"PROTECTED_SITE"}]')::int AS site_hits,
-            max(v.requested_at) AS last_at
-     FROM vettings v LEFT JOIN accounts a ON a.id = v.requested_by
-     WHERE v.requested_at >= $1 AND v.requested_at < $2
-     GROUP BY v.requested_by, a.name, a.role ORDER BY requests DESC`,
+    `WITH v AS (
+       SELECT requested_by AS account_id, count(*)::int AS requests,
+              count(*) FILTER (WHERE decision = 'prohibited')::int AS prohibited,
+              count(*) FILTER (WHERE reasons @> '[{"code":"PROTECTED_SITE"}]')::int AS site_hits,
+              count(*) FILTER (WHERE told_reasons @> '[{"code":"REFERRED_TO_TASK_FORCE"}]')::int AS referrals,
+              max(requested_at) AS last_at
+       FROM vettings WHERE requested_at >= $1 AND requested_at < $2 GROUP BY requested_by),
+     r AS (
+       SELECT account_id, sum(refused)::int AS rate_limited FROM vetting_rate_refusals
+       WHERE day >= ($1::timestamptz AT TIME ZONE 'UTC')::date AND day <= ($2::timestamptz AT TIME ZONE 'UTC')::date GROUP BY account_id),
+     f AS (
+       SELECT DISTINCT ON (account_id) account_id, event, at FROM vetting_flags ORDER BY account_id, seq DESC),
+     ids AS (SELECT account_id FROM v UNION SELECT account_id FROM r UNION SELECT account_id FROM f WHERE event = 'flagged')
+     SELECT ids.account_id, a.name, a.role, coalesce(v.requests, 0) AS requests, coalesce(v.prohibited, 0) AS prohibited,
+            coalesce(v.site_hits, 0) AS site_hits, coalesce(v.referrals, 0) AS referrals, coalesce(r.rate_limited, 0) AS rate_limited,
+            v.last_at, CASE WHEN f.event = 'flagged' THEN f.at END AS flagged_at
+     FROM ids LEFT JOIN v ON v.account_id IS NOT DISTINCT FROM ids.account_id LEFT JOIN r ON r.account_id = ids.account_id
+       LEFT JOIN f ON f.account_id = ids.account_id LEFT JOIN accounts a ON a.id = ids.account_id
+     ORDER BY (f.event = 'flagged') IS TRUE DESC, f.at DESC, requests DESC, ids.account_id`,
     [from, to],
+  );
+}
+
+/** The secret the coarse grid's offset is derived from (one row, made by migration 009). */
+export async function gridSecret(q: Queryable): Promise<Uint8Array> {
+  const [r] = await q.query('SELECT secret FROM vetting_grid WHERE id = 1');
+  if (!r) throw new Error('vetting_grid has no secret: run the migrations');
+  return new Uint8Array(r.secret);
+}
+
+/** Serialises the budget of these accounts across transactions and instances until commit. */
+export async function lockBudgets(q: Queryable, accountIds: string[]): Promise<void> {
+  if (!accountIds.length) return;
+  await q.query(`SELECT pg_advisory_xact_lock(hashtextextended('vetting-budget:' || id, 0)) FROM unnest($1::text[]) AS u (id) ORDER BY u.id`, [[...new Set(accountIds)].sort()]);
+}
+
+/**
+ * Each account's budget: flagged when its latest flag event is 'flagged'; referrals told to it
+ * since the start of the UTC day, or since its flag was last lifted if that was later.
+ */
+export async function budgets(q: Queryable, accountIds: string[], dayStart: string): Promise<Map<string, { flagged: boolean; referrals: number }>> {
+  const rows = await q.query(
+    `WITH f AS (SELECT DISTINCT ON (account_id) account_id, event, at FROM vetting_flags WHERE account_id = ANY($1::uuid[]) ORDER BY account_id, seq DESC)
+     SELECT u.account::text AS account_id, coalesce(f.event = 'flagged', false) AS flagged,
+            (SELECT count(*)::int FROM vettings v WHERE v.requested_by = u.account AND v.told_reasons @> '[{"code":"REFERRED_TO_TASK_FORCE"}]'
+               AND v.requested_at >= greatest($2::timestamptz, CASE WHEN f.event = 'lifted' THEN f.at END)) AS referrals
+     FROM unnest($1::uuid[]) AS u (account) LEFT JOIN f ON f.account_id = u.account`,
+    [accountIds, dayStart],
+  );
+  return new Map(rows.map((r) => [r.account_id, { flagged: r.flagged, referrals: r.referrals }]));
+}
+
+/** The latest flag event of an account, or null. */
+export async function latestFlag(q: Queryable, accountId: string): Promise<Row | null> {
+  const [r] = await q.query('SELECT * FROM vetting_flags WHERE account_id = $1 ORDER BY seq DESC LIMIT 1', [accountId]);
+  return r ?? null;
+}
+
+export async function insertFlag(
+  q: Queryable,
+  f: { accountId: string; event: 'flagged' | 'lifted'; referrals?: number | null; reason?: string | null; recordedBy?: string | null },
+): Promise<Row> {
+  const [r] = await q.query('INSERT INTO vetting_flags (account_id, event, referrals, reason, recorded_by) VALUES ($1, $2, $3, $4, $5) RETURNING *', [
+    f.accountId,
+    f.event,
+    f.referrals ?? null,
+    f.reason ?? null,
+    f.recordedBy ?? null,
+  ]);
+  return r;
+}
+
+/** Counts a request the rate limiter refused (operational state, like lock-out counters; not a record). */
+export async function countRefusal(q: Queryable, accountId: string, day: string): Promise<void> {
+  await q.query(
+    `INSERT INTO vetting_rate_refusals (account_id, day, refused, last_at) VALUES ($1, $2, 1, now())
+     ON CONFLICT (account_id, day) DO UPDATE SET refused = vetting_rate_refusals.refused + 1, last_at = now()`,
+    [accountId, day],
   );
 }

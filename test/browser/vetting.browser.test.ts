@@ -287,7 +287,7 @@ describe('vetting console and territory changes (Chromium)', () => {
     await shot('07-map-page-layers');
   });
 
-  it.skipIf(!hasChromium)('gives a liaison its own party only, no sites, and a redacted site reason', async () => {
+  it.skipIf(!hasChromium)('gives a liaison its own party only, no sites, and a referral instead of the site', async () => {
     await page.click('button:has-text("Sign out")');
     await page.waitForSelector('form input[name="password"]');
     siteRequests.length = 0;
@@ -315,11 +315,16 @@ describe('vetting console and territory changes (Chromium)', () => {
 
     await clickMap(page, HOSPITAL.lonLat, { dx: 2 });
     const near = await vet();
+    // prohibited still, for the committed party's ground it lies on; the site is only a referral
     expect(near.decision).toBe('prohibited');
-    expect(near.codes).toContain('PROTECTED_SITE');
-    const reason = page.locator('li[data-code="PROTECTED_SITE"]');
+    expect(near.codes).toEqual(['COMMITTED_PARTY_TERRITORY', 'REFERRED_TO_TASK_FORCE']);
+    expect(await page.locator('li[data-code="PROTECTED_SITE"]').count()).toBe(0);
+    const reason = page.locator('li[data-code="REFERRED_TO_TASK_FORCE"]');
+    expect(await reason.getAttribute('data-effect')).toBe('review');
+    expect(await reason.getAttribute('class')).toContain('reason-review');
+    expect(await reason.locator('.reason-title').textContent()).toBe('Referred to the task force');
+    expect(await reason.locator('.effect').textContent()).toBe('review');
     const text = (await reason.textContent()) ?? '';
-    expect(text).toContain('within the buffer of a protected site');
     expect(text).not.toContain(HOSPITAL.name);
     expect(text).not.toContain('hospital');
     expect(await reason.locator('[data-fact="site"]').count()).toBe(0);

@@ -10,7 +10,7 @@ import { dotSwatch, opsLegend } from '../map/legend.ts';
 import { addOpsLayers, circlePolygon, EMPTY, loadOps, setData, showOps, type OpsData } from '../map/overlays.ts';
 import { DECISION_COLORS } from '../map/style.ts';
 import { navigate, type Route } from '../router.ts';
-import { RULES, type Effect } from '../../../src/vetting/model.ts';
+import { RULES, type Effect, type ReasonCode } from '../../../src/vetting/model.ts';
 import { getSession } from '../session.ts';
 import type { Party, Vetting, VettingReason, VettingReplay } from '../types.ts';
 import { h, replace } from '../ui/dom.ts';
@@ -38,6 +38,9 @@ declare global {
 
 /** The decision table of the terms (DESIGN.md): the effect each reason has, the server's own. */
 const EFFECTS: Record<string, Effect> = RULES;
+
+/** Reason titles where the code's words are not the plain sentence. */
+const TITLES: Partial<Record<ReasonCode, string>> = { REFERRED_TO_TASK_FORCE: 'Referred to the task force' };
 
 /** Roles the server lets ask for a decision. */
 const VETTERS = ['admin', 'cochair', 'secretariat', 'liaison'];
@@ -410,7 +413,7 @@ export async function vettingPage(outlet: HTMLElement, route: Route): Promise<Pa
       'li',
       { class: `reason reason-${effect}`, 'data-code': r.code, 'data-effect': effect },
       h('div', { class: 'reason-head' }, h('code', { class: 'reason-code' }, r.code), h('span', { class: `effect effect-${effect}` }, effect)),
-      h('div', { class: 'reason-title' }, humanize(r.code.toLowerCase())),
+      h('div', { class: 'reason-title' }, TITLES[r.code as ReasonCode] ?? humanize(r.code.toLowerCase())),
       h('p', { class: 'reason-detail' }, r.detail),
       facts.length ? h('dl', { class: 'reason-facts' }, facts.flatMap(([k, v, key]) => [h('dt', {}, k), h('dd', { 'data-fact': key }, v)])) : null,
     );
