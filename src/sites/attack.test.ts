@@ -19,7 +19,7 @@ const ATTACKS: [string, Record<string, unknown>, string][] = [
   ['the whole globe', { geometry: { type: 'Polygon', coordinates: [ring(-180, -90, 180, 90)] } }, 'geometry'],
   ['a point with a 50 km buffer', { geometry: { type: 'Point', coordinates: [36.72, 34.73] }, bufferM: 50_000 }, 'bufferM'],
   ['a box over the antimeridian', { geometry: { type: 'Polygon', coordinates: [[[179.99, 0], [-179.99, 0], [-179.99, 0.01], [179.99, 0.01], [179.99, 0]]] } }, 'geometry'],
-  ['a ring around the north pole', { geometry: { type: 'Polygon', coordinates: [[[0, 89.99], [120, 89.99], [-120, 89.99], [0, 89.99]]] } }, 'geometry'],
+  ['a ring around the north pole', { geometry: { type: 'Polygon', coordinates: [[[0, 89], [120, 89.5], [-120, 89.9], [0, 89]]] } }, 'geometry'],
   ['a cap over the north pole', { geometry: { type: 'Polygon', coordinates: [ring(-180, 40, 180, 90)] } }, 'geometry'],
   ['a box the size of Syria', { geometry: { type: 'Polygon', coordinates: [ring(35.7, 32.3, 42.4, 37.3)] } }, 'geometry'],
   ['a strip 10 m wide and 600 km long', { geometry: { type: 'Polygon', coordinates: [ring(35.7, 34.0, 42.4, 34.00009)] }, bufferM: 5000 }, 'geometry'],
@@ -38,12 +38,13 @@ async function strikes(): Promise<string[]> {
 describe('one agency cannot make every strike prohibited', () => {
   it.each(ATTACKS)('refuses %s with 422 naming the field, storing nothing, and vetting is unchanged', async (_n, over, field) => {
     const before = await strikes();
-    const stored = await snapshot(t.db);
+    const stored = (await snapshot(t.db)).replace(/ vettings:.*/, '');
     const res = await t.call('agency', { method: 'POST', url: '/api/v1/sites', payload: { kind: 'other', name: 'world', ...over } });
     const after = await strikes();
-    console.log(`[attack] ${_n}: ${res.statusCode} ${res.json().code ?? ''} ${res.json().field ?? ''}; strikes before ${before.join(',')} after ${after.join(',')}`);
+    console.log(`[attack] ${_n}: ${res.statusCode} ${res.json().code ?? ''} ${res.json().field ?? ''} ${res.json().detail ?? ''}; strikes before ${before.join(',')} after ${after.join(',')}`);
     expect(res.statusCode, res.body).toBe(422);
-    expect(res.json().field).toBe(field);
+    expect(res.json().field === field || res.json().field.startsWith(`${field}.`), res.body).toBe(true);
+    expect((await snapshot(t.db)).replace(/ vettings:.*/, '')).toBe(stored); // the strikes vetted are recorded, nothing else
     expect(after).toEqual(before);
     expect(after).not.toContain('PROTECTED_SITE');
   });

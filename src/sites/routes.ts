@@ -4,7 +4,7 @@ import { principal } from '../auth/hook.ts';
 import { ANY_ROLE, REGISTRARS, type Principal, type Role } from '../auth/roles.ts';
 import { getAccount } from '../auth/store.ts';
 import type { Config } from '../config.ts';
-import type { Db } from '../db/db.ts';
+import type { Db, Queryable } from '../db/db.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import { decodeCursor, encodeCursor } from '../http/pagination.ts';
 import { IdParams } from '../http/schemas.ts';
@@ -98,9 +98,9 @@ export async function siteRoutes(app: FastifyInstance, { db, config }: { db: Db;
   const now = (at: string | undefined) => (at ? new Date(at) : new Date());
 
   /** An agency sees its own organisation's notifications; the other site roles see all. */
-  async function notifierOf(p: Principal): Promise<store.Notifier | null> {
+  async function notifierOf(p: Principal, q: Queryable = db): Promise<store.Notifier | null> {
     if (p.role !== 'agency') return null;
-    return { accountId: p.accountId, organisation: (await getAccount(db, p.accountId))?.organisation ?? null };
+    return { accountId: p.accountId, organisation: (await getAccount(q, p.accountId))?.organisation ?? null };
   }
   const mayRead = (n: store.Notifier | null, s: store.SiteRecord) => !n || s.notifiedBy === n.accountId || (n.organisation !== null && s.organisation === n.organisation);
 
@@ -159,9 +159,9 @@ export async function siteRoutes(app: FastifyInstance, { db, config }: { db: Db;
   });
 
   /** The site as this caller may act on it, read and locked in the write's transaction: 404 when unknown or not the caller's to see. */
-  async function siteFor(q: Parameters<typeof store.getSite>[0], p: Principal, id: string): Promise<store.SiteRecord> {
+  async function siteFor(q: Queryable, p: Principal, id: string): Promise<store.SiteRecord> {
     const s = await store.getSite(q, id, new Date(), true);
-    if (!s || !mayRead(await notifierOf(p), s)) throw notFound('site', id);
+    if (!s || !mayRead(await notifierOf(p, q), s)) throw notFound('site', id);
     return s;
   }
 
