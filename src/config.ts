@@ -119,7 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     siteNotificationsPerDay: int(env.TRUCE_SITE_NOTIFICATIONS_PER_DAY, 200, 'TRUCE_SITE_NOTIFICATIONS_PER_DAY'),
     corridorMaxWidthM: int(env.TRUCE_CORRIDOR_MAX_WIDTH_M, 5_000, 'TRUCE_CORRIDOR_MAX_WIDTH_M'),
     corridorMaxLengthKm: int(env.TRUCE_CORRIDOR_MAX_LENGTH_KM, 1_000, 'TRUCE_CORRIDOR_MAX_LENGTH_KM'),
-    corridorMaxDays: int(env.TRUCE_CORRIDOR_MAX_DAYS, 31, 'TRUCE_CORRIDOR_MAX_DAYS'),
+    corridorMaxDays: int(env.TRUCE_CORRIDOR_MAX_DAYS, 90, 'TRUCE_CORRIDOR_MAX_DAYS'),
     webDir: env.TRUCE_WEB_DIR ? path.resolve(env.TRUCE_WEB_DIR) : path.join(root, 'web', 'dist'),
     referenceDir: path.join(root, 'reference'),
     ...overrides,

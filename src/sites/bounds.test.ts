@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { corridorFault, siteFault, type CorridorBounds, type SiteBounds } from './bounds.ts';
 
 const B: SiteBounds = { maxAreaKm2: 10, maxSpanM: 15_000, maxBufferM: 5_000, notificationsPerDay: 200 };
-const C: CorridorBounds = { maxWidthM: 5_000, maxLengthKm: 1_000, maxDays: 31 };
+const C: CorridorBounds = { maxWidthM: 5_000, maxLengthKm: 1_000, maxDays: 90 };
 const ring = (w: number, s: number, e: number, n: number) => [[w, s], [e, s], [e, n], [w, n], [w, s]];
 const poly = (...rings: number[][][]) => ({ type: 'Polygon', coordinates: rings });
 const point = (lon: number, lat: number) => ({ type: 'Point', coordinates: [lon, lat] });
@@ -38,7 +38,7 @@ describe('corridorFault', () => {
   it.each<[string, number[][], number, Date, null | [string, string, RegExp]]>([
     ['the Damascus–Madaya route for ten days', [[36.29, 33.51], [36.1, 33.69]], 1000, d('2016-03-11T00:00:00Z'), null],
     ['a width over the bound', [[36.29, 33.51], [36.1, 33.69]], 6000, d('2016-03-11T00:00:00Z'), ['EXCEEDS_BOUND', 'widthM', /6,000 m either side .* 5,000 m/]],
-    ['a window of 32 days', [[36.29, 33.51], [36.1, 33.69]], 1000, d('2016-04-02T00:00:00Z'), ['EXCEEDS_BOUND', 'validTo', /32 days .* 31 days/]],
+    ['a window of 92 days', [[36.29, 33.51], [36.1, 33.69]], 1000, d('2016-06-01T00:00:00Z'), ['EXCEEDS_BOUND', 'validTo', /92 days .* 90 days/]],
     ['a route of 1,060 km', [[30, 30], [41, 30]], 1000, d('2016-03-02T00:00:00Z'), ['EXCEEDS_BOUND', 'geometry', /1,\d{3} km long .* 1,000 km/]],
     ['a route over the antimeridian', [[179.9, 0], [-179.9, 0]], 1000, d('2016-03-02T00:00:00Z'), ['INVALID_GEOMETRY', 'geometry.coordinates.1', /antimeridian/]],
     ['a route through a pole', [[0, 89], [0, 90], [180, 89]], 1000, d('2016-03-02T00:00:00Z'), ['INVALID_GEOMETRY', 'geometry.coordinates.1', /pole/]],

@@ -252,7 +252,7 @@ describe('corridors', () => {
     ['no validTo', { validTo: undefined }, 400, 'VALIDATION_FAILED', 'validTo'],
     ['a width over 50 km', { widthM: 60_000 }, 400, 'VALIDATION_FAILED', 'widthM'],
     ['a width over the bound of 5 km', { widthM: 5_001 }, 422, 'EXCEEDS_BOUND', 'widthM'],
-    ['a window over 31 days', { validTo: '2016-04-02T00:00:00Z' }, 422, 'EXCEEDS_BOUND', 'validTo'],
+    ['a window over 90 days', { validTo: '2016-06-01T00:00:00Z' }, 422, 'EXCEEDS_BOUND', 'validTo'],
     ['a route of 1,060 km', { geometry: { type: 'LineString', coordinates: [[30, 30], [41, 30]] } }, 422, 'EXCEEDS_BOUND', 'geometry'],
     ['a route over the antimeridian', { geometry: { type: 'LineString', coordinates: [[179.9, 0], [-179.9, 0]] } }, 422, 'INVALID_GEOMETRY', 'geometry.coordinates.1'],
     ['a polygon', { geometry: { type: 'Polygon', coordinates: [box(36, 33, 36.1, 33.1)] } }, 400, 'VALIDATION_FAILED', 'geometry.type'],

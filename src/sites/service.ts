@@ -14,7 +14,7 @@ const geojson = (g: Geometry) => JSON.stringify({ type: g.type, coordinates: g.c
 
 /** The bounds the demo and tools use when given none: the defaults of src/config.ts. */
 export const DEFAULT_SITE_BOUNDS: SiteBounds = { maxAreaKm2: 10, maxSpanM: 15_000, maxBufferM: 5_000, notificationsPerDay: 0 };
-export const DEFAULT_CORRIDOR_BOUNDS: CorridorBounds = { maxWidthM: 5_000, maxLengthKm: 1_000, maxDays: 31 };
+export const DEFAULT_CORRIDOR_BOUNDS: CorridorBounds = { maxWidthM: 5_000, maxLengthKm: 1_000, maxDays: 90 };
 
 function refuse(f: BoundFault | null) {
   if (f) throw new ApiError(f.code, `${f.field}: ${f.reason}.`, f.field, f.limit === undefined ? {} : { limit: f.limit });
