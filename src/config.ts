@@ -62,6 +62,20 @@ export interface Config {
   vettingGridM: number;
   /** Those roles: referrals to the task force per account and UTC day before the account is flagged and referred whatever it asks. */
   vettingReferralsPerDay: number;
+  /** Largest geodesic area of a Polygon site, in km²: a notification protects a place, not a region. */
+  siteMaxAreaKm2: number;
+  /** Largest diagonal of a Polygon site's bounding box, in metres, so a thin strip cannot cover a region either. */
+  siteMaxSpanM: number;
+  /** Largest buffer around a site, in metres (422 above). */
+  siteMaxBufferM: number;
+  /** Notifications an agency's organisation (or an agency account of none) may make per 24 hours; 0 for no limit. */
+  siteNotificationsPerDay: number;
+  /** Widest corridor, in metres either side of the route. */
+  corridorMaxWidthM: number;
+  /** Longest corridor route, in km (geodesic). */
+  corridorMaxLengthKm: number;
+  /** Longest corridor window (validFrom to validTo), in days. */
+  corridorMaxDays: number;
   /** Folder of the built web app served at `/`. */
   webDir: string;
   /** Folder of the shipped reference data served at `/reference/`. */
@@ -111,6 +125,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     vettingCoarseMaxAreaKm2: int(env.TRUCE_VETTING_COARSE_MAX_AREA_KM2, 3, 'TRUCE_VETTING_COARSE_MAX_AREA_KM2'),
     vettingGridM: int(env.TRUCE_VETTING_GRID_M, 1000, 'TRUCE_VETTING_GRID_M'),
     vettingReferralsPerDay: int(env.TRUCE_VETTING_REFERRALS_PER_DAY, 5, 'TRUCE_VETTING_REFERRALS_PER_DAY'),
+    siteMaxAreaKm2: int(env.TRUCE_SITE_MAX_AREA_KM2, 10, 'TRUCE_SITE_MAX_AREA_KM2'),
+    siteMaxSpanM: int(env.TRUCE_SITE_MAX_SPAN_M, 15_000, 'TRUCE_SITE_MAX_SPAN_M'),
+    siteMaxBufferM: int(env.TRUCE_SITE_MAX_BUFFER_M, 5_000, 'TRUCE_SITE_MAX_BUFFER_M'),
+    siteNotificationsPerDay: int(env.TRUCE_SITE_NOTIFICATIONS_PER_DAY, 200, 'TRUCE_SITE_NOTIFICATIONS_PER_DAY'),
+    corridorMaxWidthM: int(env.TRUCE_CORRIDOR_MAX_WIDTH_M, 5_000, 'TRUCE_CORRIDOR_MAX_WIDTH_M'),
+    corridorMaxLengthKm: int(env.TRUCE_CORRIDOR_MAX_LENGTH_KM, 1_000, 'TRUCE_CORRIDOR_MAX_LENGTH_KM'),
+    corridorMaxDays: int(env.TRUCE_CORRIDOR_MAX_DAYS, 90, 'TRUCE_CORRIDOR_MAX_DAYS'),
     webDir: env.TRUCE_WEB_DIR ? path.resolve(env.TRUCE_WEB_DIR) : path.join(root, 'web', 'dist'),
     referenceDir: path.join(root, 'reference'),
     ...overrides,

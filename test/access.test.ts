@@ -99,6 +99,15 @@ const SAMPLES: Record<string, () => Promise<InjectOptions>> = {
     const res = await t.call('agency', { method: 'POST', url: '/api/v1/sites', payload: { kind: 'water', name: `Well ${uniq()}`, geometry: { type: 'Point', coordinates: [36.3, 33.5] } } });
     return { url: `/api/v1/sites/${res.json().id}` };
   },
+  // a site the agency token notified, so that every role allowed may withdraw it
+  'POST /api/v1/sites/:id/withdraw': async () => {
+    const res = await t.call('agency', { method: 'POST', url: '/api/v1/sites', payload: { kind: 'school', name: `School ${uniq()}`, geometry: { type: 'Point', coordinates: [36.3, 33.5] } } });
+    return { url: `/api/v1/sites/${res.json().id}/withdraw`, payload: { reason: 'The school has closed.' } };
+  },
+  'POST /api/v1/sites/:id/reject': async () => {
+    const res = await t.call('agency', { method: 'POST', url: '/api/v1/sites', payload: { kind: 'school', name: `School ${uniq()}`, geometry: { type: 'Point', coordinates: [36.3, 33.5] } } });
+    return { url: `/api/v1/sites/${res.json().id}/reject`, payload: { reason: 'Notified in error.' } };
+  },
   'POST /api/v1/corridors': async () => ({
     payload: { name: `Route ${uniq()}`, geometry: { type: 'LineString', coordinates: [[36.29, 33.51], [36.1, 33.69]] }, validFrom: '2016-03-01T00:00:00Z', validTo: '2016-03-10T00:00:00Z' },
   }),
@@ -153,5 +162,5 @@ describe('route × role', () => {
       }
     }
     expect(seen.length).toBeGreaterThan(100);
-  });
+  }, 180_000); // some 500 requests: more than the default on a loaded machine
 });

@@ -41,6 +41,8 @@ export const ENTITIES = {
   api_token: { table: 'api_tokens', columns: ['id', 'account_id', 'name', 'token_hash', 'prefix', 'created_by', 'created_at', 'revoked_at'], readers: ['admin'] },
   territory: { table: 'territories', columns: ['id', 'seq', 'party_id', 'geom', 'valid_from', 'source', 'note', 'pcodes', 'recorded_by', 'recorded_at'] },
   site: { table: 'sites', columns: ['id', 'seq', 'kind', 'name', 'geom', 'buffer_m', 'valid_from', 'valid_to', 'organisation', 'notified_by', 'notified_at'], sensitive: true },
+  // a withdrawal or rejection names the site it ends: as sensitive as the site
+  site_event: { table: 'site_events', columns: ['id', 'seq', 'site_id', 'type', 'at', 'reason', 'recorded_by', 'recorded_role', 'recorded_at'], sensitive: true },
   corridor: { table: 'corridors', columns: ['id', 'seq', 'name', 'geom', 'width_m', 'valid_from', 'valid_to', 'convoy_id', 'created_by', 'created_at'] },
   vetting: {
     table: 'vettings',

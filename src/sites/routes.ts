@@ -4,7 +4,7 @@ import { principal } from '../auth/hook.ts';
 import { ANY_ROLE, REGISTRARS, type Principal, type Role } from '../auth/roles.ts';
 import { getAccount } from '../auth/store.ts';
 import type { Config } from '../config.ts';
-import type { Db } from '../db/db.ts';
+import type { Db, Queryable } from '../db/db.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import { decodeCursor, encodeCursor } from '../http/pagination.ts';
 import { IdParams } from '../http/schemas.ts';
@@ -13,7 +13,8 @@ import { write } from '../ledger/ledger.ts';
 import { ledgerRef } from '../territory/routes.ts';
 import { geoSettings } from '../territory/settings.ts';
 import * as S from './schemas.ts';
-import { createCorridor, notifySite } from './service.ts';
+import { corridorBounds, siteBounds } from './bounds.ts';
+import { createCorridor, notifySite, rejectSite, withdrawSite } from './service.ts';
 import * as store from './store.ts';
 
 /**
@@ -26,6 +27,22 @@ const SITE_VISIBILITY =
   'Site coordinates are sensitive: co-chairs, the secretariat and admins see every site; an agency sees only the sites notified by its own organisation (or by itself); ' +
   'liaisons, monitors, analysts and the public may not list or read them (403).';
 
+/** Who may withdraw a site: its notifying organisation (an agency that may see it) or the task force secretariat. */
+export const WITHDRAWERS: readonly Role[] = ['admin', 'secretariat', 'agency'];
+/** Who may reject a notification: the secretariat alone, which keeps the register. */
+export const REJECTERS: readonly Role[] = ['admin', 'secretariat'];
+
+const eventJson = (e: store.SiteEventRecord) => ({
+  id: e.id,
+  type: e.type,
+  at: e.at.toISOString(),
+  reason: e.reason,
+  recordedBy: e.recordedBy,
+  recordedRole: e.recordedRole,
+  recordedAt: e.recordedAt.toISOString(),
+  ledger: ledgerRef('site_event', e.id),
+});
+
 const siteProps = (s: store.SiteRecord) => ({
   id: s.id,
   kind: s.kind,
@@ -37,6 +54,8 @@ const siteProps = (s: store.SiteRecord) => ({
   notifiedBy: s.notifiedBy,
   notifiedAt: s.notifiedAt.toISOString(),
   ledger: ledgerRef('site', s.id),
+  status: s.status,
+  events: s.events.map(eventJson),
 });
 const siteJson = (s: store.SiteRecord) => ({ ...siteProps(s), geometry: s.geometry });
 
@@ -75,12 +94,14 @@ const nextCursor = <T extends { seq: number; id: string }>(rows: T[], limit: num
 export async function siteRoutes(app: FastifyInstance, { db, config }: { db: Db; config: Config }) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const settings = geoSettings(config);
+  const bounds = siteBounds(config);
+  const cBounds = corridorBounds(config);
   const now = (at: string | undefined) => (at ? new Date(at) : new Date());
 
   /** An agency sees its own organisation's notifications; the other site roles see all. */
-  async function notifierOf(p: Principal): Promise<store.Notifier | null> {
+  async function notifierOf(p: Principal, q: Queryable = db): Promise<store.Notifier | null> {
     if (p.role !== 'agency') return null;
-    return { accountId: p.accountId, organisation: (await getAccount(db, p.accountId))?.organisation ?? null };
+    return { accountId: p.accountId, organisation: (await getAccount(q, p.accountId))?.organisation ?? null };
   }
   const mayRead = (n: store.Notifier | null, s: store.SiteRecord) => !n || s.notifiedBy === n.accountId || (n.organisation !== null && s.organisation === n.organisation);
   // the ledger gives a site's salt and state (its proof) to whoever may read the site; the task force it knows itself
@@ -93,12 +114,14 @@ export async function siteRoutes(app: FastifyInstance, { db, config }: { db: Db;
       summary: 'Notify a protected site (hospital, school, water, power, shelter, ...) with its buffer',
       description:
         'Records the notifying account and its organisation and the time; the notification is a ledger leaf (`site.notified`) whose inclusion proof ' +
-        `(ledger.proof) shows the site was notified before any later strike. ${SITE_VISIBILITY}`,
+        `(ledger.proof) shows the site was notified before any later strike. A site is a place: a buffer of at most ${config.siteMaxBufferM} m, a polygon of at most ` +
+        `${config.siteMaxAreaKm2} km² spanning at most ${config.siteMaxSpanM} m, not across the antimeridian or a pole (422); an agency's organisation notifies at most ` +
+        `${config.siteNotificationsPerDay || 'any number of'} sites a day (429). ${SITE_VISIBILITY}`,
       body: S.SiteCreate,
       response: { 201: S.Site },
     },
     handler: async (req, reply) => {
-      const s = await write(db, principal(req), (w) => notifySite(w, req.body, settings));
+      const s = await write(db, principal(req), (w) => notifySite(w, req.body, settings, bounds));
       reply.code(201).header('location', `/api/v1/sites/${s.id}`);
       return siteJson(s);
     },
@@ -106,12 +129,12 @@ export async function siteRoutes(app: FastifyInstance, { db, config }: { db: Db;
 
   r.get('/api/v1/sites', {
     config: { access: SITE_ROLES },
-    schema: { tags: ['sites'], summary: 'Protected sites in force at a time', description: SITE_VISIBILITY, querystring: S.SiteListQuery, response: { 200: S.SiteList } },
+    schema: { tags: ['sites'], summary: 'Protected sites in force at a time', description: `${SITE_VISIBILITY} Withdrawn and rejected sites are left out unless asked for with \`status\`.`, querystring: S.SiteListQuery, response: { 200: S.SiteList } },
     handler: async (req) => {
       const q = req.query;
       const at = now(q.at);
       const limit = q.limit ?? 200;
-      const rows = await store.listSites(db, { at, kind: q.kind, bbox: parseBBox(q.bbox), notifier: await notifierOf(principal(req)), afterSeq: afterSeq(q.cursor), limit: limit + 1 });
+      const rows = await store.listSites(db, { at, kind: q.kind, status: q.status ?? 'active', bbox: parseBBox(q.bbox), notifier: await notifierOf(principal(req)), afterSeq: afterSeq(q.cursor), limit: limit + 1 });
       return {
         type: 'FeatureCollection' as const,
         at: at.toISOString(),
@@ -125,15 +148,64 @@ export async function siteRoutes(app: FastifyInstance, { db, config }: { db: Db;
     config: { access: SITE_ROLES },
     schema: {
       tags: ['sites'],
-      summary: 'One protected site',
+      summary: 'One protected site, with its status at a time and its events',
       description: `${SITE_VISIBILITY} Another organisation’s site is answered 404, as if it did not exist.`,
       params: IdParams,
+      querystring: S.SiteQuery,
       response: { 200: S.Site },
     },
     handler: async (req) => {
-      const s = await store.getSite(db, req.params.id);
+      const s = await store.getSite(db, req.params.id, now(req.query.at));
       if (!s || !mayRead(await notifierOf(principal(req)), s)) throw notFound('site', req.params.id);
       return siteJson(s);
+    },
+  });
+
+  /** The site as this caller may act on it, read and locked in the write's transaction: 404 when unknown or not the caller's to see. */
+  async function siteFor(q: Queryable, p: Principal, id: string): Promise<store.SiteRecord> {
+    const s = await store.getSite(q, id, new Date(), true);
+    if (!s || !mayRead(await notifierOf(p, q), s)) throw notFound('site', id);
+    return s;
+  }
+
+  r.post('/api/v1/sites/:id/withdraw', {
+    config: { access: WITHDRAWERS },
+    schema: {
+      tags: ['sites'],
+      summary: 'Withdraw a protected site from a time on (its notifying organisation or the secretariat)',
+      description:
+        'An event, never an edit (leaf `site.withdrawn`): strike vetting stops counting the site for targets at or after `at`; earlier times keep it. ' +
+        '`at` defaults to now and may not be in the past or before validFrom (422). An agency may withdraw only what its organisation notified; ' +
+        'any other site is answered 404, as if it did not exist. A site already withdrawn or rejected: 409.',
+      params: IdParams,
+      body: S.SiteWithdraw,
+      response: { 201: S.Site },
+    },
+    handler: async (req, reply) => {
+      const me = principal(req);
+      const id = await write(db, me, async (w) => (await withdrawSite(w, await siteFor(w.q, me, req.params.id), req.body)).siteId);
+      reply.code(201).header('location', `/api/v1/sites/${id}`);
+      return siteJson((await store.getSite(db, id))!);
+    },
+  });
+
+  r.post('/api/v1/sites/:id/reject', {
+    config: { access: REJECTERS },
+    schema: {
+      tags: ['sites'],
+      summary: 'Reject a notification (the secretariat)',
+      description:
+        'An event, never an edit (leaf `site.rejected`): the notification is void, and strike vetting no longer counts the site from this version of the record on; ' +
+        'decisions recorded before (and their replays) still saw it. A site already rejected: 409.',
+      params: IdParams,
+      body: S.SiteReject,
+      response: { 201: S.Site },
+    },
+    handler: async (req, reply) => {
+      const me = principal(req);
+      const id = await write(db, me, async (w) => (await rejectSite(w, await siteFor(w.q, me, req.params.id), req.body)).siteId);
+      reply.code(201).header('location', `/api/v1/sites/${id}`);
+      return siteJson((await store.getSite(db, id))!);
     },
   });
 
@@ -142,12 +214,12 @@ export async function siteRoutes(app: FastifyInstance, { db, config }: { db: Db;
     schema: {
       tags: ['corridors'],
       summary: 'Record a time-bounded protected route (an aid corridor)',
-      description: 'Strikes within widthM either side of the route are prohibited from validFrom until validTo.',
+      description: `Strikes within widthM either side of the route are prohibited from validFrom until validTo. At most ${config.corridorMaxWidthM} m either side, ${config.corridorMaxLengthKm} km long and ${config.corridorMaxDays} days (422 above).`,
       body: S.CorridorCreate,
       response: { 201: S.Corridor },
     },
     handler: async (req, reply) => {
-      const c = await write(db, principal(req), (w) => createCorridor(w, req.body, settings));
+      const c = await write(db, principal(req), (w) => createCorridor(w, req.body, settings, null, cBounds));
       reply.code(201).header('location', `/api/v1/corridors/${c.id}`);
       return corridorJson(c);
     },

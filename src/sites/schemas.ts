@@ -2,7 +2,7 @@ import { Type, type Static } from 'typebox';
 import { GeometrySchema } from '../geo/geojson.ts';
 import { IsoTime, Nullable, Uuid } from '../http/schemas.ts';
 import { FeatureCollectionOf, GeometryOut, LedgerRef } from '../territory/schemas.ts';
-import { SITE_KINDS } from './store.ts';
+import { SITE_EVENT_TYPES, SITE_KINDS, SITE_STATUSES } from './store.ts';
 
 export const SiteKind = Type.Enum(SITE_KINDS);
 
@@ -22,6 +22,7 @@ const PageQuery = {
 };
 
 const Name = Type.String({ minLength: 1, maxLength: 300, pattern: '\\S' });
+const Reason = Type.String({ minLength: 1, maxLength: 2000, pattern: '\\S', description: 'Why, for the record' });
 const Distance = (dflt: number, what: string) => Type.Number({ minimum: 0, maximum: 50_000, default: dflt, description: `${what}, in metres (geodesic)` });
 
 export const SiteCreate = Type.Object(
@@ -37,6 +38,26 @@ export const SiteCreate = Type.Object(
 );
 export type SiteCreate = Static<typeof SiteCreate>;
 
+export const SiteWithdraw = Type.Object(
+  { at: Type.Optional({ ...IsoTime, description: 'From when the site is no longer protected (default: now; not in the past, not before validFrom)' }), reason: Reason },
+  { additionalProperties: false },
+);
+export type SiteWithdraw = Static<typeof SiteWithdraw>;
+export const SiteReject = Type.Object({ reason: Reason }, { additionalProperties: false });
+export type SiteReject = Static<typeof SiteReject>;
+
+export const SiteStatus = Type.Enum(SITE_STATUSES, { description: 'At the time asked: rejected once rejected; withdrawn from the withdrawal on; else active' });
+export const SiteEvent = Type.Object({
+  id: Uuid,
+  type: Type.Enum(SITE_EVENT_TYPES),
+  at: { ...IsoTime, description: 'withdrawn: from when; rejected: when recorded' },
+  reason: Type.String(),
+  recordedBy: Nullable(Uuid),
+  recordedRole: Type.String(),
+  recordedAt: IsoTime,
+  ledger: LedgerRef,
+});
+
 const siteProps = {
   id: Uuid,
   kind: SiteKind,
@@ -48,10 +69,19 @@ const siteProps = {
   notifiedBy: Nullable(Uuid),
   notifiedAt: IsoTime,
   ledger: LedgerRef,
+  status: SiteStatus,
+  events: Type.Array(SiteEvent),
 };
 export const Site = Type.Object({ ...siteProps, geometry: GeometryOut(['Point', 'Polygon']) });
+export const SiteQuery = Type.Object({ at: Type.Optional({ ...IsoTime, description: 'The status at this time (default: now)' }) }, { additionalProperties: false });
 export const SiteListQuery = Type.Object(
-  { at: Type.Optional(IsoTime), kind: Type.Optional(SiteKind), ...BBoxQuery.properties, ...PageQuery },
+  {
+    at: Type.Optional(IsoTime),
+    kind: Type.Optional(SiteKind),
+    status: Type.Optional(Type.Enum([...SITE_STATUSES, 'all'] as const, { default: 'active', description: 'Only sites of this status at `at` (default: those in force); `all` for every site notified for that time' })),
+    ...BBoxQuery.properties,
+    ...PageQuery,
+  },
   { additionalProperties: false },
 );
 export const SiteList = FeatureCollectionOf(GeometryOut(['Point', 'Polygon']), Type.Object(siteProps), { at: IsoTime, nextCursor: Nullable(Type.String()) });

@@ -9,6 +9,24 @@ export interface Geo {
   coordinates: unknown[];
 }
 
+export const SITE_EVENT_TYPES = ['withdrawn', 'rejected'] as const;
+export type SiteEventType = (typeof SITE_EVENT_TYPES)[number];
+/** A site's standing at a time: rejected at any time once rejected; withdrawn from its withdrawal's time. */
+export const SITE_STATUSES = ['active', 'withdrawn', 'rejected'] as const;
+export type SiteStatus = (typeof SITE_STATUSES)[number];
+
+export interface SiteEventRecord {
+  id: string;
+  seq: number;
+  siteId: string;
+  type: SiteEventType;
+  at: Date;
+  reason: string;
+  recordedBy: string | null;
+  recordedRole: string;
+  recordedAt: Date;
+}
+
 export interface SiteRecord {
   id: string;
   seq: number;
@@ -21,6 +39,9 @@ export interface SiteRecord {
   organisation: string | null;
   notifiedBy: string | null;
   notifiedAt: Date;
+  /** At the time asked (now when none). */
+  status: SiteStatus;
+  events: SiteEventRecord[];
 }
 
 export interface CorridorRecord {
@@ -48,7 +69,34 @@ const toSite = (r: Row): SiteRecord => ({
   organisation: r.organisation,
   notifiedBy: r.notified_by,
   notifiedAt: r.notified_at,
+  status: r.status ?? 'active',
+  events: [],
 });
+
+const toEvent = (r: Row): SiteEventRecord => ({
+  id: r.id,
+  seq: Number(r.seq),
+  siteId: r.site_id,
+  type: r.type,
+  at: r.at,
+  reason: r.reason,
+  recordedBy: r.recorded_by,
+  recordedRole: r.recorded_role,
+  recordedAt: r.recorded_at,
+});
+
+/** A site's status at $1 (the alias x is the site). */
+const STATUS = `(SELECT CASE WHEN bool_or(e.type = 'rejected') THEN 'rejected' WHEN bool_or(e.type = 'withdrawn' AND e.at <= $1) THEN 'withdrawn' ELSE 'active' END
+  FROM site_events e WHERE e.site_id = x.id)`;
+
+/** The sites with their events, in event order. */
+async function withEvents(q: Queryable, sites: SiteRecord[]): Promise<SiteRecord[]> {
+  if (!sites.length) return sites;
+  const rows = await q.query('SELECT * FROM site_events WHERE site_id = ANY($1::uuid[]) ORDER BY seq', [sites.map((s) => s.id)]);
+  const by = new Map(sites.map((s) => [s.id, s]));
+  for (const r of rows) by.get(r.site_id)?.events.push(toEvent(r));
+  return sites;
+}
 
 const toCorridor = (r: Row): CorridorRecord => ({
   id: r.id,
@@ -85,9 +133,40 @@ export async function insertSite(q: Queryable, s: NewSite, notifiedBy: string | 
   return { ...toSite(r), row: r };
 }
 
-export async function getSite(q: Queryable, id: string): Promise<SiteRecord | null> {
-  const [r] = await q.query('SELECT *, ST_AsGeoJSON(geom) AS geojson FROM sites WHERE id = $1', [id]);
-  return r ? toSite(r) : null;
+/** One site with its status at `at` and its events; `lock` holds the site's row until the transaction ends (one event at a time). */
+export async function getSite(q: Queryable, id: string, at: Date = new Date(), lock = false): Promise<SiteRecord | null> {
+  const [r] = await q.query(`SELECT x.*, ST_AsGeoJSON(x.geom) AS geojson, ${STATUS} AS status FROM sites x WHERE x.id = $2${lock ? ' FOR UPDATE' : ''}`, [at, id]);
+  return r ? (await withEvents(q, [toSite(r)]))[0] : null;
+}
+
+export interface NewSiteEvent {
+  siteId: string;
+  type: SiteEventType;
+  at: Date | null; // null: the time of recording
+  reason: string;
+  recordedRole: string;
+}
+
+export async function insertSiteEvent(q: Queryable, e: NewSiteEvent, recordedBy: string | null): Promise<Written<SiteEventRecord>> {
+  const [r] = await q.query(
+    `INSERT INTO site_events (site_id, type, at, reason, recorded_by, recorded_role) VALUES ($1, $2, coalesce($3, now()), $4, $5, $6) RETURNING *`,
+    [e.siteId, e.type, e.at, e.reason, recordedBy, e.recordedRole],
+  );
+  return { ...toEvent(r), row: r };
+}
+
+/**
+ * Notifications by one organisation (or, for an account of none, by that account) in the 24 hours
+ * before now. Takes a transaction-scoped lock on the notifier first, so two notifications at once
+ * cannot both pass the count.
+ */
+export async function notificationsToday(q: Queryable, organisation: string | null, accountId: string | null): Promise<number> {
+  await q.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`site-notifier:${organisation ?? accountId}`]);
+  const [r] = await q.query(
+    `SELECT count(*)::int AS n FROM sites WHERE notified_at > now() - interval '24 hours' AND (CASE WHEN $1::text IS NULL THEN notified_by = $2 AND organisation IS NULL ELSE organisation = $1 END)`,
+    [organisation, accountId],
+  );
+  return r.n;
 }
 
 /** Whose notifications a caller may see: null for everyone's. */
@@ -101,24 +180,28 @@ export interface SiteFilter {
   kind?: SiteKind;
   bbox?: [number, number, number, number];
   notifier: Notifier | null;
+  /** Only sites of this status at `at`; 'all' for every site whose notified window covers `at`. */
+  status: SiteStatus | 'all';
   /** Keyset: only sites recorded after this one. */
   afterSeq?: number;
   limit: number;
 }
 
-/** Sites in force at a time, in the order they were notified. */
+/** Sites whose notified window covers a time (by default only those still in force then), in the order they were notified. */
 export async function listSites(q: Queryable, f: SiteFilter): Promise<SiteRecord[]> {
   const rows = await q.query(
-    `SELECT *, ST_AsGeoJSON(geom) AS geojson FROM sites
-     WHERE valid_from <= $1 AND (valid_to IS NULL OR valid_to > $1)
-       AND ($2::text IS NULL OR kind = $2)
-       AND ($3::float8[] IS NULL OR ST_Intersects(geom, ST_MakeEnvelope($3[1], $3[2], $3[3], $3[4], 4326)))
-       AND ($4::uuid IS NULL OR notified_by = $4 OR ($5::text IS NOT NULL AND organisation = $5))
-       AND seq > $6
-     ORDER BY seq LIMIT $7`,
-    [f.at, f.kind ?? null, f.bbox ?? null, f.notifier?.accountId ?? null, f.notifier?.organisation ?? null, f.afterSeq ?? 0, f.limit],
+    `SELECT * FROM (
+       SELECT x.*, ST_AsGeoJSON(x.geom) AS geojson, ${STATUS} AS status FROM sites x
+       WHERE x.valid_from <= $1 AND (x.valid_to IS NULL OR x.valid_to > $1)
+         AND ($2::text IS NULL OR x.kind = $2)
+         AND ($3::float8[] IS NULL OR ST_Intersects(x.geom, ST_MakeEnvelope($3[1], $3[2], $3[3], $3[4], 4326)))
+         AND ($4::uuid IS NULL OR x.notified_by = $4 OR ($5::text IS NOT NULL AND x.organisation = $5))
+         AND x.seq > $6
+     ) s WHERE $8::text = 'all' OR s.status = $8
+     ORDER BY s.seq LIMIT $7`,
+    [f.at, f.kind ?? null, f.bbox ?? null, f.notifier?.accountId ?? null, f.notifier?.organisation ?? null, f.afterSeq ?? 0, f.limit, f.status],
   );
-  return rows.map(toSite);
+  return withEvents(q, rows.map(toSite));
 }
 
 export interface NewCorridor {

@@ -27,9 +27,23 @@ export async function loadTerritories(q: Queryable, version: number | null, ids:
   return rows.map((r) => ({ id: r.id, seq: Number(r.seq), partyId: r.party_id, validFrom: ms(r.valid_from)!, polygons: JSON.parse(r.g).coordinates as Position[][][] }));
 }
 
+/**
+ * Sites as of the version, with their events as of the same version folded into the window:
+ * a withdrawal from T ends it at T (the earlier of T and validTo); a rejection empties it
+ * (validTo = validFrom), so a rejected site counts at no time from the version its leaf
+ * precedes on, while a replay at an earlier version still sees it.
+ */
 export async function loadSites(q: Queryable, version: number | null, ids: string[] | null = null): Promise<SiteData[]> {
   const rows = await q.query(
-    `SELECT x.id, x.kind, x.name, x.buffer_m, x.valid_from, x.valid_to, ST_AsGeoJSON(x.geom) AS g FROM sites x WHERE ${asOf('site', version)}${idFilter(ids)}`,
+    `SELECT x.id, x.kind, x.name, x.buffer_m, x.valid_from,
+            CASE WHEN ev.rejected THEN x.valid_from ELSE LEAST(x.valid_to, ev.withdrawn_at) END AS valid_to,
+            ST_AsGeoJSON(x.geom) AS g
+     FROM sites x
+     LEFT JOIN LATERAL (
+       SELECT bool_or(e.type = 'rejected') AS rejected, min(e.at) FILTER (WHERE e.type = 'withdrawn') AS withdrawn_at
+       FROM site_events e WHERE e.site_id = x.id AND ${asOf('site_event', version, 'e')}
+     ) ev ON true
+     WHERE ${asOf('site', version)}${idFilter(ids)}`,
     ids ? [ids] : [],
   );
   return rows.map((r) => ({ id: r.id, kind: r.kind, name: r.name, geometry: JSON.parse(r.g), bufferM: Number(r.buffer_m), validFrom: ms(r.valid_from)!, validTo: ms(r.valid_to) }));
@@ -68,12 +82,18 @@ export async function loadSnapshot(q: Queryable, version: number | null): Promis
   return { version: v, territories, sites, corridors, parties };
 }
 
-/** What changed since `from`: the entity types and ids of the leaves appended since. */
+/**
+ * What changed since `from`: the entity types and ids of the leaves appended since. A site
+ * event (withdrawal, rejection) changes its site, so it is named as that site.
+ */
 export async function changedSince(q: Queryable, from: number): Promise<{ size: number; changed: { type: string; id: string }[] }> {
   const size = await ledgerSize(q);
   if (size <= from) return { size, changed: [] };
   const rows = await q.query(
-    `SELECT DISTINCT entity_type, entity_id FROM ledger_leaves WHERE seq >= $1 AND seq < $2 AND entity_type IN ('territory', 'site', 'corridor', 'party', 'designation', 'commitment')`,
+    `SELECT DISTINCT CASE WHEN l.entity_type = 'site_event' THEN 'site' ELSE l.entity_type END AS entity_type,
+                     CASE WHEN l.entity_type = 'site_event' THEN e.site_id::text ELSE l.entity_id END AS entity_id
+     FROM ledger_leaves l LEFT JOIN site_events e ON l.entity_type = 'site_event' AND e.id::text = l.entity_id
+     WHERE l.seq >= $1 AND l.seq < $2 AND l.entity_type IN ('territory', 'site', 'site_event', 'corridor', 'party', 'designation', 'commitment')`,
     [from, size],
   );
   return { size, changed: rows.map((r) => ({ type: r.entity_type, id: r.entity_id })) };

@@ -151,6 +151,8 @@ export interface SiteProps {
   validFrom: string;
   validTo: string | null;
   organisation: string | null;
+  /** At the time listed; the map lists only active sites (withdrawn and rejected ones protect nothing). */
+  status: 'active' | 'withdrawn' | 'rejected';
 }
 export interface CorridorProps {
   id: string;
