@@ -54,6 +54,13 @@ export interface Config {
   vettingMaxTargetVertices: number;
   /** Most decisions recorded in one grouped commit. */
   vettingBatchMax: number;
+  /** Deepest nesting of arrays and objects accepted in a JSON body (400 deeper): recursive checkers must not overflow the stack. */
+  maxJsonDepth: number;
+  /** Most field errors listed in one problem document; the rest are only counted, so a hostile body cannot make a huge answer. */
+  maxErrorsReported: number;
+  /** Earliest and latest year a time given to the API may have (400 outside): nothing this system records is older or far in the future. */
+  minYear: number;
+  maxYear: number;
   /** Folder of the built web app served at `/`. */
   webDir: string;
   /** Folder of the shipped reference data served at `/reference/`. */
@@ -99,10 +106,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     vettingMaxRadiusM: int(env.TRUCE_VETTING_MAX_RADIUS_M, 50_000, 'TRUCE_VETTING_MAX_RADIUS_M'),
     vettingMaxTargetVertices: int(env.TRUCE_VETTING_MAX_TARGET_VERTICES, 2_000, 'TRUCE_VETTING_MAX_TARGET_VERTICES'),
     vettingBatchMax: int(env.TRUCE_VETTING_BATCH_MAX, 500, 'TRUCE_VETTING_BATCH_MAX'),
+    maxJsonDepth: int(env.TRUCE_MAX_JSON_DEPTH, 64, 'TRUCE_MAX_JSON_DEPTH'),
+    maxErrorsReported: int(env.TRUCE_MAX_ERRORS_REPORTED, 20, 'TRUCE_MAX_ERRORS_REPORTED'),
+    minYear: int(env.TRUCE_MIN_YEAR, 1900, 'TRUCE_MIN_YEAR'),
+    maxYear: int(env.TRUCE_MAX_YEAR, 2200, 'TRUCE_MAX_YEAR'),
     webDir: env.TRUCE_WEB_DIR ? path.resolve(env.TRUCE_WEB_DIR) : path.join(root, 'web', 'dist'),
     referenceDir: path.join(root, 'reference'),
     ...overrides,
   };
+  if (cfg.minYear < 1 || cfg.maxYear > 9999 || cfg.minYear > cfg.maxYear) throw new ConfigError('TRUCE_MIN_YEAR and TRUCE_MAX_YEAR must be years 1..9999, the first not after the second');
   if (cfg.port > 65535) throw new ConfigError(`PORT must be at most 65535, got ${cfg.port}`);
   if (cfg.adminToken !== null && cfg.adminToken.length < 24) throw new ConfigError('TRUCE_ADMIN_TOKEN must have at least 24 characters');
   return cfg;
