@@ -13,10 +13,10 @@ import { authRoutes } from './auth/routes.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/db.ts';
 import { ApiError, problem, type ErrorCode, type FieldError } from './http/errors.ts';
-import { jsonDepthExceeds } from './http/json.ts';
+import { jsonLimitFault } from './http/json.ts';
 import { useCursorKey } from './http/pagination.ts';
 import { ProblemSchema } from './http/schemas.ts';
-import { fieldErrors, makeValidatorCompiler } from './http/validation.ts';
+import { fieldErrors, makeValidatorCompiler, noteBodySize } from './http/validation.ts';
 import { loadLedgerKey, type LedgerKey } from './ledger/keys.ts';
 import { ledgerRoutes } from './ledger/routes.ts';
 import { useLedgerKey } from './ledger/ledger.ts';
@@ -111,9 +111,8 @@ export async function buildApp({ db, config, ledgerKey = loadLedgerKey(config) }
     } catch {
       return done(new ApiError('MALFORMED_JSON', 'The body is not valid UTF-8.', '(body)'));
     }
-    if (jsonDepthExceeds(text, config.maxJsonDepth)) {
-      return done(new ApiError('VALIDATION_FAILED', `The body nests arrays or objects deeper than ${config.maxJsonDepth} levels.`, '(body)'));
-    }
+    const tooBig = jsonLimitFault(text, { maxDepth: config.maxJsonDepth, maxKeys: config.maxJsonKeys });
+    if (tooBig) return done(new ApiError('VALIDATION_FAILED', `The body ${tooBig}.`, '(body)'));
     if (text === '') {
       if (req.method === 'DELETE') return done(null, undefined); // a bodiless DELETE that names its type
       return done(new ApiError('MALFORMED_JSON', 'The body is empty; send a JSON document.', '(body)'));
@@ -127,7 +126,9 @@ export async function buildApp({ db, config, ledgerKey = loadLedgerKey(config) }
     // PostgreSQL text holds neither NUL nor half a surrogate pair: refuse them here, naming the field.
     const bad = findBadString(body, '');
     if (bad) return done(new ApiError('VALIDATION_FAILED', `${bad.field || '(body)'} ${bad.reason}.`, bad.field || '(body)'));
-    done(null, normalise(body));
+    const clean = normalise(body);
+    noteBodySize(clean, raw.length);
+    done(null, clean);
   });
   app.addSchema(ProblemSchema);
 
@@ -203,9 +204,11 @@ export async function buildApp({ db, config, ledgerKey = loadLedgerKey(config) }
       const all: FieldError[] = fieldErrors(err.validation, err.validationContext);
       const errors = all.slice(0, config.maxErrorsReported).map((e) => ({ field: clip(e.field), reason: clip(e.reason) }));
       const omitted = all.length - errors.length;
+      const partial = (err.validation as { partial?: boolean }).partial === true;
       status = 400;
-      const detail = errors.map((e) => `${e.field} ${e.reason}`).join('; ') + (omitted ? `; and ${omitted} more` : '');
-      body = problem('VALIDATION_FAILED', detail, errors, { in: err.validationContext, ...(omitted ? { errorsOmitted: omitted } : {}) });
+      const detail =
+        errors.map((e) => `${e.field} ${e.reason}`).join('; ') + (omitted ? `; and ${omitted} more` : '') + (partial ? ' (a large body is checked up to its first error)' : '');
+      body = problem('VALIDATION_FAILED', detail, errors, { in: err.validationContext, ...(omitted ? { errorsOmitted: omitted } : {}), ...(partial ? { partial: true } : {}) });
     } else if (err.code && FASTIFY_CODES[err.code]) {
       const code = FASTIFY_CODES[err.code];
       const field = code === 'UNSUPPORTED_MEDIA_TYPE' ? 'Content-Type' : '(body)';

@@ -56,6 +56,8 @@ export interface Config {
   vettingBatchMax: number;
   /** Deepest nesting of arrays and objects accepted in a JSON body (400 deeper): recursive checkers must not overflow the stack. */
   maxJsonDepth: number;
+  /** Most members of one object in a JSON body (400 above): parsing 100,000 keys alone costs half a second. */
+  maxJsonKeys: number;
   /** Most field errors listed in one problem document; the rest are only counted, so a hostile body cannot make a huge answer. */
   maxErrorsReported: number;
   /** Earliest and latest year a time given to the API may have (400 outside): nothing this system records is older or far in the future. */
@@ -107,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     vettingMaxTargetVertices: int(env.TRUCE_VETTING_MAX_TARGET_VERTICES, 2_000, 'TRUCE_VETTING_MAX_TARGET_VERTICES'),
     vettingBatchMax: int(env.TRUCE_VETTING_BATCH_MAX, 500, 'TRUCE_VETTING_BATCH_MAX'),
     maxJsonDepth: int(env.TRUCE_MAX_JSON_DEPTH, 64, 'TRUCE_MAX_JSON_DEPTH'),
+    maxJsonKeys: int(env.TRUCE_MAX_JSON_KEYS, 1000, 'TRUCE_MAX_JSON_KEYS'),
     maxErrorsReported: int(env.TRUCE_MAX_ERRORS_REPORTED, 20, 'TRUCE_MAX_ERRORS_REPORTED'),
     minYear: int(env.TRUCE_MIN_YEAR, 1900, 'TRUCE_MIN_YEAR'),
     maxYear: int(env.TRUCE_MAX_YEAR, 2200, 'TRUCE_MAX_YEAR'),
