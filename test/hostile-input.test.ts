@@ -187,6 +187,17 @@ describe('geometry PostGIS cannot take', () => {
     expect(await snapshot(t.db)).toBe(before);
   });
 
+  it.each([
+    ['a corridor of one repeated position', '/api/v1/corridors', { name: 'Nowhere', geometry: { type: 'LineString', coordinates: [[36.2, 33.5], [36.2, 33.5]] }, validFrom: '2016-03-01T00:00:00Z', validTo: '2016-03-10T00:00:00Z' }],
+    ['a territory around the north pole', '/api/v1/territories', { partyId: demoId('saaf'), geometry: { type: 'Polygon', coordinates: [[[0, 85], [120, 85], [-120, 85], [0, 85]]] }, validFrom: '2016-03-01T00:00:00Z' }],
+    ['a territory of one repeated position', '/api/v1/territories', { partyId: demoId('saaf'), geometry: { type: 'Polygon', coordinates: [[[36, 33], [36, 33], [36, 33], [36, 33]]] }, validFrom: '2016-03-01T00:00:00Z' }],
+    ['a site polygon on the antimeridian', '/api/v1/sites', { kind: 'other', name: 'Edge', geometry: { type: 'Polygon', coordinates: [[[179.9, 0], [180, 0], [180, 0.1], [179.9, 0]]] } }],
+    ['a site at a pole', '/api/v1/sites', { kind: 'other', name: 'Pole', geometry: { type: 'Point', coordinates: [0, 90] } }],
+  ])('%s: a 4xx or a 201, never a 500', async (_n, url, payload) => {
+    const res = await t.call('secretariat', { method: 'POST', url, payload });
+    expect(res.statusCode, res.body).toBeLessThan(500);
+  });
+
   it('a whole-world vetting target: never a 500', async () => {
     const res = await t.call('secretariat', { method: 'POST', url: '/api/v1/vetting', payload: { requestingPartyId: demoId('saaf'), at: '2016-03-01T00:00:00Z', target: world } });
     expect(res.statusCode, res.body).toBeLessThan(500);
