@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { randomUUID, sign } from 'node:crypto';
 import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -12,8 +13,10 @@ import { authRoutes } from './auth/routes.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/db.ts';
 import { ApiError, problem, type ErrorCode, type FieldError } from './http/errors.ts';
+import { jsonLimitFault } from './http/json.ts';
+import { useCursorKey } from './http/pagination.ts';
 import { ProblemSchema } from './http/schemas.ts';
-import { fieldErrors, makeValidatorCompiler } from './http/validation.ts';
+import { fieldErrors, makeValidatorCompiler, noteBodySize } from './http/validation.ts';
 import { loadLedgerKey, type LedgerKey } from './ledger/keys.ts';
 import { ledgerRoutes } from './ledger/routes.ts';
 import { useLedgerKey } from './ledger/ledger.ts';
@@ -46,20 +49,31 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'MALFORMED_JSON',
 };
 
-/** The first string (or key) PostgreSQL cannot store, with why; null when all are fine. */
+/** The first string (or key) PostgreSQL cannot store, with why; null when all are fine. The path is built only for a hit: building one per value cost more than the rest of a 200,000-item body. */
 function findBadString(v: unknown, at: string): { field: string; reason: string } | null {
   const why = (s: string) => (s.includes('\0') ? 'must not contain the NUL character' : !s.isWellFormed() ? 'must not contain a lone UTF-16 surrogate' : null);
+  const join = (k: string | number) => (at ? `${at}.${k}` : String(k));
   if (typeof v === 'string') {
     const r = why(v);
     return r ? { field: at, reason: r } : null;
   }
-  if (v && typeof v === 'object') {
-    for (const [k, x] of Object.entries(v)) {
-      const p = at ? `${at}.${k}` : k;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const x = v[i];
+      if (typeof x === 'string' ? why(x) !== null : x !== null && typeof x === 'object') {
+        const hit = findBadString(x, join(i));
+        if (hit) return hit;
+      }
+    }
+  } else if (v && typeof v === 'object') {
+    for (const k in v) {
       const r = why(k);
-      if (r) return { field: p, reason: r };
-      const hit = findBadString(x, p);
-      if (hit) return hit;
+      if (r) return { field: join(k), reason: r };
+      const x = (v as Record<string, unknown>)[k];
+      if (typeof x === 'string' ? why(x) !== null : x !== null && typeof x === 'object') {
+        const hit = findBadString(x, join(k));
+        if (hit) return hit;
+      }
     }
   }
   return null;
@@ -72,6 +86,9 @@ function normalise(v: unknown): unknown {
   if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k.normalize('NFC'), normalise(x)]));
   return v;
 }
+
+/** A field or reason cut to a readable length: a 900 KB key name must not come back whole. */
+const clip = (s: string, max = 200) => (s.length > max ? `${s.slice(0, max)}…` : s);
 
 /** Fastify errors that carry only a status: the catalogue code for it. */
 const BY_STATUS: Record<number, ErrorCode> = { 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'ROUTE_NOT_FOUND', 413: 'BODY_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' };
@@ -93,7 +110,8 @@ export async function buildApp({ db, config, ledgerKey = loadLedgerKey(config) }
     genReqId: () => randomUUID(),
     routerOptions: { ignoreTrailingSlash: true },
   });
-  app.setValidatorCompiler(makeValidatorCompiler());
+  app.setValidatorCompiler(makeValidatorCompiler({ minYear: config.minYear, maxYear: config.maxYear }));
+  useCursorKey(sign(null, Buffer.from('truce pagination cursors v1'), ledgerKey.privateKey)); // instances sharing a log key accept each other's cursors
   // JSON only: anything else on a route that takes a body is 415, not a string to misread.
   app.removeContentTypeParser(['text/plain']);
   const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -104,6 +122,8 @@ export async function buildApp({ db, config, ledgerKey = loadLedgerKey(config) }
     } catch {
       return done(new ApiError('MALFORMED_JSON', 'The body is not valid UTF-8.', '(body)'));
     }
+    const tooBig = jsonLimitFault(text, { maxDepth: config.maxJsonDepth, maxKeys: config.maxJsonKeys });
+    if (tooBig) return done(new ApiError('VALIDATION_FAILED', `The body ${tooBig}.`, '(body)'));
     if (text === '') {
       if (req.method === 'DELETE') return done(null, undefined); // a bodiless DELETE that names its type
       return done(new ApiError('MALFORMED_JSON', 'The body is empty; send a JSON document.', '(body)'));
@@ -117,7 +137,9 @@ export async function buildApp({ db, config, ledgerKey = loadLedgerKey(config) }
     // PostgreSQL text holds neither NUL nor half a surrogate pair: refuse them here, naming the field.
     const bad = findBadString(body, '');
     if (bad) return done(new ApiError('VALIDATION_FAILED', `${bad.field || '(body)'} ${bad.reason}.`, bad.field || '(body)'));
-    done(null, normalise(body));
+    const clean = normalise(body);
+    noteBodySize(clean, raw.length);
+    done(null, clean);
   });
   app.addSchema(ProblemSchema);
 
@@ -137,8 +159,36 @@ export async function buildApp({ db, config, ledgerKey = loadLedgerKey(config) }
   });
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
+    // Answers carry sensitive data (site positions, who asked what): no cache keeps them.
+    // Static files set their own caching; the rest, the API above all, is never stored.
+    if (req.url.startsWith('/api/') || !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
   });
 
+  // Security headers on every answer, errors included. The ops-room map (MapLibre) needs its
+  // worker file and blob: workers, data:/blob: images and inline style attributes; nothing
+  // comes from another origin. No upgrade-insecure-requests: a loopback install is plain HTTP.
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        workerSrc: ["'self'", 'blob:'],
+        childSrc: ["'self'", 'blob:'],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+    strictTransportSecurity: false, // set by the TLS-terminating proxy, which knows whether there is TLS
+  });
   await app.register(cookie);
   await app.register(swagger, {
     openapi: {
@@ -161,9 +211,15 @@ export async function buildApp({ db, config, ledgerKey = loadLedgerKey(config) }
       status = err.status;
       body = problem(err.code, err.detail, err.field ? [{ field: err.field, reason: err.detail }] : [], err.extra);
     } else if (err.validation) {
-      const errors: FieldError[] = fieldErrors(err.validation, err.validationContext);
+      // A hostile body can fail a schema 400,000 times: list the first few, count the rest.
+      const all: FieldError[] = fieldErrors(err.validation, err.validationContext);
+      const errors = all.slice(0, config.maxErrorsReported).map((e) => ({ field: clip(e.field), reason: clip(e.reason) }));
+      const omitted = all.length - errors.length;
+      const partial = (err.validation as { partial?: boolean }).partial === true;
       status = 400;
-      body = problem('VALIDATION_FAILED', errors.map((e) => `${e.field} ${e.reason}`).join('; '), errors, { in: err.validationContext });
+      const detail =
+        errors.map((e) => `${e.field} ${e.reason}`).join('; ') + (omitted ? `; and ${omitted} more` : '') + (partial ? ' (a large body is checked up to its first error)' : '');
+      body = problem('VALIDATION_FAILED', detail, errors, { in: err.validationContext, ...(omitted ? { errorsOmitted: omitted } : {}), ...(partial ? { partial: true } : {}) });
     } else if (err.code && FASTIFY_CODES[err.code]) {
       const code = FASTIFY_CODES[err.code];
       const field = code === 'UNSUPPORTED_MEDIA_TYPE' ? 'Content-Type' : '(body)';
@@ -174,20 +230,20 @@ export async function buildApp({ db, config, ledgerKey = loadLedgerKey(config) }
       const code = BY_STATUS[status] ?? (err instanceof SyntaxError ? 'MALFORMED_JSON' : 'VALIDATION_FAILED');
       body = problem(code, err.message, [{ field: code === 'ROUTE_NOT_FOUND' || code === 'FORBIDDEN' ? 'url' : '(body)', reason: err.message }]);
       body.status = status;
-    } else if (/^22/.test((err as any).code ?? '')) {
-      // PostgreSQL's data exceptions (a value out of its range): the input's fault, and the transaction rolled back.
-      status = 400;
-      body = problem('VALIDATION_FAILED', `A value is out of range: ${err.message}.`, [{ field: '(body)', reason: err.message }]);
     } else if ((err as any).code === '23505') {
       // A unique constraint caught a race the service's own check could not see.
+      req.log.warn({ err }, 'unique violation');
       status = 409;
-      body = problem('DUPLICATE', 'It already exists.', [{ field: (err as any).constraint ?? '(body)', reason: 'already exists' }]);
+      body = problem('DUPLICATE', 'It already exists.', [{ field: '(body)', reason: 'already exists' }]);
     } else {
+      // Everything else, database errors included, is ours to fix: its text (SQL, values, the
+      // schema) stays in the log and never reaches a client. Input is checked before SQL.
       req.log.error({ err }, 'unhandled error');
       status = 500;
       body = problem('INTERNAL', 'An internal error occurred; it has been logged with the request id.');
     }
     if (status >= 400 && status < 500) req.log.info({ code: body.code, field: body.field }, 'request refused');
+    reply.header('cache-control', 'no-store');
     reply.code(status).type('application/problem+json').send({ ...body, instance: req.url, requestId: req.id });
   });
 

@@ -76,6 +76,15 @@ export interface Config {
   corridorMaxLengthKm: number;
   /** Longest corridor window (validFrom to validTo), in days. */
   corridorMaxDays: number;
+  /** Deepest nesting of arrays and objects accepted in a JSON body (400 deeper): recursive checkers must not overflow the stack. */
+  maxJsonDepth: number;
+  /** Most members of one object in a JSON body (400 above): parsing 100,000 keys alone costs half a second. */
+  maxJsonKeys: number;
+  /** Most field errors listed in one problem document; the rest are only counted, so a hostile body cannot make a huge answer. */
+  maxErrorsReported: number;
+  /** Earliest and latest year a time given to the API may have (400 outside): nothing this system records is older or far in the future. */
+  minYear: number;
+  maxYear: number;
   /** Folder of the built web app served at `/`. */
   webDir: string;
   /** Folder of the shipped reference data served at `/reference/`. */
@@ -132,10 +141,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     corridorMaxWidthM: int(env.TRUCE_CORRIDOR_MAX_WIDTH_M, 5_000, 'TRUCE_CORRIDOR_MAX_WIDTH_M'),
     corridorMaxLengthKm: int(env.TRUCE_CORRIDOR_MAX_LENGTH_KM, 1_000, 'TRUCE_CORRIDOR_MAX_LENGTH_KM'),
     corridorMaxDays: int(env.TRUCE_CORRIDOR_MAX_DAYS, 90, 'TRUCE_CORRIDOR_MAX_DAYS'),
+    maxJsonDepth: int(env.TRUCE_MAX_JSON_DEPTH, 64, 'TRUCE_MAX_JSON_DEPTH'),
+    maxJsonKeys: int(env.TRUCE_MAX_JSON_KEYS, 1000, 'TRUCE_MAX_JSON_KEYS'),
+    maxErrorsReported: int(env.TRUCE_MAX_ERRORS_REPORTED, 20, 'TRUCE_MAX_ERRORS_REPORTED'),
+    minYear: int(env.TRUCE_MIN_YEAR, 1900, 'TRUCE_MIN_YEAR'),
+    maxYear: int(env.TRUCE_MAX_YEAR, 2200, 'TRUCE_MAX_YEAR'),
     webDir: env.TRUCE_WEB_DIR ? path.resolve(env.TRUCE_WEB_DIR) : path.join(root, 'web', 'dist'),
     referenceDir: path.join(root, 'reference'),
     ...overrides,
   };
+  if (cfg.minYear < 1 || cfg.maxYear > 9999 || cfg.minYear > cfg.maxYear) throw new ConfigError('TRUCE_MIN_YEAR and TRUCE_MAX_YEAR must be years 1..9999, the first not after the second');
   if (cfg.port > 65535) throw new ConfigError(`PORT must be at most 65535, got ${cfg.port}`);
   if (cfg.vettingGridM < 100) throw new ConfigError(`TRUCE_VETTING_GRID_M must be at least 100, got ${cfg.vettingGridM}`);
   if (cfg.adminToken !== null && cfg.adminToken.length < 24) throw new ConfigError('TRUCE_ADMIN_TOKEN must have at least 24 characters');

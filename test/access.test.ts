@@ -62,7 +62,7 @@ const SAMPLES: Record<string, () => Promise<InjectOptions>> = {
   'GET /api/v1/parties': async () => ({}),
   'POST /api/v1/parties': async () => ({ payload: { name: `P ${uniq()}`, kind: 'other' } }),
   'GET /api/v1/parties/:id': async () => ({ url: `/api/v1/parties/${demoId('saaf')}` }),
-  'PATCH /api/v1/parties/:id': async () => ({ url: `/api/v1/parties/${await freshParty()}`, payload: { aliases: ['x'] } }),
+  'PATCH /api/v1/parties/:id': async () => ({ url: `/api/v1/parties/${await freshParty()}`, payload: { aliases: [`x ${uniq()}`] } }),
   'GET /api/v1/parties/:id/commitments': async () => ({ url: `/api/v1/parties/${demoId('saaf')}/commitments` }),
   'GET /api/v1/ledger/head': async () => ({}),
   'GET /api/v1/ledger/entries': async () => ({ url: '/api/v1/ledger/entries?start=0&end=3' }),

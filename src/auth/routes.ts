@@ -20,20 +20,25 @@ export async function authRoutes(app: FastifyInstance, { db, config }: { db: Db;
     config: { access: 'anonymous' },
     schema: { tags: ['session'], summary: 'Sign in with user name and password; sets an HttpOnly session cookie', body: S.SignIn, response: { 200: S.SessionInfo } },
     handler: async (req, reply) => {
-      const locked = () => new ApiError('ACCOUNT_LOCKED', 'Too many failed sign-ins; try again later or ask an admin to unlock the account.', 'username');
-      const a = await store.beginSignIn(db, req.body.username);
-      if (a === 'locked') throw locked();
+      // One answer for a wrong password, an unknown user name and a locked account, after
+      // the same scrypt work: neither the status, the body nor the time tells which it was
+      // (a locked account's own answer would confirm the user name, and with the right
+      // password would let guessing go on through the lock).
+      const refused = () => new ApiError('BAD_CREDENTIALS', 'The user name or password is wrong, or the account is locked after repeated failed sign-ins.', 'password');
+      const found = await store.beginSignIn(db, req.body.username);
+      const a = found === 'locked' ? null : found;
+      const ok = await verifyPassword(req.body.password, a?.password_hash ?? null);
+      if (found === 'locked') throw refused();
       if (a && a.failed_logins > config.lockoutThreshold) {
         await store.lockAccount(db, a.id, config.lockoutS); // attempts beyond the threshold arrived together
-        throw locked();
+        throw refused();
       }
-      const ok = await verifyPassword(req.body.password, a?.password_hash ?? null);
       if (!a || !ok || a.disabled_at) {
         if (a && a.failed_logins >= config.lockoutThreshold) {
           await store.lockAccount(db, a.id, config.lockoutS);
           req.log.warn({ accountId: a.id }, 'account locked after repeated failed sign-ins');
         }
-        throw new ApiError('BAD_CREDENTIALS', 'The user name or password is wrong.', 'password');
+        throw refused();
       }
       const s = await store.createSession(db, a.id, config.sessionTtlS);
       reply.setCookie(SESSION_COOKIE, s.token, {

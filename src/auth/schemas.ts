@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { IsoTime, ListOf, ListQuery, Nullable, Uuid } from '../http/schemas.ts';
+import { HumanName, IsoTime, ListOf, ListQuery, Nullable, Uuid } from '../http/schemas.ts';
 import { ROLES } from './roles.ts';
 
 export const RoleSchema = Type.Enum(ROLES);
@@ -19,14 +19,14 @@ export const Account = Type.Object({
 const binding = {
   role: RoleSchema,
   partyId: Type.Optional(Nullable(Uuid)),
-  organisation: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 200 }))),
+  organisation: Type.Optional(Nullable(HumanName())),
 };
 
 const Username = Type.String({ minLength: 3, maxLength: 64, pattern: '^[A-Za-z0-9._@-]+$' });
 const Password = Type.String({ minLength: 12, maxLength: 256, pattern: '\\S', description: 'At least 12 characters, not only spaces' });
 
 export const AccountCreate = Type.Object(
-  { name: Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' }), username: Username, password: Password, ...binding },
+  { name: HumanName(), username: Username, password: Password, ...binding },
   { additionalProperties: false },
 );
 export type AccountCreate = Static<typeof AccountCreate>;
@@ -37,12 +37,12 @@ export const AccountPatch = Type.Object(
 );
 
 export const TokenCreate = Type.Object(
-  { name: Type.String({ minLength: 1, maxLength: 200, description: 'Who or what uses the token' }), ...binding },
+  { name: HumanName({ description: 'Who or what uses the token' }), ...binding },
   { additionalProperties: false },
 );
 export type TokenCreate = Static<typeof TokenCreate>;
 
-export const AccountTokenCreate = Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false });
+export const AccountTokenCreate = Type.Object({ name: HumanName() }, { additionalProperties: false });
 
 export const TokenInfo = Type.Object({
   id: Uuid,

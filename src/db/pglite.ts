@@ -4,9 +4,11 @@ import { PGlite } from '@electric-sql/pglite';
 import { postgis } from '@electric-sql/pglite-postgis';
 import { FatalError, type Db, type Queryable } from './db.ts';
 import { makeFolder } from './folder.ts';
+import { parseTimestamp, TIMESTAMP, TIMESTAMPTZ } from './types.ts';
 
 // int8 (counts, sequence numbers) as JS numbers on both engines; values stay far below 2^53.
-const parsers = { 20: (v: string) => Number(v) };
+// Times through one parser on both engines (src/db/types.ts says why).
+const parsers = { 20: (v: string) => Number(v), [TIMESTAMPTZ]: parseTimestamp, [TIMESTAMP]: parseTimestamp };
 
 function wrap(q: { query: PGlite['query']; exec: PGlite['exec'] }): Queryable {
   return {

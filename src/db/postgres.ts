@@ -1,7 +1,10 @@
 import pg from 'pg';
 import { FatalError, type Db, type Queryable } from './db.ts';
+import { parseTimestamp, TIMESTAMP, TIMESTAMPTZ } from './types.ts';
 
 pg.types.setTypeParser(20, (v) => Number(v)); // int8 as numbers, as on PGlite
+pg.types.setTypeParser(TIMESTAMPTZ, parseTimestamp); // times as on PGlite (src/db/types.ts)
+pg.types.setTypeParser(TIMESTAMP, parseTimestamp);
 
 function wrap(c: pg.Pool | pg.PoolClient): Queryable {
   return {

@@ -19,6 +19,12 @@ describe('RFC 7946 structure, with the exact coordinate at fault', () => {
     ['a bad position deep in a multipolygon', { type: 'MultiPolygon', coordinates: [[square], [[[36, 33], [36.1, 33], [36.1, 95], [36, 33]]]] }, 'g.coordinates.1.0.2.1', 'latitude 95'],
     ['an empty polygon', { type: 'Polygon', coordinates: [] }, 'g.coordinates', 'non-empty list of linear rings'],
     ['wrong nesting (positions where rings belong)', { type: 'Polygon', coordinates: square as unknown }, 'g.coordinates.0', 'list of positions'],
+    ['the whole world (PostGIS: "Antipodal edge")', { type: 'Polygon', coordinates: [[[-180, -90], [180, -90], [180, 90], [-180, 90], [-180, -90]]] }, 'g.coordinates.0.1', 'pole'],
+    ['an edge of 180° of longitude', { type: 'LineString', coordinates: [[-180, 0], [0, 0], [180, 0]] }, 'g.coordinates.1', 'spans 180°'],
+    ['an edge the long way round (340°)', { type: 'Polygon', coordinates: [[[-170, 10], [170, 10], [170, 20], [-170, 20], [-170, 10]]] }, 'g.coordinates.0.1', 'spans 180°'],
+    ['an edge of 179.9° of longitude', { type: 'LineString', coordinates: [[-90, 10], [89.9, 10]] }, null, ''],
+    ['an edge along the antimeridian', { type: 'LineString', coordinates: [[180, 60], [180, 70]] }, null, ''],
+    ['antipodes on one meridian', { type: 'LineString', coordinates: [[36, -90], [36, 90]] }, 'g.coordinates.1', 'antipodal'],
   ])('%s', (_n, g, field, reason) => {
     const { fault } = geometryFault(g, 'g');
     if (field === null) expect(fault).toBeNull();

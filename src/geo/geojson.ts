@@ -38,10 +38,32 @@ function positions(ps: unknown, at: string, min: number, what: string): { fault:
   if (!Array.isArray(ps) || !ps.every(Array.isArray)) return { fault: { field: at, reason: `must be a list of positions (${what}): check the nesting` }, count: 0 };
   if (ps.length < min) return { fault: { field: at, reason: `${what} needs at least ${min} positions, has ${ps.length}` }, count: ps.length };
   for (const [i, p] of ps.entries()) {
-    const f = position(p, `${at}.${i}`);
+    const f = position(p, `${at}.${i}`) ?? (i > 0 ? edge(ps[i - 1] as number[], p as number[], `${at}.${i}`) : null);
     if (f) return { fault: f, count: ps.length };
   }
   return { fault: null, count: ps.length };
+}
+
+const RAD = Math.PI / 180;
+
+/**
+ * An edge that longitude/latitude (geometry) and the globe (geography: areas, distances) read
+ * differently: one spanning 180° of longitude or more is drawn along the parallel by the
+ * first and the short way round (or over a pole) by the second, and one between antipodes
+ * has no single great circle, so PostGIS fails ("Antipodal edge") and a whole-world polygon
+ * came back as a 500. Refused, naming the second position of the edge.
+ */
+function edge(a: number[], b: number[], at: string): Fault | null {
+  if (Math.abs(b[0] - a[0]) >= 180 && Math.abs(a[1]) !== 90 && Math.abs(b[1]) !== 90) {
+    return { field: at, reason: `the edge from [${a[0]}, ${a[1]}] spans 180° of longitude or more: split it, or cross the antimeridian with positions on both sides of it` };
+  }
+  const [x1, y1] = [a[0] * RAD, a[1] * RAD], [x2, y2] = [b[0] * RAD, b[1] * RAD];
+  const dot = Math.cos(y1) * Math.cos(y2) * Math.cos(x2 - x1) + Math.sin(y1) * Math.sin(y2);
+  if (dot < -1 + 1e-12) return { field: at, reason: `the edge from [${a[0]}, ${a[1]}] joins two antipodal points: no single great circle joins them` };
+  if (Math.abs(a[1]) === 90 && Math.abs(b[1]) === 90 && a[1] === b[1] && a[0] !== b[0]) {
+    return { field: at, reason: 'an edge along a pole is no edge on the globe: a polygon may not run around a pole' };
+  }
+  return null;
 }
 
 function polygon(rings: unknown, at: string): { fault: Fault | null; count: number } {

@@ -10,6 +10,7 @@ export const ERRORS = {
   NOT_FOUND: { status: 404, title: 'No such resource' },
   ROUTE_NOT_FOUND: { status: 404, title: 'No such route' },
   DUPLICATE: { status: 409, title: 'It already exists' },
+  CONFUSABLE_NAME: { status: 409, title: 'The name looks like an existing one' },
   PARTY_DESIGNATED: { status: 409, title: 'A designated party cannot commit' },
   INVALID_TRANSITION: { status: 409, title: 'This commitment event does not follow from the party’s status' },
   ALREADY_REVOKED: { status: 409, title: 'Already revoked' },

@@ -1,7 +1,25 @@
 // Shared schemas: the same shape of a time, an id, a list query and a problem everywhere.
 import { Type, type TSchema } from 'typebox';
+import { NAME_KEYWORD, TIME_KEYWORD } from './validation.ts';
 
-export const IsoTime = Type.String({ format: 'date-time', description: 'ISO 8601 time with offset, e.g. 2016-02-27T00:00:00+02:00' });
+/**
+ * A time: RFC 3339 with an offset, or a plain date for the start of that day UTC, in the
+ * configured years. Validation rewrites it to canonical UTC (`2016-02-27T00:00:00.000Z`),
+ * so routes parse exactly what was meant.
+ */
+export const IsoTime = Type.String({
+  format: 'date-time',
+  [TIME_KEYWORD]: true,
+  description: 'ISO 8601 time with offset, e.g. 2016-02-27T00:00:00+02:00, or a date (2016-02-27: its start, UTC); years 1900-2200 by default',
+});
+
+/**
+ * A name people read (party, alias, terms, account, site, corridor): no invisible or
+ * bidirectional control characters, at least one letter or digit; stored in NFKC, trimmed,
+ * inner whitespace collapsed.
+ */
+export const HumanName = (o: { maxLength?: number; description?: string } = {}) =>
+  Type.String({ minLength: 1, maxLength: o.maxLength ?? 200, [NAME_KEYWORD]: true, ...(o.description ? { description: o.description } : {}) });
 export const Uuid = Type.String({ format: 'uuid' });
 export const IdParams = Type.Object({ id: Uuid }, { additionalProperties: false });
 export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);

@@ -8,9 +8,9 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-const newParty = (over: Record<string, unknown> = {}) => ({
-  name: `Party ${Math.random().toString(36).slice(2)}`,
-  aliases: ['فصيل', 'Faction'],
+const newParty = (over: Record<string, unknown> = {}, tag = Math.random().toString(36).slice(2)) => ({
+  name: `Party ${tag}`,
+  aliases: [`فصيل ${tag}`, `Faction ${tag}`], // the same alias on two parties is a look-alike (409)
   kind: 'non_state_armed_group',
   homeState: 'SYR',
   operatesIn: ['SYR'],
@@ -53,7 +53,7 @@ describe('POST /api/v1/parties', () => {
     ['designated as a string', { designation: { designated: 'true' } }, 'designation.designated', 'must be boolean'],
     ['designation since not ISO', { designation: { designated: true, since: '26/02/2016' } }, 'designation.since', 'ISO 8601'],
     ['unknown field', { colour: 'red' }, 'colour', 'not a known field'],
-    ['a name of spaces', { name: '   ' }, 'name', 'must match pattern'],
+    ['a name of spaces', { name: '   ' }, 'name', 'must contain at least one letter or digit'],
     ['a lone surrogate in a name', { name: 'Liwa \ud800' }, 'name', 'lone UTF-16 surrogate'],
   ])('refuses %s with 400 naming the field, and stores nothing', async (_n, over, field, reason) => {
     const before = await snapshot(t.db);
@@ -240,7 +240,7 @@ describe('POST /api/v1/parties/{id}/commitments', () => {
     ['an uncommitted party withdraws', () => demoId('ahrar'), { type: 'withdrawn', at: '2016-03-01T00:00:00Z' }, 409, 'INVALID_TRANSITION', 'type'],
     ['a back-dated event breaks a later one', () => demoId('saaf'), { type: 'withdrawn', at: '2016-02-23T00:00:00Z' }, 409, 'INVALID_TRANSITION', 'type'],
     ['dated before the terms were announced', () => demoId('ahrar'), { type: 'committed', at: '2016-02-21T00:00:00Z' }, 422, 'INCONSISTENT', 'at'],
-    ['dated in the future', () => demoId('ahrar'), { type: 'committed', at: '2999-01-01T00:00:00Z' }, 422, 'INCONSISTENT', 'at'],
+    ['dated in the future', () => demoId('ahrar'), { type: 'committed', at: '2199-01-01T00:00:00Z' }, 422, 'INCONSISTENT', 'at'],
     ['dated at a leap second', () => demoId('ahrar'), { type: 'committed', at: '2016-12-31T23:59:60Z' }, 400, 'VALIDATION_FAILED', 'at'],
     ['a designated party commits back-dated to before its listing', () => demoId('isil'), { type: 'committed', at: '2014-01-01T00:00:00Z' }, 422, 'INCONSISTENT', 'at'],
     ['through a party that is no co-chair', () => demoId('ahrar'), { type: 'committed', at: '2016-03-01T00:00:00Z', viaPartyId: demoId('tsk') }, 422, 'NOT_A_COCHAIR', 'viaPartyId'],

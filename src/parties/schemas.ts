@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { IsoTime, ListOf, ListQuery, Nullable, Uuid } from '../http/schemas.ts';
+import { HumanName, IsoTime, ListOf, ListQuery, Nullable, Uuid } from '../http/schemas.ts';
 import { KINDS } from './store.ts';
 
 const Alpha3 = Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 3166-1 alpha-3 country code' });
@@ -17,8 +17,8 @@ const DesignationIn = Type.Object(
 );
 
 const partyFields = {
-  name: Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' }),
-  aliases: Type.Array(Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' }), { maxItems: 100, description: 'Other names, in any script' }),
+  name: HumanName(),
+  aliases: Type.Array(HumanName(), { maxItems: 100, description: 'Other names, in any script' }),
   kind: Kind,
   homeState: Nullable(Alpha3),
   operatesIn: Type.Array(Alpha3, { maxItems: 250, uniqueItems: true, description: 'States that consent to the party operating in them' }),
@@ -33,6 +33,7 @@ export const PartyCreate = Type.Object(
     homeState: Type.Optional(partyFields.homeState),
     operatesIn: Type.Optional(partyFields.operatesIn),
     designation: Type.Optional(partyFields.designation),
+    force: Type.Optional(Type.Boolean({ description: 'Register it although its name or an alias looks like an existing party’s (secretariat and admin only)' })),
   },
   { additionalProperties: false },
 );
@@ -46,6 +47,7 @@ export const PartyPatch = Type.Object(
     homeState: Type.Optional(partyFields.homeState),
     operatesIn: Type.Optional(partyFields.operatesIn),
     designation: Type.Optional(partyFields.designation),
+    force: Type.Optional(Type.Boolean({ description: 'Keep a name or alias that looks like another party’s' })),
   },
   { additionalProperties: false, minProperties: 1 },
 );

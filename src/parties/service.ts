@@ -2,11 +2,13 @@
 import type { Queryable } from '../db/db.ts';
 import { isAlpha3 } from '../geo/countries.ts';
 import { ApiError, notFound } from '../http/errors.ts';
-import type { Writer } from '../ledger/ledger.ts';
+import { SYSTEM, type Writer } from '../ledger/ledger.ts';
 import { getTerms, latestTermsOf, listTerms, cochairPartyIds } from '../terms/store.ts';
 import type { CommitmentCreate, PartyCreate, PartyPatch } from './schemas.ts';
 import { checkNewEvent, designationAt, statusAt, type Status } from './status.ts';
 import * as store from './store.ts';
+import { SECRETARIAT } from '../auth/roles.ts';
+import { cleanName, confusableKey } from '../http/names.ts';
 
 function checkCountries(homeState: string | null | undefined, operatesIn: string[] | undefined) {
   if (homeState && !isAlpha3(homeState)) throw new ApiError('VALIDATION_FAILED', `${homeState} is not an ISO 3166-1 alpha-3 code.`, 'homeState');
@@ -19,8 +21,35 @@ async function checkNameFree(q: Queryable, name: string, self?: string) {
   if (other && other.id !== self) throw new ApiError('DUPLICATE', `A party named "${other.name}" already exists (${other.id}).`, 'name', { existingId: other.id });
 }
 
-/** Names are compared as people read them: trimmed, Unicode NFC, case-insensitively. */
-const cleanName = (s: string) => s.normalize('NFC').trim().replace(/\s+/g, ' ');
+/**
+ * A new name or alias that looks like another party's (UTS #39 skeletons: a Cyrillic Н, a
+ * Greek ο, a digit 1 for an l) is refused, naming the field and the party, unless the
+ * secretariat (or an admin) forces it: two parties a reader cannot tell apart would make
+ * every list of who committed and who is designated a place to hide.
+ */
+async function checkNotConfusable(q: Queryable, actor: Writer['actor'], input: store.PartyInput, fields: { name: boolean; aliases: boolean }, force: boolean | undefined, self?: string) {
+  if (force) {
+    if (!(SECRETARIAT as readonly string[]).includes(actor.role) && actor.role !== SYSTEM.role) throw new ApiError('FORBIDDEN', 'Only the secretariat or an admin may force a look-alike name.', 'force');
+    return;
+  }
+  const taken = new Map<string, { party: store.PartyRecord; as: string }>();
+  for (const p of await store.listParties(q)) {
+    if (p.id === self) continue;
+    for (const n of [p.name, ...p.aliases]) if (!taken.has(confusableKey(n))) taken.set(confusableKey(n), { party: p, as: n });
+  }
+  const mine: [string, string][] = [];
+  if (fields.name) mine.push(['name', input.name]);
+  if (fields.aliases) input.aliases.forEach((a, i) => mine.push([`aliases.${i}`, a]));
+  for (const [field, n] of mine) {
+    const hit = taken.get(confusableKey(n));
+    if (hit) {
+      throw new ApiError('CONFUSABLE_NAME', `"${n}" looks like "${hit.as}" of the party ${hit.party.name} (${hit.party.id}); a secretariat or admin may register it anyway with force: true.`, field, {
+        existingId: hit.party.id,
+        existingName: hit.party.name,
+      });
+    }
+  }
+}
 
 function toInput(b: Omit<PartyCreate, 'designation'>, base?: store.PartyRecord): store.PartyInput {
   return {
@@ -45,6 +74,7 @@ export async function createParty(w: Writer, b: PartyCreate, id?: string): Promi
   checkCountries(b.homeState, b.operatesIn);
   const input = toInput(b);
   await checkNameFree(w.q, input.name);
+  await checkNotConfusable(w.q, w.actor, input, { name: true, aliases: true }, b.force);
   const p = await store.insertParty(w.q, input, w.actor.accountId, id);
   w.record('party.created', 'party', p.row);
   if (b.designation?.designated) await designate(w, p.id, b.designation, b.designation.since ? new Date(b.designation.since) : null);
@@ -55,11 +85,12 @@ export async function patchParty(w: Writer, id: string, b: PartyPatch): Promise<
   const cur = await store.getParty(w.q, id);
   if (!cur) throw notFound('party', id);
   checkCountries(b.homeState, b.operatesIn);
-  const { designation, ...fields } = b;
+  const { designation, force, ...fields } = b;
   let p = cur;
   if (Object.keys(fields).length) {
     const input = toInput({ ...fields, name: b.name ?? cur.name, kind: b.kind ?? cur.kind }, cur);
     if (b.name) await checkNameFree(w.q, input.name, id);
+    await checkNotConfusable(w.q, w.actor, input, { name: b.name !== undefined, aliases: b.aliases !== undefined }, force, id);
     const updated = await store.updateParty(w.q, id, input);
     w.record('party.updated', 'party', updated.row);
     p = updated;

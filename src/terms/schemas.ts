@@ -1,9 +1,9 @@
 import { Type, type Static } from 'typebox';
-import { IsoTime, ListOf, ListQuery, Nullable, Uuid } from '../http/schemas.ts';
+import { HumanName, IsoTime, ListOf, ListQuery, Nullable, Uuid } from '../http/schemas.ts';
 
 export const TermsCreate = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 300, pattern: '\\S' }),
+    name: HumanName({ maxLength: 300 }),
     text: Type.Optional(Type.String({ maxLength: 200_000, description: 'The terms as agreed' })),
     announcedAt: Type.Optional(Nullable(IsoTime)),
     commitmentDeadline: IsoTime,

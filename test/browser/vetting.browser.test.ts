@@ -117,6 +117,10 @@ describe('vetting console and territory changes (Chromium)', () => {
       if (new URL(res.url()).pathname.startsWith('/api/v1/sites')) siteRequests.push({ url: res.url(), status: res.status() });
     });
     page.on('pageerror', (err) => pageErrors.push(err.message));
+    // The content security policy (src/app.ts) must let the map and its workers run: a violation is a defect.
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) pageErrors.push(m.text());
+    });
   }, 180_000);
 
   afterAll(async () => {

@@ -56,6 +56,10 @@ describe('web app (Chromium)', () => {
       if (!url.startsWith(origin) && !/^(data|blob):/.test(url)) external.push(url);
     });
     page.on('pageerror', (err) => pageErrors.push(err.message));
+    // The content security policy (src/app.ts) must let the map and its workers run: a violation is a defect.
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) pageErrors.push(m.text());
+    });
   }, 180_000);
 
   afterAll(async () => {
