@@ -48,22 +48,23 @@ const NO_STATE = '';
  * length s near latitude φ, about s² tan φ / 8; twice that. Gives the tree boxes without preparing
  * every part (most of the world's 4,000 parts are never asked about).
  */
-function boxOf(paths: Position[][]): { minX: number; minY: number; maxX: number; maxY: number } {
+function boxOf(paths: Float64Array[]): { minX: number; minY: number; maxX: number; maxY: number } {
   let minX = Infinity;
   let minY = Infinity;
   let maxX = -Infinity;
   let maxY = -Infinity;
   let s2 = 0;
-  for (const path of paths) {
-    for (let i = 0; i < path.length; i++) {
-      const [x, y] = path[i];
+  for (const xy of paths) {
+    for (let i = 0; i < xy.length; i += 2) {
+      const x = xy[i];
+      const y = xy[i + 1];
       if (x < minX) minX = x;
       if (x > maxX) maxX = x;
       if (y < minY) minY = y;
       if (y > maxY) maxY = y;
       if (i > 0) {
-        const dx = (x - path[i - 1][0]) * Math.cos((y * Math.PI) / 180);
-        const dy = y - path[i - 1][1];
+        const dx = (x - xy[i - 2]) * Math.cos((y * Math.PI) / 180);
+        const dy = y - xy[i - 1];
         s2 = Math.max(s2, dx * dx + dy * dy);
       }
     }
@@ -73,35 +74,44 @@ function boxOf(paths: Position[][]): { minX: number; minY: number; maxX: number;
   return { minX, minY: Math.max(-90, minY - pad), maxX, maxY: Math.min(90, maxY + pad) };
 }
 
+// Positions are kept flat (lon, lat, lon, lat, ...) until a part is prepared: far less heap than
+// arrays of [lon, lat] for the 1:10m world's half a million positions.
+const flat = (path: Position[]): Float64Array => Float64Array.from(path.flat());
+function positions(xy: Float64Array): Position[] {
+  const out: Position[] = [];
+  for (let i = 0; i < xy.length; i += 2) out.push([xy[i], xy[i + 1]]);
+  return out;
+}
+
 /** One polygon of a country, prepared on first use. */
 class Part {
   private prepared: PreparedArea | null = null;
   /** The shell's box (holes lie inside it). */
   readonly box: ReturnType<typeof boxOf>;
+  private readonly rings: Float64Array[];
   constructor(
     readonly code: string,
-    private readonly rings: Position[][],
+    rings: Position[][],
   ) {
-    this.box = boxOf([rings[0]]);
+    this.rings = rings.map(flat);
+    this.box = boxOf([this.rings[0]]);
   }
   get area(): PreparedArea {
-    return (this.prepared ??= new PreparedArea([this.rings]));
+    return (this.prepared ??= new PreparedArea([this.rings.map(positions)]));
   }
 }
 
 /** A short piece of coastline, prepared on first use. */
 class CoastPiece {
   private prepared: PreparedLine | null = null;
-  constructor(private readonly coords: Position[]) {}
+  constructor(readonly xy: Float64Array) {}
   get line(): PreparedLine {
-    return (this.prepared ??= new PreparedLine(this.coords));
+    return (this.prepared ??= new PreparedLine(positions(this.xy)));
   }
 }
 
 let features: CountryFeature[] | null = null;
-let allFeatures: CountryFeature[] | null = null;
 let loaded: Loaded | null = null;
-let topology: Topology | null = null;
 
 interface Loaded {
   parts: Part[];
@@ -116,23 +126,26 @@ export interface CountryFeature {
   geometry: { type: 'Polygon'; coordinates: Position[][] } | { type: 'MultiPolygon'; coordinates: Position[][][] };
 }
 
-function readAll(): CountryFeature[] {
-  if (allFeatures) return allFeatures;
+function readTopology(): Topology {
   const file = createRequire(import.meta.url).resolve('world-atlas/countries-10m.json');
-  const topo = (topology = JSON.parse(fs.readFileSync(file, 'utf8')) as Topology);
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as Topology;
+}
+
+/** Every polygon feature; land of no reported state as NO_STATE. */
+function featuresOf(topo: Topology): CountryFeature[] {
   const fc = feature(topo, topo.objects.countries as GeometryCollection);
-  allFeatures = [];
+  const out: CountryFeature[] = [];
   for (const f of fc.features) {
     if (!f.geometry || (f.geometry.type !== 'Polygon' && f.geometry.type !== 'MultiPolygon')) continue;
     const iso3 = f.id != null ? numericToAlpha3(f.id) : (WITHOUT_ID[(f.properties as { name?: string } | null)?.name ?? ''] ?? null);
-    allFeatures.push({ iso3: iso3 ?? NO_STATE, geometry: f.geometry as CountryFeature['geometry'] });
+    out.push({ iso3: iso3 ?? NO_STATE, geometry: f.geometry as CountryFeature['geometry'] });
   }
-  return allFeatures;
+  return out;
 }
 
 /** The countries as statesMeeting sees them (world-atlas features with an ISO code), e.g. to load the same borders into PostGIS. */
 export function countryFeatures(): CountryFeature[] {
-  features ??= readAll().filter((f) => f.iso3 !== NO_STATE);
+  features ??= featuresOf(readTopology()).filter((f) => f.iso3 !== NO_STATE);
   return features;
 }
 
@@ -141,8 +154,9 @@ const COAST_PIECE = 64;
 
 function load(): Loaded {
   if (loaded) return loaded;
+  const topo = readTopology();
   const parts: Part[] = [];
-  for (const { iso3: code, geometry } of readAll()) {
+  for (const { iso3: code, geometry } of featuresOf(topo)) {
     // One prepared area per polygon part, so the tree prunes to the island or mainland at hand.
     const polys = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
     for (const rings of polys) if (rings.length && rings[0].length >= 4) parts.push(new Part(code, rings));
@@ -153,19 +167,16 @@ function load(): Loaded {
   // The coast: arcs only one feature uses (land next to no other land). It only speeds up discs and
   // polygons that stay clear of it, which are wholly on land or wholly at sea.
   const coast: CoastPiece[] = [];
-  const boxes: ReturnType<typeof boxOf>[] = [];
-  const lines = mesh(topology!, topology!.objects.countries as GeometryCollection, (a, b) => a === b).coordinates as Position[][];
+  const lines = mesh(topo, topo.objects.countries as GeometryCollection, (a, b) => a === b).coordinates as Position[][];
   for (const line of lines) {
-    for (let i = 0; i < line.length - 1; i += COAST_PIECE) {
-      const piece = line.slice(i, Math.min(line.length, i + COAST_PIECE + 1));
-      coast.push(new CoastPiece(piece));
-      boxes.push(boxOf([piece]));
-    }
+    for (let i = 0; i < line.length - 1; i += COAST_PIECE) coast.push(new CoastPiece(flat(line.slice(i, Math.min(line.length, i + COAST_PIECE + 1)))));
   }
   const coastTree = new Flatbush(Math.max(1, coast.length));
-  for (const b of boxes) coastTree.add(b.minX, b.minY, b.maxX, b.maxY);
+  for (const c of coast) {
+    const b = boxOf([c.xy]);
+    coastTree.add(b.minX, b.minY, b.maxX, b.maxY);
+  }
   coastTree.finish();
-  topology = null;
   loaded = { parts, tree, coast, coastTree };
   return loaded;
 }
@@ -209,7 +220,7 @@ export function statesMeeting(shape: BorderTarget): string[] {
     // With one state's land within 12 nm, every point of the target is nearer to it than to any
     // other: the target reaches its belt. Otherwise the target's sea part is searched.
     if (near.size === 1) found.add(open[0]);
-    else for (const c of seaStates(shape, near, open)) found.add(c);
+    else for (const c of seaStates(ld, shape, near, open)) found.add(c);
   }
   found.delete(NO_STATE);
   return [...found].sort();
@@ -245,8 +256,7 @@ function onLandOnly({ parts, tree, coast, coastTree }: Loaded, shape: BorderTarg
   let lat: number;
   if (shape.type === 'point') {
     ({ lon, lat } = shape);
-    const { dLon, dLat } = metresToDegrees(lat, r);
-    for (const i of coastTree.search(lon - dLon, lat - dLat, lon + dLon, lat + dLat)) if (coast[i].line.withinM(lon, lat, r)) return false;
+    if (nearCoast({ parts, tree, coast, coastTree }, lon, lat, r)) return false;
   } else {
     const b = shape.area.bbox;
     for (const i of coastTree.search(b.minX, b.minY, b.maxX, b.maxY)) if (coast[i].line.intersectsArea(shape.area)) return false;
@@ -255,6 +265,13 @@ function onLandOnly({ parts, tree, coast, coastTree }: Loaded, shape: BorderTarg
     lat = xy[1];
   }
   for (const i of tree.search(lon, lat, lon, lat)) if (parts[i].area.contains(lon, lat)) return true;
+  return false;
+}
+
+/** Some coastline within m metres of (lon, lat). */
+function nearCoast({ coast, coastTree }: Loaded, lon: number, lat: number, m: number): boolean {
+  const { dLon, dLat } = metresToDegrees(lat, m);
+  for (const i of coastTree.search(lon - dLon, lat - dLat, lon + dLon, lat + dLat)) if (coast[i].line.withinM(lon, lat, m)) return true;
   return false;
 }
 
@@ -298,10 +315,12 @@ const MAX_CELLS = 20_000;
  * corner distance ρ, every point x of the cell has d(x, S) within ρ of d(p, S): a cell holds no
  * point of S's territory when d(p, S) − ρ > 12 nm or d(p, S) − ρ > d(p, T) + ρ for some other T.
  * A cell centre inside the target that satisfies the rule settles S; cells neither excluded nor
- * settled are split in four until ρ <= LEAF_M, where S counts as met. Only states near the
- * target can be nearer than 12 nm to any of its points, so no other needs measuring.
+ * settled are split in four until ρ <= LEAF_M, where S counts as met (so the answer errs towards
+ * CROSS_BORDER, by at most 2·LEAF_M). A cell wholly on land (its centre on land, no coast within
+ * ρ) is dropped: the land test before was exact. Only states near the target can be nearer than
+ * 12 nm to any of its points, so no other needs measuring.
  */
-function seaStates(shape: BorderTarget, near: Map<string, Part[]>, open: string[]): string[] {
+function seaStates(ld: Loaded, shape: BorderTarget, near: Map<string, Part[]>, open: string[]): string[] {
   const codes = [...near.keys()];
   const partsOf = codes.map((c) => near.get(c)!);
   const openIdx = open.map((c) => codes.indexOf(c));
@@ -325,14 +344,16 @@ function seaStates(shape: BorderTarget, near: Map<string, Part[]>, open: string[
     inside = (x, y) => a.contains(x, y);
   }
 
-  // Cells as (centre lon, centre lat, half width, half height) in degrees, on a stack.
-  const stack: number[] = [(box.minX + box.maxX) / 2, (box.minY + box.maxY) / 2, (box.maxX - box.minX) / 2, (box.maxY - box.minY) / 2];
+  // Cells as (centre lon, centre lat, half width, half height) in degrees, coarse first: a state
+  // whose sea covers much of the target is settled before the search goes fine anywhere.
+  const queue: number[] = [(box.minX + box.maxX) / 2, (box.minY + box.maxY) / 2, (box.maxX - box.minX) / 2, (box.maxY - box.minY) / 2];
+  let head = 0;
   let cells = 0;
-  while (stack.length && settled.size < openIdx.length) {
-    const hy = stack.pop()!;
-    const hx = stack.pop()!;
-    const y = stack.pop()!;
-    const x = stack.pop()!;
+  while (head < queue.length && settled.size < openIdx.length) {
+    const x = queue[head++];
+    const y = queue[head++];
+    const hx = queue[head++];
+    const hy = queue[head++];
     // centre to corner, at most: longitude degrees are longest at the cell's lowest |latitude|
     const rho = 1.01 * Math.hypot(hx * M_PER_DEG * Math.cos(Math.max(0, Math.abs(y) - hy) * (Math.PI / 180)), hy * M_PER_DEG);
     if (++cells > MAX_CELLS) {
@@ -348,6 +369,10 @@ function seaStates(shape: BorderTarget, near: Map<string, Part[]>, open: string[
       dist[k] = d > cap ? cap : d;
     }
     const isIn = inside(x, y);
+    // a cell wholly on land holds no sea: its states were all found by the exact land test
+    let onLand = false;
+    for (let k = 0; k < codes.length && !onLand; k++) onLand = dist[k] === 0;
+    if (onLand && !nearCoast(ld, x, y, rho)) continue;
     let undecided = false;
     for (const k of openIdx) {
       if (settled.has(k)) continue;
@@ -367,7 +392,7 @@ function seaStates(shape: BorderTarget, near: Map<string, Part[]>, open: string[
     if (!undecided || rho <= LEAF_M) continue;
     const qx = hx / 2;
     const qy = hy / 2;
-    stack.push(x - qx, y - qy, qx, qy, x + qx, y - qy, qx, qy, x - qx, y + qy, qx, qy, x + qx, y + qy, qx, qy);
+    queue.push(x - qx, y - qy, qx, qy, x + qx, y - qy, qx, qy, x - qx, y + qy, qx, qy, x + qx, y + qy, qx, qy);
   }
   return [...settled].map((k) => codes[k]);
 }
