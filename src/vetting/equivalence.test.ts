@@ -207,9 +207,9 @@ async function reference(): Promise<Map<number, string>> {
       WHERE EXISTS (SELECT 1 FROM eq_coast c WHERE ST_Expand(g.geom, g.r / 80000.0) && c.geom
                       AND CASE WHEN g.r > 0 THEN ST_DWithin(c.geog, g.geom::geography, g.r) ELSE ST_Intersects(c.geom, g.geom) END)
          OR NOT EXISTS (SELECT 1 FROM eq_countries k WHERE ST_Intersects(k.geom, g.geom))`);
-  await db.exec(seaSamplesSql('eq_sea_samples', `SELECT g.i, g.geom, g.r FROM eq_targets g JOIN eq_sea_targets USING (i)
+  await seaSamples(db, 'eq_sea_samples', `SELECT g.i, g.geom, g.r FROM eq_targets g JOIN eq_sea_targets USING (i)
       WHERE NOT (g.r = 0 AND GeometryType(g.geom) = 'POINT')
-        AND (SELECT count(DISTINCT k.iso3) FROM eq_geo_countries k WHERE ST_Expand(g.geom, (g.r + ${SEA}) / 80000.0) && k.geom AND ST_DWithin(k.geog, g.geom::geography, g.r + ${SEA})) > 1`));
+        AND (SELECT count(DISTINCT k.iso3) FROM eq_geo_countries k WHERE ST_Expand(g.geom, (g.r + ${SEA}) / 80000.0) && k.geom AND ST_DWithin(k.geog, g.geom::geography, g.r + ${SEA})) > 1`);
   const [{ n: atSea }] = await db.query('SELECT count(*)::int AS n FROM eq_sea_targets');
   const [{ n: sampled }] = await db.query('SELECT count(DISTINCT i)::int AS n FROM eq_sea_samples');
   process.stderr.write(`equivalence: ${atSea} targets with a part at sea, ${sampled} of them decided by their outlines (${(performance.now() - seaStarted).toFixed(0)} ms)\n`);
@@ -309,27 +309,29 @@ async function reference(): Promise<Map<number, string>> {
 /**
  * A table of points along the outlines of the targets the query selects (i, geom, r: a disc of r
  * around a point, or a polygon), 50 m apart, with, per point, each state's land within 12 nm, its
- * distance d and the nearest state's dmin.
+ * distance d and the nearest state's dmin. One statement per country, so that PostGIS keeps that
+ * country's geography tree from one point to the next.
  */
-function seaSamplesSql(table: string, targets: string): string {
-  return `CREATE TEMP TABLE ${table} AS
-    WITH t AS (${targets}),
-    s AS (
-      SELECT t.i, row_number() OVER () AS id, p.geom AS g FROM t,
-        LATERAL ST_DumpPoints(CASE WHEN t.r = 0 AND GeometryType(t.geom) = 'POINT' THEN t.geom
-          ELSE ST_Segmentize(ST_Boundary(CASE WHEN t.r > 0 THEN ST_Buffer(t.geom::geography, t.r, 'quad_segs=16')::geometry ELSE t.geom END)::geography, 50)::geometry END) p
-    ),
-    d AS (
-      SELECT s.i, s.id, k.iso3, ST_Distance(k.geog, s.g::geography) AS d FROM s JOIN eq_geo_countries k
-        ON ST_Expand(s.g, ${SEA} / 80000.0) && k.geom AND ST_DWithin(k.geog, s.g::geography, ${SEA})
-    )
-    SELECT d.*, min(d.d) OVER (PARTITION BY d.id) AS dmin FROM d`;
+async function seaSamples(db: TestDb['db'], table: string, targets: string): Promise<void> {
+  await db.exec(`DROP TABLE IF EXISTS ${table}, ${table}_p, ${table}_d;
+    CREATE TEMP TABLE ${table}_p AS
+    SELECT t.i, row_number() OVER () AS id, p.geom AS g FROM (${targets}) t,
+      LATERAL ST_DumpPoints(CASE WHEN t.r = 0 AND GeometryType(t.geom) = 'POINT' THEN t.geom
+        ELSE ST_Segmentize(ST_Boundary(CASE WHEN t.r > 0 THEN ST_Buffer(t.geom::geography, t.r, 'quad_segs=16')::geometry ELSE t.geom END)::geography, 50)::geometry END) p;
+    CREATE TEMP TABLE ${table}_d (i int, id bigint, iso3 text, d float8)`);
+  for (const { iso3 } of await db.query('SELECT DISTINCT iso3 FROM eq_geo_countries')) {
+    await db.query(
+      `INSERT INTO ${table}_d SELECT s.i, s.id, k.iso3, ST_Distance(k.geog, s.g::geography) FROM eq_geo_countries k JOIN ${table}_p s
+         ON ST_Expand(s.g, ${SEA} / 80000.0) && k.geom AND ST_DWithin(k.geog, s.g::geography, ${SEA}) WHERE k.iso3 = $1`,
+      [iso3],
+    );
+  }
+  await db.exec(`CREATE TEMP TABLE ${table} AS SELECT d.*, min(d.d) OVER (PARTITION BY d.id) AS dmin FROM ${table}_d d`);
 }
 
 /** How close target i comes to a territorial sea's edge (12 nm from a coast, or as far from two), in metres; Infinity away from the sea. */
 async function seaMargin(i: number): Promise<number> {
-  await t.db.exec('DROP TABLE IF EXISTS eq_margin_samples');
-  await t.db.exec(seaSamplesSql('eq_margin_samples', `SELECT i, geom, r FROM eq_targets WHERE i = ${Number(i)}`));
+  await seaSamples(t.db, 'eq_margin_samples', `SELECT i, geom, r FROM eq_targets WHERE i = ${Number(i)}`);
   const rows: { id: string; iso3: string; d: number }[] = await t.db.query('SELECT id::text, iso3, d FROM eq_margin_samples');
   const byPoint = new Map<string, Map<string, number>>();
   for (const r of rows) byPoint.set(r.id, (byPoint.get(r.id) ?? new Map()).set(r.iso3, Number(r.d)));
