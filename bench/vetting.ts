@@ -22,7 +22,7 @@ import { ensureFirstAdmin } from '../src/auth/bootstrap.ts';
 import { loadConfig } from '../src/config.ts';
 import type { Db, Queryable } from '../src/db/db.ts';
 import { DEMO_PARTIES, seedDemo } from '../src/demo/syria2016.ts';
-import { countryFeatures } from '../src/geo/borders.ts';
+import { countryFeatures, TERRITORIAL_SEA_M } from '../src/geo/borders.ts';
 import { appendLeaves, SYSTEM, write, type PendingLeaf } from '../src/ledger/ledger.ts';
 import { statusAt } from '../src/parties/status.ts';
 import { notifySite } from '../src/sites/service.ts';
@@ -233,9 +233,20 @@ const PER_DECISION = `
     WHERE c.geom && ST_Expand(g.geom, ($7::float8 + g.r) / 80000.0) AND c.geom && ST_Expand(g.geom, (c.width_m + g.r) / 80000.0)
       AND ST_DWithin(c.geom::geography, g.geom::geography, c.width_m + g.r)
   ),
+  -- land met, and for a target with a part at sea the state(s) whose land is nearest within 12 nm
+  -- (src/geo/borders.ts; exact for points and where one state is that near, which is all but a
+  -- few discs and polygons near two coasts: equivalence.test.ts holds those to the full rule)
+  sea AS (
+    SELECT k.iso3, ST_Distance(k.geog, g.geom::geography) - g.r AS d FROM g JOIN bench_countries k
+      ON k.geom && ST_Expand(g.geom, (g.r + ${TERRITORIAL_SEA_M}) / 80000.0) AND ST_DWithin(k.geog, g.geom::geography, g.r + ${TERRITORIAL_SEA_M})
+    WHERE EXISTS (SELECT 1 FROM bench_coast c WHERE c.geom && ST_Expand(g.geom, g.r / 80000.0)
+                    AND CASE WHEN g.r > 0 THEN ST_DWithin(c.geog, g.geom::geography, g.r) ELSE ST_Intersects(c.geom, g.geom) END)
+       OR NOT EXISTS (SELECT 1 FROM bench_countries k WHERE ST_Intersects(k.geom, g.geom))
+  ),
   states AS (
     SELECT k.iso3 FROM g JOIN bench_countries k ON k.geom && ST_Expand(g.geom, g.r / 80000.0)
     WHERE NOT (k.iso3 = ANY(g.allowed)) AND ${meets('k.geom')}
+    UNION SELECT sea.iso3 FROM sea, g WHERE NOT (sea.iso3 = ANY(g.allowed)) AND sea.d <= (SELECT min(d) FROM sea)
   )
   SELECT 'COMMITTED_PARTY_TERRITORY' AS code, party_id::text AS ref FROM committed
   UNION ALL SELECT 'MIXED_AREA', party_id::text FROM mixed
@@ -247,9 +258,18 @@ const PER_DECISION = `
   UNION ALL SELECT 'UNDELINEATED', NULL WHERE NOT EXISTS (SELECT 1 FROM hits)`;
 
 async function postgisPerDecision(db: Db, sample: BenchTarget[], parties: PartyData[], ours: Map<BenchTarget, string>, boxS: number) {
-  await db.exec('CREATE TABLE IF NOT EXISTS bench_countries (iso3 text, geom geometry(MultiPolygon, 4326))');
-  for (const f of countryFeatures()) await db.query('INSERT INTO bench_countries VALUES ($1, ST_Multi(ST_GeomFromGeoJSON($2)))', [f.iso3, JSON.stringify(f.geometry)]);
-  await db.exec('CREATE INDEX ON bench_countries USING gist (geom); ANALYZE bench_countries');
+  // the 1:10m countries near the frame only, cut to a box a degree beyond it (no target is within
+  // 12 nm + 5 km of the cut), and the coast as the boundary of their union
+  await db.exec('CREATE TABLE IF NOT EXISTS bench_countries (iso3 text, geom geometry(MultiPolygon, 4326), geog geography)');
+  const box = [34.3, 31.2, 43.7, 38.4];
+  const near = (c: unknown): boolean => (typeof (c as number[])[0] === 'number' ? (c as number[])[0] >= box[0] && (c as number[])[0] <= box[2] && (c as number[])[1] >= box[1] && (c as number[])[1] <= box[3] : (c as unknown[]).some(near));
+  for (const f of countryFeatures()) {
+    if (!near(f.geometry.coordinates)) continue;
+    await db.query('INSERT INTO bench_countries (iso3, geom) SELECT $1, ST_Multi(ST_CollectionExtract(ST_ClipByBox2D(ST_SetSRID(ST_GeomFromGeoJSON($2), 4326), ST_MakeEnvelope($3, $4, $5, $6, 4326)), 3))', [f.iso3, JSON.stringify(f.geometry), ...box]);
+  }
+  await db.exec(`UPDATE bench_countries SET geog = geom::geography; CREATE INDEX ON bench_countries USING gist (geom); ANALYZE bench_countries;
+    CREATE TABLE IF NOT EXISTS bench_coast AS SELECT x.geom, x.geom::geography AS geog FROM (SELECT ST_Subdivide(ST_Boundary(ST_Union(geom)), 64) AS geom FROM bench_countries) x;
+    CREATE INDEX ON bench_coast USING gist (geom); ANALYZE bench_coast`);
   const [{ b, w }] = await db.query('SELECT (SELECT max(buffer_m) FROM sites) AS b, (SELECT max(width_m) FROM corridors) AS w');
   const us: Record<TargetKind | 'all', number[]> = { point: [], disc: [], polygon: [], all: [] };
   let agree = 0;

@@ -1,76 +1,289 @@
-// Which states a target lies in, from the Natural Earth 1:50m borders that ship with world-atlas
-// (countries-50m.json). Loaded and prepared once, on first use.
+// Which states a target lies in: Natural Earth 1:10m land borders (world-atlas countries-10m.json,
+// good to a few hundred metres at the coast, where 1:50m puts Ras Beirut in the sea) and each
+// coastal state's 12-nautical-mile territorial sea. Loaded and prepared once, on first use.
+//
+// The rule (UNCLOS art. 3 and 15), with d(x, S) the geodesic distance from x to state S's land
+// (0 on it): x lies in S when d(x, S) <= 12 nm and no other state's land is nearer,
+//   d(x, S) <= TERRITORIAL_SEA_M  and  d(x, S) <= d(x, T) for every other T.
+// On land that is the state whose land it is (a border point is in both); at sea it is the nearer
+// coast's state within 12 nm (where two belts overlap the median line divides them, as art. 15 has
+// it absent agreement; a point exactly as far from two coasts is in both), and beyond every belt,
+// on the high seas, none. Land that world-atlas gives no ISO state (e.g. Kosovo) is land of no
+// state we report: it is never sea, and the sea nearest it is in no reported state.
+//
+// A disc or polygon meets S when some point of it lies in S. Meeting S's land is decided exactly
+// (as before); whether its sea part reaches S's belt is exact when only one state's land is within
+// 12 nm of it, and otherwise decided by subdividing the target (see seaStates) to within
+// SEA_TOLERANCE_M: a target whose sea part comes within that of S's belt counts as meeting S.
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import Flatbush from 'flatbush';
-import { feature } from 'topojson-client';
+import { feature, mesh } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
 import { numericToAlpha3 } from './countries.ts';
-import { metresToDegrees } from './geodesy.ts';
-import { PreparedArea, type Position } from './shapes.ts';
+import { geodesicDistanceM, metresToDegrees } from './geodesy.ts';
+import { PreparedArea, PreparedLine, type Position } from './shapes.ts';
 
-// Features world-atlas leaves without an ISO numeric id. Two are parts of an ISO 3166 state; the
-// others are skipped (Kosovo has no ISO 3166-1 code, Siachen is disputed, and "Indian Ocean Ter."
-// merges two ISO entities, CXR and CCK).
-const WITHOUT_ID: Record<string, string> = { Somaliland: 'SOM', 'N. Cyprus': 'CYP' };
+/** The breadth of the territorial sea: 12 international nautical miles of 1,852 m (UNCLOS art. 3). */
+export const TERRITORIAL_SEA_M = 12 * 1852;
+/** How far (metres) a disc's or polygon's sea part may stray past a belt's edge and still count as meeting it. */
+export const SEA_TOLERANCE_M = 100;
 
-interface Part {
-  code: string;
-  area: PreparedArea;
+// Features world-atlas leaves without an ISO numeric id, mapped to the ISO 3166 state they are part
+// of: Somaliland (Somalia), Northern Cyprus and the UN buffer zone (Cyprus), and the UK's sovereign
+// base areas on Cyprus. The others stay land of no reported state (Kosovo has no ISO 3166-1 code,
+// Siachen and the reefs are disputed, "Indian Ocean Ter." merges CXR and CCK, and so on).
+const WITHOUT_ID: Record<string, string> = {
+  Somaliland: 'SOM',
+  'N. Cyprus': 'CYP',
+  'Cyprus U.N. Buffer Zone': 'CYP',
+  Akrotiri: 'GBR',
+  Dhekelia: 'GBR',
+};
+/** The code of land that is in no state we report. */
+const NO_STATE = '';
+
+/**
+ * Radians (latitude) an edge's great-circle arc may bulge past its ends, at most: for angular
+ * length s near latitude φ, about s² tan φ / 8; twice that. Gives the tree boxes without preparing
+ * every part (most of the world's 4,000 parts are never asked about).
+ */
+function boxOf(paths: Float64Array[]): { minX: number; minY: number; maxX: number; maxY: number } {
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  let s2 = 0;
+  for (const xy of paths) {
+    for (let i = 0; i < xy.length; i += 2) {
+      const x = xy[i];
+      const y = xy[i + 1];
+      if (x < minX) minX = x;
+      if (x > maxX) maxX = x;
+      if (y < minY) minY = y;
+      if (y > maxY) maxY = y;
+      if (i > 0) {
+        const dx = (x - xy[i - 2]) * Math.cos((y * Math.PI) / 180);
+        const dy = y - xy[i - 1];
+        s2 = Math.max(s2, dx * dx + dy * dy);
+      }
+    }
+  }
+  const far = Math.min(89, Math.max(Math.abs(minY), Math.abs(maxY)));
+  const pad = 1e-7 + (2 * ((s2 * (Math.PI / 180) ** 2) / 8) * Math.tan((far * Math.PI) / 180) * 180) / Math.PI;
+  return { minX, minY: Math.max(-90, minY - pad), maxX, maxY: Math.min(90, maxY + pad) };
+}
+
+// Positions are kept flat (lon, lat, lon, lat, ...) until a part is prepared: far less heap than
+// arrays of [lon, lat] for the 1:10m world's half a million positions.
+const flat = (path: Position[]): Float64Array => Float64Array.from(path.flat());
+function positions(xy: Float64Array): Position[] {
+  const out: Position[] = [];
+  for (let i = 0; i < xy.length; i += 2) out.push([xy[i], xy[i + 1]]);
+  return out;
+}
+
+/** One polygon of a country, prepared on first use. */
+class Part {
+  private prepared: PreparedArea | null = null;
+  /** The shell's box (holes lie inside it). */
+  readonly box: ReturnType<typeof boxOf>;
+  private readonly rings: Float64Array[];
+  constructor(
+    readonly code: string,
+    rings: Position[][],
+  ) {
+    this.rings = rings.map(flat);
+    this.box = boxOf([this.rings[0]]);
+  }
+  get area(): PreparedArea {
+    return (this.prepared ??= new PreparedArea([this.rings.map(positions)]));
+  }
+}
+
+/** A short piece of coastline, prepared on first use. */
+class CoastPiece {
+  private prepared: PreparedLine | null = null;
+  constructor(readonly xy: Float64Array) {}
+  get line(): PreparedLine {
+    return (this.prepared ??= new PreparedLine(positions(this.xy)));
+  }
 }
 
 let features: CountryFeature[] | null = null;
-let loaded: { parts: Part[]; tree: Flatbush } | null = null;
+let loaded: Loaded | null = null;
+
+interface Loaded {
+  parts: Part[];
+  tree: Flatbush;
+  /** The coastline (arcs of one feature only), in short pieces. */
+  coast: CoastPiece[];
+  coastTree: Flatbush;
+}
 
 export interface CountryFeature {
   iso3: string;
   geometry: { type: 'Polygon'; coordinates: Position[][] } | { type: 'MultiPolygon'; coordinates: Position[][][] };
 }
 
+function readTopology(): Topology {
+  const file = createRequire(import.meta.url).resolve('world-atlas/countries-10m.json');
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as Topology;
+}
+
+/** Every polygon feature; land of no reported state as NO_STATE. */
+function featuresOf(topo: Topology): CountryFeature[] {
+  const fc = feature(topo, topo.objects.countries as GeometryCollection);
+  const out: CountryFeature[] = [];
+  for (const f of fc.features) {
+    if (!f.geometry || (f.geometry.type !== 'Polygon' && f.geometry.type !== 'MultiPolygon')) continue;
+    const iso3 = f.id != null ? numericToAlpha3(f.id) : (WITHOUT_ID[(f.properties as { name?: string } | null)?.name ?? ''] ?? null);
+    out.push({ iso3: iso3 ?? NO_STATE, geometry: f.geometry as CountryFeature['geometry'] });
+  }
+  return out;
+}
+
 /** The countries as statesMeeting sees them (world-atlas features with an ISO code), e.g. to load the same borders into PostGIS. */
 export function countryFeatures(): CountryFeature[] {
-  if (features) return features;
-  const file = createRequire(import.meta.url).resolve('world-atlas/countries-50m.json');
-  const topo = JSON.parse(fs.readFileSync(file, 'utf8')) as Topology;
-  const fc = feature(topo, topo.objects.countries as GeometryCollection);
-  features = [];
-  for (const f of fc.features) {
-    const iso3 = f.id != null ? numericToAlpha3(f.id) : (WITHOUT_ID[(f.properties as { name?: string } | null)?.name ?? ''] ?? null);
-    if (!iso3 || !f.geometry || (f.geometry.type !== 'Polygon' && f.geometry.type !== 'MultiPolygon')) continue;
-    features.push({ iso3, geometry: f.geometry as CountryFeature['geometry'] });
-  }
+  features ??= featuresOf(readTopology()).filter((f) => f.iso3 !== NO_STATE);
   return features;
 }
 
-function load(): { parts: Part[]; tree: Flatbush } {
+/** Vertices per coastline piece: short pieces keep the tree's boxes tight. */
+const COAST_PIECE = 64;
+
+function load(): Loaded {
   if (loaded) return loaded;
+  const topo = readTopology();
   const parts: Part[] = [];
-  for (const { iso3: code, geometry } of countryFeatures()) {
+  for (const { iso3: code, geometry } of featuresOf(topo)) {
     // One prepared area per polygon part, so the tree prunes to the island or mainland at hand.
     const polys = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
-    for (const rings of polys) if (rings.length && rings[0].length >= 4) parts.push({ code, area: new PreparedArea([rings]) });
+    for (const rings of polys) if (rings.length && rings[0].length >= 4) parts.push(new Part(code, rings));
   }
   const tree = new Flatbush(parts.length);
-  for (const p of parts) tree.add(p.area.bbox.minX, p.area.bbox.minY, p.area.bbox.maxX, p.area.bbox.maxY);
+  for (const { box: b } of parts) tree.add(b.minX, b.minY, b.maxX, b.maxY);
   tree.finish();
-  loaded = { parts, tree };
+  // The coast: arcs only one feature uses (land next to no other land). It only speeds up discs and
+  // polygons that stay clear of it, which are wholly on land or wholly at sea.
+  const coast: CoastPiece[] = [];
+  const lines = mesh(topo, topo.objects.countries as GeometryCollection, (a, b) => a === b).coordinates as Position[][];
+  for (const line of lines) {
+    for (let i = 0; i < line.length - 1; i += COAST_PIECE) coast.push(new CoastPiece(flat(line.slice(i, Math.min(line.length, i + COAST_PIECE + 1)))));
+  }
+  const coastTree = new Flatbush(Math.max(1, coast.length));
+  for (const c of coast) {
+    const b = boxOf([c.xy]);
+    coastTree.add(b.minX, b.minY, b.maxX, b.maxY);
+  }
+  coastTree.finish();
+  loaded = { parts, tree, coast, coastTree };
   return loaded;
 }
 
 export type BorderTarget = { type: 'point'; lon: number; lat: number; radiusM: number } | { type: 'area'; area: PreparedArea };
 
-/** ISO alpha-3 codes (sorted) of the states the target meets: a point (or the disc of radiusM around it), or an area. */
+const L = TERRITORIAL_SEA_M;
+
+/** ISO alpha-3 codes (sorted) of the states the target lies in (land or territorial sea): a point (or the disc of radiusM around it), or an area. */
 export function statesMeeting(shape: BorderTarget): string[] {
-  const { parts, tree } = load();
+  const ld = load();
+  const { parts, tree } = ld;
+  const r = shape.type === 'point' ? Math.max(0, shape.radiusM || 0) : 0;
+  if (shape.type === 'point' && r === 0) return pointStates(parts, tree, shape.lon, shape.lat);
+  if (onLandOnly(ld, shape, r)) return landStates(ld, shape, r);
+
+  // Every part within 12 nm of the target, with its distance from it; the ones at 0 it meets.
+  const near = new Map<string, Part[]>();
+  const land = new Set<string>();
+  const box =
+    shape.type === 'point'
+      ? (() => {
+          const { dLon, dLat } = metresToDegrees(shape.lat, r + L);
+          return { minX: shape.lon - dLon, minY: shape.lat - dLat, maxX: shape.lon + dLon, maxY: shape.lat + dLat };
+        })()
+      : grown(shape.area.bbox, L);
+  for (const i of tree.search(box.minX, box.minY, box.maxX, box.maxY)) {
+    const p = parts[i];
+    let d: number;
+    if (shape.type === 'point') {
+      const c = p.area.distanceM(shape.lon, shape.lat, r + L);
+      d = c <= r ? 0 : c - r;
+    } else d = p.area.distanceToAreaM(shape.area, L);
+    if (!(d <= L)) continue;
+    if (d === 0) land.add(p.code);
+    near.set(p.code, [...(near.get(p.code) ?? []), p]);
+  }
+  const found = new Set(land);
+  const open = [...near.keys()].filter((c) => c !== NO_STATE && !land.has(c));
+  if (open.length) {
+    // With one state's land within 12 nm, every point of the target is nearer to it than to any
+    // other: the target reaches its belt. Otherwise the target's sea part is searched.
+    if (near.size === 1) found.add(open[0]);
+    else for (const c of seaStates(ld, shape, near, open)) found.add(c);
+  }
+  found.delete(NO_STATE);
+  return [...found].sort();
+}
+
+/** A point: the state(s) whose land holds it, or at sea the nearest coast's within 12 nm. */
+function pointStates(parts: Part[], tree: Flatbush, lon: number, lat: number): string[] {
+  const found = new Set<string>();
+  for (const i of tree.search(lon, lat, lon, lat)) {
+    const p = parts[i];
+    if (!found.has(p.code) && p.area.contains(lon, lat)) found.add(p.code);
+  }
+  if (!found.size) {
+    const { dLon, dLat } = metresToDegrees(lat, L);
+    const byCode = new Map<string, number>();
+    let best = Infinity;
+    for (const i of tree.search(lon - dLon, lat - dLat, lon + dLon, lat + dLat)) {
+      const p = parts[i];
+      const d = p.area.distanceM(lon, lat, L);
+      if (!(d <= L)) continue;
+      if (d < (byCode.get(p.code) ?? Infinity)) byCode.set(p.code, d);
+      if (d < best) best = d;
+    }
+    for (const [code, d] of byCode) if (d === best) found.add(code);
+  }
+  found.delete(NO_STATE);
+  return [...found].sort();
+}
+
+/** The target stays clear of the coast and one point of it is on land: it is all land (the common case, inland). */
+function onLandOnly({ parts, tree, coast, coastTree }: Loaded, shape: BorderTarget, r: number): boolean {
+  let lon: number;
+  let lat: number;
+  if (shape.type === 'point') {
+    ({ lon, lat } = shape);
+    if (nearCoast({ parts, tree, coast, coastTree }, lon, lat, r)) return false;
+  } else {
+    const b = shape.area.bbox;
+    for (const i of coastTree.search(b.minX, b.minY, b.maxX, b.maxY)) if (coast[i].line.intersectsArea(shape.area)) return false;
+    const xy = shape.area.edges.xy;
+    lon = xy[0];
+    lat = xy[1];
+  }
+  for (const i of tree.search(lon, lat, lon, lat)) if (parts[i].area.contains(lon, lat)) return true;
+  return false;
+}
+
+/** Some coastline within m metres of (lon, lat). */
+function nearCoast({ coast, coastTree }: Loaded, lon: number, lat: number, m: number): boolean {
+  const { dLon, dLat } = metresToDegrees(lat, m);
+  for (const i of coastTree.search(lon - dLon, lat - dLat, lon + dLon, lat + dLat)) if (coast[i].line.withinM(lon, lat, m)) return true;
+  return false;
+}
+
+/** The states whose land the target meets. */
+function landStates({ parts, tree }: Loaded, shape: BorderTarget, r: number): string[] {
   const found = new Set<string>();
   if (shape.type === 'point') {
     const { lon, lat } = shape;
-    const r = Math.max(0, shape.radiusM || 0);
     const { dLon, dLat } = metresToDegrees(lat, r);
     for (const i of tree.search(lon - dLon, lat - dLat, lon + dLon, lat + dLat)) {
       const p = parts[i];
-      if (found.has(p.code)) continue;
-      if (p.area.contains(lon, lat) || (r > 0 && p.area.withinM(lon, lat, r))) found.add(p.code);
+      if (!found.has(p.code) && (p.area.contains(lon, lat) || p.area.withinM(lon, lat, r))) found.add(p.code);
     }
   } else {
     const b = shape.area.bbox;
@@ -79,10 +292,112 @@ export function statesMeeting(shape: BorderTarget): string[] {
       if (!found.has(p.code) && p.area.intersectsArea(shape.area)) found.add(p.code);
     }
   }
+  found.delete(NO_STATE);
   return [...found].sort();
 }
 
-/** The state a point lies in (on a border, the first code in alphabetical order), or null at sea / outside any. */
+function grown(b: { minX: number; minY: number; maxX: number; maxY: number }, m: number) {
+  const { dLon, dLat } = metresToDegrees(Math.max(Math.abs(b.minY), Math.abs(b.maxY)), m);
+  return { minX: b.minX - dLon, minY: b.minY - dLat, maxX: b.maxX + dLon, maxY: b.maxY + dLat };
+}
+
+// Metres per degree, at most (latitude degrees peak at 111.69 km at the poles; longitude degrees
+// are at most a / sqrt(1 - e² sin² φ) · cos φ · π/180, under 111.7 km · cos φ).
+const M_PER_DEG = 111_700;
+/** Cells are searched no finer than this (metres from centre to corner): the answer is good to twice it. */
+const LEAF_M = SEA_TOLERANCE_M / 2;
+/** Cells examined per target at most; past that the states not yet decided count as met (erring towards review). */
+const MAX_CELLS = 20_000;
+
+/**
+ * Which of the open states (near, not met by land) hold a point of the target: a search over
+ * cells of the target's box. Distances to land are 1-Lipschitz, so from a cell's centre p with
+ * corner distance ρ, every point x of the cell has d(x, S) within ρ of d(p, S): a cell holds no
+ * point of S's territory when d(p, S) − ρ > 12 nm or d(p, S) − ρ > d(p, T) + ρ for some other T.
+ * A cell centre inside the target that satisfies the rule settles S; cells neither excluded nor
+ * settled are split in four until ρ <= LEAF_M, where S counts as met (so the answer errs towards
+ * CROSS_BORDER, by at most 2·LEAF_M). A cell wholly on land (its centre on land, no coast within
+ * ρ) is dropped: the land test before was exact. Only states near the target can be nearer than
+ * 12 nm to any of its points, so no other needs measuring.
+ */
+function seaStates(ld: Loaded, shape: BorderTarget, near: Map<string, Part[]>, open: string[]): string[] {
+  const codes = [...near.keys()];
+  const partsOf = codes.map((c) => near.get(c)!);
+  const openIdx = open.map((c) => codes.indexOf(c));
+  const settled = new Set<number>();
+  const dist = new Float64Array(codes.length);
+
+  let meets: (lon: number, lat: number, rho: number) => boolean;
+  let inside: (lon: number, lat: number) => boolean;
+  let box: { minX: number; minY: number; maxX: number; maxY: number };
+  if (shape.type === 'point') {
+    const { lon, lat } = shape;
+    const r = shape.radiusM;
+    const { dLon, dLat } = metresToDegrees(lat, r);
+    box = { minX: lon - dLon, minY: lat - dLat, maxX: lon + dLon, maxY: lat + dLat };
+    meets = (x, y, rho) => geodesicDistanceM(lon, lat, x, y) <= r + rho;
+    inside = (x, y) => geodesicDistanceM(lon, lat, x, y) <= r;
+  } else {
+    const a = shape.area;
+    box = a.bbox;
+    meets = (x, y, rho) => a.withinM(x, y, rho);
+    inside = (x, y) => a.contains(x, y);
+  }
+
+  // Cells as (centre lon, centre lat, half width, half height) in degrees, coarse first: a state
+  // whose sea covers much of the target is settled before the search goes fine anywhere.
+  const queue: number[] = [(box.minX + box.maxX) / 2, (box.minY + box.maxY) / 2, (box.maxX - box.minX) / 2, (box.maxY - box.minY) / 2];
+  let head = 0;
+  let cells = 0;
+  while (head < queue.length && settled.size < openIdx.length) {
+    const x = queue[head++];
+    const y = queue[head++];
+    const hx = queue[head++];
+    const hy = queue[head++];
+    // centre to corner, at most: longitude degrees are longest at the cell's lowest |latitude|
+    const rho = 1.01 * Math.hypot(hx * M_PER_DEG * Math.cos(Math.max(0, Math.abs(y) - hy) * (Math.PI / 180)), hy * M_PER_DEG);
+    if (++cells > MAX_CELLS) {
+      for (const k of openIdx) settled.add(k);
+      break;
+    }
+    if (!meets(x, y, rho)) continue;
+    const cap = L + 2 * rho;
+    for (let k = 0; k < codes.length; k++) {
+      let d = Infinity;
+      for (const p of partsOf[k]) d = Math.min(d, p.area.distanceM(x, y, cap));
+      // beyond cap the value is only a lower bound: cap itself
+      dist[k] = d > cap ? cap : d;
+    }
+    const isIn = inside(x, y);
+    // a cell wholly on land holds no sea: its states were all found by the exact land test
+    let onLand = false;
+    for (let k = 0; k < codes.length && !onLand; k++) onLand = dist[k] === 0;
+    if (onLand && !nearCoast(ld, x, y, rho)) continue;
+    let undecided = false;
+    for (const k of openIdx) {
+      if (settled.has(k)) continue;
+      const dS = dist[k];
+      let other = Infinity;
+      for (let j = 0; j < codes.length; j++) if (j !== k && dist[j] < other) other = dist[j];
+      if (isIn && dS <= L && dS <= other) {
+        settled.add(k);
+        continue;
+      }
+      // other is exact or cap (a lower bound); as an upper bound for the exclusion, cap is too small
+      const otherUpper = other >= cap ? Infinity : other;
+      if (dS - rho > L || dS - rho > otherUpper + rho) continue;
+      undecided = true;
+      if (rho <= LEAF_M) settled.add(k);
+    }
+    if (!undecided || rho <= LEAF_M) continue;
+    const qx = hx / 2;
+    const qy = hy / 2;
+    queue.push(x - qx, y - qy, qx, qy, x + qx, y - qy, qx, qy, x - qx, y + qy, qx, qy, x + qx, y + qy, qx, qy);
+  }
+  return [...settled].map((k) => codes[k]);
+}
+
+/** The state a point lies in (on a border, the first code in alphabetical order), or null on the high seas / outside any. */
 export function stateAt(lon: number, lat: number): string | null {
   return statesMeeting({ type: 'point', lon, lat, radiusM: 0 })[0] ?? null;
 }
