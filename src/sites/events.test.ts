@@ -59,6 +59,14 @@ describe('withdrawal', () => {
     expect(w).toMatchObject({ id: s.id, status: 'active', events: [{ type: 'withdrawn', at: iso(T), reason: 'The hospital moves to a new building.', recordedBy: agencies.ocha2.accountId, recordedRole: 'agency' }] });
     const proof = await t.call('secretariat', { method: 'GET', url: w.events[0].ledger.proof });
     expect(proof.json().leaf).toMatchObject({ action: 'site.withdrawn', entity: { type: 'site_event', id: w.events[0].id } });
+    // the withdrawing organisation can prove it (its salt and state); another organisation and the public learn nothing
+    const own = await call('ocha1', { method: 'GET', url: w.events[0].ledger.proof });
+    expect(own.statusCode, own.body).toBe(200);
+    expect(own.json()).toMatchObject({ salt: expect.stringMatching(/^[0-9a-f]{64}$/), state: { site_id: s.id, type: 'withdrawn' } });
+    for (const who of ['wfp', 'public', 'liaison'] as Caller[]) {
+      const other = await call(who, { method: 'GET', url: w.events[0].ledger.proof });
+      expect(other.statusCode, `${who}: ${other.body}`).toBe(404);
+    }
 
     expect(protects(await vet(s.geometry.coordinates, T - HOUR), s.id)).toBe(true);
     expect(protects(await vet(s.geometry.coordinates, T), s.id)).toBe(false); // from T on

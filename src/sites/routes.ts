@@ -105,7 +105,11 @@ export async function siteRoutes(app: FastifyInstance, { db, config }: { db: Db;
   }
   const mayRead = (n: store.Notifier | null, s: store.SiteRecord) => !n || s.notifiedBy === n.accountId || (n.organisation !== null && s.organisation === n.organisation);
   // the ledger gives a site's salt and state (its proof) to whoever may read the site; the task force it knows itself
-  registerRowReader('site', async (q, p, id) => p.role === 'agency' && Boolean(await store.getSite(q, id).then(async (s) => s && mayRead(await notifierOf(p), s))));
+  const agencyReads = async (q: Queryable, p: Principal, siteId: string | null) =>
+    p.role === 'agency' && siteId !== null && Boolean(await store.getSite(q, siteId).then(async (s) => s && mayRead(await notifierOf(p, q), s)));
+  registerRowReader('site', (q, p, id) => agencyReads(q, p, id));
+  // and the withdrawals and rejections of those sites: an agency can prove it withdrew its own
+  registerRowReader('site_event', async (q, p, id) => agencyReads(q, p, await store.siteOfEvent(q, id)));
 
   r.post('/api/v1/sites', {
     config: { access: SITE_ROLES },

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { GeometrySchema } from '../geo/geojson.ts';
-import { IsoTime, Nullable, Uuid } from '../http/schemas.ts';
+import { HumanName, IsoTime, Nullable, Uuid } from '../http/schemas.ts';
 import { FeatureCollectionOf, GeometryOut, LedgerRef } from '../territory/schemas.ts';
 import { SITE_EVENT_TYPES, SITE_KINDS, SITE_STATUSES } from './store.ts';
 
@@ -21,7 +21,8 @@ const PageQuery = {
   cursor: Type.Optional(Type.String({ maxLength: 1000 })),
 };
 
-const Name = Type.String({ minLength: 1, maxLength: 300, pattern: '\\S' });
+// the name is what a reviewer reads in an audit: no invisible or bidirectional tricks
+const Name = HumanName({ maxLength: 300 });
 const Reason = Type.String({ minLength: 1, maxLength: 2000, pattern: '\\S', description: 'Why, for the record' });
 const Distance = (dflt: number, what: string) => Type.Number({ minimum: 0, maximum: 50_000, default: dflt, description: `${what}, in metres (geodesic)` });
 

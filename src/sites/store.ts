@@ -155,6 +155,12 @@ export async function insertSiteEvent(q: Queryable, e: NewSiteEvent, recordedBy:
   return { ...toEvent(r), row: r };
 }
 
+/** The site a withdrawal or rejection belongs to, or null for an unknown event. */
+export async function siteOfEvent(q: Queryable, eventId: string): Promise<string | null> {
+  const [r] = await q.query('SELECT site_id FROM site_events WHERE id = $1', [eventId]);
+  return r ? String(r.site_id) : null;
+}
+
 /**
  * Notifications by one organisation (or, for an account of none, by that account) in the 24 hours
  * before now. Takes a transaction-scoped lock on the notifier first, so two notifications at once

@@ -7,7 +7,7 @@ import { VettingIndex, type PreparedCache } from './index.ts';
 import type { Decision, PartyData, Snapshot } from './model.ts';
 import * as store from './store.ts';
 
-const INDEX_TYPES = new Set(['territory', 'site', 'corridor', 'party', 'designation', 'commitment']);
+const INDEX_TYPES = new Set(['territory', 'site', 'site_event', 'corridor', 'party', 'designation', 'commitment']);
 
 async function consistent<T>(db: Db, fn: (q: Queryable) => Promise<T>): Promise<T> {
   return db.tx(async (q) => {
