@@ -1,6 +1,6 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoId, snapshot, testApp, TEST_LEDGER_KEY, type TestApp } from '../../test/support/app.ts';
+import { demoId, snapshot, testApp, TEST_LEDGER_KEY, problemsAfterTampering, type TestApp } from '../../test/support/app.ts';
 import type { Queryable } from '../db/db.ts';
 import canonicalize from 'canonicalize';
 import { commitState, loadRows, subjectText } from './entities.ts';
@@ -184,15 +184,7 @@ describe('concurrency', () => {
 /** Tampers inside a transaction, verifies what the database then holds, and rolls back. */
 async function tampered(sql: (q: Queryable) => Promise<unknown>): Promise<string[]> {
   await t.call('public', { method: 'GET', url: '/api/v1/ledger/head' }); // a signed head over everything so far
-  let problems: string[] = [];
-  await t.db
-    .tx(async (q) => {
-      await sql(q);
-      problems = (await verifySnapshot(q, key.publicPem)).findings.map((f) => f.problem);
-      throw new Error('roll back');
-    })
-    .catch((e) => expect(e.message).toBe('roll back'));
-  return problems;
+  return problemsAfterTampering(t.db, key.publicPem, sql);
 }
 
 describe('tampering behind the server’s back is caught', () => {

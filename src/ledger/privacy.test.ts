@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoId, testApp, TEST_LEDGER_KEY, type TestApp } from '../../test/support/app.ts';
+import { demoId, testApp, TEST_LEDGER_KEY, problemsAfterTampering, type TestApp } from '../../test/support/app.ts';
 import type { Queryable } from '../db/db.ts';
 import { loadRows, loadStates, stateHash } from './entities.ts';
 import { loadLedgerKey } from './keys.ts';
@@ -169,15 +169,7 @@ async function appendFormat1(type: 'site', id: string, action: string) {
 }
 
 async function problemsAfter(sql: (q: Queryable) => Promise<unknown>): Promise<string[]> {
-  let problems: string[] = [];
-  await t.db
-    .tx(async (q) => {
-      await sql(q);
-      problems = (await verifySnapshot(q, key.publicPem)).findings.map((f) => f.problem);
-      throw new Error('roll back');
-    })
-    .catch((e) => expect(e.message).toBe('roll back'));
-  return problems;
+  return problemsAfterTampering(t.db, key.publicPem, sql);
 }
 
 describe('format 1 and format 2 leaves side by side', () => {

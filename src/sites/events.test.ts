@@ -4,23 +4,18 @@
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../auth/roles.ts';
-import { demoId, snapshot, testApp, type TestApp } from '../../test/support/app.ts';
+import { addAgencies, callAs, demoId, snapshot, testApp, type Agencies, type TestApp } from '../../test/support/app.ts';
 
 let t: TestApp;
-const agencies: Record<string, { token: string; accountId: string }> = {};
+const agencies: Agencies = {};
 beforeAll(async () => {
   t = await testApp({ config: { vettingRefreshMs: 0, siteNotificationsPerDay: 3 } });
-  for (const [key, organisation] of [['ocha1', 'OCHA'], ['ocha2', 'OCHA'], ['wfp', 'WFP'], ['msf', 'MSF'], ['icrc', 'ICRC']]) {
-    const res = await t.call('admin', { method: 'POST', url: '/api/v1/tokens', payload: { name: `agency ${key}`, role: 'agency', organisation } });
-    expect(res.statusCode, res.body).toBe(201);
-    agencies[key] = { token: res.json().token, accountId: res.json().accountId };
-  }
+  await addAgencies(t, agencies, [['ocha1', 'OCHA'], ['ocha2', 'OCHA'], ['wfp', 'WFP'], ['msf', 'MSF'], ['icrc', 'ICRC']]);
 });
 afterAll(() => t?.close());
 
 type Caller = Role | keyof typeof agencies;
-const call = (who: Caller, o: InjectOptions) =>
-  who in agencies ? t.app.inject({ ...o, headers: { authorization: `Bearer ${agencies[who].token}`, ...o.headers } }) : t.call(who as Role, o);
+const call = (who: Caller, o: InjectOptions) => callAs(() => t, agencies)(who, o);
 
 const HOUR = 3_600_000;
 const iso = (ms: number) => new Date(ms).toISOString();

@@ -1,25 +1,20 @@
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../auth/roles.ts';
-import { snapshot, testApp, type TestApp } from '../../test/support/app.ts';
+import { addAgencies, callAs, snapshot, testApp, type Agencies, type TestApp } from '../../test/support/app.ts';
 
 const MAX_VERTICES = 64;
 let t: TestApp;
 /** Agency accounts of named organisations (the shared test agency token has none). */
-const agencies: Record<string, { token: string; accountId: string }> = {};
+const agencies: Agencies = {};
 beforeAll(async () => {
   t = await testApp({ config: { maxVertices: MAX_VERTICES } });
-  for (const [key, organisation] of [['ocha1', 'OCHA'], ['ocha2', 'OCHA'], ['wfp', 'WFP']]) {
-    const res = await t.call('admin', { method: 'POST', url: '/api/v1/tokens', payload: { name: `agency ${key}`, role: 'agency', organisation } });
-    expect(res.statusCode, res.body).toBe(201);
-    agencies[key] = { token: res.json().token, accountId: res.json().accountId };
-  }
+  await addAgencies(t, agencies, [['ocha1', 'OCHA'], ['ocha2', 'OCHA'], ['wfp', 'WFP']]);
 });
 afterAll(() => t?.close());
 
 type Caller = Role | keyof typeof agencies;
-const call = (who: Caller, o: InjectOptions) =>
-  who in agencies ? t.app.inject({ ...o, headers: { authorization: `Bearer ${agencies[who].token}`, ...o.headers } }) : t.call(who as Role, o);
+const call = (who: Caller, o: InjectOptions) => callAs(() => t, agencies)(who, o);
 
 const point = (lon = 36.2765, lat = 33.5138) => ({ type: 'Point', coordinates: [lon, lat] });
 const box = (w: number, s: number, e: number, n: number) => [[w, s], [e, s], [e, n], [w, n], [w, s]];

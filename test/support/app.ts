@@ -10,6 +10,8 @@ import { loadConfig, type Config } from '../../src/config.ts';
 import type { Db } from '../../src/db/db.ts';
 import { DEMO_PARTIES, seedDemo } from '../../src/demo/syria2016.ts';
 import { openTestDb } from './db.ts';
+import type { Queryable } from '../../src/db/db.ts';
+import { verifySnapshot } from '../../src/ledger/verify.ts';
 
 export const ADMIN_TOKEN = 'truce_test-admin-token-0123456789abcdef';
 /** One log key per test process, so tests never write a key file into the working folder. */
@@ -71,4 +73,34 @@ export async function snapshot(db: Db): Promise<string> {
     parts.push(`${t}:${r.n}:${r.h}`);
   }
   return parts.join(' ');
+}
+
+export type Agencies = Record<string, { token: string; accountId: string }>;
+
+/** Agency service accounts of the given organisations, by key, added to `into`. */
+export async function addAgencies(t: TestApp, into: Agencies, orgs: [key: string, organisation: string][]): Promise<void> {
+  for (const [key, organisation] of orgs) {
+    const res = await t.call('admin', { method: 'POST', url: '/api/v1/tokens', payload: { name: `agency ${key}`, role: 'agency', organisation } });
+    if (res.statusCode !== 201) throw new Error(`agency ${key}: ${res.statusCode} ${res.body}`);
+    into[key] = { token: res.json().token, accountId: res.json().accountId };
+  }
+}
+
+/** A call as one of those agencies (by key) or as the test account of a role. */
+export const callAs = (t: () => TestApp, agencies: Agencies) => (who: Role | string, o: InjectOptions) =>
+  who in agencies ? t().app.inject({ ...o, headers: { authorization: `Bearer ${agencies[who].token}`, ...o.headers } }) : t().call(who as Role, o);
+
+/** Tampers inside a transaction, lists the problems `truce verify` then finds, and rolls back. */
+export async function problemsAfterTampering(db: Db, publicPem: string, sql: (q: Queryable) => Promise<unknown>): Promise<string[]> {
+  let problems: string[] = [];
+  await db
+    .tx(async (q) => {
+      await sql(q);
+      problems = (await verifySnapshot(q, publicPem)).findings.map((f) => f.problem);
+      throw new Error('roll back');
+    })
+    .catch((e) => {
+      if (e.message !== 'roll back') throw e;
+    });
+  return problems;
 }
