@@ -64,19 +64,14 @@ export const LEAF_VERSION = 2;
  */
 export function leafText(l: Omit<store.LeafRow, 'leaf'>): string {
   const s = JSON.stringify;
-  if (l.version === 1) {
-    return (
-      `{"action":${s(l.action)},"actor":{"id":${s(l.actorId)},"role":${s(l.actorRole)}},` +
-      `"entity":{"id":${s(l.entityId)},"type":${s(l.entityType)}},"seq":${l.seq},"stateHash":${s(l.stateHash)},"time":${s(l.at.toISOString())}}`
-    );
-  }
-  if (l.subject !== null) {
+  if (l.version !== 1 && l.subject !== null) {
     return `{"action":${s(l.action)},"entity":{"type":${s(l.entityType)}},"seq":${l.seq},"stateHash":${s(l.stateHash)},"subject":${s(l.subject)},"time":${s(l.at.toISOString())},"version":${l.version}}`;
   }
-  return (
+  // actor and entity named: format 1 ends at "time", format 2 adds its version after it
+  const named =
     `{"action":${s(l.action)},"actor":{"id":${s(l.actorId)},"role":${s(l.actorRole)}},` +
-    `"entity":{"id":${s(l.entityId)},"type":${s(l.entityType)}},"seq":${l.seq},"stateHash":${s(l.stateHash)},"time":${s(l.at.toISOString())},"version":${l.version}}`
-  );
+    `"entity":{"id":${s(l.entityId)},"type":${s(l.entityType)}},"seq":${l.seq},"stateHash":${s(l.stateHash)},"time":${s(l.at.toISOString())}`;
+  return l.version === 1 ? `${named}}` : `${named},"version":${l.version}}`;
 }
 
 /** The same leaf by the generic canonicaliser: the reference leafText is held to. */

@@ -1,5 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { principal } from '../auth/hook.ts';
 import { ANY_ROLE, REGISTRARS, type Principal, type Role } from '../auth/roles.ts';
 import { getAccount } from '../auth/store.ts';
@@ -9,7 +9,7 @@ import { ApiError, notFound } from '../http/errors.ts';
 import { decodeCursor, encodeCursor } from '../http/pagination.ts';
 import { IdParams } from '../http/schemas.ts';
 import { registerRowReader } from '../ledger/entities.ts';
-import { write } from '../ledger/ledger.ts';
+import { write, type Writer } from '../ledger/ledger.ts';
 import { ledgerRef } from '../territory/routes.ts';
 import { geoSettings } from '../territory/settings.ts';
 import * as S from './schemas.ts';
@@ -172,6 +172,13 @@ export async function siteRoutes(app: FastifyInstance, { db, config }: { db: Db;
     return s;
   }
 
+  /** A withdrawal or rejection: recorded on the site as the caller may act on it, answered with the site as it now stands. */
+  async function recordEvent(me: Principal, siteId: string, reply: FastifyReply, fn: (w: Writer, site: store.SiteRecord) => Promise<store.SiteEventRecord>) {
+    const id = await write(db, me, async (w) => (await fn(w, await siteFor(w.q, me, siteId))).siteId);
+    reply.code(201).header('location', `/api/v1/sites/${id}`);
+    return siteJson((await store.getSite(db, id))!);
+  }
+
   r.post('/api/v1/sites/:id/withdraw', {
     config: { access: WITHDRAWERS },
     schema: {
@@ -185,12 +192,7 @@ export async function siteRoutes(app: FastifyInstance, { db, config }: { db: Db;
       body: S.SiteWithdraw,
       response: { 201: S.Site },
     },
-    handler: async (req, reply) => {
-      const me = principal(req);
-      const id = await write(db, me, async (w) => (await withdrawSite(w, await siteFor(w.q, me, req.params.id), req.body)).siteId);
-      reply.code(201).header('location', `/api/v1/sites/${id}`);
-      return siteJson((await store.getSite(db, id))!);
-    },
+    handler: (req, reply) => recordEvent(principal(req), req.params.id, reply, (w, site) => withdrawSite(w, site, req.body)),
   });
 
   r.post('/api/v1/sites/:id/reject', {
@@ -205,12 +207,7 @@ export async function siteRoutes(app: FastifyInstance, { db, config }: { db: Db;
       body: S.SiteReject,
       response: { 201: S.Site },
     },
-    handler: async (req, reply) => {
-      const me = principal(req);
-      const id = await write(db, me, async (w) => (await rejectSite(w, await siteFor(w.q, me, req.params.id), req.body)).siteId);
-      reply.code(201).header('location', `/api/v1/sites/${id}`);
-      return siteJson((await store.getSite(db, id))!);
-    },
+    handler: (req, reply) => recordEvent(principal(req), req.params.id, reply, (w, site) => rejectSite(w, site, req.body)),
   });
 
   r.post('/api/v1/corridors', {

@@ -6,15 +6,17 @@ import { checkGeometry, type Geometry } from '../geo/geojson.ts';
 import { ApiError } from '../http/errors.ts';
 import type { Writer } from '../ledger/ledger.ts';
 import type { GeoSettings } from '../territory/settings.ts';
-import { corridorFault, siteFault, type BoundFault, type CorridorBounds, type SiteBounds } from './bounds.ts';
+import { loadConfig } from '../config.ts';
+import { corridorBounds, corridorFault, siteBounds, siteFault, type BoundFault, type CorridorBounds, type SiteBounds } from './bounds.ts';
 import type { CorridorCreate, SiteCreate, SiteReject, SiteWithdraw } from './schemas.ts';
 import * as store from './store.ts';
 
 const geojson = (g: Geometry) => JSON.stringify({ type: g.type, coordinates: g.coordinates });
 
-/** The bounds the demo and tools use when given none: the defaults of src/config.ts. */
-export const DEFAULT_SITE_BOUNDS: SiteBounds = { maxAreaKm2: 10, maxSpanM: 15_000, maxBufferM: 5_000, notificationsPerDay: 0 };
-export const DEFAULT_CORRIDOR_BOUNDS: CorridorBounds = { maxWidthM: 5_000, maxLengthKm: 1_000, maxDays: 90 };
+/** The bounds the demo and tools use when given none: the defaults of src/config.ts, read from there. */
+const defaults = loadConfig({});
+const DEFAULT_SITE_BOUNDS: SiteBounds = siteBounds(defaults);
+const DEFAULT_CORRIDOR_BOUNDS: CorridorBounds = corridorBounds(defaults);
 
 function refuse(f: BoundFault | null) {
   if (f) throw new ApiError(f.code, `${f.field}: ${f.reason}.`, f.field, f.limit === undefined ? {} : { limit: f.limit });

@@ -80,8 +80,8 @@ function committedAndMixed(ix: VettingIndex, t: PreparedTarget, C: TerritoryEntr
   return { committed, mixed };
 }
 
-export function decide(ix: VettingIndex, req: VetRequest): Decision {
-  const t = prepareTarget(req);
+/** `t`: the request's target already prepared (the route also tests it on the grid); prepared here otherwise. */
+export function decide(ix: VettingIndex, req: VetRequest, t: PreparedTarget = prepareTarget(req)): Decision {
   const at = req.at;
   const reasons: Reason[] = [];
   const names = (ids: string[]) => ids.map((id) => ix.partyName(id)).join(', ');
@@ -161,8 +161,7 @@ export function strongest(reasons: Reason[]): Effect {
  * meets a cell of the grid that the target touches. No early exit: every touched cell is built
  * and every candidate tested, so a near site costs only the microseconds of its own test.
  */
-export function referredOnGrid(ix: VettingIndex, req: VetRequest, grid: Grid): boolean {
-  const t = prepareTarget(req);
+export function referredOnGrid(ix: VettingIndex, req: VetRequest, grid: Grid, t: PreparedTarget = prepareTarget(req)): boolean {
   const cells = grid.cellsIn(t.bbox).map(cellArea).filter((c) => meetsArea(t, c));
   let box = cells[0]?.bbox;
   for (const c of cells) box = { minX: Math.min(box!.minX, c.bbox.minX), minY: Math.min(box!.minY, c.bbox.minY), maxX: Math.max(box!.maxX, c.bbox.maxX), maxY: Math.max(box!.maxY, c.bbox.maxY) };

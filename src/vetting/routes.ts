@@ -14,7 +14,7 @@ import { ApiError, notFound } from '../http/errors.ts';
 import { decodeCursor, encodeCursor } from '../http/pagination.ts';
 import { IdParams } from '../http/schemas.ts';
 import { write } from '../ledger/ledger.ts';
-import { decide, referredOnGrid, tell, toldBefore009 } from './decide.ts';
+import { decide, prepareTarget, referredOnGrid, tell, toldBefore009 } from './decide.ts';
 import { Grid } from './grid.ts';
 import type { VettingIndex } from './index.ts';
 import type { Decision, Reason, Target, ToldBasis, VetRequest } from './model.ts';
@@ -158,9 +158,10 @@ export async function vettingRoutes(app: FastifyInstance, { db, config }: { db: 
       const target = { type: g.type, coordinates: g.coordinates } as Target;
       const at = b.at ? new Date(b.at) : new Date();
       const vr: VetRequest = { target, radiusM: b.radiusM ?? 0, at: at.getTime(), homeState: party.data.homeState, operatesIn: party.data.operatesIn };
-      const d = decide(index, vr);
+      const prepared = prepareTarget(vr);
+      const d = decide(index, vr, prepared);
       const grid = coarse ? await gridOf(config.vettingGridM) : null;
-      const referred = grid ? referredOnGrid(index, vr, grid) : false;
+      const referred = grid ? referredOnGrid(index, vr, grid, prepared) : false;
       // a coarse answer is settled against the account's budget when it is recorded
       const told = grid ? { told_decision: 'review', told_reasons: [], told_basis: 'grid', grid_m: grid.cellM } : toldExact(d);
       const row = await recorder.record(

@@ -161,6 +161,9 @@ export async function listVettings(q: Queryable, f: VettingFilter): Promise<Row[
   );
 }
 
+/** Each account's latest flag event (flagged or lifted), for the accounts `where` picks. */
+const LATEST_FLAGS = (where: string) => `SELECT DISTINCT ON (account_id) account_id, event, at FROM vetting_flags WHERE ${where} ORDER BY account_id, seq DESC`;
+
 /**
  * Per account over a window: how often it asked, hit a protected site (the exact view), was
  * referred (the told view) and was refused by the rate limiter; and every account flagged now,
@@ -178,8 +181,7 @@ export async function auditSummary(q: Queryable, from: string, to: string): Prom
      r AS (
        SELECT account_id, sum(refused)::int AS rate_limited FROM vetting_rate_refusals
        WHERE day >= ($1::timestamptz AT TIME ZONE 'UTC')::date AND day <= ($2::timestamptz AT TIME ZONE 'UTC')::date GROUP BY account_id),
-     f AS (
-       SELECT DISTINCT ON (account_id) account_id, event, at FROM vetting_flags ORDER BY account_id, seq DESC),
+     f AS (${LATEST_FLAGS('true')}),
      ids AS (SELECT account_id FROM v UNION SELECT account_id FROM r UNION SELECT account_id FROM f WHERE event = 'flagged')
      SELECT ids.account_id, a.name, a.role, coalesce(v.requests, 0) AS requests, coalesce(v.prohibited, 0) AS prohibited,
             coalesce(v.site_hits, 0) AS site_hits, coalesce(v.referrals, 0) AS referrals, coalesce(r.rate_limited, 0) AS rate_limited,
@@ -210,7 +212,7 @@ export async function lockBudgets(q: Queryable, accountIds: string[]): Promise<v
  */
 export async function budgets(q: Queryable, accountIds: string[], dayStart: string): Promise<Map<string, { flagged: boolean; referrals: number }>> {
   const rows = await q.query(
-    `WITH f AS (SELECT DISTINCT ON (account_id) account_id, event, at FROM vetting_flags WHERE account_id = ANY($1::uuid[]) ORDER BY account_id, seq DESC)
+    `WITH f AS (${LATEST_FLAGS('account_id = ANY($1::uuid[])')})
      SELECT u.account::text AS account_id, coalesce(f.event = 'flagged', false) AS flagged,
             (SELECT count(*)::int FROM vettings v WHERE v.requested_by = u.account AND v.told_reasons @> '[{"code":"REFERRED_TO_TASK_FORCE"}]'
                AND v.requested_at >= greatest($2::timestamptz, CASE WHEN f.event = 'lifted' THEN f.at END)) AS referrals
