@@ -25,6 +25,9 @@ export interface EntityDef {
 /** The task force: who may read every row of a sensitive type. */
 export const TASK_FORCE: readonly Role[] = ['admin', 'cochair', 'secretariat'];
 
+/** Who sees every report and incident: the task force and the monitors (who still see no site positions). */
+export const DESK: readonly Role[] = [...TASK_FORCE, 'monitor'];
+
 export const ENTITIES = {
   terms: { table: 'terms', columns: ['id', 'name', 'text', 'announced_at', 'commitment_deadline', 'starts_at', 'cochair_party_ids', 'created_by', 'created_at'] },
   party: {
@@ -56,6 +59,55 @@ export const ENTITIES = {
   },
   // who was flagged for probing is as sensitive as the vetting it came from: task force only
   vetting_flag: { table: 'vetting_flags', columns: ['id', 'seq', 'account_id', 'event', 'at', 'referrals', 'reason', 'recorded_by'], sensitive: true },
+  // The investigation desk (src/incidents). Raw reports and reporters' identities are sensitive;
+  // so is an incident until it is published: its row readers (registered by the desk) widen
+  // each type to the reporter, the parties named and, once published, everyone.
+  report: {
+    table: 'reports',
+    columns: [
+      'id', 'seq', 'channel', 'occurred_at', 'occurred_precision', 'occurred_from', 'occurred_to', 'location', 'location_precision',
+      'place_name', 'event_type', 'perpetrator_party_ids', 'target_party_ids', 'casualties', 'sources', 'text', 'source_ref',
+      'reporter_id', 'reporter_role', 'reporter_party_id', 'reporter_organisation', 'filed_at',
+    ], // enrichment is derived and recomputed, not what was reported: not in the state
+    sensitive: true,
+    readers: DESK,
+  },
+  incident: {
+    table: 'incidents',
+    columns: [
+      'id', 'seq', 'status', 'grade', 'reasoning', 'event_type', 'occurred_from', 'occurred_to', 'location', 'location_precision', 'pcodes',
+      'perpetrator_party_ids', 'target_party_ids', 'casualties', 'report_count', 'merged_into', 'published_at', 'published_by', 'created_at',
+      'updated_at',
+    ],
+    sensitive: true,
+    readers: DESK,
+  },
+  incident_event: {
+    table: 'incident_events',
+    columns: ['id', 'seq', 'incident_id', 'type', 'status', 'grade', 'reasoning', 'detail', 'recorded_by', 'recorded_role', 'recorded_at'],
+    sensitive: true,
+    readers: DESK,
+  },
+  claim: {
+    table: 'claims',
+    columns: ['id', 'seq', 'incident_id', 'party_id', 'claimed_at', 'text', 'perpetrator_party_ids', 'casualties', 'source', 'recorded_by', 'recorded_role', 'recorded_at'],
+    sensitive: true,
+    readers: DESK,
+  },
+  info_request: {
+    table: 'info_requests',
+    columns: ['id', 'seq', 'incident_id', 'addressed_to_party_id', 'question', 'due_at', 'asked_by', 'asked_at'],
+    sensitive: true,
+    readers: DESK,
+  },
+  info_answer: { table: 'info_answers', columns: ['id', 'seq', 'request_id', 'text', 'answered_by', 'answered_at'], sensitive: true, readers: DESK },
+  determination: {
+    table: 'determinations',
+    columns: ['id', 'seq', 'incident_id', 'finding', 'violator_party_ids', 'reasoning', 'proposed_by', 'proposed_party_id', 'proposed_at'],
+    sensitive: true,
+    readers: DESK,
+  },
+  concurrence: { table: 'concurrences', columns: ['id', 'seq', 'determination_id', 'party_id', 'concurred_by', 'concurred_at'], sensitive: true, readers: DESK },
 } satisfies Record<string, EntityDef>;
 
 export type EntityType = keyof typeof ENTITIES;

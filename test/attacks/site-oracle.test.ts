@@ -41,7 +41,9 @@ class Attacker {
   /** The largest area (km²) a refusal named, once one did. */
   private boundKm2: number | null = null;
 
-  private async ask(target: unknown, radiusM?: number): Promise<'hit' | 'miss' | 'refused'> {
+  /** 'spent' once the budget is used up: no request is sent, whichever probe asks. */
+  private async ask(target: unknown, radiusM?: number): Promise<'hit' | 'miss' | 'refused' | 'spent'> {
+    if (this.requests >= BUDGET) return 'spent';
     this.requests++;
     const res = await this.t.call('liaison', {
       method: 'POST',
