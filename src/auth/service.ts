@@ -1,8 +1,8 @@
 import type { Queryable } from '../db/db.ts';
 import type { Writer } from '../ledger/ledger.ts';
 import { ApiError } from '../http/errors.ts';
-import { getParty } from '../parties/store.ts';
-import { cochairPartyIds } from '../terms/store.ts';
+import { getParty } from '../parties/lookup.ts';
+import { cochairPartyIds } from '../terms/lookup.ts';
 import { hashPassword } from './credentials.ts';
 import { PARTY_BOUND, type Role } from './roles.ts';
 import type { AccountCreate, TokenCreate } from './schemas.ts';

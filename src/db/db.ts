@@ -17,3 +17,6 @@ export interface Db extends Queryable {
 
 /** A start-up failure that is reported as one sentence, without a stack trace. */
 export class FatalError extends Error {}
+
+/** A record as written, with the row its INSERT ... RETURNING gave (for the ledger's state). */
+export type Written<T> = T & { row: Row };

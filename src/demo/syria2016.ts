@@ -5,9 +5,9 @@ import type { Db } from '../db/db.ts';
 import { SYSTEM, write } from '../ledger/ledger.ts';
 import { recordCommitment, createParty } from '../parties/service.ts';
 import type { PartyCreate } from '../parties/schemas.ts';
-import { findPartyByName } from '../parties/store.ts';
+import { findPartyByName } from '../parties/lookup.ts';
 import { createTerms } from '../terms/service.ts';
-import { getTerms } from '../terms/store.ts';
+import { getTerms } from '../terms/lookup.ts';
 
 const id = (n: number) => `00000000-2016-4000-8000-${String(n).padStart(12, '0')}`;
 export const DEMO_TERMS_ID = id(1);

@@ -3,7 +3,7 @@ import type { Queryable } from '../db/db.ts';
 import { isAlpha3 } from '../geo/countries.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import { SYSTEM, type Writer } from '../ledger/ledger.ts';
-import { getTerms, latestTermsOf, listTerms, cochairPartyIds } from '../terms/store.ts';
+import { getTerms, latestTermsOf, listTerms, cochairPartyIds } from '../terms/lookup.ts';
 import type { CommitmentCreate, PartyCreate, PartyPatch } from './schemas.ts';
 import { checkNewEvent, designationAt, statusAt, type Status } from './status.ts';
 import * as store from './store.ts';

@@ -86,7 +86,8 @@ export async function findPartyByName(q: Queryable, name: string): Promise<Party
 }
 
 /** Writes return the row as stored too, for the ledger to hash without reading it back. */
-export type Written<T> = T & { row: Row };
+export type { Written } from '../db/db.ts';
+import type { Written } from '../db/db.ts';
 
 export async function insertParty(q: Queryable, p: PartyInput, createdBy: string | null, id?: string): Promise<Written<PartyRecord>> {
   const [r] = await q.query(

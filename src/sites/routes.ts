@@ -2,7 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { principal } from '../auth/hook.ts';
 import { ANY_ROLE, REGISTRARS, type Principal, type Role } from '../auth/roles.ts';
-import { getAccount } from '../auth/store.ts';
+import { getAccount } from '../auth/lookup.ts';
 import type { Config } from '../config.ts';
 import type { Db, Queryable } from '../db/db.ts';
 import { ApiError, notFound } from '../http/errors.ts';

@@ -1,7 +1,7 @@
 // The write rules of protected sites and corridors: a geometry PostGIS accepts, of a size a place
 // or a route has (bounds.ts), a time window that is one, for a site the notifying account and its
 // organisation as recorded facts, and what happens to a site later as events (withdrawn, rejected).
-import { getAccount } from '../auth/store.ts';
+import { getAccount } from '../auth/lookup.ts';
 import { checkGeometry, type Geometry } from '../geo/geojson.ts';
 import { ApiError } from '../http/errors.ts';
 import type { Writer } from '../ledger/ledger.ts';

@@ -1,5 +1,5 @@
 import type { Queryable, Row } from '../db/db.ts';
-import type { Written } from '../parties/store.ts';
+import type { Written } from '../db/db.ts';
 
 export const SITE_KINDS = ['hospital', 'school', 'water', 'power', 'shelter', 'religious', 'diplomatic', 'un', 'other'] as const;
 export type SiteKind = (typeof SITE_KINDS)[number];

@@ -1,6 +1,6 @@
 import { ApiError } from '../http/errors.ts';
 import { isDesignatedAt } from '../parties/status.ts';
-import { getParty, listDesignations } from '../parties/store.ts';
+import { getParty, listDesignations } from '../parties/lookup.ts';
 import type { Writer } from '../ledger/ledger.ts';
 import type { TermsCreate } from './schemas.ts';
 import { insertTerms, listTerms, type TermsRecord } from './store.ts';

@@ -9,7 +9,7 @@ import { paginate } from '../http/pagination.ts';
 import { IdParams } from '../http/schemas.ts';
 import { write } from '../ledger/ledger.ts';
 import { partiesAt } from '../parties/service.ts';
-import { listParties } from '../parties/store.ts';
+import { listParties } from '../parties/lookup.ts';
 import { adminUnits, searchUnits } from './adm3.ts';
 import * as S from './schemas.ts';
 import { recordFeatures, recordFromPcodes, recordTerritory } from './service.ts';

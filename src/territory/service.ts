@@ -3,7 +3,7 @@
 import { checkGeometry, type Geometry } from '../geo/geojson.ts';
 import { ApiError } from '../http/errors.ts';
 import type { Writer } from '../ledger/ledger.ts';
-import { getParty } from '../parties/store.ts';
+import { getParty } from '../parties/lookup.ts';
 import { adminUnits, unitsOf } from './adm3.ts';
 import type { BulkFeatures, BulkPcodes, TerritoryCreate } from './schemas.ts';
 import type { GeoSettings } from './settings.ts';

@@ -1,5 +1,5 @@
 import type { Queryable, Row } from '../db/db.ts';
-import type { Written } from '../parties/store.ts';
+import type { Written } from '../db/db.ts';
 
 /**
  * Overlays (union, intersection, difference) run on a fixed 1e-9° grid (0.1 mm; GEOS OverlayNG

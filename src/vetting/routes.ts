@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import canonicalize from 'canonicalize';
 import { principal } from '../auth/hook.ts';
 import { SECRETARIAT, type Principal, type Role } from '../auth/roles.ts';
-import { getAccount } from '../auth/store.ts';
+import { getAccount } from '../auth/lookup.ts';
 import type { Config } from '../config.ts';
 import type { Db, Row } from '../db/db.ts';
 import { checkGeometry, geometryFault, type Geometry } from '../geo/geojson.ts';
