@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { ConfigError, loadConfig } from './config.ts';
 import { FatalError } from './db/db.ts';
 import { openDb } from './db/open.ts';
+import { snapshotTx } from './db/statements.ts';
 import { migrate } from './db/migrate.ts';
 import { ROLES, type Role } from './auth/roles.ts';
 import { createAccount, createServiceToken } from './auth/service.ts';
@@ -337,10 +338,7 @@ program
     const key = loadLedgerKey(loadConfig());
     const bundle = await withDb(async (db) => {
       await currentHead(db, key); // the newest head covers every leaf exported
-      return db.tx(async (q) => {
-        await q.exec('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY'); // one consistent snapshot
-        return exportBundle(q, key.publicPem);
-      });
+      return snapshotTx(db, (q) => exportBundle(q, key.publicPem), { readOnly: true }); // one consistent snapshot
     });
     fs.writeFileSync(o.out, JSON.stringify(bundle));
     process.stdout.write(`Wrote ${bundle.leaves.length} leaves and ${bundle.heads.length} signed heads to ${o.out}.\n`);

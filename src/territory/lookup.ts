@@ -1,2 +1,2 @@
 // What other capabilities may read of territory: through here, never territory/store.ts.
-export { territoriesAt, type TerritoryRecord } from './store.ts';
+export { countTerritoriesFromSource, territoriesAt, territoryAreas, type TerritoryArea, type TerritoryRecord } from './store.ts';

@@ -1,5 +1,6 @@
 // Keeps the vetting index fresh, records decisions in grouped commits, and replays them.
 import type { Db, Queryable, Row } from '../db/db.ts';
+import { snapshotTx } from '../db/statements.ts';
 import { ApiError } from '../http/errors.ts';
 import { onCommitted, SYSTEM, write, type Actor, type Writer } from '../ledger/ledger.ts';
 import { spend, tell } from './decide.ts';
@@ -9,12 +10,8 @@ import * as store from './store.ts';
 
 const INDEX_TYPES = new Set(['territory', 'site', 'site_event', 'corridor', 'party', 'designation', 'commitment']);
 
-async function consistent<T>(db: Db, fn: (q: Queryable) => Promise<T>): Promise<T> {
-  return db.tx(async (q) => {
-    await q.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ'); // the rows and the ledger size from one snapshot
-    return fn(q);
-  });
-}
+/** The rows and the ledger size from one snapshot. */
+const consistent = <T>(db: Db, fn: (q: Queryable) => Promise<T>): Promise<T> => snapshotTx(db, fn);
 
 /**
  * The current index. A write through this process marks it stale at once; writes by other
