@@ -12,8 +12,10 @@ import type { Access } from './auth/roles.ts';
 import { authRoutes } from './auth/routes.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/db.ts';
+import { ping } from './db/statements.ts';
 import { ApiError, problem, type ErrorCode, type FieldError } from './http/errors.ts';
 import { jsonLimitFault } from './http/json.ts';
+import { Jobs, plannerStatisticsJob, signedHeadsJob } from './jobs.ts';
 import { useCursorKey } from './http/pagination.ts';
 import { ProblemSchema } from './http/schemas.ts';
 import { fieldErrors, makeValidatorCompiler, noteBodySize } from './http/validation.ts';
@@ -30,6 +32,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Every API route with its declared access (docs and the route x role test use it). */
     apiRoutes: { method: string; url: string; access: Access }[];
+    /** The app's background jobs: register while building; they start when it is ready and stop when it closes. */
+    jobs: Jobs;
   }
 }
 
@@ -145,6 +149,14 @@ export async function buildApp({ db, config, ledgerKey = loadLedgerKey(config) }
 
   const apiRoutes: { method: string; url: string; access: Access }[] = [];
   app.decorate('apiRoutes', apiRoutes);
+
+  // Background jobs live and die with the app: server.ts only listens and closes.
+  const jobs = new Jobs(app.log);
+  app.decorate('jobs', jobs);
+  jobs.register(signedHeadsJob(db, ledgerKey, config.ledgerHeadIntervalS));
+  jobs.register(plannerStatisticsJob(db, config.analyzeIntervalS));
+  app.addHook('onReady', () => jobs.start());
+  app.addHook('onClose', () => jobs.stop());
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/api/') && route.config?.access) {
       for (const method of [route.method].flat()) if (method !== 'HEAD') apiRoutes.push({ method, url: route.url, access: route.config.access });
@@ -260,7 +272,7 @@ export async function buildApp({ db, config, ledgerKey = loadLedgerKey(config) }
   app.addHook('onRequest', accessHook(db, config));
 
   app.get('/healthz', { schema: { hide: true } }, async () => {
-    await db.query('SELECT 1');
+    await ping(db);
     return { status: 'ok', db: db.engine };
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

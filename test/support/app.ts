@@ -30,7 +30,8 @@ export interface TestApp {
 }
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return loadConfig({}, { logLevel: 'silent', adminToken: ADMIN_TOKEN, ledgerKey: TEST_LEDGER_KEY, ...overrides });
+  // no ANALYZE job: it would run as every test app starts (seconds on a busy machine); src/jobs.test.ts turns it on
+  return loadConfig({}, { logLevel: 'silent', adminToken: ADMIN_TOKEN, ledgerKey: TEST_LEDGER_KEY, analyzeIntervalS: 0, ...overrides });
 }
 
 /** Builds the app on a fresh database with the demo scenario and one token per role. */
