@@ -212,3 +212,34 @@ export interface VettingReplay {
   same: boolean;
   recorded: { decision: VettingDecision; reasons: VettingReason[] };
 }
+
+// ---- Gazetteer (GET /api/v1/places?q=&limit=&kind=) ----
+
+export type PlaceKind = 'adm1' | 'adm2' | 'adm3' | 'town' | 'neighbourhood';
+export interface AdminRef {
+  code: string;
+  name: string;
+}
+export interface Place {
+  id: string;
+  name: string;
+  nameAr?: string;
+  kind: PlaceKind;
+  /** An administrative unit's own P-code. */
+  pcode?: string;
+  adm1: AdminRef | null;
+  adm2: AdminRef | null;
+  adm3: AdminRef | null;
+  lon: number;
+  lat: number;
+  population?: number;
+  source: 'ocha' | 'geonames' | 'ocha+geonames';
+  /** ISO 3166-1 alpha-3. */
+  country: string;
+  aliases: string[];
+  /** How the name matched the query, best first: exact, variant spelling, word prefix, other script. */
+  match: 'exact' | 'variant' | 'prefix' | 'script';
+}
+export interface PlaceList {
+  items: Place[];
+}
