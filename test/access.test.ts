@@ -11,7 +11,7 @@ import { demoId, testApp, type TestApp } from './support/app.ts';
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await testApp();
+  t = await testApp({ config: { streamMaxMs: 50 } }); // an event stream ends after this, so app.inject returns
 });
 afterAll(() => t?.close());
 
@@ -128,6 +128,8 @@ const SAMPLES: Record<string, () => Promise<InjectOptions>> = {
     });
     return { url: `/api/v1/corridors/${res.json().id}` };
   },
+  // every role may follow the events it may see; the stream ends after streamMaxMs (above)
+  'GET /api/v1/stream': async () => ({}),
 };
 
 describe('route × role', () => {

@@ -243,3 +243,18 @@ export interface Place {
 export interface PlaceList {
   items: Place[];
 }
+
+// The live stream, GET /api/v1/stream (issue 9, src/events). An EventSource on it receives, for
+// each ledger entry the caller may see, an event named after the entity type (`site`, `party`,
+// `incident`, ...) whose `lastEventId` is the leaf index and whose data is a StreamEvent;
+// EventSource resumes from the last id by itself when the connection drops or the server ends it.
+export interface StreamEvent {
+  type: string;
+  action: string;
+  id: string;
+  at: string;
+  /** A withdrawal or rejection of a site (`site_event`): the site it ends. */
+  siteId?: string;
+  /** What the capability adds for its types (the incidents desk: the incident as the caller may see it). */
+  [extra: string]: unknown;
+}
