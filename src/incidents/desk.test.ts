@@ -95,7 +95,7 @@ describe('merge and split', () => {
     expect(m.reports.every((r: any) => r.pinned)).toBe(true);
     expect(m.perpetratorPartyIds.sort()).toEqual([demoId('saaf'), demoId('vks')].sort());
     expect(m.targetPartyIds.sort()).toEqual([demoId('fsa'), demoId('jai')].sort());
-    expect(m.casualties.killed).toEqual({ best: 5, civilians: 3 });
+    expect(m.casualties.killed).toMatchObject({ best: 5, civilians: 3 });
     expect(m.occurredFrom).toBe('2016-02-28T09:00:00.000Z');
     expect(m.occurredTo).toBe('2016-02-28T12:00:00.000Z');
     expect(m.history.at(-1)).toMatchObject({ type: 'merge', detail: { incidentIds: [b.incidentId, c.incidentId] } });
