@@ -362,3 +362,34 @@ describe('publication', () => {
     expect((await post('monitor', `/incidents/${id}/publish`, {})).statusCode).toBe(403);
   });
 });
+
+describe('bad requests to every desk write: 4xx naming the field, nothing stored', () => {
+  const UNKNOWN = '3f1d2c7a-0000-4000-8000-000000000000';
+  it.each([
+    ['review', 'admin', '/incidents/:id/review', { status: 'under_review', reasoning: 'x' }],
+    ['merge', 'admin', '/incidents/:id/merge', { incidentIds: [UNKNOWN] }],
+    ['split', 'admin', '/incidents/:id/split', { reportIds: [UNKNOWN] }],
+    ['claims', 'secretariat', '/incidents/:id/claims', { partyId: UNKNOWN, claimedAt: '2016-02-28T00:00:00Z', text: 'x' }],
+    ['requests', 'secretariat', '/incidents/:id/requests', { addressedToPartyId: UNKNOWN, question: 'x', dueAt: '2199-01-01T00:00:00Z' }],
+    ['answer', 'liaison', '/requests/:id/answer', { text: 'x' }],
+    ['determinations', 'cochair', '/incidents/:id/determinations', { finding: 'inconclusive', reasoning: 'x' }],
+    ['concur', 'cochair', '/determinations/:id/concur', {}],
+    ['publish', 'secretariat', '/incidents/:id/publish', {}],
+  ] as const)('%s', async (_n, role, url, body) => {
+    const before = await snapshot(t.db);
+    const cases: [string, InjectOptions, number, string, string][] = [
+      ['a malformed id', { url: url.replace(':id', 'not-a-uuid'), payload: body }, 400, 'VALIDATION_FAILED', 'id'],
+      ['an unknown id', { url: url.replace(':id', UNKNOWN), payload: body }, 404, 'NOT_FOUND', 'id'],
+      ['malformed JSON', { url: url.replace(':id', UNKNOWN), payload: '{"x":', headers: { 'content-type': 'application/json' } }, 400, 'MALFORMED_JSON', '(body)'],
+      ['a text body', { url: url.replace(':id', UNKNOWN), payload: 'x', headers: { 'content-type': 'text/plain' } }, 415, 'UNSUPPORTED_MEDIA_TYPE', 'Content-Type'],
+      ['an unknown field', { url: url.replace(':id', UNKNOWN), payload: { ...body, extra: 1 } }, 400, 'VALIDATION_FAILED', 'extra'],
+    ];
+    for (const [what, o, status, code, field] of cases) {
+      const res = await t.call(role, { method: 'POST', ...o, url: `/api/v1${o.url}` });
+      expect(res.statusCode, `${what}: ${res.body}`).toBe(status);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.json(), what).toMatchObject({ code, field });
+    }
+    expect(await snapshot(t.db)).toBe(before);
+  });
+});

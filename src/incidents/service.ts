@@ -102,10 +102,10 @@ export async function review(w: Writer, id: string, b: ReviewBody): Promise<stor
 
 /** The others' reports move into this incident, pinned; the others are merged into it. */
 export async function merge(w: Writer, id: string, b: MergeBody): Promise<store.IncidentRecord> {
-  const self = b.incidentIds.indexOf(id);
-  if (self >= 0) throw new ApiError('INCONSISTENT', 'An incident cannot be merged into itself.', `incidentIds.${self}`);
   const all = await store.getIncidents(w.q, [id, ...b.incidentIds], true);
   const { incident: target } = await live(w, id);
+  const self = b.incidentIds.indexOf(id);
+  if (self >= 0) throw new ApiError('INCONSISTENT', 'An incident cannot be merged into itself.', `incidentIds.${self}`);
   b.incidentIds.forEach((other, i) => {
     const o = all.get(other);
     const field = `incidentIds.${i}`;

@@ -3,6 +3,7 @@
 import type { Db } from '../../src/db/db.ts';
 import { SYSTEM, write } from '../../src/ledger/ledger.ts';
 import { recomputeSummary } from '../../src/incidents/store.ts';
+import { publish, review } from '../../src/incidents/service.ts';
 
 export interface ReportSpec {
   eventType?: string;
@@ -55,4 +56,15 @@ export async function fileReport(db: Db, s: ReportSpec = {}, incidentId?: string
     w.record(incidentId ? 'incident.updated' : 'incident.created', 'incident', id!);
     return { incidentId: id!, reportId: r.id as string };
   });
+}
+
+/** An incident reviewed to "verified" (grade fair), and published when asked. */
+export async function decidedIncident(db: Db, s: ReportSpec = {}, opts: { publish?: boolean } = {}): Promise<{ incidentId: string; reportId: string }> {
+  const filed = await fileReport(db, s);
+  await write(db, SYSTEM, async (w) => {
+    await review(w, filed.incidentId, { status: 'under_review', reasoning: 'Opened' });
+    await review(w, filed.incidentId, { status: 'verified', grade: 'fair', reasoning: 'Two sources' });
+    if (opts.publish) await publish(w, filed.incidentId);
+  });
+  return filed;
 }
