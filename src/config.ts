@@ -85,6 +85,12 @@ export interface Config {
   /** Earliest and latest year a time given to the API may have (400 outside): nothing this system records is older or far in the future. */
   minYear: number;
   maxYear: number;
+  /** Folder of the OCHA files the gazetteer reads besides the sub-districts: adm0, adm1, adm2, places and neighborhoods .geojson. */
+  placesDir: string;
+  /** GeoNames towns of neighbouring countries are in the gazetteer when within this many km of the country's outline (adm0). */
+  placesTownsRadiusKm: number;
+  /** Two records of one name this many km apart or less are one place (an OCHA seat and its GeoNames town; resolving a report's place name). */
+  placesSameKm: number;
   // ---- reports and incidents (src/incidents) ----
   /** Greatest distance between two point-located reports of one incident, in metres (grouping). */
   groupDistanceM: number;
@@ -159,6 +165,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     maxErrorsReported: int(env.TRUCE_MAX_ERRORS_REPORTED, 20, 'TRUCE_MAX_ERRORS_REPORTED'),
     minYear: int(env.TRUCE_MIN_YEAR, 1900, 'TRUCE_MIN_YEAR'),
     maxYear: int(env.TRUCE_MAX_YEAR, 2200, 'TRUCE_MAX_YEAR'),
+    placesDir: env.TRUCE_PLACES_DIR ? path.resolve(env.TRUCE_PLACES_DIR) : path.join(root, 'reference', 'syria'),
+    placesTownsRadiusKm: int(env.TRUCE_PLACES_TOWNS_RADIUS_KM, 50, 'TRUCE_PLACES_TOWNS_RADIUS_KM'),
+    placesSameKm: int(env.TRUCE_PLACES_SAME_KM, 5, 'TRUCE_PLACES_SAME_KM'),
     groupDistanceM: int(env.TRUCE_GROUP_DISTANCE_M, 5000, 'TRUCE_GROUP_DISTANCE_M'),
     groupGapH: int(env.TRUCE_GROUP_GAP_H, 6, 'TRUCE_GROUP_GAP_H'),
     reportBatchMax: int(env.TRUCE_REPORT_BATCH_MAX, 1000, 'TRUCE_REPORT_BATCH_MAX'),

@@ -26,29 +26,19 @@ import { listTerms } from '../terms/lookup.ts';
 import { allTerritories } from '../territory/lookup.ts';
 import type { LocationPrecision } from './group.ts';
 import { refreshIncident } from './grouping.store.ts';
-import { interimGazetteer } from './places-interim.ts';
+import { loadPlaces, placeSettings, type AdminAt, type Place, type Resolution } from '../places/lookup.ts';
 import * as store from './reports.store.ts';
 import { NO_UNITS, type Units } from './summary.ts';
 
-/** What the places capability answers (src/places/lookup.ts). */
-export type AdminAt = Units;
-export interface PlaceMatch {
-  name: string;
-  pcode: string | null;
-  lon: number;
-  lat: number;
-  /** adm1, adm2, adm3 for an administrative unit; anything else (a town, a neighbourhood) is a place. */
-  level?: string;
-}
-export type PlaceResolution = { match: PlaceMatch } | { candidates: PlaceMatch[] };
+/** What enrichment asks the gazetteer (src/places/lookup.ts), synchronously: it is loaded once. */
 export interface Gazetteer {
   adminAt(lon: number, lat: number): AdminAt;
-  resolvePlace(name: string): PlaceResolution;
+  resolvePlace(name: string): Resolution;
 }
 
-/** How precise a gazetteer answer is as a report location. */
-export function placePrecision(m: PlaceMatch): LocationPrecision {
-  return m.level === 'adm1' || m.level === 'adm2' || m.level === 'adm3' ? m.level : 'near';
+/** How precise a gazetteer answer is as a report location: a unit as that unit; a town or neighbourhood near its point. */
+export function placePrecision(m: Place): LocationPrecision {
+  return m.kind === 'adm1' || m.kind === 'adm2' || m.kind === 'adm3' ? m.kind : 'near';
 }
 
 export interface SiteHit {
@@ -236,11 +226,13 @@ export class Reference {
 }
 
 /** Where and when, as enrichment reads a report. */
-export interface Place {
+export interface Where {
   lon: number | null;
   lat: number | null;
   precision: LocationPrecision | null;
   at: Date;
+  /** The units of the place the gazetteer located a place name as (else looked up at the point). */
+  units?: Units;
 }
 
 const FINEST: Record<LocationPrecision, 0 | 1 | 2 | 3> = { exact: 3, near: 3, adm3: 3, adm2: 2, adm1: 1 };
@@ -255,9 +247,9 @@ function coarsen(u: Units, p: LocationPrecision): Units {
 export type Unproved = Omit<Enrichment, 'notifiedSiteHit'> & { hitSite: SiteRef | null };
 
 /** The enrichment of one place (no I/O). */
-export function enrichPlace(ref: Reference, gaz: Gazetteer, p: Place, siteSearchM: number): Unproved {
+export function enrichPlace(ref: Reference, gaz: Gazetteer, p: Where, siteSearchM: number): Unproved {
   if (p.lon === null || p.lat === null || !p.precision) return { pcodes: NO_UNITS, territory: null, nearestSite: null, hitSite: null };
-  const pcodes = coarsen(gaz.adminAt(p.lon, p.lat), p.precision);
+  const pcodes = coarsen(p.units ?? gaz.adminAt(p.lon, p.lat), p.precision);
   if (p.precision !== 'exact' && p.precision !== 'near') return { pcodes, territory: null, nearestSite: null, hitSite: null };
   const { nearest, hit } = ref.sitesAt(p.lon, p.lat, p.at, siteSearchM);
   const nearestSite = nearest && { siteId: nearest.siteId, name: nearest.name, distanceM: nearest.distanceM, organisation: nearest.organisation, notifiedBy: nearest.notifiedBy };
@@ -298,7 +290,7 @@ export class Enricher {
     config: Config,
     readonly siteSearchM: number = config.reportSiteSearchM,
   ) {
-    this.gazetteer = interimGazetteer(config);
+    this.gazetteer = loadPlaces(placeSettings(config));
     this.gazetteer.catch(() => {}); // reported where it is awaited
   }
 

@@ -12,7 +12,8 @@ import { occurredWindow, type GroupSettings, type LocationPrecision } from './gr
 import { groupReports } from './grouping.ts';
 import type { ReportCreate } from './report-schemas.ts';
 import * as store from './reports.store.ts';
-import type { Casualties, ReportFacts } from './summary.ts';
+import type { Casualties, ReportFacts, Units } from './summary.ts';
+import type { Place } from '../places/lookup.ts';
 
 /** A reported time may be this far ahead of the server's clock (a caller's clock is never exact). */
 const CLOCK_LEEWAY_MS = 5 * 60_000;
@@ -40,6 +41,9 @@ export interface Prepared {
 }
 
 export type Outcome = { ok: true; prepared: Prepared } | { ok: false; rejection: Rejection };
+
+/** A place's own P-code, or that of the finest unit holding it (a town's sub-district). */
+const pcodeOf = (p: Place) => p.pcode ?? p.adm3?.code ?? p.adm2?.code ?? p.adm1?.code ?? null;
 
 const reject = (code: ErrorCode, field: string, reason: string): never => {
   throw new ApiError(code, reason, field);
@@ -89,6 +93,7 @@ export function prepareReport(b: ReportCreate, ctx: { ref: Reference; gaz: Gazet
   let lon: number | null = null;
   let lat: number | null = null;
   let locationPrecision: LocationPrecision | null = null;
+  let units: Units | undefined;
   const extra: Pick<Enrichment, 'located' | 'placeCandidates'> = {};
   if (b.location) {
     [lon, lat] = b.location.coordinates as number[];
@@ -96,14 +101,16 @@ export function prepareReport(b: ReportCreate, ctx: { ref: Reference; gaz: Gazet
   } else {
     const found = ctx.gaz.resolvePlace(b.placeName!);
     if ('match' in found) {
-      ({ lon, lat } = found.match);
-      locationPrecision = placePrecision(found.match);
-      extra.located = { placeName: b.placeName!, name: found.match.name, pcode: found.match.pcode ?? null };
+      const m = found.match;
+      ({ lon, lat } = m);
+      locationPrecision = placePrecision(m);
+      units = { adm1: m.adm1, adm2: m.adm2, adm3: m.adm3 };
+      extra.located = { placeName: b.placeName!, name: m.name, pcode: pcodeOf(m) };
     } else {
-      extra.placeCandidates = found.candidates.slice(0, MAX_CANDIDATES).map((c) => ({ name: c.name, pcode: c.pcode ?? null, lon: c.lon, lat: c.lat }));
+      extra.placeCandidates = found.candidates.slice(0, MAX_CANDIDATES).map((c) => ({ name: c.name, pcode: pcodeOf(c), lon: c.lon, lat: c.lat }));
     }
   }
-  const unproved = { ...enrichPlace(ref, ctx.gaz, { lon, lat, precision: locationPrecision, at }, ctx.siteSearchM), ...extra };
+  const unproved = { ...enrichPlace(ref, ctx.gaz, { lon, lat, precision: locationPrecision, at, units }, ctx.siteSearchM), ...extra };
   const casualties = b.casualties ?? {};
   const row: store.NewReport = {
     id: randomUUID(),
