@@ -187,3 +187,21 @@ export async function insertCosignature(q: Queryable, c: { size: number; account
     [c.size, c.accountId, c.keyId, c.publicKey, c.signature],
   );
 }
+
+// ---- read by other capabilities through ledger/lookup.ts (incidents: enrichment) ----
+
+/** Which of these entity types have leaves at or after `seq`: a cache asks whether what it holds is stale. */
+export async function typesWrittenSince(q: Queryable, seq: number, types: readonly string[]): Promise<Set<string>> {
+  const rows = await q.query('SELECT DISTINCT entity_type FROM ledger_leaves WHERE seq >= $1 AND entity_type = ANY($2::text[])', [seq, types]);
+  return new Set(rows.map((r) => String(r.entity_type)));
+}
+
+/** The first leaf with this action of each of these entities (e.g. a site's notification), by entity id. */
+export async function firstLeavesOf(q: Queryable, type: string, ids: string[], action: string): Promise<Map<string, LeafRow>> {
+  if (!ids.length) return new Map();
+  const rows = await q.query(
+    'SELECT DISTINCT ON (entity_id) * FROM ledger_leaves WHERE entity_type = $1 AND entity_id = ANY($2::text[]) AND action = $3 ORDER BY entity_id, seq',
+    [type, ids, action],
+  );
+  return new Map(rows.map((r) => [String(r.entity_id), toLeaf(r)]));
+}
