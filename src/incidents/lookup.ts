@@ -108,3 +108,5 @@ export function registerDeskReaders(): void {
     registerRowReader(type, async (q, p, id) => (await rowIncident(q, p, type, id)) !== null);
   }
 }
+
+export { hasReportWithSource } from './store.ts';

@@ -525,3 +525,9 @@ export async function listRequestsFiltered(
   );
   return { items: rows.map(toRequest), keys: rows.map((r) => [Number(r.sort_key), r.id as string]) };
 }
+
+/** Is a report naming this source description stored (the demo's mark, so it loads once)? */
+export async function hasReportWithSource(q: Queryable, description: string): Promise<boolean> {
+  const [r] = await q.query('SELECT EXISTS (SELECT 1 FROM reports WHERE sources @> $1::jsonb) AS x', [JSON.stringify([{ description }])]);
+  return Boolean(r.x);
+}
