@@ -135,6 +135,14 @@ describe('merge and split', () => {
     expect(old).toMatchObject({ reportCount: 1, eventType: 'airstrike', perpetratorPartyIds: [demoId('vks')] });
     expect(old.reports.map((r: any) => [r.id, r.pinned])).toEqual([[a.reportId, true]]);
     expect(old.history.at(-1)).toMatchObject({ type: 'split', detail: { reportIds: [b.reportId], newIncidentId: n.id } });
+    // published, the old half tells the public nothing of the other (unpublished) half
+    await review(a.incidentId, { status: 'under_review', reasoning: 'x' });
+    await review(a.incidentId, { status: 'verified', grade: 'fair', reasoning: 'x' });
+    expect((await post('secretariat', `/incidents/${a.incidentId}/publish`, {})).statusCode).toBe(200);
+    const seen = await get('public', a.incidentId);
+    expect(seen.json().history.find((h: any) => h.type === 'split')).toEqual({ type: 'split', status: 'reported', grade: null, reasoning: null, detail: {}, at: expect.any(String) });
+    expect(seen.body).not.toContain(n.id);
+    expect(seen.body).not.toContain(b.reportId);
   });
 
   it.each([

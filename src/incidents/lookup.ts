@@ -87,6 +87,10 @@ async function rowIncident(q: Queryable, p: Principal | Actor, type: string, id:
 }
 
 /**
+ * To wire into the events hub (src/events/views.ts), next to the row readers:
+ *   for (const type of DESK_EVENT_TYPES) registerEventView(type, (q, p, e) => incidentEventView(q, p, e));
+ * (`report` too: a report event reaches who may read that report, with its incident.)
+ *
  * What a principal sees of a desk event on the stream: the event with the incident as that
  * principal sees it, or null when it may not see the row the event is about (a liaison another
  * party's claim, the public anything unpublished). Read at delivery time: the incident as it is now.

@@ -396,6 +396,17 @@ export const claimJson = (c: store.ClaimRecord) => ({
   recordedAt: c.recordedAt.toISOString(),
 });
 
+/**
+ * What a merge or split says beyond the desk: the incidents merged into this one (seen as this one
+ * is) or the one it was merged into; never the ids of reports (a liaison sees only its party's) nor
+ * of the other half of a split, which may be unpublished.
+ */
+function outsideDetail(e: store.IncidentEventRecord): Record<string, unknown> {
+  const d = e.detail as { incidentIds?: string[]; mergedInto?: string };
+  if (e.type === 'merge') return d.incidentIds ? { incidentIds: d.incidentIds } : d.mergedInto ? { mergedInto: d.mergedInto } : {};
+  return {};
+}
+
 /** GET /incidents/{id}: the incident, its reports, claims side by side, requests and answers, determinations and history, as the viewer may see them. */
 export async function incidentDetail(q: Queryable, v: Viewer, id: string) {
   const { incident, scope } = await seen(q, v, id);
@@ -415,7 +426,7 @@ export async function incidentDetail(q: Queryable, v: Viewer, id: string) {
     status: e.status,
     grade: e.grade,
     reasoning: e.reasoning,
-    detail: e.detail,
+    detail: seesActors(scope) ? e.detail : outsideDetail(e),
     at: e.recordedAt.toISOString(),
     ...(seesActors(scope) ? { by: { accountId: e.recordedBy, role: e.recordedRole } } : {}),
   }));
