@@ -531,8 +531,9 @@ export async function listRequestsFiltered(
   return { items: rows.map(toRequest), keys: rows.map((r) => [Number(r.sort_key), r.id as string]) };
 }
 
-/** Is a report naming this source description stored (the demo's mark, so it loads once)? */
+/** Is a report naming this source description stored (the demo's mark, so it loads once)? Serialises such loads first (until commit). */
 export async function hasReportWithSource(q: Queryable, description: string): Promise<boolean> {
+  await q.query('SELECT pg_advisory_xact_lock(7240220)');
   const [r] = await q.query('SELECT EXISTS (SELECT 1 FROM reports WHERE sources @> $1::jsonb) AS x', [JSON.stringify([{ description }])]);
   return Boolean(r.x);
 }
