@@ -27,8 +27,10 @@ import { termsRoutes } from './terms/routes.ts';
 import { territoryRoutes } from './territory/routes.ts';
 import { siteRoutes } from './sites/routes.ts';
 import { vettingRoutes } from './vetting/routes.ts';
+import { reportRoutes } from './incidents/report-routes.ts';
 import { placeRoutes } from './places/routes.ts';
 import { eventRoutes } from './events/routes.ts';
+import { incidentRoutes } from './incidents/routes.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -279,9 +281,10 @@ export async function buildApp({ db, config, ledgerKey = loadLedgerKey(config) }
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  for (const routes of [authRoutes, termsRoutes, partyRoutes, ledgerRoutes, territoryRoutes, siteRoutes, vettingRoutes]) await app.register(routes, { db, config, ledgerKey });
+  for (const routes of [authRoutes, termsRoutes, partyRoutes, ledgerRoutes, territoryRoutes, siteRoutes, vettingRoutes, reportRoutes]) await app.register(routes, { db, config, ledgerKey });
   await app.register(placeRoutes, { config }); // the gazetteer (issue 9)
   await app.register(eventRoutes, { db, config }); // the events hub (LISTEN/NOTIFY) and GET /api/v1/stream
+  await app.register(incidentRoutes, { db }); // the investigation desk
 
   if (fs.existsSync(config.referenceDir)) {
     await app.register(fastifyStatic, { root: config.referenceDir, prefix: '/reference/', decorateReply: false, maxAge: 3600_000 });

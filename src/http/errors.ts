@@ -16,6 +16,7 @@ export const ERRORS = {
   ALREADY_REVOKED: { status: 409, title: 'Already revoked' },
   NOT_FLAGGED: { status: 409, title: 'The account is not flagged' },
   SITE_ENDED: { status: 409, title: 'The site is already withdrawn or rejected' },
+  IDEMPOTENCY_MISMATCH: { status: 409, title: 'The Idempotency-Key was used with another request' },
   BODY_TOO_LARGE: { status: 413, title: 'The body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported content type' },
   UNKNOWN_REFERENCE: { status: 422, title: 'A referenced entity does not exist' },
@@ -29,6 +30,12 @@ export const ERRORS = {
   TOO_MANY_STREAMS: { status: 429, title: 'Too many event streams open; close one or try again later' },
   ACCOUNT_LOCKED: { status: 423, title: 'The account is locked after repeated failed sign-ins' },
   INTERNAL: { status: 500, title: 'Internal error' },
+  // the investigation desk (src/incidents)
+  INCIDENT_TRANSITION: { status: 409, title: 'The incident’s status does not allow this step' },
+  INCIDENT_MERGED: { status: 409, title: 'The incident was merged into another' },
+  ALREADY_PUBLISHED: { status: 409, title: 'The incident is published already' },
+  ALREADY_CONCURRED: { status: 409, title: 'Your party has concurred already' },
+  DETERMINATION_SUPERSEDED: { status: 409, title: 'A later proposal superseded this determination' },
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -313,3 +313,9 @@ export async function sitesOfEvents(q: Queryable, eventIds: string[]): Promise<M
   const rows = await q.query('SELECT id::text AS id, site_id::text AS site_id FROM site_events WHERE id = ANY($1::uuid[])', [eventIds]);
   return new Map(rows.map((r) => [r.id, r.site_id]));
 }
+
+/** Every site ever notified, with its events: for caches that answer "which site was near this point then" (status as of now). */
+export async function allSites(q: Queryable): Promise<SiteRecord[]> {
+  const rows = await q.query(`SELECT x.*, ST_AsGeoJSON(x.geom) AS geojson, ${STATUS} AS status FROM sites x ORDER BY x.seq`, [new Date()]);
+  return withEvents(q, rows.map(toSite));
+}

@@ -203,3 +203,9 @@ export async function territoryAreas(q: Queryable, version: number | null, ids: 
   );
   return rows.map((r) => ({ id: r.id, seq: Number(r.seq), partyId: r.party_id, validFrom: new Date(r.valid_from).getTime(), polygons: JSON.parse(r.g).coordinates as Position[][][] }));
 }
+
+/** Every version with its geometry and when it ends: for caches that answer "whose area held this point then". */
+export async function allTerritories(q: Queryable): Promise<TerritoryRecord[]> {
+  const rows = await q.query(`SELECT t.*, ST_AsGeoJSON(t.geom) AS geojson, ${AREA}, ${VALID_TO} FROM territories t ORDER BY t.seq`);
+  return rows.map(toTerritory);
+}

@@ -258,3 +258,160 @@ export interface StreamEvent {
   /** What the capability adds for its types (the incidents desk: the incident as the caller may see it). */
   [extra: string]: unknown;
 }
+
+// ---- the investigation desk (src/incidents): incidents as the caller may see them
+
+export type IncidentStatus = 'reported' | 'under_review' | 'verified' | 'unverified' | 'disputed' | 'discounted' | 'merged';
+/** Airwars grading: confirmed, fair, weak, contested, discounted. */
+export type IncidentGrade = 'confirmed' | 'fair' | 'weak' | 'contested' | 'discounted';
+export type Finding = 'violation' | 'no_violation' | 'inconclusive';
+
+export interface CasualtyFigures {
+  best: number;
+  low?: number | null;
+  high?: number | null;
+  civilians?: number | null;
+}
+export interface Casualties {
+  killed?: CasualtyFigures;
+  injured?: CasualtyFigures;
+}
+
+export interface AdminUnitRef {
+  code: string;
+  name: string;
+}
+
+export interface Incident {
+  id: string;
+  status: IncidentStatus;
+  grade: IncidentGrade | null;
+  reasoning: string | null;
+  eventType: string;
+  occurredFrom: string;
+  occurredTo: string;
+  location: import('geojson').Point | null;
+  locationPrecision: string | null;
+  pcodes: { adm1?: AdminUnitRef | null; adm2?: AdminUnitRef | null; adm3?: AdminUnitRef | null };
+  perpetratorPartyIds: string[];
+  targetPartyIds: string[];
+  casualties: Casualties;
+  reportCount: number;
+  /** Set when the incident was merged into another (status 'merged'). */
+  mergedInto: string | null;
+  publishedAt: string | null;
+  /** The latest standing determination; to the desk, else the open proposal. */
+  determination: { id: string; finding: Finding; violatorPartyIds: string[]; standing: boolean; concurredBy: string[] } | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface IncidentClaim {
+  id: string;
+  incidentId: string;
+  partyId: string;
+  claimedAt: string;
+  text: string;
+  perpetratorPartyIds: string[];
+  casualties: Casualties;
+  source: string | null;
+  recordedAt: string;
+}
+
+export interface InfoRequest {
+  id: string;
+  incidentId: string;
+  addressedToPartyId: string;
+  question: string;
+  dueAt: string;
+  askedAt: string;
+  /** Past due and unanswered. */
+  overdue: boolean;
+  answers: { id: string; text: string; answeredAt: string }[];
+}
+
+export interface Determination {
+  id: string;
+  incidentId: string;
+  finding: Finding;
+  violatorPartyIds: string[];
+  reasoning: string;
+  proposedPartyId: string | null;
+  proposedAt: string;
+  standing: boolean;
+  superseded: boolean;
+  concurredBy: string[];
+  cochairPartyIds: string[];
+  concurrences: { id: string; partyId: string; concurredAt: string }[];
+}
+
+export interface IncidentHistoryItem {
+  type: 'review' | 'merge' | 'split' | 'publish';
+  status: string | null;
+  grade: string | null;
+  reasoning: string | null;
+  detail: Record<string, unknown>;
+  at: string;
+  /** Shown to the desk only. */
+  by?: { accountId: string | null; role: string };
+}
+
+/** A report inside an incident, as the caller may see it: no text, sources or reporter unless the caller may read them. */
+export interface IncidentReport {
+  id: string;
+  channel: string;
+  occurredAt: string;
+  occurredPrecision: string;
+  occurredWindow: { from: string; to: string };
+  location: import('geojson').Point | null;
+  locationPrecision: string | null;
+  placeName: string | null;
+  eventType: string;
+  perpetratorPartyIds: string[];
+  targetPartyIds: string[];
+  casualties: Casualties;
+  filedAt: string;
+  incidentId: string;
+  pinned?: boolean;
+  enrichment: Record<string, unknown>;
+  text?: string | null;
+  sources?: { url?: string; description?: string; sha256?: string }[];
+  reporter?: { accountId: string; role: string; partyId: string | null; organisation: string | null };
+}
+
+export interface IncidentDetail extends Incident {
+  reports: IncidentReport[];
+  claims: IncidentClaim[];
+  requests: InfoRequest[];
+  determinations: Determination[];
+  history: IncidentHistoryItem[];
+}
+
+export interface IncidentList {
+  items: Incident[];
+  next: string | null;
+}
+
+export interface IncidentAggregates {
+  by: 'day' | 'adm1' | 'adm2' | 'party' | 'type';
+  buckets: { key: string | null; count: number }[];
+  /** Incidents matched (an incident naming two parties is in two party buckets and counted once here). */
+  total: number;
+}
+
+/** GET /incidents with Accept: application/geo+json. */
+export interface IncidentFeatures {
+  type: 'FeatureCollection';
+  features: { type: 'Feature'; id: string; geometry: import('geojson').Point | null; properties: Omit<Incident, 'location'> }[];
+  links: { rel: 'next'; href: string; type: 'application/geo+json' }[];
+  next: string | null;
+}
+
+/** Stream events of the desk (GET /stream): the incident as the caller sees it. */
+export interface IncidentEvent {
+  type: 'report' | 'incident' | 'incident_event' | 'claim' | 'info_request' | 'info_answer' | 'determination' | 'concurrence';
+  action: string;
+  id: string;
+  at: string;
+  incident?: Incident;
+}
