@@ -212,3 +212,192 @@ export interface VettingReplay {
   same: boolean;
   recorded: { decision: VettingDecision; reasons: VettingReason[] };
 }
+
+// Reports and incidents, the desk, places and the live stream (issue 9).
+
+export type ReportChannel = 'api' | 'web' | 'hotline' | 'import' | 'open_source';
+export type OccurredPrecision = 'exact' | 'day' | 'week' | 'month';
+export type LocationPrecision = 'exact' | 'near' | 'adm3' | 'adm2' | 'adm1';
+export type EventType =
+  | 'airstrike'
+  | 'shelling'
+  | 'ground_attack'
+  | 'sniper_fire'
+  | 'attack_on_civilians'
+  | 'siege_or_aid_denial'
+  | 'cross_border_fire'
+  | 'position_enhancement'
+  | 'arms_transfer'
+  | 'other';
+export type IncidentStatus = 'reported' | 'under_review' | 'verified' | 'unverified' | 'disputed' | 'discounted' | 'merged';
+export type Grade = 'confirmed' | 'fair' | 'weak' | 'contested' | 'discounted';
+export type Finding = 'violation' | 'no_violation' | 'inconclusive';
+
+export interface CasualtyFigure {
+  best: number;
+  low?: number | null;
+  high?: number | null;
+  civilians?: number | null;
+}
+export interface Casualties {
+  killed?: CasualtyFigure | null;
+  injured?: CasualtyFigure | null;
+}
+export interface ReportSource {
+  url?: string;
+  description?: string;
+  sha256?: string;
+}
+
+/** POST /api/v1/reports (the reporter is the caller). */
+export interface ReportInput {
+  channel: ReportChannel;
+  occurredAt: string;
+  occurredPrecision?: OccurredPrecision;
+  location?: import('geojson').Point;
+  locationPrecision?: LocationPrecision;
+  placeName?: string;
+  eventType: EventType;
+  perpetratorPartyIds?: string[];
+  targetPartyIds?: string[];
+  casualties?: Casualties;
+  sources?: ReportSource[];
+  text?: string;
+}
+
+export interface Pcode {
+  code: string;
+  name: string;
+}
+export interface Pcodes {
+  adm1: Pcode | null;
+  adm2: Pcode | null;
+  adm3: Pcode | null;
+}
+export interface PlaceCandidate {
+  name: string;
+  pcode?: string | null;
+  lon: number;
+  lat: number;
+}
+
+export interface Report extends Omit<ReportInput, 'location'> {
+  id: string;
+  location: import('geojson').Point | null;
+  acled: { eventType: string; subEventType: string };
+  occurredWindow: { from: string; to: string };
+  /** Only to the desk roles and the reporter. */
+  reporter?: { accountId: string; role: string; partyId: string | null; organisation: string | null };
+  filedAt: string;
+  incidentId: string | null;
+  enrichment: {
+    pcodes?: Pcodes;
+    territory?: { partyId: string; status: string } | null;
+    /** Only to roles that may read sites. */
+    nearestSite?: { siteId: string; name: string; distanceM: number } | null;
+    notifiedSiteHit?: { siteId: string; notifiedAt: string; leafIndex: number; proof: string[] } | null;
+    placeCandidates?: PlaceCandidate[];
+  };
+}
+
+export interface Determination {
+  id: string;
+  finding: Finding;
+  violatorPartyIds: string[];
+  reasoning?: string;
+  standing: boolean;
+  concurredBy: string[];
+  proposedAt?: string;
+  proposedPartyId?: string | null;
+}
+
+export interface Incident {
+  id: string;
+  status: IncidentStatus;
+  mergedInto?: string | null;
+  grade: Grade | null;
+  reasoning: string | null;
+  eventType: EventType;
+  occurredFrom: string;
+  occurredTo: string;
+  location: import('geojson').Point | null;
+  locationPrecision: LocationPrecision | null;
+  pcodes: Partial<Pcodes>;
+  perpetratorPartyIds: string[];
+  targetPartyIds: string[];
+  casualties: Casualties;
+  reportCount: number;
+  publishedAt: string | null;
+  determination: Determination | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Claim {
+  id: string;
+  partyId: string;
+  claimedAt: string;
+  text: string;
+  perpetratorPartyIds: string[];
+  casualties: Casualties;
+  source?: string | null;
+}
+
+export interface InfoAnswer {
+  id: string;
+  text: string;
+  answeredAt: string;
+}
+export interface InfoRequest {
+  id: string;
+  incidentId?: string;
+  addressedToPartyId: string;
+  question: string;
+  dueAt: string;
+  askedAt: string;
+  overdue: boolean;
+  answers: InfoAnswer[];
+}
+
+export interface IncidentHistoryItem {
+  type: string;
+  status?: string | null;
+  grade?: string | null;
+  reasoning?: string | null;
+  at: string;
+  by?: string | null;
+}
+
+export interface IncidentDetail extends Incident {
+  reports: Report[];
+  claims: Claim[];
+  requests: InfoRequest[];
+  determinations: Determination[];
+  history: IncidentHistoryItem[];
+}
+
+export interface IncidentList {
+  items: Incident[];
+  next: string | null;
+}
+
+/** GET /api/v1/places?q= */
+export interface Place {
+  name: string;
+  nameAr?: string | null;
+  kind?: string;
+  pcode?: string | null;
+  lon: number;
+  lat: number;
+  adm1?: string | null;
+  adm2?: string | null;
+}
+
+/** The `data` of a GET /api/v1/stream event; the event's name is the entity type, its id the ledger leaf index. */
+export interface StreamEvent {
+  type: string;
+  action: string;
+  id: string;
+  at: string;
+  incident?: Incident;
+}
