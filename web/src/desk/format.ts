@@ -1,0 +1,34 @@
+// How the desk shows places, parties, casualties and statuses.
+import type { Casualties, Incident, Party } from '../types.ts';
+import { h } from '../ui/dom.ts';
+import { gradeLabel, statusLabel } from './labels.ts';
+
+export type PartyNames = (id: string) => string;
+
+export const partyNamer = (parties: Party[]): PartyNames => {
+  const byId = new Map(parties.map((p) => [p.id, p.name]));
+  return (id) => byId.get(id) ?? 'Unknown party';
+};
+
+export const partyList = (ids: string[] | undefined, name: PartyNames, none = '—'): string => (ids?.length ? ids.map(name).join(', ') : none);
+
+export function placeOf(i: Pick<Incident, 'pcodes'>): string {
+  const p = i.pcodes ?? {};
+  const parts = [p.adm3?.name, p.adm1?.name].filter(Boolean);
+  return parts.length ? parts.join(', ') : '—';
+}
+
+/** "12 killed (9 civilians), 30 injured", or "—". */
+export function casualtyText(c: Casualties | undefined | null): string {
+  if (!c) return '—';
+  const part = (word: string, f: Casualties['killed']): string | null => {
+    if (!f || f.best === undefined || f.best === null) return null;
+    const range = f.low != null || f.high != null ? ` [${f.low ?? '?'}–${f.high ?? '?'}]` : '';
+    return `${f.best}${range} ${word}${f.civilians != null ? ` (${f.civilians} civilian${f.civilians === 1 ? '' : 's'})` : ''}`;
+  };
+  const out = [part('killed', c.killed), part('injured', c.injured)].filter(Boolean);
+  return out.length ? out.join(', ') : '—';
+}
+
+export const statusBadge = (status: string): HTMLElement => h('span', { class: `status-badge status-${status}`, 'data-status': status }, statusLabel(status));
+export const gradeBadge = (grade: string | null): HTMLElement => h('span', { class: `grade-badge grade-${grade ?? 'none'}`, 'data-grade': grade ?? '' }, gradeLabel(grade));
