@@ -25,6 +25,7 @@ import { termsRoutes } from './terms/routes.ts';
 import { territoryRoutes } from './territory/routes.ts';
 import { siteRoutes } from './sites/routes.ts';
 import { vettingRoutes } from './vetting/routes.ts';
+import { eventRoutes } from './events/routes.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -266,6 +267,7 @@ export async function buildApp({ db, config, ledgerKey = loadLedgerKey(config) }
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   for (const routes of [authRoutes, termsRoutes, partyRoutes, ledgerRoutes, territoryRoutes, siteRoutes, vettingRoutes]) await app.register(routes, { db, config, ledgerKey });
+  await app.register(eventRoutes, { db, config }); // the events hub (LISTEN/NOTIFY) and GET /api/v1/stream
 
   if (fs.existsSync(config.referenceDir)) {
     await app.register(fastifyStatic, { root: config.referenceDir, prefix: '/reference/', decorateReply: false, maxAge: 3600_000 });

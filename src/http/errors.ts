@@ -26,6 +26,7 @@ export const ERRORS = {
   TARGET_TOO_LARGE: { status: 422, title: 'The target is larger than your role may ask about' },
   EXCEEDS_BOUND: { status: 422, title: 'The value is larger than this deployment allows' },
   RATE_LIMITED: { status: 429, title: 'Too many requests; try again later' },
+  TOO_MANY_STREAMS: { status: 429, title: 'Too many event streams open; close one or try again later' },
   ACCOUNT_LOCKED: { status: 423, title: 'The account is locked after repeated failed sign-ins' },
   INTERNAL: { status: 500, title: 'Internal error' },
 } as const;

@@ -187,3 +187,9 @@ export async function insertCosignature(q: Queryable, c: { size: number; account
     [c.size, c.accountId, c.keyId, c.publicKey, c.signature],
   );
 }
+
+/** What happened in the leaves after `after` (seq > after), in order, at most `limit`: the events hub reads other processes' commits with it. */
+export async function entriesAfter(q: Queryable, after: number, limit: number): Promise<{ seq: number; at: Date; action: string; entityType: string; entityId: string }[]> {
+  const rows = await q.query('SELECT seq, at, action, entity_type, entity_id FROM ledger_leaves WHERE seq > $1 ORDER BY seq LIMIT $2', [after, limit]);
+  return rows.map((r) => ({ seq: Number(r.seq), at: r.at, action: r.action, entityType: r.entity_type, entityId: r.entity_id }));
+}

@@ -1,2 +1,4 @@
 // What other capabilities may read of protected sites: through here, never sites/store.ts.
 export { getSite, listSites, type SiteRecord } from './store.ts';
+// the events hub names the site a withdrawal or rejection ends, to those who may read that site
+export { siteOfEvent } from './store.ts';

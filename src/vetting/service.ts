@@ -1,7 +1,8 @@
 // Keeps the vetting index fresh, records decisions in grouped commits, and replays them.
 import type { Db, Queryable, Row } from '../db/db.ts';
 import { ApiError } from '../http/errors.ts';
-import { onCommitted, SYSTEM, write, type Actor, type Writer } from '../ledger/ledger.ts';
+import { eventsHub } from '../events/hub.ts';
+import { SYSTEM, write, type Actor, type Writer } from '../ledger/ledger.ts';
 import { spend, tell } from './decide.ts';
 import { VettingIndex, type PreparedCache } from './index.ts';
 import type { Decision, PartyData, Snapshot } from './model.ts';
@@ -17,9 +18,11 @@ async function consistent<T>(db: Db, fn: (q: Queryable) => Promise<T>): Promise<
 }
 
 /**
- * The current index. A write through this process marks it stale at once; writes by other
- * instances are noticed by comparing the ledger's size at most every `refreshMs`. A refresh
- * reads only what the leaves since the last version name.
+ * The current index. The events hub marks it stale: at once for a write through this process
+ * (before that write returns), as soon as the hub hears of it (LISTEN/NOTIFY) for a write
+ * through another instance. `refreshMs` bounds how stale it can be should the hub miss one:
+ * past it the next decision compares the ledger's size. A refresh reads only what the leaves
+ * since the last version name.
  */
 export class IndexHolder {
   private index: VettingIndex | null = null;
@@ -39,8 +42,8 @@ export class IndexHolder {
     private readonly db: Db,
     private readonly refreshMs: number,
   ) {
-    this.stop = onCommitted(db, (types) => {
-      if ([...types].some((t) => INDEX_TYPES.has(t))) this.generation++;
+    this.stop = eventsHub(db).onEvents((events) => {
+      if (events.some((e) => INDEX_TYPES.has(e.type))) this.generation++;
     });
   }
 
