@@ -26,6 +26,7 @@ import { territoryRoutes } from './territory/routes.ts';
 import { siteRoutes } from './sites/routes.ts';
 import { vettingRoutes } from './vetting/routes.ts';
 import { eventRoutes } from './events/routes.ts';
+import { placeRoutes } from './places/routes.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -268,6 +269,7 @@ export async function buildApp({ db, config, ledgerKey = loadLedgerKey(config) }
 
   for (const routes of [authRoutes, termsRoutes, partyRoutes, ledgerRoutes, territoryRoutes, siteRoutes, vettingRoutes]) await app.register(routes, { db, config, ledgerKey });
   await app.register(eventRoutes, { db, config }); // the events hub (LISTEN/NOTIFY) and GET /api/v1/stream
+  await app.register(placeRoutes, { config }); // the gazetteer (issue 9)
 
   if (fs.existsSync(config.referenceDir)) {
     await app.register(fastifyStatic, { root: config.referenceDir, prefix: '/reference/', decorateReply: false, maxAge: 3600_000 });

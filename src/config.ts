@@ -100,6 +100,12 @@ export interface Config {
   streamsPerAccount: number;
   /** Streams open on one instance in all (429 above). */
   streamsMax: number;
+  /** Folder of the OCHA files the gazetteer reads besides the sub-districts: adm0, adm1, adm2, places and neighborhoods .geojson. */
+  placesDir: string;
+  /** GeoNames towns of neighbouring countries are in the gazetteer when within this many km of the country's outline (adm0). */
+  placesTownsRadiusKm: number;
+  /** Two records of one name this many km apart or less are one place (an OCHA seat and its GeoNames town; resolving a report's place name). */
+  placesSameKm: number;
   /** Folder of the built web app served at `/`. */
   webDir: string;
   /** Folder of the shipped reference data served at `/reference/`. */
@@ -168,6 +174,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     streamRecheckMs: int(env.TRUCE_STREAM_RECHECK_MS, 60_000, 'TRUCE_STREAM_RECHECK_MS'),
     streamsPerAccount: int(env.TRUCE_STREAMS_PER_ACCOUNT, 5, 'TRUCE_STREAMS_PER_ACCOUNT'),
     streamsMax: int(env.TRUCE_STREAMS_MAX, 1000, 'TRUCE_STREAMS_MAX'),
+    placesDir: env.TRUCE_PLACES_DIR ? path.resolve(env.TRUCE_PLACES_DIR) : path.join(root, 'reference', 'syria'),
+    placesTownsRadiusKm: int(env.TRUCE_PLACES_TOWNS_RADIUS_KM, 50, 'TRUCE_PLACES_TOWNS_RADIUS_KM'),
+    placesSameKm: int(env.TRUCE_PLACES_SAME_KM, 5, 'TRUCE_PLACES_SAME_KM'),
     webDir: env.TRUCE_WEB_DIR ? path.resolve(env.TRUCE_WEB_DIR) : path.join(root, 'web', 'dist'),
     referenceDir: path.join(root, 'reference'),
     ...overrides,

@@ -118,6 +118,8 @@ const SAMPLES: Record<string, () => Promise<InjectOptions>> = {
   'GET /api/v1/vetting/:id': async () => ({ url: `/api/v1/vetting/${await liaisonVetting()}` }),
   'GET /api/v1/vetting/:id/replay': async () => ({ url: `/api/v1/vetting/${await liaisonVetting()}/replay` }),
   'POST /api/v1/vetting/flags/:accountId/lift': async () => ({ url: `/api/v1/vetting/flags/${await flaggedAccount()}/lift`, payload: { reason: 'access test' } }),
+  // the gazetteer (issue 9): public place names, every signed-in role
+  'GET /api/v1/places': async () => ({ url: '/api/v1/places?q=Daraya' }),
   'GET /api/v1/corridors/:id': async () => {
     const res = await t.call('admin', {
       method: 'POST',
