@@ -383,14 +383,22 @@ export interface IncidentList {
 
 /** GET /api/v1/places?q= */
 export interface Place {
+  id: string;
   name: string;
-  nameAr?: string | null;
-  kind?: string;
-  pcode?: string | null;
+  nameAr?: string;
+  kind: string;
+  /** An administrative unit's own P-code. */
+  pcode?: string;
+  adm1: Pcode | null;
+  adm2: Pcode | null;
+  adm3: Pcode | null;
   lon: number;
   lat: number;
-  adm1?: string | null;
-  adm2?: string | null;
+  population?: number;
+  source: string;
+  country: string;
+  aliases: string[];
+  match: string;
 }
 
 /** The `data` of a GET /api/v1/stream event; the event's name is the entity type, its id the ledger leaf index. */

@@ -6,7 +6,7 @@ import { api, ApiError, errorMessage, withQuery } from '../api.ts';
 import { href } from '../router.ts';
 import type { Incident, LocationPrecision, OccurredPrecision, Party, Place, Report, ReportInput } from '../types.ts';
 import { h, replace } from '../ui/dom.ts';
-import { fromUtcInputValue, toUtcInputValue } from '../ui/format.ts';
+import { fromUtcInputValue, humanize, toUtcInputValue } from '../ui/format.ts';
 import { EVENT_TYPES, LOCATION_PRECISIONS, OCCURRED_PRECISIONS } from './labels.ts';
 import { partyChecklist } from './widgets.ts';
 
@@ -104,7 +104,7 @@ export function reportForm(opts: ReportFormOptions): ReportForm {
           },
           h('span', { class: 'place-name' }, p.name),
           p.nameAr ? h('span', { class: 'place-ar', lang: 'ar', dir: 'rtl' }, ` ${p.nameAr}`) : null,
-          h('span', { class: 'muted small' }, ` ${[p.kind, p.adm2 ?? p.adm1, p.pcode].filter(Boolean).join(' · ')}`),
+          h('span', { class: 'muted small' }, ` ${[humanize(p.kind), p.adm2?.name ?? p.adm1?.name, p.country !== 'SYR' ? p.country : null].filter(Boolean).join(' · ')}`),
         ),
       ),
     );
@@ -126,9 +126,9 @@ export function reportForm(opts: ReportFormOptions): ReportForm {
     }
     const ctrl = (searchCtrl = new AbortController());
     try {
-      const res = await api<{ items?: Place[] } | Place[]>('GET', withQuery('/api/v1/places', { q: q.trim(), limit: 8 }), undefined, { signal: ctrl.signal });
+      const res = await api<{ items: Place[] }>('GET', withQuery('/api/v1/places', { q: q.trim(), limit: 8 }), undefined, { signal: ctrl.signal });
       if (ctrl.signal.aborted) return;
-      showPlaces(Array.isArray(res) ? res : (res.items ?? []));
+      showPlaces(res.items);
     } catch (e) {
       if ((e as Error).name === 'AbortError') return;
       placeList.hidden = false;
