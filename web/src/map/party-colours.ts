@@ -1,13 +1,12 @@
-// Each party in its own colour (the map's "colour by party" toggle). A fixed qualitative
-// palette (hand-picked: distinct on the beige base map and from each other, none of the
-// blues used by sites and corridors), given out in the order of the parties' creation, so a
-// party keeps its colour from one visit to the next as long as no party is deleted (none is).
+// Each party in its own colour (the map's "colour by party" toggle): Kenneth Kelly's colours of
+// maximum contrast (1965), less white and black, in his order, so the first parties get the
+// most distinct ones. Given out in the order of the parties' creation, a party keeps its colour
+// from one visit to the next (parties are never deleted).
 import type { ExpressionSpecification } from 'maplibre-gl';
 
 export const PARTY_PALETTE = [
-  '#e6194b', '#3cb44b', '#f58231', '#911eb4', '#42a5a5', '#f032e6', '#8c6d1f', '#808000',
-  '#9a6324', '#800000', '#469990', '#e377c2', '#2ca02c', '#ff7f0e', '#bcbd22', '#5b3a8c',
-  '#c49c94', '#17becf', '#7f7f7f', '#d62728',
+  '#f3c300', '#875692', '#f38400', '#a1caf1', '#be0032', '#c2b280', '#848482', '#008856', '#e68fac', '#0067a5',
+  '#f99379', '#604e97', '#f6a600', '#b3446c', '#dcd300', '#882d17', '#8db600', '#654522', '#e25822', '#2b3d26',
 ];
 export const NO_PARTY_COLOUR = '#55606e';
 

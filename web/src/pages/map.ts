@@ -138,11 +138,14 @@ export async function mapPage(outlet: HTMLElement, route: Route): Promise<Page> 
     );
     partyLegend.hidden = !byParty;
     // The territory legend (by status) gives way to the parties' colours.
-    const territorySection = legend.querySelector('[data-legend="committed"]')?.closest('ul');
-    if (territorySection) (territorySection as HTMLElement).hidden = byParty;
+    const territorySection = legend.querySelector('[data-legend="committed"]')?.closest('ul') as HTMLElement | null | undefined;
+    if (territorySection) {
+      territorySection.hidden = byParty;
+      (territorySection.previousElementSibling as HTMLElement | null)?.toggleAttribute('hidden', byParty);
+    }
     if (byParty) {
       const shown = parties.filter((p) => colours.has(p.id));
-      replace(partyLegend, h('div', { class: 'panel-title' }, 'Parties'), legendList([...shown.map((p) => [fillSwatch(colours.get(p.id)!, 0.7), p.name, `party-${p.id}`] as [HTMLElement, string, string]), [dotSwatch(NO_PARTY_COLOUR), 'No perpetrator named', 'party-none']]));
+      replace(partyLegend, h('div', { class: 'panel-title' }, 'Territory and incidents, by party'), legendList([...shown.map((p) => [fillSwatch(colours.get(p.id)!, 0.7), p.name, `party-${p.id}`] as [HTMLElement, string, string]), [dotSwatch(NO_PARTY_COLOUR), 'No perpetrator named', 'party-none']]));
     }
   }
 
