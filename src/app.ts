@@ -26,6 +26,7 @@ import { territoryRoutes } from './territory/routes.ts';
 import { siteRoutes } from './sites/routes.ts';
 import { vettingRoutes } from './vetting/routes.ts';
 import { eventRoutes } from './events/routes.ts';
+import { reportRoutes } from './incidents/report-routes.ts';
 import { placeRoutes } from './places/routes.ts';
 
 declare module 'fastify' {
@@ -267,7 +268,7 @@ export async function buildApp({ db, config, ledgerKey = loadLedgerKey(config) }
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  for (const routes of [authRoutes, termsRoutes, partyRoutes, ledgerRoutes, territoryRoutes, siteRoutes, vettingRoutes]) await app.register(routes, { db, config, ledgerKey });
+  for (const routes of [authRoutes, termsRoutes, partyRoutes, ledgerRoutes, territoryRoutes, siteRoutes, vettingRoutes, reportRoutes]) await app.register(routes, { db, config, ledgerKey });
   await app.register(eventRoutes, { db, config }); // the events hub (LISTEN/NOTIFY) and GET /api/v1/stream
   await app.register(placeRoutes, { config }); // the gazetteer (issue 9)
 

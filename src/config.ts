@@ -106,6 +106,19 @@ export interface Config {
   placesTownsRadiusKm: number;
   /** Two records of one name this many km apart or less are one place (an OCHA seat and its GeoNames town; resolving a report's place name). */
   placesSameKm: number;
+  // ---- reports and incidents (src/incidents) ----
+  /** Greatest distance between two point-located reports of one incident, in metres (grouping). */
+  groupDistanceM: number;
+  /** Greatest gap between the time windows of two reports of one incident, in hours (grouping). */
+  groupGapH: number;
+  /** Most reports in one POST /reports/batch (413 above). */
+  reportBatchMax: number;
+  /** Largest body of POST /reports/batch, in bytes: a thousand reports with their text outgrow bodyLimit. */
+  reportBatchBodyLimit: number;
+  /** A report's nearest protected site is looked for within this many metres. */
+  reportSiteSearchM: number;
+  /** Seconds the first answer to an Idempotency-Key is kept for its retries. */
+  idempotencyTtlS: number;
   /** Folder of the built web app served at `/`. */
   webDir: string;
   /** Folder of the shipped reference data served at `/reference/`. */
@@ -177,6 +190,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     placesDir: env.TRUCE_PLACES_DIR ? path.resolve(env.TRUCE_PLACES_DIR) : path.join(root, 'reference', 'syria'),
     placesTownsRadiusKm: int(env.TRUCE_PLACES_TOWNS_RADIUS_KM, 50, 'TRUCE_PLACES_TOWNS_RADIUS_KM'),
     placesSameKm: int(env.TRUCE_PLACES_SAME_KM, 5, 'TRUCE_PLACES_SAME_KM'),
+    groupDistanceM: int(env.TRUCE_GROUP_DISTANCE_M, 5000, 'TRUCE_GROUP_DISTANCE_M'),
+    groupGapH: int(env.TRUCE_GROUP_GAP_H, 6, 'TRUCE_GROUP_GAP_H'),
+    reportBatchMax: int(env.TRUCE_REPORT_BATCH_MAX, 1000, 'TRUCE_REPORT_BATCH_MAX'),
+    reportBatchBodyLimit: int(env.TRUCE_REPORT_BATCH_BODY_LIMIT, 16 * 1024 * 1024, 'TRUCE_REPORT_BATCH_BODY_LIMIT'),
+    reportSiteSearchM: int(env.TRUCE_REPORT_SITE_SEARCH_M, 10_000, 'TRUCE_REPORT_SITE_SEARCH_M'),
+    idempotencyTtlS: int(env.TRUCE_IDEMPOTENCY_TTL_S, 86_400, 'TRUCE_IDEMPOTENCY_TTL_S'),
     webDir: env.TRUCE_WEB_DIR ? path.resolve(env.TRUCE_WEB_DIR) : path.join(root, 'web', 'dist'),
     referenceDir: path.join(root, 'reference'),
     ...overrides,

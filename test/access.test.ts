@@ -41,6 +41,8 @@ async function cosignSample(): Promise<InjectOptions> {
   return { payload: { size: head.size, signature: sign(null, Buffer.from(head.signed), cosigner.privateKey).toString('base64') } };
 }
 
+const REPORT = { channel: 'api', occurredAt: '2016-03-01T10:00:00Z', location: { type: 'Point', coordinates: [36.3, 33.5] }, eventType: 'shelling' };
+
 /** One valid request per route; every API route must have one here. */
 const SAMPLES: Record<string, () => Promise<InjectOptions>> = {
   'POST /api/v1/session': async () => ({ payload: { username: 'nobody', password: 'wrong' } }),
@@ -120,6 +122,16 @@ const SAMPLES: Record<string, () => Promise<InjectOptions>> = {
   'POST /api/v1/vetting/flags/:accountId/lift': async () => ({ url: `/api/v1/vetting/flags/${await flaggedAccount()}/lift`, payload: { reason: 'access test' } }),
   // the gazetteer (issue 9): public place names, every signed-in role
   'GET /api/v1/places': async () => ({ url: '/api/v1/places?q=Daraya' }),
+  // reports (intake): any reporting role files; the sample report is one every reporting role may read:
+  // filed by the liaison on a site the agency token notified (a hit on its site)
+  'POST /api/v1/reports': async () => ({ payload: REPORT }),
+  'POST /api/v1/reports/batch': async () => ({ payload: { reports: [REPORT, { ...REPORT, eventType: 'airstrike' }] } }),
+  'GET /api/v1/reports/:id': async () => {
+    const site = await t.call('agency', { method: 'POST', url: '/api/v1/sites', payload: { kind: 'school', name: `School ${uniq()}`, geometry: { type: 'Point', coordinates: [37.1, 36.2] } } });
+    const at = new Date(Date.now() + 1000).toISOString();
+    const res = await t.call('liaison', { method: 'POST', url: '/api/v1/reports', payload: { ...REPORT, occurredAt: at, location: site.json().geometry } });
+    return { url: `/api/v1/reports/${res.json().id}` };
+  },
   'GET /api/v1/corridors/:id': async () => {
     const res = await t.call('admin', {
       method: 'POST',

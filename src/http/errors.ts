@@ -16,6 +16,7 @@ export const ERRORS = {
   ALREADY_REVOKED: { status: 409, title: 'Already revoked' },
   NOT_FLAGGED: { status: 409, title: 'The account is not flagged' },
   SITE_ENDED: { status: 409, title: 'The site is already withdrawn or rejected' },
+  IDEMPOTENCY_MISMATCH: { status: 409, title: 'The Idempotency-Key was used with another request' },
   BODY_TOO_LARGE: { status: 413, title: 'The body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported content type' },
   UNKNOWN_REFERENCE: { status: 422, title: 'A referenced entity does not exist' },

@@ -3,6 +3,8 @@ import { summarise, type ReportFacts } from './summary.ts';
 
 const T = (s: string) => new Date(s);
 let n = 0;
+const unit = (c: string | null) => (c ? { code: c, name: `unit ${c}` } : null);
+const U = (a1: string | null, a2: string | null, a3: string | null) => ({ adm1: unit(a1), adm2: unit(a2), adm3: unit(a3) });
 const r = (o: Partial<ReportFacts> = {}): ReportFacts => ({
   seq: ++n,
   eventType: 'shelling',
@@ -10,13 +12,13 @@ const r = (o: Partial<ReportFacts> = {}): ReportFacts => ({
   to: T('2016-03-01T10:00:00Z'),
   location: [36.4, 33.57],
   locationPrecision: 'exact',
-  pcodes: { adm1: 'SY03', adm2: 'SY0302', adm3: 'SY030200' },
+  pcodes: U('SY03', 'SY0302', 'SY030200'),
   perpetratorPartyIds: [],
   targetPartyIds: [],
   casualties: {},
   ...o,
 });
-const adm2 = { adm1: 'SY03', adm2: 'SY0303', adm3: null };
+const adm2 = U('SY03', 'SY0303', null);
 
 describe('summarise', () => {
   const rows: [string, ReportFacts[], Partial<ReturnType<typeof summarise>>][] = [
@@ -31,10 +33,10 @@ describe('summarise', () => {
     [
       'the location of the most precise report',
       [r({ seq: 1, locationPrecision: 'adm2', location: [36.2, 33.6], pcodes: adm2 }), r({ seq: 2, locationPrecision: 'near', location: [36.41, 33.58] })],
-      { location: [36.41, 33.58], locationPrecision: 'near', pcodes: { adm1: 'SY03', adm2: 'SY0302', adm3: 'SY030200' } },
+      { location: [36.41, 33.58], locationPrecision: 'near', pcodes: U('SY03', 'SY0302', 'SY030200') },
     ],
     ['equally precise: the earliest filed', [r({ seq: 5, location: [1, 1] }), r({ seq: 4, location: [2, 2] })], { location: [2, 2] }],
-    ['no located report: no location', [r({ location: null, locationPrecision: null, pcodes: { adm1: null, adm2: null, adm3: null } })], { location: null, locationPrecision: null }],
+    ['no located report: no location', [r({ location: null, locationPrecision: null, pcodes: U(null, null, null) })], { location: null, locationPrecision: null, pcodes: U(null, null, null) }],
     [
       'the union of parties named',
       [r({ perpetratorPartyIds: ['b', 'a'], targetPartyIds: ['x'] }), r({ perpetratorPartyIds: ['a', 'c'], targetPartyIds: [] })],

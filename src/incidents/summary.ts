@@ -10,7 +10,20 @@
 //    estimate (its best, low, high and civilians, kept together as that source gave them);
 //  - reportCount.
 import type { EventType } from './acled.ts';
-import type { LocationPrecision, Pcodes } from './group.ts';
+import type { LocationPrecision } from './group.ts';
+
+/** An administrative unit by P-code and name. */
+export interface Unit {
+  code: string;
+  name: string;
+}
+/** The units a place lies in, coarsest first; null where unknown (or finer than the location's precision). */
+export interface Units {
+  adm1: Unit | null;
+  adm2: Unit | null;
+  adm3: Unit | null;
+}
+export const NO_UNITS: Units = { adm1: null, adm2: null, adm3: null };
 
 export interface Figures {
   best: number;
@@ -32,7 +45,7 @@ export interface ReportFacts {
   to: Date;
   location: [number, number] | null;
   locationPrecision: LocationPrecision | null;
-  pcodes: Pcodes;
+  pcodes: Units;
   perpetratorPartyIds: string[];
   targetPartyIds: string[];
   casualties: Casualties;
@@ -44,7 +57,7 @@ export interface Summary {
   to: Date;
   location: [number, number] | null;
   locationPrecision: LocationPrecision | null;
-  pcodes: Pcodes;
+  pcodes: Units;
   perpetratorPartyIds: string[];
   targetPartyIds: string[];
   casualties: { killed?: Required<Figures>; injured?: Required<Figures> };
@@ -87,7 +100,7 @@ export function summarise(input: readonly ReportFacts[]): Summary {
     to: new Date(Math.max(...reports.map((r) => r.to.getTime()))),
     location: anchor?.location ?? null,
     locationPrecision: anchor?.locationPrecision ?? null,
-    pcodes: anchor?.pcodes ?? reports.find((r) => r.pcodes.adm1)?.pcodes ?? { adm1: null, adm2: null, adm3: null },
+    pcodes: anchor?.pcodes ?? reports.find((r) => r.pcodes.adm1)?.pcodes ?? NO_UNITS,
     perpetratorPartyIds: union(reports.map((r) => r.perpetratorPartyIds)),
     targetPartyIds: union(reports.map((r) => r.targetPartyIds)),
     casualties,

@@ -16,3 +16,6 @@ export const entriesAfter = (q: Queryable, after: number, limit: number): Promis
 
 /** The number of leaves in the log. */
 export const ledgerSize = async (q: Queryable): Promise<number> => (await store.logState(q)).size;
+
+export { inclusionProof } from './ledger.ts';
+export { firstLeavesOf, logState, typesWrittenSince, type LeafRow } from './store.ts';

@@ -193,3 +193,21 @@ export async function entriesAfter(q: Queryable, after: number, limit: number): 
   const rows = await q.query('SELECT seq, at, action, entity_type, entity_id FROM ledger_leaves WHERE seq > $1 ORDER BY seq LIMIT $2', [after, limit]);
   return rows.map((r) => ({ seq: Number(r.seq), at: r.at, action: r.action, entityType: r.entity_type, entityId: r.entity_id }));
 }
+
+// ---- read by other capabilities through ledger/lookup.ts (incidents: enrichment) ----
+
+/** Which of these entity types have leaves at or after `seq`: a cache asks whether what it holds is stale. */
+export async function typesWrittenSince(q: Queryable, seq: number, types: readonly string[]): Promise<Set<string>> {
+  const rows = await q.query('SELECT DISTINCT entity_type FROM ledger_leaves WHERE seq >= $1 AND entity_type = ANY($2::text[])', [seq, types]);
+  return new Set(rows.map((r) => String(r.entity_type)));
+}
+
+/** The first leaf with this action of each of these entities (e.g. a site's notification), by entity id. */
+export async function firstLeavesOf(q: Queryable, type: string, ids: string[], action: string): Promise<Map<string, LeafRow>> {
+  if (!ids.length) return new Map();
+  const rows = await q.query(
+    'SELECT DISTINCT ON (entity_id) * FROM ledger_leaves WHERE entity_type = $1 AND entity_id = ANY($2::text[]) AND action = $3 ORDER BY entity_id, seq',
+    [type, ids, action],
+  );
+  return new Map(rows.map((r) => [String(r.entity_id), toLeaf(r)]));
+}

@@ -2,3 +2,4 @@
 export { getSite, listSites, type SiteRecord } from './store.ts';
 // the events hub names the site a withdrawal or rejection ends, to those who may read that site
 export { siteOfEvent } from './store.ts';
+export { allSites, type SiteEventRecord } from './store.ts';

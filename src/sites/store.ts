@@ -245,3 +245,9 @@ export async function listCorridors(q: Queryable, f: { at: Date; bbox?: [number,
   );
   return rows.map(toCorridor);
 }
+
+/** Every site ever notified, with its events: for caches that answer "which site was near this point then" (status as of now). */
+export async function allSites(q: Queryable): Promise<SiteRecord[]> {
+  const rows = await q.query(`SELECT x.*, ST_AsGeoJSON(x.geom) AS geojson, ${STATUS} AS status FROM sites x ORDER BY x.seq`, [new Date()]);
+  return withEvents(q, rows.map(toSite));
+}

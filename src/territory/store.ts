@@ -174,3 +174,9 @@ export async function changesBetween(q: Queryable, from: Date, to: Date, partyId
     lostKm2: Number(r.lost_km2),
   }));
 }
+
+/** Every version with its geometry and when it ends: for caches that answer "whose area held this point then". */
+export async function allTerritories(q: Queryable): Promise<TerritoryRecord[]> {
+  const rows = await q.query(`SELECT t.*, ST_AsGeoJSON(t.geom) AS geojson, ${AREA}, ${VALID_TO} FROM territories t ORDER BY t.seq`);
+  return rows.map(toTerritory);
+}

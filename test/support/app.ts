@@ -67,6 +67,8 @@ export async function testApp(opts: { config?: Partial<Config>; demo?: boolean }
 export async function snapshot(db: Db): Promise<string> {
   // last_used_at moves on every authenticated call; it is bookkeeping, not stored data
   const tables: Record<string, string> = { parties: 'x', terms: 'x', commitments: 'x', accounts: 'x', api_tokens: '(x.id, x.token_hash, x.revoked_at)', sessions: 'x', territories: 'x', sites: 'x', corridors: 'x', vettings: 'x', vetting_flags: 'x', site_events: 'x' };
+  // reports and incidents (intake)
+  Object.assign(tables, { reports: 'x', idempotency_keys: 'x', incidents: 'x', incident_reports: 'x' });
   const parts = [];
   for (const [t, cols] of Object.entries(tables)) {
     const [r] = await db.query(`SELECT count(*)::int AS n, coalesce(md5(string_agg(${cols}::text, ',' ORDER BY ${cols}::text)), '') AS h FROM ${t} x`);
