@@ -28,6 +28,7 @@ import { vettingRoutes } from './vetting/routes.ts';
 import { eventRoutes } from './events/routes.ts';
 import { reportRoutes } from './incidents/report-routes.ts';
 import { placeRoutes } from './places/routes.ts';
+import { incidentRoutes } from './incidents/routes.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -271,6 +272,7 @@ export async function buildApp({ db, config, ledgerKey = loadLedgerKey(config) }
   for (const routes of [authRoutes, termsRoutes, partyRoutes, ledgerRoutes, territoryRoutes, siteRoutes, vettingRoutes, reportRoutes]) await app.register(routes, { db, config, ledgerKey });
   await app.register(eventRoutes, { db, config }); // the events hub (LISTEN/NOTIFY) and GET /api/v1/stream
   await app.register(placeRoutes, { config }); // the gazetteer (issue 9)
+  await app.register(incidentRoutes, { db }); // the investigation desk
 
   if (fs.existsSync(config.referenceDir)) {
     await app.register(fastifyStatic, { root: config.referenceDir, prefix: '/reference/', decorateReply: false, maxAge: 3600_000 });

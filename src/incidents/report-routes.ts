@@ -108,8 +108,9 @@ export async function reportRoutes(app: FastifyInstance, { db, config }: { db: D
     again = false;
     running = running.then(refresh).catch((e) => app.log.error({ err: e }, 'reenrich failed'));
   };
-  const stop = onCommitted(db, (types) => {
-    if (![...types].some((t) => (REFERENCE_TYPES as readonly string[]).includes(t))) return;
+  const stop = onCommitted(db, (leaves) => {
+    const types = leaves.map((l) => l.entityType); // (merge of i9-events: listeners get the leaves)
+    if (!types.some((t) => (REFERENCE_TYPES as readonly string[]).includes(t))) return;
     again = true;
     clearTimeout(timer);
     timer = setTimeout(() => again && run(), 100); // a burst of writes is one pass

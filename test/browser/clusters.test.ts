@@ -26,6 +26,7 @@ function incident(o: Partial<Incident> & { lonLat?: [number, number] | null } = 
     targetPartyIds: [],
     casualties: {},
     reportCount: 1,
+    mergedInto: null,
     publishedAt: null,
     determination: null,
     createdAt: '2016-02-27T11:00:00.000Z',

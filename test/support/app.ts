@@ -69,6 +69,8 @@ export async function snapshot(db: Db): Promise<string> {
   const tables: Record<string, string> = { parties: 'x', terms: 'x', commitments: 'x', accounts: 'x', api_tokens: '(x.id, x.token_hash, x.revoked_at)', sessions: 'x', territories: 'x', sites: 'x', corridors: 'x', vettings: 'x', vetting_flags: 'x', site_events: 'x' };
   // reports and incidents (intake)
   Object.assign(tables, { reports: 'x', idempotency_keys: 'x', incidents: 'x', incident_reports: 'x' });
+  // the investigation desk
+  Object.assign(tables, { incidents: 'x', incident_reports: 'x', incident_events: 'x', claims: 'x', info_requests: 'x', info_answers: 'x', determinations: 'x', concurrences: 'x' });
   const parts = [];
   for (const [t, cols] of Object.entries(tables)) {
     const [r] = await db.query(`SELECT count(*)::int AS n, coalesce(md5(string_agg(${cols}::text, ',' ORDER BY ${cols}::text)), '') AS h FROM ${t} x`);

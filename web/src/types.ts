@@ -213,7 +213,147 @@ export interface VettingReplay {
   recorded: { decision: VettingDecision; reasons: VettingReason[] };
 }
 
-// Reports and incidents, the desk, places and the live stream (issue 9).
+// ---- the investigation desk (src/incidents): incidents as the caller may see them
+
+export type IncidentStatus = 'reported' | 'under_review' | 'verified' | 'unverified' | 'disputed' | 'discounted' | 'merged';
+/** Airwars grading: confirmed, fair, weak, contested, discounted. */
+export type IncidentGrade = 'confirmed' | 'fair' | 'weak' | 'contested' | 'discounted';
+export type Finding = 'violation' | 'no_violation' | 'inconclusive';
+
+export interface CasualtyFigures {
+  best: number;
+  low?: number | null;
+  high?: number | null;
+  civilians?: number | null;
+}
+export interface Casualties {
+  killed?: CasualtyFigures;
+  injured?: CasualtyFigures;
+}
+
+export interface AdminUnitRef {
+  code: string;
+  name: string;
+}
+
+export interface Incident {
+  id: string;
+  status: IncidentStatus;
+  grade: IncidentGrade | null;
+  reasoning: string | null;
+  eventType: string;
+  occurredFrom: string;
+  occurredTo: string;
+  location: import('geojson').Point | null;
+  locationPrecision: string | null;
+  pcodes: { adm1?: AdminUnitRef | null; adm2?: AdminUnitRef | null; adm3?: AdminUnitRef | null };
+  perpetratorPartyIds: string[];
+  targetPartyIds: string[];
+  casualties: Casualties;
+  reportCount: number;
+  /** Set when the incident was merged into another (status 'merged'). */
+  mergedInto: string | null;
+  publishedAt: string | null;
+  /** The latest standing determination; to the desk, else the open proposal. */
+  determination: { id: string; finding: Finding; violatorPartyIds: string[]; standing: boolean; concurredBy: string[] } | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface IncidentClaim {
+  id: string;
+  incidentId: string;
+  partyId: string;
+  claimedAt: string;
+  text: string;
+  perpetratorPartyIds: string[];
+  casualties: Casualties;
+  source: string | null;
+  recordedAt: string;
+}
+
+export interface InfoRequest {
+  id: string;
+  incidentId: string;
+  addressedToPartyId: string;
+  question: string;
+  dueAt: string;
+  askedAt: string;
+  /** Past due and unanswered. */
+  overdue: boolean;
+  answers: { id: string; text: string; answeredAt: string }[];
+}
+
+export interface Determination {
+  id: string;
+  incidentId: string;
+  finding: Finding;
+  violatorPartyIds: string[];
+  reasoning: string;
+  proposedPartyId: string | null;
+  proposedAt: string;
+  standing: boolean;
+  superseded: boolean;
+  concurredBy: string[];
+  cochairPartyIds: string[];
+  concurrences: { id: string; partyId: string; concurredAt: string }[];
+}
+
+export interface IncidentHistoryItem {
+  type: 'review' | 'merge' | 'split' | 'publish';
+  status: string | null;
+  grade: string | null;
+  reasoning: string | null;
+  detail: Record<string, unknown>;
+  at: string;
+  /** Shown to the desk only. */
+  by?: { accountId: string | null; role: string };
+}
+
+/** A report inside an incident, as the caller may see it: no text, sources or reporter unless the caller may read them. */
+export interface IncidentReport {
+  id: string;
+  channel: string;
+  occurredAt: string;
+  occurredPrecision: string;
+  occurredWindow: { from: string; to: string };
+  location: import('geojson').Point | null;
+  locationPrecision: string | null;
+  placeName: string | null;
+  eventType: string;
+  perpetratorPartyIds: string[];
+  targetPartyIds: string[];
+  casualties: Casualties;
+  filedAt: string;
+  incidentId: string;
+  pinned?: boolean;
+  enrichment: Record<string, unknown>;
+  text?: string | null;
+  sources?: { url?: string; description?: string; sha256?: string }[];
+  reporter?: { accountId: string; role: string; partyId: string | null; organisation: string | null };
+}
+
+export interface IncidentDetail extends Incident {
+  reports: IncidentReport[];
+  claims: IncidentClaim[];
+  requests: InfoRequest[];
+  determinations: Determination[];
+  history: IncidentHistoryItem[];
+}
+
+export interface IncidentList {
+  items: Incident[];
+  next: string | null;
+}
+
+export interface IncidentAggregates {
+  by: 'day' | 'adm1' | 'adm2' | 'party' | 'type';
+  buckets: { key: string | null; count: number }[];
+  /** Incidents matched (an incident naming two parties is in two party buckets and counted once here). */
+  total: number;
+}
+
+// ---- reports, places and the live stream (issue 9; the desk's shapes above)
 
 export type ReportChannel = 'api' | 'web' | 'hotline' | 'import' | 'open_source';
 export type OccurredPrecision = 'exact' | 'day' | 'week' | 'month';
@@ -229,20 +369,7 @@ export type EventType =
   | 'position_enhancement'
   | 'arms_transfer'
   | 'other';
-export type IncidentStatus = 'reported' | 'under_review' | 'verified' | 'unverified' | 'disputed' | 'discounted' | 'merged';
-export type Grade = 'confirmed' | 'fair' | 'weak' | 'contested' | 'discounted';
-export type Finding = 'violation' | 'no_violation' | 'inconclusive';
 
-export interface CasualtyFigure {
-  best: number;
-  low?: number | null;
-  high?: number | null;
-  civilians?: number | null;
-}
-export interface Casualties {
-  killed?: CasualtyFigure | null;
-  injured?: CasualtyFigure | null;
-}
 export interface ReportSource {
   url?: string;
   description?: string;
@@ -265,15 +392,6 @@ export interface ReportInput {
   text?: string;
 }
 
-export interface Pcode {
-  code: string;
-  name: string;
-}
-export interface Pcodes {
-  adm1: Pcode | null;
-  adm2: Pcode | null;
-  adm3: Pcode | null;
-}
 export interface PlaceCandidate {
   name: string;
   pcode?: string | null;
@@ -281,104 +399,20 @@ export interface PlaceCandidate {
   lat: number;
 }
 
-export interface Report extends Omit<ReportInput, 'location'> {
-  id: string;
-  location: import('geojson').Point | null;
+/** What enrichment stored with a report (each part only to the roles that may see it). */
+export interface ReportEnrichment {
+  pcodes?: { adm1: AdminUnitRef | null; adm2: AdminUnitRef | null; adm3: AdminUnitRef | null };
+  territory?: { partyId: string; status: string } | null;
+  nearestSite?: { siteId: string; name: string; distanceM: number } | null;
+  notifiedSiteHit?: { siteId: string; notifiedAt: string; leafIndex: number; proof: string[] } | null;
+  placeCandidates?: PlaceCandidate[];
+}
+
+/** POST /api/v1/reports answers this (GET /api/v1/reports/{id} too). */
+export interface Report extends Omit<IncidentReport, 'enrichment'> {
   acled: { eventType: string; subEventType: string };
-  occurredWindow: { from: string; to: string };
-  /** Only to the desk roles and the reporter. */
-  reporter?: { accountId: string; role: string; partyId: string | null; organisation: string | null };
-  filedAt: string;
-  incidentId: string | null;
-  enrichment: {
-    pcodes?: Pcodes;
-    territory?: { partyId: string; status: string } | null;
-    /** Only to roles that may read sites. */
-    nearestSite?: { siteId: string; name: string; distanceM: number } | null;
-    notifiedSiteHit?: { siteId: string; notifiedAt: string; leafIndex: number; proof: string[] } | null;
-    placeCandidates?: PlaceCandidate[];
-  };
-}
-
-export interface Determination {
-  id: string;
-  finding: Finding;
-  violatorPartyIds: string[];
-  reasoning?: string;
-  standing: boolean;
-  concurredBy: string[];
-  proposedAt?: string;
-  proposedPartyId?: string | null;
-}
-
-export interface Incident {
-  id: string;
-  status: IncidentStatus;
-  mergedInto?: string | null;
-  grade: Grade | null;
-  reasoning: string | null;
-  eventType: EventType;
-  occurredFrom: string;
-  occurredTo: string;
-  location: import('geojson').Point | null;
-  locationPrecision: LocationPrecision | null;
-  pcodes: Partial<Pcodes>;
-  perpetratorPartyIds: string[];
-  targetPartyIds: string[];
-  casualties: Casualties;
-  reportCount: number;
-  publishedAt: string | null;
-  determination: Determination | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface Claim {
-  id: string;
-  partyId: string;
-  claimedAt: string;
-  text: string;
-  perpetratorPartyIds: string[];
-  casualties: Casualties;
-  source?: string | null;
-}
-
-export interface InfoAnswer {
-  id: string;
-  text: string;
-  answeredAt: string;
-}
-export interface InfoRequest {
-  id: string;
-  incidentId?: string;
-  addressedToPartyId: string;
-  question: string;
-  dueAt: string;
-  askedAt: string;
-  overdue: boolean;
-  answers: InfoAnswer[];
-}
-
-export interface IncidentHistoryItem {
-  type: string;
-  status?: string | null;
-  grade?: string | null;
-  reasoning?: string | null;
-  at: string;
-  by?: string | null;
-}
-
-export interface IncidentDetail extends Incident {
-  reports: Report[];
-  claims: Claim[];
-  requests: InfoRequest[];
-  determinations: Determination[];
-  history: IncidentHistoryItem[];
-}
-
-export interface IncidentList {
-  items: Incident[];
-  next: string | null;
+  incidentId: string;
+  enrichment: ReportEnrichment;
 }
 
 /** GET /api/v1/places?q= */
@@ -389,9 +423,9 @@ export interface Place {
   kind: string;
   /** An administrative unit's own P-code. */
   pcode?: string;
-  adm1: Pcode | null;
-  adm2: Pcode | null;
-  adm3: Pcode | null;
+  adm1: AdminUnitRef | null;
+  adm2: AdminUnitRef | null;
+  adm3: AdminUnitRef | null;
   lon: number;
   lat: number;
   population?: number;

@@ -1,5 +1,5 @@
 // Words and colours of the desk: event types, statuses, grades (Airwars' definitions), findings.
-import type { EventType, Finding, Grade, IncidentStatus, LocationPrecision, OccurredPrecision } from '../types.ts';
+import type { EventType, Finding, IncidentGrade as Grade, IncidentStatus, LocationPrecision, OccurredPrecision } from '../types.ts';
 
 export const EVENT_TYPES: [EventType, string][] = [
   ['airstrike', 'Airstrike'],

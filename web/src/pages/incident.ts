@@ -10,7 +10,7 @@ import { DESK_TYPES, subscribe } from '../live/stream.ts';
 import { addDays } from '../map/days.ts';
 import { href, type Route } from '../router.ts';
 import { getSession } from '../session.ts';
-import type { Claim, Determination, Incident, IncidentDetail, IncidentList, InfoRequest, Party, Report } from '../types.ts';
+import type { Determination, Incident, IncidentClaim as Claim, IncidentDetail, IncidentList, IncidentReport, InfoRequest, Party, ReportEnrichment } from '../types.ts';
 import { h, replace } from '../ui/dom.ts';
 import { formatUtc, fromUtcInputValue, humanize, toUtcInputValue } from '../ui/format.ts';
 import type { Page } from './page.ts';
@@ -136,15 +136,14 @@ export async function incidentPage(outlet: HTMLElement, route: Route): Promise<P
     );
   }
 
-  function reportCard(r: Report, selectable: boolean): HTMLElement {
-    const e = r.enrichment ?? {};
+  function reportCard(r: IncidentReport, selectable: boolean): HTMLElement {
+    const e = (r.enrichment ?? {}) as ReportEnrichment;
     const pick = selectable ? h('input', { type: 'checkbox', name: 'split', value: r.id, 'aria-label': 'Select for a split' }) : null;
     const facts: [string, string][] = [
       ['Occurred', `${formatUtc(r.occurredWindow?.from ?? r.occurredAt)}${r.occurredPrecision && r.occurredPrecision !== 'exact' ? ` (${r.occurredPrecision})` : ''}`],
       ['Place', [r.placeName, e.pcodes?.adm3?.name, r.location ? `${r.location.coordinates[1].toFixed(4)}, ${r.location.coordinates[0].toFixed(4)}` : null].filter(Boolean).join(' · ') || '—'],
       ['Perpetrator named', partyList(r.perpetratorPartyIds, name, 'not named')],
       ['Casualties', casualtyText(r.casualties)],
-      ['ACLED', r.acled ? `${r.acled.eventType} / ${r.acled.subEventType}` : '—'],
     ];
     if (e.territory) facts.push(['Held by then', `${name(e.territory.partyId)} (${humanize(e.territory.status).toLowerCase()})`]);
     if (e.nearestSite) facts.push(['Nearest protected site', `${e.nearestSite.name}, ${Math.round(e.nearestSite.distanceM)} m`]);
@@ -223,10 +222,10 @@ export async function incidentPage(outlet: HTMLElement, route: Route): Promise<P
   }
 
   function determinationsSection(i: IncidentDetail): HTMLElement {
-    const list = i.determinations.length ? i.determinations : i.determination ? [i.determination] : [];
+    const list = i.determinations;
     const item = (d: Determination): HTMLElement => {
-      const needed = cochairs.length ? cochairs : d.concurredBy;
-      const mayConcur = role === 'cochair' && ownParty && cochairs.includes(ownParty) && !d.concurredBy.includes(ownParty);
+      const needed = d.cochairPartyIds?.length ? d.cochairPartyIds : cochairs;
+      const mayConcur = role === 'cochair' && ownParty && needed.includes(ownParty) && !d.concurredBy.includes(ownParty) && !d.superseded;
       const out = outcome('concur-outcome');
       const btn = h('button', { type: 'button', class: 'btn btn-primary', 'data-action': 'concur' }, `Concur for ${name(ownParty ?? '')}`);
       btn.addEventListener('click', () => void act(out, btn, () => api('POST', `/api/v1/determinations/${encodeURIComponent(d.id)}/concur`, {}), 'Concurrence recorded.'));
