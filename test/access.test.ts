@@ -13,7 +13,7 @@ import { propose, requestInfo } from '../src/incidents/service.ts';
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await testApp();
+  t = await testApp({ config: { streamMaxMs: 50 } }); // an event stream ends after this, so app.inject returns
 });
 afterAll(() => t?.close());
 
@@ -179,6 +179,8 @@ const SAMPLES: Record<string, () => Promise<InjectOptions>> = {
     });
     return { url: `/api/v1/corridors/${res.json().id}` };
   },
+  // every role may follow the events it may see; the stream ends after streamMaxMs (above)
+  'GET /api/v1/stream': async () => ({}),
 };
 
 describe('route × role', () => {

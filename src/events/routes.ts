@@ -68,7 +68,6 @@ export async function eventRoutes(app: FastifyInstance, { db, config }: { db: Db
         after = asked;
       }
       const out = streams.start(p, after, () => recheckPrincipal(db, config, req));
-      req.raw.socket?.setNoDelay(true);
       reply.header('content-type', 'text/event-stream; charset=utf-8').header('x-accel-buffering', 'no'); // nginx: do not buffer it
       return reply.send(out as unknown as string); // a stream, piped as it is written (the schema above is for the docs)
     },
