@@ -353,7 +353,38 @@ export interface IncidentAggregates {
   total: number;
 }
 
-// ---- reports, places and the live stream (issue 9; the desk's shapes above)
+// ---- Gazetteer (GET /api/v1/places?q=&limit=&kind=) ----
+
+export type PlaceKind = 'adm1' | 'adm2' | 'adm3' | 'town' | 'neighbourhood';
+export interface AdminRef {
+  code: string;
+  name: string;
+}
+export interface Place {
+  id: string;
+  name: string;
+  nameAr?: string;
+  kind: PlaceKind;
+  /** An administrative unit's own P-code. */
+  pcode?: string;
+  adm1: AdminRef | null;
+  adm2: AdminRef | null;
+  adm3: AdminRef | null;
+  lon: number;
+  lat: number;
+  population?: number;
+  source: 'ocha' | 'geonames' | 'ocha+geonames';
+  /** ISO 3166-1 alpha-3. */
+  country: string;
+  aliases: string[];
+  /** How the name matched the query, best first: exact, variant spelling, word prefix, other script. */
+  match: 'exact' | 'variant' | 'prefix' | 'script';
+}
+export interface PlaceList {
+  items: Place[];
+}
+
+// ---- reports and the live stream (issue 9; the desk's and the gazetteer's shapes above)
 
 export type ReportChannel = 'api' | 'web' | 'hotline' | 'import' | 'open_source';
 export type OccurredPrecision = 'exact' | 'day' | 'week' | 'month';
@@ -413,26 +444,6 @@ export interface Report extends Omit<IncidentReport, 'enrichment'> {
   acled: { eventType: string; subEventType: string };
   incidentId: string;
   enrichment: ReportEnrichment;
-}
-
-/** GET /api/v1/places?q= */
-export interface Place {
-  id: string;
-  name: string;
-  nameAr?: string;
-  kind: string;
-  /** An administrative unit's own P-code. */
-  pcode?: string;
-  adm1: AdminUnitRef | null;
-  adm2: AdminUnitRef | null;
-  adm3: AdminUnitRef | null;
-  lon: number;
-  lat: number;
-  population?: number;
-  source: string;
-  country: string;
-  aliases: string[];
-  match: string;
 }
 
 /** The `data` of a GET /api/v1/stream event; the event's name is the entity type, its id the ledger leaf index. */
