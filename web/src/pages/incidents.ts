@@ -33,11 +33,11 @@ function readFilters(r: Route): Filters {
   return { status: p.get('status') ?? QUEUE, type: p.get('type') ?? '', party: p.get('party') ?? '', from: parseDay(p.get('from')) ? p.get('from')! : '', to: parseDay(p.get('to')) ? p.get('to')! : '' };
 }
 
-/** The list query for the filters; `to` is a day, inclusive. */
+/** The list query for the filters (the queue is one query per status); `to` is a day, inclusive. */
 export function listQuery(f: Filters): Record<string, string | undefined> {
   const to = parseDay(f.to);
   return {
-    status: f.status === QUEUE ? QUEUE_STATUSES.join(',') : f.status || undefined,
+    status: f.status === QUEUE ? undefined : f.status || undefined,
     type: f.type || undefined,
     partyId: f.party || undefined,
     from: f.from ? `${f.from}T00:00:00.000Z` : undefined,
@@ -62,6 +62,8 @@ export function incidentsPage(outlet: HTMLElement, route: Route): Page {
   let parties: Party[] = [];
   let name: PartyNames = () => '…';
   let rows: Incident[] = [];
+  /** Per status asked (the queue asks two), the cursor of its next page; null: no more. */
+  let cursors = new Map<string, string | null>();
   let next: string | null = null;
   let ctrl: AbortController | null = null;
   const pageCtrl = new AbortController();
@@ -138,9 +140,19 @@ export function incidentsPage(outlet: HTMLElement, route: Route): Page {
     table.setAttribute('aria-busy', 'true');
     error.hidden = true;
     try {
-      const page = await api<IncidentList>('GET', withQuery('/api/v1/incidents', { ...listQuery(effective()), limit: 50, cursor: append ? next : null }), undefined, { signal: c.signal });
-      rows = append ? [...rows, ...page.items] : page.items;
-      next = page.next;
+      const f = effective();
+      const statuses = f.status === QUEUE ? QUEUE_STATUSES : [f.status];
+      if (!append) cursors = new Map(statuses.map((st) => [st, '']));
+      const asked = [...cursors].filter(([, cur]) => cur !== null) as [string, string][];
+      const pages = await Promise.all(
+        asked.map(([st, cur]) => api<IncidentList>('GET', withQuery('/api/v1/incidents', { ...listQuery(f), status: st || undefined, limit: 50, cursor: cur || null }), undefined, { signal: c.signal })),
+      );
+      asked.forEach(([st], k) => cursors.set(st, pages[k].next));
+      const got = pages.flatMap((p) => p.items);
+      rows = append ? [...rows, ...got] : got;
+      // Two statuses come as two lists: one order, the newest event first.
+      if (statuses.length > 1) rows.sort((a, b) => b.occurredFrom.localeCompare(a.occurredFrom));
+      next = [...cursors.values()].find((cur) => cur) ?? null;
       render();
       root.dataset.state = 'ready';
     } catch (e) {

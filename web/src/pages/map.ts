@@ -39,6 +39,7 @@ const PAGE = 500;
 const MAX_PAGES = 40;
 /** Before any terms are recorded the slider still needs a start. */
 const FALLBACK_START = new Date('2016-02-27T00:00:00Z');
+const SYRIA_BOUNDS: [[number, number], [number, number]] = [[35.6, 32.3], [42.4, 37.4]];
 
 async function incidentsIn(from: Date, to: Date, signal: AbortSignal): Promise<{ items: Incident[]; complete: boolean }> {
   const items: Incident[] = [];
@@ -127,6 +128,8 @@ export async function mapPage(outlet: HTMLElement, route: Route): Promise<Page> 
   const map: MapLibreMap | null = await createBaseMap(container, { problem });
   if (!map) return {};
   map.once('load', () => status.remove());
+  // On a narrow screen the whole country, below the day panel.
+  if (container.clientWidth < 700) map.fitBounds(SYRIA_BOUNDS, { padding: { top: dayPanel.offsetHeight + 16, bottom: 30, left: 10, right: 10 }, duration: 0 });
 
   // ---- legend ----
   function renderLegend(): void {
