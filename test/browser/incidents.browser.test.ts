@@ -86,6 +86,15 @@ describe('incidents: map, inbox, incident page (Chromium)', () => {
     await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
   };
 
+  /** Presses "File the report"; fails with the form's own message when the server refused it. */
+  const fileReport = async () => {
+    await desk.click('[data-action="file-report"]');
+    await desk.waitForSelector('[data-testid="report-filed"]:not([hidden]), [data-testid="report-error"]:not([hidden])');
+    const error = desk.locator('[data-testid="report-error"]');
+    if (await error.isVisible()) throw new Error(`the form says: ${await error.textContent()}`);
+    return desk.locator('[data-testid="report-filed"]');
+  };
+
   const mapReady = async (page: Page, day: string): Promise<void> => {
     await page.waitForSelector(`[data-testid="map-page"][data-layers-day="${day}"][data-layers="ready"]`, { timeout: 60_000 });
     await waitForMapIdle(page);
@@ -163,9 +172,7 @@ describe('incidents: map, inbox, incident page (Chromium)', () => {
     await desk.fill('#rf-killedCivilians', '2');
     await desk.fill('#rf-text', 'Mortar rounds fell on the market in the afternoon; three killed, two of them civilians.');
     await shot(desk, '03-report-form-1280');
-    await desk.click('[data-action="file-report"]');
-    const filed = desk.locator('[data-testid="report-filed"]');
-    await filed.waitFor({ state: 'visible' });
+    const filed = await fileReport();
     incidentId = (await filed.getAttribute('data-incident-id')) ?? '';
     expect(incidentId).toMatch(/^[0-9a-f-]{36}$/);
     await shot(desk, '04-report-filed-1280');
@@ -191,9 +198,7 @@ describe('incidents: map, inbox, incident page (Chromium)', () => {
     await clickMap(desk, NEAR_DOUMA);
     await desk.check(`[data-testid="parties-perpetrators"] input[value="${demoId('saaf')}"]`);
     await desk.fill('#rf-killed', '4');
-    await desk.click('[data-action="file-report"]');
-    const filed = desk.locator('[data-testid="report-filed"]');
-    await filed.waitFor({ state: 'visible' });
+    const filed = await fileReport();
     expect(await filed.getAttribute('data-incident-id')).toBe(incidentId);
     expect(await filed.getAttribute('data-report-count')).toBe('2');
     expect(await filed.textContent()).toContain('Grouped with 1 other report');

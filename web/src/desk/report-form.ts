@@ -60,9 +60,9 @@ export function reportForm(opts: ReportFormOptions): ReportForm {
   const locationPrecision = select('locationPrecision', LOCATION_PRECISIONS, 'exact');
   const perpetrators = partyChecklist('perpetrators', opts.parties);
   const targets = partyChecklist('targets', opts.parties);
-  const killed = num('killed', 'best');
-  const killedCivilians = num('killedCivilians', 'of them civilians');
-  const injured = num('injured', 'best');
+  const killed = num('killed', 'best estimate');
+  const killedCivilians = num('killedCivilians');
+  const injured = num('injured', 'best estimate');
   const sourceUrl = h('input', { type: 'url', name: 'sourceUrl', id: id('sourceUrl'), placeholder: 'https://…' });
   const sourceDescription = h('input', { type: 'text', name: 'sourceDescription', id: id('sourceDescription'), placeholder: 'e.g. video of the impact, witness' });
   const text = h('textarea', { name: 'text', id: id('text'), rows: 4, placeholder: 'What happened, as reported' });
@@ -257,7 +257,7 @@ export function reportForm(opts: ReportFormOptions): ReportForm {
       h('fieldset', { class: 'field rf-where' }, h('legend', {}, 'Where'), locationInfo, h('div', { class: 'field-row' }, h('label', { for: id('locationPrecision'), class: 'small muted' }, 'Precision'), locationPrecision, clearLocation), h('label', { for: id('placeName'), class: 'small muted' }, 'Place name'), h('div', { class: 'place-search' }, placeInput, placeList)),
       h('fieldset', { class: 'field' }, h('legend', {}, 'Perpetrator named'), perpetrators.root),
       h('fieldset', { class: 'field' }, h('legend', {}, 'Party targeted'), targets.root),
-      h('div', { class: 'field' }, h('span', { class: 'label' }, 'Casualties'), h('div', { class: 'rf-casualties' }, h('label', { for: id('killed') }, 'Killed'), killed, killedCivilians, h('label', { for: id('injured') }, 'Injured'), injured)),
+      h('div', { class: 'field' }, h('span', { class: 'label' }, 'Casualties'), h('div', { class: 'rf-casualties' }, h('label', { for: id('killed') }, 'Killed'), killed, h('label', { for: id('killedCivilians') }, 'of them civilians'), killedCivilians, h('label', { for: id('injured') }, 'Injured'), injured)),
       h('fieldset', { class: 'field' }, h('legend', {}, 'Source'), sourceUrl, sourceDescription),
       field('Account', 'text', text),
       error,
