@@ -189,7 +189,7 @@ export async function reportRoutes(app: FastifyInstance, { db, config }: { db: D
       body: S.ReportBatch,
       response: { 200: S.BatchResult },
     },
-    handler: async (req) => {
+    handler: async (req, reply) => {
       const me = principal(req);
       const rows = req.body.reports;
       if (rows.length > config.reportBatchMax) {
@@ -199,7 +199,10 @@ export async function reportRoutes(app: FastifyInstance, { db, config }: { db: D
       const key = idempotencyKey(req.headers[IDEMPOTENCY_HEADER]);
       const hash = key ? bodyHash(route, req.body) : ''; // before the rows are checked (checking canonicalises times)
       const seen = await replayed(me, key, route, hash);
-      if (seen) return seen.response as never;
+      if (seen) {
+        reply.header('idempotent-replayed', 'true');
+        return seen.response as never;
+      }
       const reporter = await reporterOf(req);
       const inputs = rows.map((row): S.ReportCreate | Rejection => {
         if (checkRow(row)) return row as S.ReportCreate;
@@ -217,6 +220,7 @@ export async function reportRoutes(app: FastifyInstance, { db, config }: { db: D
         const accepted = results.filter((x) => x.status === 'accepted').length;
         return { status: 200, body: { accepted, rejected: results.length - accepted, results } };
       });
+      if (answer.replayed) reply.header('idempotent-replayed', 'true');
       return answer.body;
     },
   });

@@ -192,7 +192,7 @@ export interface IdempotencyRecord {
 
 /** Holds the key (account, key) until the transaction ends: a concurrent retry waits here, then finds the answer. */
 export async function lockIdempotencyKey(q: Queryable, accountId: string, key: string): Promise<void> {
-  await q.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 7240301))', [`${accountId}\u0000${key}`]);
+  await q.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 7240301))', [`${accountId} ${key}`]);
 }
 
 export async function getIdempotency(q: Queryable, accountId: string, key: string): Promise<IdempotencyRecord | null> {
