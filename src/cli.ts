@@ -14,6 +14,7 @@ import { currentHead, SYSTEM, useLedgerKey, write } from './ledger/ledger.ts';
 import { BUNDLE_FORMATS, exportBundle, verifyBundle, verifyDatabase, type Anchor, type Verdict } from './ledger/verify.ts';
 import { seedDemo } from './demo/syria2016.ts';
 import { seedDemoMap } from './demo/syria2016-map.ts';
+import { seedDemoReports } from './demo/syria2016-reports.ts';
 import { ApiError } from './http/errors.ts';
 import { fieldErrors, makeValidatorCompiler } from './http/validation.ts';
 import { AccountCreate, TokenCreate } from './auth/schemas.ts';
@@ -86,7 +87,8 @@ program
     const { created } = await withDb(async (db) => {
       const parties = await seedDemo(db);
       const map = await seedDemoMap(db, loadConfig());
-      return { created: parties.created || map.created };
+      const reports = await seedDemoReports(db, loadConfig()); // illustrative reports and claims of the first week
+      return { created: parties.created || map.created || reports.created };
     });
     process.stdout.write(created ? 'Loaded the Syria 2016 demo scenario.\n' : 'The demo scenario is already loaded; nothing changed.\n');
   });

@@ -7,6 +7,7 @@ import type { Db } from './db/db.ts';
 import { openDb } from './db/open.ts';
 import { seedDemo } from './demo/syria2016.ts';
 import { seedDemoMap } from './demo/syria2016-map.ts';
+import { seedDemoReports } from './demo/syria2016-reports.ts';
 import { loadLedgerKey } from './ledger/keys.ts';
 import { currentHead, useLedgerKey } from './ledger/ledger.ts';
 
@@ -33,7 +34,8 @@ export async function start(config: Config, out: (line: string) => void = (l) =>
     if (config.demo) {
       const parties = await seedDemo(db);
       const map = await seedDemoMap(db, config);
-      if (parties.created || map.created) out('Loaded the Syria 2016 demo scenario.');
+      const reports = await seedDemoReports(db, config); // illustrative reports and claims of the first week
+      if (parties.created || map.created || reports.created) out('Loaded the Syria 2016 demo scenario.');
     }
     app = await buildApp({ db, config, ledgerKey });
     await app.listen({ host: config.host, port: config.port });

@@ -122,18 +122,6 @@ const SAMPLES: Record<string, () => Promise<InjectOptions>> = {
   'GET /api/v1/vetting/:id': async () => ({ url: `/api/v1/vetting/${await liaisonVetting()}` }),
   'GET /api/v1/vetting/:id/replay': async () => ({ url: `/api/v1/vetting/${await liaisonVetting()}/replay` }),
   'POST /api/v1/vetting/flags/:accountId/lift': async () => ({ url: `/api/v1/vetting/flags/${await flaggedAccount()}/lift`, payload: { reason: 'access test' } }),
-  // the gazetteer (issue 9): public place names, every signed-in role
-  'GET /api/v1/places': async () => ({ url: '/api/v1/places?q=Daraya' }),
-  // reports (intake): any reporting role files; the sample report is one every reporting role may read:
-  // filed by the liaison on a site the agency token notified (a hit on its site)
-  'POST /api/v1/reports': async () => ({ payload: REPORT }),
-  'POST /api/v1/reports/batch': async () => ({ payload: { reports: [REPORT, { ...REPORT, eventType: 'airstrike' }] } }),
-  'GET /api/v1/reports/:id': async () => {
-    const site = await t.call('agency', { method: 'POST', url: '/api/v1/sites', payload: { kind: 'school', name: `School ${uniq()}`, geometry: { type: 'Point', coordinates: [37.1, 36.2] } } });
-    const at = new Date(Date.now() + 1000).toISOString();
-    const res = await t.call('liaison', { method: 'POST', url: '/api/v1/reports', payload: { ...REPORT, occurredAt: at, location: site.json().geometry } });
-    return { url: `/api/v1/reports/${res.json().id}` };
-  },
   // the investigation desk: a fresh incident per call, so every allowed role's step is a first one
   'GET /api/v1/incidents': async () => ({}),
   'GET /api/v1/incidents/aggregates': async () => ({ url: '/api/v1/incidents/aggregates?by=type' }),
@@ -171,6 +159,18 @@ const SAMPLES: Record<string, () => Promise<InjectOptions>> = {
     return { url: `/api/v1/determinations/${d.id}/concur`, payload: {} };
   },
   'POST /api/v1/incidents/:id/publish': async () => ({ url: `/api/v1/incidents/${(await decidedIncident(t.db)).incidentId}/publish`, payload: {} }),
+  // the gazetteer (issue 9): public place names, every signed-in role
+  'GET /api/v1/places': async () => ({ url: '/api/v1/places?q=Daraya' }),
+  // reports (intake): any reporting role files; the sample report is one every reporting role may read:
+  // filed by the liaison on a site the agency token notified (a hit on its site)
+  'POST /api/v1/reports': async () => ({ payload: REPORT }),
+  'POST /api/v1/reports/batch': async () => ({ payload: { reports: [REPORT, { ...REPORT, eventType: 'airstrike' }] } }),
+  'GET /api/v1/reports/:id': async () => {
+    const site = await t.call('agency', { method: 'POST', url: '/api/v1/sites', payload: { kind: 'school', name: `School ${uniq()}`, geometry: { type: 'Point', coordinates: [37.1, 36.2] } } });
+    const at = new Date(Date.now() + 1000).toISOString();
+    const res = await t.call('liaison', { method: 'POST', url: '/api/v1/reports', payload: { ...REPORT, occurredAt: at, location: site.json().geometry } });
+    return { url: `/api/v1/reports/${res.json().id}` };
+  },
   'GET /api/v1/corridors/:id': async () => {
     const res = await t.call('admin', {
       method: 'POST',

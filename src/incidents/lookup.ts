@@ -7,6 +7,7 @@ import { ApiError } from '../http/errors.ts';
 import { registerRowReader } from '../ledger/entities.ts';
 import type { Actor } from '../ledger/ledger.ts';
 import { determinationViews, incidentsJson, seen, viewerOf, type IncidentJson, type Seen } from './service.ts';
+import { getReport } from './reports.store.ts';
 import * as store from './store.ts';
 import { reportView, seesClaim, seesDetermination, seesRequest, type Scope } from './visibility.ts';
 
@@ -74,10 +75,11 @@ async function rowIncident(q: Queryable, p: Principal | Actor, type: string, id:
       return within(d?.incidentId, async (s) => seesDetermination(s, { standing: await standing(q, d!) }));
     }
     case 'report': {
-      const r = await store.reportFacts(q, id);
+      const r = await getReport(q, id);
       if (!r) return null;
       const v = await viewerOf(q, p);
-      return within(r.incidentId ?? undefined, (s) => reportView(v, r, s) !== null);
+      const facts = { ...r, nearestSite: (r.enrichment.nearestSite as never) ?? null, notifiedSiteHit: (r.enrichment.notifiedSiteHit as never) ?? null };
+      return within(r.incidentId ?? undefined, (s) => reportView(v, facts, s) !== null);
     }
     default:
       return null;
@@ -106,3 +108,5 @@ export function registerDeskReaders(): void {
     registerRowReader(type, async (q, p, id) => (await rowIncident(q, p, type, id)) !== null);
   }
 }
+
+export { hasReportWithSource } from './store.ts';

@@ -21,10 +21,13 @@ import { ApiError, notFound } from '../http/errors.ts';
 import type { Actor, Writer } from '../ledger/ledger.ts';
 import { listParties } from '../parties/lookup.ts';
 import { listTerms, type TermsRecord } from '../terms/lookup.ts';
+import { lockGrouping, refreshIncident } from './grouping.store.ts';
+import { reportJson as reportOut } from './report-routes.ts';
+import { getReports, type ReportRecord } from './reports.store.ts';
 import { isDecided, reviewFault, type Grade } from './review.ts';
 import type { ClaimBody, DeterminationBody, MergeBody, RequestBody, ReviewBody, SplitBody } from './schemas.ts';
 import * as store from './store.ts';
-import { incidentScope, reportView, seesActors, seesClaim, seesDetermination, seesNearestSite, seesRequest, type Scope, type Viewer } from './visibility.ts';
+import { incidentScope, reportView, seesActors, seesClaim, seesDetermination, seesRequest, type Scope, type Viewer } from './visibility.ts';
 
 export const REVIEWERS: readonly Role[] = ['admin', 'secretariat', 'monitor'];
 export const CLAIM_RECORDERS: readonly Role[] = ['admin', 'cochair', 'secretariat', 'liaison'];
@@ -33,8 +36,8 @@ export const ANSWERERS: readonly Role[] = ['liaison'];
 export const DETERMINERS: readonly Role[] = ['cochair'];
 export const PUBLISHERS: readonly Role[] = ['admin', 'secretariat'];
 
-/** The refresh of an incident's summary from its reports (intake's rule; see store.recomputeSummary). */
-const refresh = store.recomputeSummary;
+/** An incident's summary from its reports, by intake's rule (summary.ts). */
+const refresh = (q: Queryable, id: string) => refreshIncident(q, id);
 
 /** The caller as visibility.ts needs it; the system (seeding) sees as the desk does. */
 export async function viewerOf(q: Queryable, p: Principal | Actor): Promise<Viewer> {
@@ -102,6 +105,7 @@ export async function review(w: Writer, id: string, b: ReviewBody): Promise<stor
 
 /** The others' reports move into this incident, pinned; the others are merged into it. */
 export async function merge(w: Writer, id: string, b: MergeBody): Promise<store.IncidentRecord> {
+  await lockGrouping(w.q); // no report is filed into these incidents meanwhile
   const all = await store.getIncidents(w.q, [id, ...b.incidentIds], true);
   const { incident: target } = await live(w, id);
   const self = b.incidentIds.indexOf(id);
@@ -133,6 +137,7 @@ export async function merge(w: Writer, id: string, b: MergeBody): Promise<store.
 
 /** Some reports of this incident become a new one; both keep their reports pinned. */
 export async function split(w: Writer, id: string, b: SplitBody): Promise<store.IncidentRecord> {
+  await lockGrouping(w.q);
   const { incident } = await live(w, id);
   const mine = (await store.placementsOf(w.q, [id])).map((p) => p.reportId);
   const have = new Set(mine);
@@ -340,41 +345,29 @@ export async function incidentsJson(q: Queryable, v: Viewer, items: store.Incide
   });
 }
 
-/** A report as the viewer may see it: in full, or without who reported, the text and the sources. */
-function reportJson(r: store.ReportRow, v: Viewer, s: Scope) {
-  const view = reportView(v, { reporterId: r.reporterId, reporterPartyId: r.reporterPartyId, reporterOrganisation: r.reporterOrganisation }, s);
+const accessFacts = (r: ReportRecord) => ({
+  reporterId: r.reporterId,
+  reporterPartyId: r.reporterPartyId,
+  reporterOrganisation: r.reporterOrganisation,
+  nearestSite: (r.enrichment.nearestSite as { organisation: string | null; notifiedBy: string | null } | null) ?? null,
+  notifiedSiteHit: (r.enrichment.notifiedSiteHit as { organisation: string | null; notifiedBy: string | null } | null) ?? null,
+});
+/** Reads every part of a report: the base of the redacted view, which then leaves parts out. */
+const EVERYTHING: Viewer = { role: 'admin', accountId: '', partyId: null, organisation: null };
+
+/**
+ * A report inside an incident as the viewer may see it: as GET /reports/{id} shows it to that
+ * viewer (report-access.ts), else, in a published incident, what was reported without who
+ * reported it, the text, the sources or any site.
+ */
+function reportJson(r: ReportRecord, pinned: boolean, v: Viewer, s: Scope) {
+  const view = reportView(v, accessFacts(r), s);
   if (!view) return null;
-  const e = r.enrichment as Record<string, unknown>;
-  const enrichment: Record<string, unknown> = { pcodes: e.pcodes ?? null, territory: e.territory ?? null };
-  if (seesNearestSite(v)) {
-    if ('nearestSite' in e) enrichment.nearestSite = e.nearestSite;
-    if ('notifiedSiteHit' in e) enrichment.notifiedSiteHit = e.notifiedSiteHit;
-  }
-  if (view === 'full' && 'placeCandidates' in e) enrichment.placeCandidates = e.placeCandidates;
-  const out: Record<string, unknown> = {
-    id: r.id,
-    channel: r.channel,
-    occurredAt: r.occurredAt.toISOString(),
-    occurredPrecision: r.occurredPrecision,
-    occurredWindow: { from: r.occurredFrom.toISOString(), to: r.occurredTo.toISOString() },
-    location: r.location,
-    locationPrecision: r.locationPrecision,
-    placeName: r.placeName,
-    eventType: r.eventType,
-    perpetratorPartyIds: r.perpetratorPartyIds,
-    targetPartyIds: r.targetPartyIds,
-    casualties: r.casualties,
-    filedAt: r.filedAt.toISOString(),
-    incidentId: r.incidentId,
-    pinned: r.pinned,
-    enrichment,
-  };
-  if (view === 'full') {
-    out.sources = r.sources;
-    out.text = r.text;
-    out.reporter = { accountId: r.reporterId, role: r.reporterRole, partyId: r.reporterPartyId, organisation: r.reporterOrganisation };
-  }
-  return out;
+  const own = reportOut(r, v);
+  if (own) return { ...own, pinned };
+  const { text: _t, sources: _s, sourceRef: _r, reporter: _p, enrichment, ...rest } = reportOut(r, EVERYTHING)!;
+  const { nearestSite: _n, notifiedSiteHit: _h, placeCandidates: _c, ...kept } = enrichment as Record<string, unknown>;
+  return { ...rest, enrichment: kept, pinned };
 }
 
 const requestJson = (r: store.RequestRecord, answers: store.AnswerRecord[], now = Date.now()) => ({
@@ -408,7 +401,12 @@ export async function incidentDetail(q: Queryable, v: Viewer, id: string) {
   const dets = await determinationViews(q, await store.listDeterminations(q, ids), family);
   const requests = (await store.listRequests(q, ids)).filter((r) => seesRequest(scope, r));
   const answers = await store.listAnswers(q, requests.map((r) => r.id));
-  const reports = (await store.reportsOf(q, incident.id)).map((r) => reportJson(r, v, scope)).filter((r) => r !== null);
+  const placed = await store.placementsOf(q, [incident.id]);
+  const pinned = new Map(placed.map((p) => [p.reportId, p.pinned]));
+  const reports = (await getReports(q, [...pinned.keys()]))
+    .sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || a.seq - b.seq)
+    .map((r) => reportJson(r, pinned.get(r.id) ?? false, v, scope))
+    .filter((r) => r !== null);
   const history = (await store.listEvents(q, incident.id)).map((e) => ({
     type: e.type,
     status: e.status,

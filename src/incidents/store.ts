@@ -438,9 +438,9 @@ function where(v: Visibility, f: IncidentFilter, params: unknown[]): string[] {
     w.push(`(i.perpetrator_party_ids @> ARRAY[${party}]::uuid[] OR i.target_party_ids @> ARRAY[${party}]::uuid[])`);
   }
   if (f.pcode) {
-    // any level: the code is the incident's governorate, district or sub-district (jsonb containment, so the GIN index serves it)
-    const levels = ['adm1', 'adm2', 'adm3'].map((l) => `i.pcodes @> ${p(JSON.stringify({ [l]: { code: f.pcode } }))}::jsonb`);
-    w.push(`(${levels.join(' OR ')})`);
+    // any level: the code is the incident's governorate, district or sub-district (each an expression index, migration 013)
+    const code = p(f.pcode);
+    w.push(`(${['adm1', 'adm2', 'adm3'].map((l) => `i.pcodes->'${l}'->>'code' = ${code}`).join(' OR ')})`);
   }
   return w;
 }
@@ -526,101 +526,8 @@ export async function listRequestsFiltered(
   return { items: rows.map(toRequest), keys: rows.map((r) => [Number(r.sort_key), r.id as string]) };
 }
 
-/**
- * An incident's summary from its reports (type, window, place, parties, casualties, count).
- * Stand-in for grouping.store.ts's refreshIncident until intake lands; the same rule: the most
- * frequent type, the union of windows and of the parties named, the centroid of the located
- * reports at the best precision among them, the highest casualty figures.
- */
-export async function recomputeSummary(q: Queryable, incidentId: string): Promise<void> {
-  await q.query(
-    `WITH r AS (SELECT x.* FROM reports x JOIN incident_reports ir ON ir.report_id = x.id WHERE ir.incident_id = $1)
-     UPDATE incidents SET
-       event_type = coalesce((SELECT event_type FROM r GROUP BY event_type ORDER BY count(*) DESC, event_type LIMIT 1), event_type),
-       occurred_from = coalesce((SELECT min(occurred_from) FROM r), occurred_from),
-       occurred_to = coalesce((SELECT max(occurred_to) FROM r), occurred_to),
-       location = (SELECT ST_Centroid(ST_Collect(location)) FROM r WHERE location IS NOT NULL),
-       location_precision = (SELECT location_precision FROM r WHERE location IS NOT NULL
-                             ORDER BY array_position(ARRAY['exact', 'near', 'adm3', 'adm2', 'adm1'], location_precision) LIMIT 1),
-       pcodes = coalesce((SELECT enrichment -> 'pcodes' FROM r WHERE enrichment ? 'pcodes' ORDER BY filed_at, id LIMIT 1), '{}'),
-       perpetrator_party_ids = ARRAY(SELECT DISTINCT unnest(perpetrator_party_ids) FROM r),
-       target_party_ids = ARRAY(SELECT DISTINCT unnest(target_party_ids) FROM r),
-       casualties = jsonb_strip_nulls(jsonb_build_object(
-         'killed', (SELECT casualties -> 'killed' FROM r WHERE casualties ? 'killed' ORDER BY (casualties -> 'killed' ->> 'best')::numeric DESC NULLS LAST LIMIT 1),
-         'injured', (SELECT casualties -> 'injured' FROM r WHERE casualties ? 'injured' ORDER BY (casualties -> 'injured' ->> 'best')::numeric DESC NULLS LAST LIMIT 1))),
-       report_count = (SELECT count(*) FROM r),
-       updated_at = now()
-     WHERE id = $1`,
-    [incidentId],
-  );
-}
-
-// ---- the reports of an incident (filed by intake; read here for the incident page)
-
-export interface ReportRow {
-  id: string;
-  channel: string;
-  occurredAt: Date;
-  occurredPrecision: string;
-  occurredFrom: Date;
-  occurredTo: Date;
-  location: Point | null;
-  locationPrecision: string | null;
-  placeName: string | null;
-  eventType: string;
-  perpetratorPartyIds: string[];
-  targetPartyIds: string[];
-  casualties: Record<string, unknown>;
-  sources: unknown[];
-  text: string | null;
-  reporterId: string;
-  reporterRole: string;
-  reporterPartyId: string | null;
-  reporterOrganisation: string | null;
-  filedAt: Date;
-  enrichment: Record<string, unknown>;
-  incidentId: string;
-  pinned: boolean;
-}
-
-export async function reportsOf(q: Queryable, incidentId: string): Promise<ReportRow[]> {
-  const rows = await q.query(
-    `SELECT x.*, ST_AsGeoJSON(x.location) AS geojson, ir.incident_id, ir.pinned FROM reports x JOIN incident_reports ir ON ir.report_id = x.id
-     WHERE ir.incident_id = $1 ORDER BY x.occurred_at, x.seq`,
-    [incidentId],
-  );
-  return rows.map((r) => ({
-    id: r.id,
-    channel: r.channel,
-    occurredAt: r.occurred_at,
-    occurredPrecision: r.occurred_precision,
-    occurredFrom: r.occurred_from,
-    occurredTo: r.occurred_to,
-    location: r.geojson ? JSON.parse(r.geojson) : null,
-    locationPrecision: r.location_precision,
-    placeName: r.place_name,
-    eventType: r.event_type,
-    perpetratorPartyIds: r.perpetrator_party_ids ?? [],
-    targetPartyIds: r.target_party_ids ?? [],
-    casualties: r.casualties ?? {},
-    sources: r.sources ?? [],
-    text: r.text,
-    reporterId: r.reporter_id,
-    reporterRole: r.reporter_role,
-    reporterPartyId: r.reporter_party_id,
-    reporterOrganisation: r.reporter_organisation,
-    filedAt: r.filed_at,
-    enrichment: r.enrichment ?? {},
-    incidentId: r.incident_id,
-    pinned: r.pinned,
-  }));
-}
-
-/** Who filed a report and where it is now: what decides who may see it. */
-export async function reportFacts(q: Queryable, id: string): Promise<{ reporterId: string; reporterPartyId: string | null; reporterOrganisation: string | null; incidentId: string | null } | null> {
-  const [r] = await q.query(
-    'SELECT x.reporter_id, x.reporter_party_id, x.reporter_organisation, ir.incident_id FROM reports x LEFT JOIN incident_reports ir ON ir.report_id = x.id WHERE x.id = $1',
-    [id],
-  );
-  return r ? { reporterId: r.reporter_id, reporterPartyId: r.reporter_party_id, reporterOrganisation: r.reporter_organisation, incidentId: r.incident_id } : null;
+/** Is a report naming this source description stored (the demo's mark, so it loads once)? */
+export async function hasReportWithSource(q: Queryable, description: string): Promise<boolean> {
+  const [r] = await q.query('SELECT EXISTS (SELECT 1 FROM reports WHERE sources @> $1::jsonb) AS x', [JSON.stringify([{ description }])]);
+  return Boolean(r.x);
 }

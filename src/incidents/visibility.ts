@@ -3,22 +3,22 @@
 // readers and the event stream, so what a role may not read it does not learn by another road.
 //
 // - The desk (admin, secretariat, cochair: the task force; and monitor): every incident, report,
-//   claim, request, answer, proposal and who did what (site positions are not the desk's to
-//   show here: nearest sites are the report's, for the roles that read sites).
+//   claim, request, answer, proposal and who did what (which parts of a report, such as its
+//   nearest site, each role reads is report-access.ts's rule).
 // - A liaison: incidents in which its party is named (perpetrator or target) or to which a
 //   request addressed to its party belongs; of those, until published, its own party's reports
 //   and claims and the requests addressed to it (and their answers); determinations that stand.
 // - Everyone, once the secretariat publishes an incident: the incident, its reports without
 //   text, sources or reporter, every claim, request and answer, the determinations that stand.
-// - An agency: published incidents (and its own reports, in full, wherever they are).
+// - An agency: published incidents (and its own organisation's reports, and those that hit a site
+//   it notified, as report-access.ts lets it read them).
 // - Analysts and the public: published incidents, never a reporter's identity or a report's text.
 // Reviewers' identities (who reviewed, merged, split, published) are the desk's alone.
 import type { Role } from '../auth/roles.ts';
+import { reportParts, type ReportAccessFacts } from './report-access.ts';
 
 /** The task force and the monitors: they see every report and incident. */
 export const DESK_ROLES: readonly Role[] = ['admin', 'cochair', 'secretariat', 'monitor'];
-/** Roles that read protected sites: only they see a report's nearest site. */
-export const SITE_READERS: readonly Role[] = ['admin', 'cochair', 'secretariat'];
 
 export interface Viewer {
   role: Role;
@@ -57,32 +57,19 @@ export function incidentScope(v: Viewer, i: IncidentFacts): Scope {
 
 export const seesIncident = (v: Viewer, i: IncidentFacts): boolean => incidentScope(v, i) !== null;
 
-export interface ReportFacts {
-  reporterId: string;
-  reporterPartyId: string | null;
-  reporterOrganisation: string | null;
-}
-
-/** One's own report, in full, wherever it is: the reporter, its party's liaisons, its organisation's agency accounts. */
-export function ownsReport(v: Viewer, r: ReportFacts): boolean {
-  if (r.reporterId === v.accountId) return true;
-  if (v.role === 'liaison' && v.partyId !== null && r.reporterPartyId === v.partyId) return true;
-  return v.role === 'agency' && v.organisation !== null && r.reporterOrganisation === v.organisation;
-}
+export type ReportFacts = ReportAccessFacts;
 
 /**
- * 'full': every field (the reporter, the text, the sources); 'redacted': what was reported
- * without who, the text or the sources (a published incident's reports to everyone else); null: not at all.
+ * 'full': as report-access.ts lets the viewer read it (the desk, the reporter, its party's liaison,
+ * its organisation's agency); 'redacted': what was reported without who, the text, the sources or
+ * any site (a published incident's reports to everyone else); null: not at all.
  */
 export type ReportView = 'full' | 'redacted' | null;
 
 export function reportView(v: Viewer, r: ReportFacts, s: Scope): ReportView {
-  if (s?.desk || ownsReport(v, r)) return 'full';
+  if (s?.desk || reportParts(v, r) !== null) return 'full';
   return s?.published ? 'redacted' : null;
 }
-
-/** A report's nearest protected site and its distance: only to roles that read sites. */
-export const seesNearestSite = (v: Viewer): boolean => SITE_READERS.includes(v.role);
 
 /** A party's claim: the desk, everyone once published, and until then the claimant's own liaison. */
 export function seesClaim(s: Scope, c: { partyId: string }): boolean {

@@ -2,7 +2,7 @@
 // intake's rules: the desk's tests exercise review, visibility and lists, not filing.
 import type { Db } from '../../src/db/db.ts';
 import { SYSTEM, write } from '../../src/ledger/ledger.ts';
-import { recomputeSummary } from '../../src/incidents/store.ts';
+import { refreshIncident } from '../../src/incidents/grouping.store.ts';
 import { publish, review } from '../../src/incidents/service.ts';
 
 export interface ReportSpec {
@@ -52,7 +52,7 @@ export async function fileReport(db: Db, s: ReportSpec = {}, incidentId?: string
       [{ id }] = await w.q.query('INSERT INTO incidents (event_type, occurred_from, occurred_to) VALUES ($1, $2, $2) RETURNING id', [r.event_type, at]);
     }
     await w.q.query('INSERT INTO incident_reports (report_id, incident_id) VALUES ($1, $2)', [r.id, id]);
-    await recomputeSummary(w.q, id!);
+    await refreshIncident(w.q, id!);
     w.record(incidentId ? 'incident.updated' : 'incident.created', 'incident', id!);
     return { incidentId: id!, reportId: r.id as string };
   });
