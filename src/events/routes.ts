@@ -39,6 +39,7 @@ export async function eventRoutes(app: FastifyInstance, { db, config }: { db: Db
   });
 
   r.get('/api/v1/stream', {
+    exposeHeadRoute: false, // a HEAD would open a stream nobody reads, holding a place until the longest duration
     config: { access: ANY_ROLE },
     schema: {
       tags: ['events'],

@@ -149,7 +149,12 @@ describe('bounds, heartbeats and the longest duration', () => {
     expect(c.json()).toMatchObject({ code: 'TOO_MANY_STREAMS', limit: 4 });
     a1.close();
     const again = await openWhenFree(bearer('admin'));
+    // a HEAD opens nothing (it would hold a place that no one reads)
+    for (let i = 0; i < 3; i++) expect((await t.call('admin', { method: 'HEAD', url: '/api/v1/stream' })).statusCode).toBe(404);
     for (const s of [a2, m, p, again]) s.close();
+    const after = [await openWhenFree(bearer('admin')), await SseClient.open(url, bearer('admin'))];
+    expect(after.map((s) => s.status)).toEqual([200, 200]);
+    for (const s of after) s.close();
   });
 
   it('sends heartbeats, and ends a stream after the longest duration (the client reconnects)', async () => {

@@ -384,7 +384,7 @@ export interface PlaceList {
   items: Place[];
 }
 
-// ---- reports and the live stream (issue 9; the desk's and the gazetteer's shapes above)
+// ---- reports (issue 9; the desk's and the gazetteer's shapes above, the stream's below)
 
 export type ReportChannel = 'api' | 'web' | 'hotline' | 'import' | 'open_source';
 export type OccurredPrecision = 'exact' | 'day' | 'week' | 'month';
@@ -446,11 +446,17 @@ export interface Report extends Omit<IncidentReport, 'enrichment'> {
   enrichment: ReportEnrichment;
 }
 
-/** The `data` of a GET /api/v1/stream event; the event's name is the entity type, its id the ledger leaf index. */
+// The live stream, GET /api/v1/stream (issue 9, src/events). An EventSource on it receives, for
+// each ledger entry the caller may see, an event named after the entity type (`site`, `party`,
+// `incident`, ...) whose `lastEventId` is the leaf index and whose data is a StreamEvent;
+// EventSource resumes from the last id by itself when the connection drops or the server ends it.
 export interface StreamEvent {
   type: string;
   action: string;
   id: string;
   at: string;
-  incident?: Incident;
+  /** A withdrawal or rejection of a site (`site_event`): the site it ends. */
+  siteId?: string;
+  /** What the capability adds for its types (the incidents desk: the incident as the caller may see it). */
+  [extra: string]: unknown;
 }

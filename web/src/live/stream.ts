@@ -2,10 +2,13 @@
 // Same origin, so the session cookie goes with it; when the connection drops the browser
 // reconnects by itself and sends Last-Event-ID (the last ledger leaf index it saw), so the
 // server resumes from there and nothing committed meanwhile is missed.
-import type { StreamEvent } from '../types.ts';
+import type { Incident, StreamEvent } from '../types.ts';
+
+/** A stream event; the desk's carry the incident as the caller may see it. */
+export type LiveEvent = StreamEvent & { incident?: Incident };
 
 export type LiveState = 'connecting' | 'open' | 'closed';
-type Listener = (event: StreamEvent, entityType: string, leafIndex: string) => void;
+type Listener = (event: LiveEvent, entityType: string, leafIndex: string) => void;
 
 /** Entity types the desk writes; the stream names each event after its entity type. */
 export const DESK_TYPES = ['report', 'incident', 'incident_event', 'claim', 'info_request', 'info_answer', 'determination', 'concurrence'] as const;
@@ -23,9 +26,9 @@ function setState(s: LiveState): void {
 }
 
 function handle(ev: MessageEvent<string>): void {
-  let data: StreamEvent;
+  let data: LiveEvent;
   try {
-    data = JSON.parse(ev.data) as StreamEvent;
+    data = JSON.parse(ev.data) as LiveEvent;
   } catch {
     return; // not ours (a comment or keep-alive carries no data event)
   }
