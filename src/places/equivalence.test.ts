@@ -15,7 +15,7 @@ const N = Number(process.env.TRUCE_EQUIVALENCE_POINTS ?? 3000);
 let t: TestDb;
 beforeAll(async () => {
   t = await openTestDb();
-}, 60_000);
+});
 afterAll(() => t?.drop());
 
 describe('adminAt = PostGIS ST_Covers', () => {

@@ -114,6 +114,9 @@ interface IndexedName {
 
 const ARABIC = /\p{Script=Arabic}/u;
 
+/** A place's index and its match tier's rank. */
+type Hit = [number, number];
+
 /** Names whose resolution is kept. */
 const RESOLVED_MAX = 10_000;
 
@@ -131,7 +134,8 @@ export class Gazetteer {
   private readonly adm3At: AdminAt[] = [];
   private readonly tree: Flatbush;
   private readonly sameM: number;
-  private readonly resolved = new Map<string, Resolution>();
+  /** Answers of resolve(), as indices: small enough to keep many. */
+  private readonly resolved = new Map<string, number | Hit[]>();
 
   constructor(src: GazetteerSource) {
     this.sameM = src.sameKm * 1000;
@@ -164,8 +168,9 @@ export class Gazetteer {
     for (const p of src.places) {
       const { level, adm3_pcode: c3, adm1_pcode: c1 } = p.properties;
       const at = p.geometry.coordinates as [number, number];
-      if (level === 0 && !seats.has('SY01')) seats.set(src.adm1.find((f) => /damascus/i.test(f.properties.name))?.properties.pcode ?? 'SY01', at);
-      if (level === 1 && c1) seats.set(c1, at);
+      // the national capital is the seat of the governorate it lies in
+      const gov = level === 0 ? this.adminAt(at[0], at[1]).adm1?.code : level === 1 ? c1 : null;
+      if (gov && !seats.has(gov)) seats.set(gov, at);
       if (level >= 2 && c3) {
         if (!seats.has(c3)) seats.set(c3, at);
         const c2 = adm3.get(c3)?.properties.adm2_pcode;
@@ -173,7 +178,7 @@ export class Gazetteer {
       }
     }
 
-    const country = src.adm0[0]?.properties.iso3 ?? 'SYR';
+    const country = String(src.adm0[0]?.properties.iso3 ?? ''); // ISO alpha-3 of the country the OCHA files describe
     const unitPlace = (kind: 'adm1' | 'adm2' | 'adm3', f: OchaFeature): Place => {
       const code = String(f.properties.pcode);
       const [lon, lat] = seats.get(code) ?? innerPoint(f.geometry);
@@ -287,6 +292,10 @@ export class Gazetteer {
    * district, sub-district, town, neighbourhood, then the shorter name.
    */
   search(q: string, opts: { limit: number; kinds?: readonly PlaceKind[] }): Candidate[] {
+    return this.candidates(this.hits(q, opts));
+  }
+
+  private hits(q: string, opts: { limit: number; kinds?: readonly PlaceKind[] }): Hit[] {
     const qk = nameKey(q);
     if (!qk.key) return [];
     const test = matcher(qk);
@@ -299,10 +308,19 @@ export class Gazetteer {
       const rank = TIER_RANK[t];
       if (cur === undefined || rank < cur) best.set(n.place, rank);
     }
-    const found: [number, number][] = [];
+    const found: Hit[] = [];
     for (const [i, rank] of best) if (!opts.kinds || opts.kinds.includes(this.places[i].kind)) found.push([i, rank]);
     found.sort((a, b) => a[1] - b[1] || byRank(this.places[a[0]], this.places[b[0]]));
-    return found.slice(0, opts.limit).map(([i, rank]) => ({ ...this.places[i], aliases: [...this.places[i].aliases], match: TIERS[rank] }));
+    return found.slice(0, opts.limit);
+  }
+
+  /** Copies: a caller may change what it gets without changing the index. */
+  private place(i: number): Place {
+    return { ...this.places[i], aliases: [...this.places[i].aliases] };
+  }
+
+  private candidates(hits: Hit[]): Candidate[] {
+    return hits.map(([i, rank]) => ({ ...this.place(i), match: TIERS[rank] }));
   }
 
   /**
@@ -319,16 +337,16 @@ export class Gazetteer {
     // Reports repeat names: answers are kept (bounded; the index never changes once built).
     const key = `${limit}:${name}`;
     let r = this.resolved.get(key);
-    if (!r) {
+    if (r === undefined) {
       r = this.resolveOnce(name, limit);
       if (this.resolved.size >= RESOLVED_MAX) this.resolved.delete(this.resolved.keys().next().value!);
       if (name.length <= 200) this.resolved.set(key, r);
     }
-    // copies: a caller may change what it gets without changing the next caller's answer
-    return 'match' in r ? { match: { ...r.match, aliases: [...r.match.aliases] } } : { candidates: r.candidates.map((c) => ({ ...c, aliases: [...c.aliases] })) };
+    return typeof r === 'number' ? { match: this.place(r) } : { candidates: this.candidates(r) };
   }
 
-  private resolveOnce(name: string, limit: number): Resolution {
+  /** The index of the place meant, or the candidates' hits. */
+  private resolveOnce(name: string, limit: number): number | Hit[] {
     const qk = nameKey(name);
     let pool = [...(this.byKey.get(qk.key) ?? [])];
     if (!pool.length && qk.key && !ARABIC.test(qk.key)) {
@@ -337,6 +355,7 @@ export class Gazetteer {
     }
     if (pool.length) {
       const ps = pool.map((i) => this.places[i]);
+      const at = new Map(ps.map((p, k) => [p, pool[k]]));
       const points = ps.filter((p) => !p.pcode);
       const chosen = points.length
         ? points.sort((a, b) => PRECISION[b.kind] - PRECISION[a.kind] || (b.population ?? 0) - (a.population ?? 0) || (a.id < b.id ? -1 : 1))[0]
@@ -345,9 +364,9 @@ export class Gazetteer {
       const oneWith = (c: Place) =>
         c === chosen ||
         (c.pcode ? codes(chosen).includes(c.pcode) || (!!chosen.pcode && codes(c).includes(chosen.pcode)) : geodesicDistanceM(c.lon, c.lat, chosen.lon, chosen.lat) <= this.sameM);
-      if (ps.every(oneWith)) return { match: chosen };
+      if (ps.every(oneWith)) return at.get(chosen)!;
     }
-    return { candidates: this.search(name, { limit }) };
+    return this.hits(name, { limit });
   }
 
   get size(): number {
