@@ -94,11 +94,12 @@ export async function mapPage(outlet: HTMLElement, route: Route): Promise<Page> 
     sliderTimer = window.setTimeout(() => go({ day: d }), 250);
   });
 
+  const histogram = h('div', { class: 'day-histogram', 'aria-hidden': 'true', 'data-testid': 'day-histogram' });
   const dayPanel = h(
     'section',
     { class: 'map-panel day-panel', 'aria-label': 'Day', 'data-testid': 'day-panel' },
     h('div', { class: 'day-head' }, dayLabel, h('span', { class: 'zone' }, 'UTC')),
-    h('div', { class: 'day-row' }, prev, slider, next),
+    h('div', { class: 'day-slide' }, histogram, h('div', { class: 'day-row' }, prev, slider, next)),
     h('div', { class: 'day-row' }, spanSelect, today),
     h('label', { class: 'check day-toggle', for: 'colour-party' }, partyToggle, 'Each party in its own colour'),
     counts,
@@ -230,6 +231,8 @@ export async function mapPage(outlet: HTMLElement, route: Route): Promise<Page> 
   // ---- live ----
   const unsubscribe = subscribe((ev) => {
     if (!ev.incident) return;
+    window.clearTimeout(histTimer);
+    histTimer = window.setTimeout(() => void loadHistogram(), 2000);
     if (set.apply(ev.incident)) {
       layer.refresh(set);
       renderCounts();
@@ -295,6 +298,43 @@ export async function mapPage(outlet: HTMLElement, route: Route): Promise<Page> 
     navigate('/map', { day: isoDay(clampDay(d)), span: (change.span ?? span) === 'day' ? null : (change.span ?? span), colour: (change.byParty ?? byParty) ? 'party' : null });
   }
   const lastDay = (): Date => startOfDay(new Date());
+  /**
+   * The slider's last day: today when the record is recent; otherwise a week past the last day
+   * with incidents (at least 30 days from the start), so a day is a usable step however long ago
+   * the cessation began. "Today" and the hash may still go beyond it: the range then grows.
+   */
+  let lastBusy: Date | null = null;
+  const sliderEnd = (): Date => {
+    const t = lastDay();
+    const busy = Math.max(addDays(start, 30).getTime(), lastBusy ? addDays(lastBusy, 7).getTime() : 0, day.getTime() || 0);
+    return new Date(Math.min(t.getTime(), busy));
+  };
+  let perDay = new Map<string, number>();
+  function renderHistogram(): void {
+    const n = daysBetween(start, sliderEnd()) + 1;
+    const max = Math.max(1, ...perDay.values());
+    replace(
+      histogram,
+      Array.from({ length: n }, (_, k) => {
+        const d = isoDay(addDays(start, k));
+        const c = perDay.get(d) ?? 0;
+        return h('span', { class: `bar${d === isoDay(day) ? ' on' : ''}`, style: `height: ${c ? Math.max(12, Math.round((c / max) * 100)) : 0}%`, title: `${d}: ${c}` });
+      }),
+    );
+  }
+  async function loadHistogram(): Promise<void> {
+    try {
+      const agg = await api<{ buckets: { key: string | null; count: number }[] }>('GET', withQuery('/api/v1/incidents/aggregates', { by: 'day', from: start.toISOString() }), undefined, { signal: ctrl.signal });
+      perDay = new Map(agg.buckets.filter((b) => b.key).map((b) => [b.key!, b.count]));
+      const last = [...perDay.keys()].sort().pop();
+      lastBusy = last ? parseDay(last) : null;
+      readRoute(currentRouteOf());
+      renderHistogram();
+    } catch {
+      // the histogram is a guide; the slider works without it
+    }
+  }
+  let histTimer = 0;
   const clampDay = (d: Date): Date => (d < start ? start : d > lastDay() ? lastDay() : d);
 
   function readRoute(r: Route): { dayChanged: boolean; spanChanged: boolean; colourChanged: boolean } {
@@ -306,7 +346,7 @@ export async function mapPage(outlet: HTMLElement, route: Route): Promise<Page> 
     day = nextDay;
     span = nextSpan;
     byParty = nextByParty;
-    slider.max = String(Math.max(0, daysBetween(start, lastDay())));
+    slider.max = String(Math.max(0, daysBetween(start, sliderEnd())));
     slider.value = String(daysBetween(start, day));
     replace(dayLabel, formatDay(day));
     prev.disabled = day <= start;
@@ -314,8 +354,13 @@ export async function mapPage(outlet: HTMLElement, route: Route): Promise<Page> 
     spanSelect.value = span;
     partyToggle.checked = byParty;
     root.dataset.day = isoDay(day);
+    lastRoute = r;
+    renderHistogram();
     return out;
   }
+
+  let lastRoute = route;
+  const currentRouteOf = (): Route => lastRoute;
 
   function applyColours(): void {
     renderLegend();
@@ -338,6 +383,7 @@ export async function mapPage(outlet: HTMLElement, route: Route): Promise<Page> 
   renderLegend();
   void loadTerritory();
   void loadIncidents();
+  void loadHistogram();
   void fetchParties(new Date(), ctrl.signal)
     .then((list) => {
       parties = list;
@@ -396,6 +442,7 @@ export async function mapPage(outlet: HTMLElement, route: Route): Promise<Page> 
       opsCtrl?.abort();
       incCtrl?.abort();
       window.clearTimeout(sliderTimer);
+      window.clearTimeout(histTimer);
       unsubscribe();
       layer.destroy();
       destroyBaseMap(map);
