@@ -1,6 +1,7 @@
 // How the desk shows places, parties, casualties and statuses.
 import type { Casualties, Incident, Party } from '../types.ts';
 import { h } from '../ui/dom.ts';
+import { formatUtc } from '../ui/format.ts';
 import { gradeLabel, statusLabel } from './labels.ts';
 
 export type PartyNames = (id: string) => string;
@@ -9,6 +10,15 @@ export const partyNamer = (parties: Party[]): PartyNames => {
   const byId = new Map(parties.map((p) => [p.id, p.name]));
   return (id) => byId.get(id) ?? 'Unknown party';
 };
+
+/** "2016-02-27 14:30Z", "2016-02-27 (that day)", or a range. */
+export function whenText(from: string, to: string): string {
+  if (from === to) return formatUtc(from);
+  const f = new Date(from);
+  const t = new Date(to);
+  if (f.getUTCHours() === 0 && f.getUTCMinutes() === 0 && t.getTime() - f.getTime() === 86_400_000) return `${from.slice(0, 10)} (that day)`;
+  return `${formatUtc(from)} – ${formatUtc(to)}`;
+}
 
 export const partyList = (ids: string[] | undefined, name: PartyNames, none = '—'): string => (ids?.length ? ids.map(name).join(', ') : none);
 

@@ -103,7 +103,7 @@ export function reportForm(opts: ReportFormOptions): ReportForm {
             onkeydown: (ev: KeyboardEvent) => ev.key === 'Enter' && (ev.preventDefault(), pick(p)),
           },
           h('span', { class: 'place-name' }, p.name),
-          p.nameAr ? h('span', { class: 'place-ar', lang: 'ar', dir: 'rtl' }, ` ${p.nameAr}`) : null,
+          p.nameAr ? h('span', { class: 'place-ar', lang: 'ar', dir: 'rtl' }, p.nameAr) : null,
           h('span', { class: 'muted small' }, ` ${[humanize(p.kind), p.adm2?.name ?? p.adm1?.name, p.country !== 'SYR' ? p.country : null].filter(Boolean).join(' · ')}`),
         ),
       ),
@@ -135,6 +135,12 @@ export function reportForm(opts: ReportFormOptions): ReportForm {
       replace(placeList, h('li', { class: 'inline-error' }, `The gazetteer could not be searched: ${errorMessage(e)}`));
     }
   }
+  // A time typed by hand is a time: the day's precision of the default gives way, unless chosen.
+  let precisionChosen = false;
+  occurredPrecision.addEventListener('change', () => (precisionChosen = true));
+  occurredAt.addEventListener('input', () => {
+    if (!precisionChosen) occurredPrecision.value = 'exact';
+  });
   placeInput.addEventListener('input', () => {
     window.clearTimeout(searchTimer);
     searchTimer = window.setTimeout(() => void search(placeInput.value), 200);
@@ -232,6 +238,7 @@ export function reportForm(opts: ReportFormOptions): ReportForm {
     const t = opts.defaultTime();
     occurredAt.value = toUtcInputValue(t.at);
     occurredPrecision.value = t.precision;
+    precisionChosen = false;
     for (const el of [placeInput, killed, killedCivilians, injured, sourceUrl, sourceDescription]) el.value = '';
     text.value = '';
     eventType.value = '';

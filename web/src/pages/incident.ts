@@ -3,7 +3,7 @@
 // concurrences, its history, and the forms for what the signed-in role may do. The server
 // decides; the forms shown are only those the role could be allowed.
 import { api, ApiError, errorMessage, withQuery } from '../api.ts';
-import { casualtyText, gradeBadge, partyList, partyNamer, placeOf, statusBadge, type PartyNames } from '../desk/format.ts';
+import { casualtyText, whenText, gradeBadge, partyList, partyNamer, placeOf, statusBadge, type PartyNames } from '../desk/format.ts';
 import { CLAIM_RECORDERS, eventTypeLabel, FINDINGS, findingLabel, GRADES, LOCATION_PRECISIONS, REVIEWERS, SECRETARIAT, STATUSES, statusLabel } from '../desk/labels.ts';
 import { partyChecklist, partyOptions } from '../desk/widgets.ts';
 import { DESK_TYPES, subscribe } from '../live/stream.ts';
@@ -48,8 +48,13 @@ export async function incidentPage(outlet: HTMLElement, route: Route): Promise<P
   replace(outlet, root);
 
   // ---- helpers for the forms ----
+  /** The last action's success, shown again by the form re-rendered after the reload. */
+  let flash: { testid: string; text: string; at: number } | null = null;
+  const FLASH_MS = 15_000;
+
   /** Runs an action, shows its outcome in `out`, and reloads the incident. */
   async function act(out: HTMLElement, button: HTMLButtonElement, run: () => Promise<unknown>, ok: string): Promise<boolean> {
+    flash = null;
     out.hidden = false;
     out.className = 'form-outcome muted';
     out.textContent = 'Sending…';
@@ -59,6 +64,7 @@ export async function incidentPage(outlet: HTMLElement, route: Route): Promise<P
       out.className = 'form-outcome ok';
       out.dataset.outcome = 'ok';
       out.textContent = ok;
+      flash = { testid: out.dataset.testid ?? '', text: ok, at: Date.now() };
       await load();
       return true;
     } catch (e) {
@@ -70,7 +76,16 @@ export async function incidentPage(outlet: HTMLElement, route: Route): Promise<P
       button.disabled = false;
     }
   }
-  const outcome = (testid: string): HTMLElement => h('div', { class: 'form-outcome', role: 'status', 'data-testid': testid, hidden: true });
+  const outcome = (testid: string): HTMLElement => {
+    const el = h('div', { class: 'form-outcome', role: 'status', 'data-testid': testid, hidden: true });
+    if (flash && flash.testid === testid && Date.now() - flash.at < FLASH_MS) {
+      el.hidden = false;
+      el.className = 'form-outcome ok';
+      el.dataset.outcome = 'ok';
+      el.textContent = flash.text;
+    }
+    return el;
+  };
   const fid = (s: string): string => `inc-${s}`;
   const labelled = (label: string, forId: string, el: HTMLElement): HTMLElement => h('div', { class: 'field' }, h('label', { for: forId }, label), el);
 
@@ -79,7 +94,7 @@ export async function incidentPage(outlet: HTMLElement, route: Route): Promise<P
     const [lon, lat] = i.location?.coordinates ?? [];
     const precision = LOCATION_PRECISIONS.find(([k]) => k === i.locationPrecision)?.[1];
     const facts: [string, Node | string][] = [
-      ['When (UTC)', i.occurredFrom === i.occurredTo ? formatUtc(i.occurredFrom) : `${formatUtc(i.occurredFrom)} – ${formatUtc(i.occurredTo)}`],
+      ['When (UTC)', whenText(i.occurredFrom, i.occurredTo)],
       ['Where', h('span', {}, placeOf(i), i.pcodes?.adm3?.code ? h('span', { class: 'muted mono small' }, ` ${i.pcodes.adm3.code}`) : null)],
       ['Position', i.location ? h('span', {}, h('a', { href: href('/map', { day: i.occurredFrom.slice(0, 10) }) }, `${lat.toFixed(4)}, ${lon.toFixed(4)}`), precision ? ` (${precision.toLowerCase()})` : '') : 'not yet located'],
       ['Perpetrator named', partyList(i.perpetratorPartyIds, name, 'not named')],

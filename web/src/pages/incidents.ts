@@ -2,7 +2,7 @@
 // hash: #/incidents?status=&type=&party=&from=&to=), newest first, kept current by the live
 // stream (a changed incident is updated in its row; a new one that matches goes on top).
 import { api, errorMessage, withQuery } from '../api.ts';
-import { casualtyText, gradeBadge, partyList, partyNamer, placeOf, statusBadge, type PartyNames } from '../desk/format.ts';
+import { casualtyText, whenText, gradeBadge, partyList, partyNamer, placeOf, statusBadge, type PartyNames } from '../desk/format.ts';
 import { EVENT_TYPES, eventTypeLabel, STATUSES } from '../desk/labels.ts';
 import { partyOptions } from '../desk/widgets.ts';
 import { subscribe } from '../live/stream.ts';
@@ -114,7 +114,7 @@ export function incidentsPage(outlet: HTMLElement, route: Route): Page {
     return h(
       'tr',
       { 'data-incident-id': i.id, 'data-status': i.status, class: fresh ? 'row-fresh' : '', tabindex: 0, onclick: open, onkeydown: (ev: KeyboardEvent) => ev.key === 'Enter' && open() },
-      h('td', { class: 'nowrap', 'data-label': 'When' }, h('a', { href: href('/incident', { id: i.id }), onclick: (ev: MouseEvent) => ev.stopPropagation() }, formatUtc(i.occurredFrom))),
+      h('td', { class: 'nowrap', 'data-label': 'When' }, h('a', { href: href('/incident', { id: i.id }), onclick: (ev: MouseEvent) => ev.stopPropagation() }, whenText(i.occurredFrom, i.occurredTo))),
       h('td', { 'data-label': 'Type' }, eventTypeLabel(i.eventType)),
       h('td', { 'data-label': 'Where' }, placeOf(i)),
       h('td', { 'data-label': 'Perpetrator' }, partyList(i.perpetratorPartyIds, name, 'not named')),
