@@ -231,7 +231,14 @@ describe('incidents: map, inbox, incident page (Chromium)', () => {
     await watcher.goto(`${server!.url}/#/incidents?status=any`);
     const watched = watcher.locator(`[data-testid="inbox"] tr[data-incident-id="${incidentId}"]`);
     await watched.waitFor({ state: 'visible' });
+    // reported → under review → verified (fair): the form offers only the steps the review allows.
+    expect(await desk.$$eval('#inc-status option', (os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual(['under_review']);
+    await desk.fill('#inc-reasoning', 'Two reports of shelling in Douma; opening the review.');
+    await desk.click('[data-action="review"]');
+    await desk.waitForSelector('[data-testid="review-outcome"][data-outcome="ok"]');
+    await desk.waitForSelector('[data-testid="incident-page"][data-status="under_review"]');
     await desk.selectOption('#inc-status', 'verified');
+    expect(await desk.$$eval('#inc-grade option', (os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual(['confirmed', 'fair']);
     await desk.selectOption('#inc-grade', 'fair');
     await desk.fill('#inc-reasoning', 'Two independent reports a few hundred metres apart within the hour; crater analysis consistent with mortar fire.');
     await desk.click('[data-action="review"]');

@@ -270,7 +270,7 @@ describe('vetting console and territory changes (Chromium)', () => {
     expect(Math.min(...px.at.map((c) => colourDistance(c, expected))), JSON.stringify(px.at)).toBeLessThanOrEqual(36);
     await shot('06-territory-changes');
 
-    // The ops-room map shows the same operational layers, as they are now.
+    // The ops-room map shows the same operational layers (on the first day of the cessation, where it opens).
     await page.click('nav a:has-text("Map")');
     await page.waitForSelector('.map-page[data-layers="ready"]', { timeout: 60_000 });
     await page.evaluate(() => {

@@ -45,6 +45,28 @@ export const GRADES: [Grade, string, string][] = [
   ['contested', 'Contested', 'Competing claims of responsibility (several belligerents, or ground forces too).'],
   ['discounted', 'Discounted', 'Those harmed were combatants, or another party most likely caused it.'],
 ];
+/**
+ * The review's rules, as the server holds them (src/incidents/review.ts; the web app may not
+ * import server code, so they are restated here and the server still decides): the statuses
+ * that may follow each, and the grades each decided status takes.
+ */
+export const NEXT_STATUSES: Record<string, IncidentStatus[]> = {
+  reported: ['under_review'],
+  under_review: ['verified', 'unverified', 'disputed', 'discounted'],
+  verified: ['under_review'],
+  unverified: ['under_review'],
+  disputed: ['under_review'],
+  discounted: ['under_review'],
+  merged: [],
+};
+export const GRADES_OF: Record<string, Grade[]> = {
+  under_review: [],
+  verified: ['confirmed', 'fair'],
+  unverified: ['weak'],
+  disputed: ['contested'],
+  discounted: ['discounted'],
+};
+
 export const gradeLabel = (g: string | null | undefined): string => (g ? (GRADES.find(([k]) => k === g)?.[1] ?? g) : '—');
 
 export const FINDINGS: [Finding, string][] = [

@@ -4,7 +4,7 @@
 // decides; the forms shown are only those the role could be allowed.
 import { api, ApiError, errorMessage, withQuery } from '../api.ts';
 import { casualtyText, whenText, gradeBadge, partyList, partyNamer, placeOf, statusBadge, type PartyNames } from '../desk/format.ts';
-import { CLAIM_RECORDERS, eventTypeLabel, FINDINGS, findingLabel, GRADES, LOCATION_PRECISIONS, REVIEWERS, SECRETARIAT, STATUSES, statusLabel } from '../desk/labels.ts';
+import { CLAIM_RECORDERS, eventTypeLabel, FINDINGS, findingLabel, GRADES, GRADES_OF, LOCATION_PRECISIONS, NEXT_STATUSES, REVIEWERS, SECRETARIAT, STATUSES, statusLabel } from '../desk/labels.ts';
 import { partyChecklist, partyOptions } from '../desk/widgets.ts';
 import { DESK_TYPES, subscribe } from '../live/stream.ts';
 import { addDays } from '../map/days.ts';
@@ -55,6 +55,7 @@ export async function incidentPage(outlet: HTMLElement, route: Route): Promise<P
   /** Runs an action, shows its outcome in `out`, and reloads the incident. */
   async function act(out: HTMLElement, button: HTMLButtonElement, run: () => Promise<unknown>, ok: string): Promise<boolean> {
     flash = null;
+    delete out.dataset.outcome;
     out.hidden = false;
     out.className = 'form-outcome muted';
     out.textContent = 'Sending…';
@@ -269,14 +270,22 @@ export async function incidentPage(outlet: HTMLElement, route: Route): Promise<P
 
   // ---- the action forms ----
   function reviewForm(i: IncidentDetail): HTMLElement {
-    const status = h('select', { name: 'status', id: fid('status') }, STATUSES.filter(([s]) => s !== 'reported').map(([v, l]) => h('option', { value: v }, l)));
-    status.value = i.status === 'reported' ? 'under_review' : i.status;
-    const grade = h('select', { name: 'grade', id: fid('grade') }, h('option', { value: '' }, 'No grade yet'), GRADES.map(([v, l]) => h('option', { value: v }, l)));
-    grade.value = i.grade ?? '';
+    // Only the steps the review allows from here, and only the grades that fit the status chosen.
+    const next = NEXT_STATUSES[i.status] ?? [];
+    const status = h('select', { name: 'status', id: fid('status') }, STATUSES.filter(([s]) => next.includes(s)).map(([v, l]) => h('option', { value: v }, l)));
+    const grade = h('select', { name: 'grade', id: fid('grade') });
     const gradeHint = h('p', { class: 'muted small grade-hint' });
-    const hint = (): void => void (gradeHint.textContent = GRADES.find(([g]) => g === grade.value)?.[2] ?? 'Grade once the sources are weighed.');
+    const hint = (): void =>
+      void (gradeHint.textContent = GRADES.find(([g]) => g === grade.value)?.[2] ?? (status.value === 'under_review' ? 'Graded when the review decides.' : ''));
+    const grades = (): void => {
+      const fits = GRADES_OF[status.value] ?? [];
+      replace(grade, fits.length ? GRADES.filter(([g]) => fits.includes(g)).map(([v, l]) => h('option', { value: v }, l)) : h('option', { value: '' }, 'No grade yet'));
+      grade.disabled = !fits.length;
+      hint();
+    };
+    status.addEventListener('change', grades);
     grade.addEventListener('change', hint);
-    hint();
+    grades();
     const reasoning = h('textarea', { name: 'reasoning', id: fid('reasoning'), rows: 4, placeholder: 'Why: the sources, what agrees and what does not' });
     const out = outcome('review-outcome');
     const btn = h('button', { type: 'submit', class: 'btn btn-primary btn-block', 'data-action': 'review' }, 'Record the review');
@@ -440,7 +449,7 @@ export async function incidentPage(outlet: HTMLElement, route: Route): Promise<P
   function actions(i: IncidentDetail): HTMLElement | null {
     if (i.status === 'merged') return null;
     const forms: HTMLElement[] = [];
-    if (REVIEWERS.includes(role)) forms.push(reviewForm(i));
+    if (REVIEWERS.includes(role) && (NEXT_STATUSES[i.status] ?? []).length) forms.push(reviewForm(i));
     if (CLAIM_RECORDERS.includes(role) && (role !== 'liaison' || ownParty)) forms.push(claimForm(i));
     if (SECRETARIAT.includes(role)) forms.push(requestForm(i));
     if (role === 'cochair') forms.push(determinationForm(i));
