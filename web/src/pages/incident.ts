@@ -157,7 +157,7 @@ export async function incidentPage(outlet: HTMLElement, route: Route): Promise<P
     const pick = selectable ? h('input', { type: 'checkbox', name: 'split', value: r.id, 'aria-label': 'Select for a split' }) : null;
     const facts: [string, string][] = [
       ['Occurred', `${formatUtc(r.occurredWindow?.from ?? r.occurredAt)}${r.occurredPrecision && r.occurredPrecision !== 'exact' ? ` (${r.occurredPrecision})` : ''}`],
-      ['Place', [r.placeName, e.pcodes?.adm3?.name, r.location ? `${r.location.coordinates[1].toFixed(4)}, ${r.location.coordinates[0].toFixed(4)}` : null].filter(Boolean).join(' · ') || '—'],
+      ['Place', [...new Set([r.placeName, e.pcodes?.adm3?.name]), r.location ? `${r.location.coordinates[1].toFixed(4)}, ${r.location.coordinates[0].toFixed(4)}` : null].filter(Boolean).join(' · ') || '—'],
       ['Perpetrator named', partyList(r.perpetratorPartyIds, name, 'not named')],
       ['Casualties', casualtyText(r.casualties)],
     ];
