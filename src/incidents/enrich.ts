@@ -13,6 +13,7 @@
 // Fast in bulk: everything is read once into memory (Reference, with R-trees) and reused while
 // the ledger shows no new leaf of a reference type; a batch costs two small queries to check
 // that, plus one proof read per distinct site hit.
+import canonicalize from 'canonicalize';
 import Flatbush from 'flatbush';
 import { loadConfig, type Config } from '../config.ts';
 import type { Db, Queryable } from '../db/db.ts';
@@ -355,7 +356,8 @@ export function enricherFor(db: Db, config: Config = loadConfig({})): Enricher {
 
 /** The same enrichment, ignoring proofs of an unchanged hit (a proof against a longer log is no news). */
 function sameEnrichment(a: Enrichment, b: Enrichment): boolean {
-  const key = (e: Enrichment) => JSON.stringify([e.pcodes, e.territory, e.nearestSite, e.notifiedSiteHit && [e.notifiedSiteHit.siteId, e.notifiedSiteHit.leafIndex]]);
+  // canonical JSON: what jsonb gives back has its keys in another order
+  const key = (e: Enrichment) => canonicalize([e.pcodes, e.territory, e.nearestSite ?? null, e.notifiedSiteHit ? [e.notifiedSiteHit.siteId, e.notifiedSiteHit.leafIndex] : null]);
   return key(a) === key(b);
 }
 
@@ -392,7 +394,7 @@ export async function reenrich(db: Db, opts: { since?: Date; chunk?: number } = 
       }
       if (old.pcodes && sameEnrichment(old, next)) return;
       updates.push({ id: r.id, enrichment: next });
-      if (r.incidentId && JSON.stringify(old.pcodes) !== JSON.stringify(next.pcodes)) incidents.add(r.incidentId);
+      if (r.incidentId && canonicalize(old.pcodes) !== canonicalize(next.pcodes)) incidents.add(r.incidentId);
     });
     if (!updates.length) continue;
     changed += updates.length;

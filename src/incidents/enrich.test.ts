@@ -1,0 +1,108 @@
+// Enrichment follows the reference data: a territory or site change recomputes the stored
+// enrichment of the reports it affects (reenrich), from when the change takes effect; and the
+// app does it by itself after such a change.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../config.ts';
+import type { Db } from '../db/db.ts';
+import { seedDemo } from '../demo/syria2016.ts';
+import { seedDemoMap } from '../demo/syria2016-map.ts';
+import { SYSTEM, write } from '../ledger/ledger.ts';
+import { getSite } from '../sites/lookup.ts';
+import { notifySite, rejectSite } from '../sites/service.ts';
+import { recordFromPcodes } from '../territory/service.ts';
+import { geoSettings } from '../territory/settings.ts';
+import { openTestDb, type TestDb } from '../../test/support/db.ts';
+import { demoId, testApp, type TestApp } from '../../test/support/app.ts';
+import { changedSince, enricherFor, reenrich, Reference } from './enrich.ts';
+import { fileReports, prepareAll, type Reporter } from './intake.ts';
+import type { ReportCreate } from './report-schemas.ts';
+import { getReport } from './reports.store.ts';
+
+const config = loadConfig({});
+const DOUMA: [number, number] = [36.405, 33.571];
+const reporter: Reporter = { accountId: randomUUID(), role: 'monitor', partyId: null, organisation: null };
+const settings = { distanceM: 5000, gapMs: 6 * 3_600_000 };
+
+/** Files reports through the service (no app: nothing here reacts to commits but what the test calls). */
+async function file(db: Db, inputs: ReportCreate[]) {
+  const outcomes = await prepareAll(db, inputs, enricherFor(db, config), reporter);
+  const filed = await write(db, { ...reporter, role: 'monitor' }, (w) => fileReports(w, outcomes, settings));
+  return filed.map((f) => {
+    if (!f.ok) throw new Error(JSON.stringify(f.rejection));
+    return f.row;
+  });
+}
+const at = (iso: string, where: [number, number] = DOUMA): ReportCreate => ({ channel: 'api', occurredAt: iso, location: { type: 'Point', coordinates: where }, eventType: 'shelling' });
+
+describe('reenrich (the function, on its own)', () => {
+  let t: TestDb;
+  beforeAll(async () => {
+    t = await openTestDb();
+    await seedDemo(t.db);
+    await seedDemoMap(t.db, config);
+  });
+  afterAll(() => t?.drop());
+
+  it('recomputes the territory of reports at or after a new version’s start, and no other', async () => {
+    const [early, late] = await file(t.db, [at('2016-03-01T10:00:00Z'), at('2016-03-05T10:00:00Z')]);
+    expect(late.enrichment.territory).toEqual({ partyId: demoId('jai'), status: 'committed' });
+    const before = await Reference.load(t.db);
+    // the government's area now takes in Duma, from 3 March
+    await write(t.db, SYSTEM, (w) => recordFromPcodes(w, { partyId: demoId('saaf'), pcodes: ['SY030200'], validFrom: '2016-03-03T00:00:00Z', source: 'test' }, geoSettings(config)));
+    const after = await Reference.load(t.db);
+    expect(changedSince(before, after)).toBe(Date.parse('2016-03-03T00:00:00Z'));
+    // nothing recomputed yet: what is stored is as it was filed
+    expect((await getReport(t.db, late.id))!.enrichment.territory.partyId).toBe(demoId('jai'));
+
+    const out = await reenrich(t.db, { since: new Date('2016-03-03T00:00:00Z') });
+    expect(out.changed).toBe(1);
+    const now = (await getReport(t.db, late.id))!;
+    expect(now.enrichment.territory).toEqual({ partyId: demoId('saaf'), status: 'committed', alsoHeldBy: [{ partyId: demoId('jai'), status: 'committed' }] });
+    expect(now.enrichedAt!.getTime()).toBeGreaterThan(late.enrichedAt!.getTime());
+    expect((await getReport(t.db, early.id))!.enrichment.territory.partyId).toBe(demoId('jai'));
+    // a second pass finds nothing to change; a pass over everything leaves the early report as it was
+    expect((await reenrich(t.db, { since: new Date('2016-03-03T00:00:00Z') })).changed).toBe(0);
+    expect((await reenrich(t.db)).changed).toBe(0);
+  });
+
+  it('drops a site hit once the notification is rejected (a rejection counts from the beginning)', async () => {
+    const where: [number, number] = [38.9, 35.95];
+    const site = await write(t.db, { accountId: null, role: 'secretariat', partyId: null }, (w) =>
+      notifySite(w, { kind: 'school', name: 'Test school', geometry: { type: 'Point', coordinates: where } } as never, geoSettings(config)),
+    );
+    const [r] = await file(t.db, [at(new Date(Date.now() + 1000).toISOString(), where)]);
+    expect(r.enrichment.notifiedSiteHit).toMatchObject({ siteId: site.id });
+    expect(r.enrichment.nearestSite).toMatchObject({ siteId: site.id, distanceM: 0 });
+    const before = await Reference.load(t.db);
+    await write(t.db, { accountId: null, role: 'secretariat', partyId: null }, async (w) => rejectSite(w, (await getSite(w.q, site.id))!, { reason: 'test' }));
+    expect(changedSince(before, await Reference.load(t.db))).toBe(Number.NEGATIVE_INFINITY);
+    expect((await reenrich(t.db)).changed).toBeGreaterThanOrEqual(1);
+    const now = (await getReport(t.db, r.id))!;
+    expect(now.enrichment.notifiedSiteHit).toBeNull();
+    expect(now.enrichment.nearestSite).toBeNull();
+  });
+});
+
+describe('reenrich after a change through the app', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await testApp();
+    await seedDemoMap(t.db, t.config);
+  });
+  afterAll(() => t?.close());
+
+  it('a territory recorded through the API recomputes the reports it covers, by itself', async () => {
+    const res = await t.call('monitor', { method: 'POST', url: '/api/v1/reports', payload: at('2016-03-06T10:00:00Z') });
+    expect(res.json().enrichment.territory.partyId).toBe(demoId('jai'));
+    const terr = await t.call('admin', { method: 'POST', url: '/api/v1/territories/bulk', payload: { partyId: demoId('saaf'), validFrom: '2016-03-04T00:00:00Z', pcodes: ['SY030200'] } });
+    expect(terr.statusCode, terr.body).toBe(201);
+    let territory;
+    for (let i = 0; i < 100; i++) {
+      territory = (await t.call('monitor', { method: 'GET', url: `/api/v1/reports/${res.json().id}` })).json().enrichment.territory;
+      if (territory.partyId === demoId('saaf')) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(territory).toMatchObject({ partyId: demoId('saaf'), alsoHeldBy: [{ partyId: demoId('jai') }] });
+  });
+});
