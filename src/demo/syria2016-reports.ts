@@ -238,7 +238,6 @@ export async function seedDemoReports(db: Db, config: Config): Promise<{ created
     db,
     SYSTEM,
     async (w) => {
-      await w.q.query('SELECT pg_advisory_xact_lock(7240220)');
       if (await hasReportWithSource(w.q, DEMO_REPORT_SOURCE)) return { created: false };
       const people = {} as Record<Who, Actor & Reporter>;
       for (const [key, p] of Object.entries(PEOPLE) as [Who, (typeof PEOPLE)[Who]][]) {

@@ -135,6 +135,14 @@ describe('merge and split', () => {
     expect(old).toMatchObject({ reportCount: 1, eventType: 'airstrike', perpetratorPartyIds: [demoId('vks')] });
     expect(old.reports.map((r: any) => [r.id, r.pinned])).toEqual([[a.reportId, true]]);
     expect(old.history.at(-1)).toMatchObject({ type: 'split', detail: { reportIds: [b.reportId], newIncidentId: n.id } });
+    // published, the old half tells the public nothing of the other (unpublished) half
+    await review(a.incidentId, { status: 'under_review', reasoning: 'x' });
+    await review(a.incidentId, { status: 'verified', grade: 'fair', reasoning: 'x' });
+    expect((await post('secretariat', `/incidents/${a.incidentId}/publish`, {})).statusCode).toBe(200);
+    const seen = await get('public', a.incidentId);
+    expect(seen.json().history.find((h: any) => h.type === 'split')).toEqual({ type: 'split', status: 'reported', grade: null, reasoning: null, detail: {}, at: expect.any(String) });
+    expect(seen.body).not.toContain(n.id);
+    expect(seen.body).not.toContain(b.reportId);
   });
 
   it.each([
@@ -391,5 +399,39 @@ describe('bad requests to every desk write: 4xx naming the field, nothing stored
       expect(res.json(), what).toMatchObject({ code, field });
     }
     expect(await snapshot(t.db)).toBe(before);
+  });
+});
+
+describe('with reports filed through intake', () => {
+  it('groups them, and each role sees of the incident what it may', async () => {
+    const body = (o: object) => ({ channel: 'hotline', occurredAt: '2016-03-03T10:00:00Z', location: { type: 'Point', coordinates: [36.41, 33.57] }, eventType: 'shelling', ...o });
+    const mine = await post('liaison', '/reports', body({ targetPartyIds: [demoId('saaf')], perpetratorPartyIds: [demoId('jai')], text: 'Mortars on our checkpoint' }));
+    expect(mine.statusCode, mine.body).toBe(201);
+    const theirs = await post('monitor', '/reports', body({ occurredAt: '2016-03-03T11:00:00Z', location: { type: 'Point', coordinates: [36.412, 33.571] }, text: 'Two impacts seen' }));
+    expect(theirs.json().incidentId).toBe(mine.json().incidentId);
+    const id = mine.json().incidentId;
+    const desk = (await get('secretariat', id)).json();
+    expect(desk.reports.map((r: any) => r.id)).toEqual([mine.json().id, theirs.json().id]);
+    expect(desk.reports.every((r: any) => r.reporter && r.text)).toBe(true);
+    const l = (await get('liaison', id)).json(); // SAAF is named (target)
+    expect(l.reports.map((r: any) => [r.id, r.text, r.reporter?.role])).toEqual([[mine.json().id, 'Mortars on our checkpoint', 'liaison']]);
+    expect((await get('analyst', id)).statusCode).toBe(404);
+    await review(id, { status: 'under_review', reasoning: 'x' });
+    await review(id, { status: 'verified', grade: 'fair', reasoning: 'Two reports' });
+    await post('secretariat', `/incidents/${id}/publish`, {});
+    const a = (await get('analyst', id)).json();
+    expect(a.reports.map((r: any) => r.id)).toEqual([mine.json().id, theirs.json().id]);
+    for (const r of a.reports) for (const k of ['text', 'reporter', 'sources', 'sourceRef']) expect(r).not.toHaveProperty(k);
+    // a reviewer merges a later report in: every report of the result is pinned where the reviewer put it
+    const other = (await post('monitor', '/reports', body({ occurredAt: '2016-03-03T20:00:00Z', location: { type: 'Point', coordinates: [36.5, 33.6] } }))).json();
+    expect(other.incidentId).not.toBe(id);
+    const merged = await post('monitor', `/incidents/${id}/merge`, { incidentIds: [other.incidentId] });
+    expect(merged.json().reports.map((r: any) => [r.id, r.pinned])).toEqual([
+      [mine.json().id, true],
+      [theirs.json().id, true],
+      [other.id, true],
+    ]);
+    const report = await t.call('monitor', { method: 'GET', url: `/api/v1/reports/${other.id}` });
+    expect(report.json().incidentId).toBe(id);
   });
 });

@@ -17,12 +17,13 @@ export type { IncidentRecord } from './store.ts';
 /** The desk event types the stream asks about. */
 export const DESK_EVENT_TYPES = ['report', 'incident', 'incident_event', 'claim', 'info_request', 'info_answer', 'determination', 'concurrence'] as const;
 
-export interface DeskEvent {
+/** A desk event as the hub hands it over (its LedgerEvent: more fields are ignored); a type alias, so a payload is a plain record. */
+export type DeskEvent = {
   type: string;
   action: string;
   id: string;
   at: string;
-}
+};
 
 /** The incident as this caller may see it, or null (never an error: unknown and unseen look alike). */
 export async function scopeOf(q: Queryable, p: Principal | Actor, incidentId: string): Promise<Seen | null> {
@@ -87,6 +88,10 @@ async function rowIncident(q: Queryable, p: Principal | Actor, type: string, id:
 }
 
 /**
+ * To wire into the events hub (src/events/views.ts), next to the row readers:
+ *   for (const type of DESK_EVENT_TYPES) registerEventView(type, (q, p, e) => incidentEventView(q, p, e));
+ * (`report` too: a report event reaches who may read that report, with its incident.)
+ *
  * What a principal sees of a desk event on the stream: the event with the incident as that
  * principal sees it, or null when it may not see the row the event is about (a liaison another
  * party's claim, the public anything unpublished). Read at delivery time: the incident as it is now.

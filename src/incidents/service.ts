@@ -27,7 +27,7 @@ import { getReports, type ReportRecord } from './reports.store.ts';
 import { isDecided, reviewFault, type Grade } from './review.ts';
 import type { ClaimBody, DeterminationBody, MergeBody, RequestBody, ReviewBody, SplitBody } from './schemas.ts';
 import * as store from './store.ts';
-import { incidentScope, reportView, seesActors, seesClaim, seesDetermination, seesRequest, type Scope, type Viewer } from './visibility.ts';
+import { incidentScope, isDesk, reportView, seesActors, seesClaim, seesDetermination, seesRequest, type Scope, type Viewer } from './visibility.ts';
 
 export const REVIEWERS: readonly Role[] = ['admin', 'secretariat', 'monitor'];
 export const CLAIM_RECORDERS: readonly Role[] = ['admin', 'cochair', 'secretariat', 'liaison'];
@@ -48,7 +48,7 @@ export async function viewerOf(q: Queryable, p: Principal | Actor): Promise<View
 }
 
 const visibilityOf = (v: Viewer, s: { desk: boolean }): store.Visibility => (s.desk ? { all: true } : { all: false, partyId: v.role === 'liaison' ? v.partyId : null });
-export const listVisibility = (v: Viewer): store.Visibility => visibilityOf(v, { desk: ['admin', 'cochair', 'secretariat', 'monitor'].includes(v.role) });
+export const listVisibility = (v: Viewer): store.Visibility => visibilityOf(v, { desk: isDesk(v.role) });
 
 export interface Seen {
   incident: store.IncidentRecord;
@@ -339,9 +339,12 @@ export async function incidentsJson(q: Queryable, v: Viewer, items: store.Incide
   if (!items.length) return [];
   const family = await store.familyOf(q, items.map((i) => i.id));
   const views = await determinationViews(q, await store.listDeterminations(q, [...family.keys()]), family);
+  // listed, so seen (a list's rows carry no requests, so the liaison's party is not derived here):
+  // of the scope only the desk flag shapes an incident's JSON, deciding which determinations show
+  const scopeOf = (i: store.IncidentRecord): Scope => (isDesk(v.role) ? { desk: true } : { desk: false, published: i.publishedAt !== null, party: null });
   return items.map((i) => {
     const head = family.get(i.id) ?? i.id;
-    return incidentJson(i, views.filter((d) => (family.get(d.incidentId) ?? d.incidentId) === head), incidentScope(v, i));
+    return incidentJson(i, views.filter((d) => (family.get(d.incidentId) ?? d.incidentId) === head), scopeOf(i));
   });
 }
 
@@ -393,6 +396,17 @@ export const claimJson = (c: store.ClaimRecord) => ({
   recordedAt: c.recordedAt.toISOString(),
 });
 
+/**
+ * What a merge or split says beyond the desk: the incidents merged into this one (seen as this one
+ * is) or the one it was merged into; never the ids of reports (a liaison sees only its party's) nor
+ * of the other half of a split, which may be unpublished.
+ */
+function outsideDetail(e: store.IncidentEventRecord): Record<string, unknown> {
+  const d = e.detail as { incidentIds?: string[]; mergedInto?: string };
+  if (e.type === 'merge') return d.incidentIds ? { incidentIds: d.incidentIds } : d.mergedInto ? { mergedInto: d.mergedInto } : {};
+  return {};
+}
+
 /** GET /incidents/{id}: the incident, its reports, claims side by side, requests and answers, determinations and history, as the viewer may see them. */
 export async function incidentDetail(q: Queryable, v: Viewer, id: string) {
   const { incident, scope } = await seen(q, v, id);
@@ -412,7 +426,7 @@ export async function incidentDetail(q: Queryable, v: Viewer, id: string) {
     status: e.status,
     grade: e.grade,
     reasoning: e.reasoning,
-    detail: e.detail,
+    detail: seesActors(scope) ? e.detail : outsideDetail(e),
     at: e.recordedAt.toISOString(),
     ...(seesActors(scope) ? { by: { accountId: e.recordedBy, role: e.recordedRole } } : {}),
   }));

@@ -30,14 +30,16 @@ export interface IncidentRecord {
   publishedBy: string | null;
   createdAt: Date;
   updatedAt: Date;
-  /** Parties asked for information about it, or about an incident merged into it. */
+  /** Parties asked for information about it, or about an incident merged into it (read by getIncident, empty in lists). */
   requestedPartyIds: string[];
 }
 
-// every read of an incident carries what decides who may see it
-const REQUESTED = `ARRAY(SELECT DISTINCT r.addressed_to_party_id FROM info_requests r JOIN incidents m ON m.id = r.incident_id
-  WHERE m.id = i.id OR m.merged_into = i.id)`;
+// one incident read on its own carries every party asked about it, which decides a liaison's view
+// (a list's WHERE clause decides instead: its rows carry none, see listIncidents)
+const REQUESTED = `ARRAY(SELECT DISTINCT r.addressed_to_party_id FROM info_requests r
+  WHERE r.incident_id = i.id OR r.incident_id IN (SELECT m.id FROM incidents m WHERE m.merged_into = i.id))`;
 const COLUMNS = `i.*, ST_AsGeoJSON(i.location) AS geojson, ${REQUESTED} AS requested_party_ids`;
+const LIST_COLUMNS = `i.*, ST_AsGeoJSON(i.location) AS geojson`;
 
 const toIncident = (r: Row): IncidentRecord => ({
   id: r.id,
@@ -421,7 +423,8 @@ function where(v: Visibility, f: IncidentFilter, params: unknown[]): string[] {
       seen.push(
         `i.perpetrator_party_ids @> ARRAY[${party}]::uuid[]`,
         `i.target_party_ids @> ARRAY[${party}]::uuid[]`,
-        `EXISTS (SELECT 1 FROM info_requests r JOIN incidents m ON m.id = r.incident_id WHERE r.addressed_to_party_id = ${party} AND (m.id = i.id OR m.merged_into = i.id))`,
+        // the incidents its party was asked about (a merged one's requests belong to its successor): one small set, hashed once
+        `i.id IN (SELECT coalesce(m.merged_into, m.id) FROM info_requests r JOIN incidents m ON m.id = r.incident_id WHERE r.addressed_to_party_id = ${party})`,
       );
     }
     w.push(`(${seen.join(' OR ')})`);
@@ -465,7 +468,7 @@ export async function listIncidents(
   }
   const dir = desc ? 'DESC' : 'ASC';
   const rows = await q.query(
-    `SELECT ${COLUMNS}, ${micros(col)} AS sort_key FROM incidents i WHERE ${w.join(' AND ')} ORDER BY ${col} ${dir}, i.id ${dir} LIMIT ${Number(page.limit)}`,
+    `SELECT ${LIST_COLUMNS}, ${micros(col)} AS sort_key FROM incidents i WHERE ${w.join(' AND ')} ORDER BY ${col} ${dir}, i.id ${dir} LIMIT ${Number(page.limit)}`,
     params,
   );
   return { items: rows.map(toIncident), keys: rows.map((r) => [Number(r.sort_key), r.id as string]) };
@@ -473,7 +476,7 @@ export async function listIncidents(
 
 export type AggregateBy = 'day' | 'adm1' | 'adm2' | 'party' | 'type';
 const BUCKET: Record<AggregateBy, string> = {
-  day: `to_char(i.occurred_from AT TIME ZONE 'UTC', 'YYYY-MM-DD')`,
+  day: `(i.occurred_from AT TIME ZONE 'UTC')::date`, // a date hashes small: written out as YYYY-MM-DD after grouping
   adm1: `i.pcodes -> 'adm1' ->> 'code'`,
   adm2: `i.pcodes -> 'adm2' ->> 'code'`,
   type: 'i.event_type',
@@ -490,7 +493,9 @@ export async function aggregateIncidents(q: Queryable, v: Visibility, f: Inciden
       : 'incidents i';
   const order = by === 'day' ? 'key' : 'count DESC, key';
   const rows = await q.query(
-    `SELECT ${BUCKET[by]} AS key, count(*)::int AS count FROM ${from} WHERE ${w} GROUP BY 1 ORDER BY ${order} NULLS LAST`,
+    `SELECT ${by === 'day' ? "to_char(g.key, 'YYYY-MM-DD')" : 'g.key'} AS key, g.count FROM (
+       SELECT ${BUCKET[by]} AS key, count(*)::int AS count FROM ${from} WHERE ${w} GROUP BY 1) g
+     ORDER BY ${order} NULLS LAST`,
     params,
   );
   const [{ total }] = await q.query(`SELECT count(*)::int AS total FROM incidents i WHERE ${w}`, params);
@@ -526,8 +531,9 @@ export async function listRequestsFiltered(
   return { items: rows.map(toRequest), keys: rows.map((r) => [Number(r.sort_key), r.id as string]) };
 }
 
-/** Is a report naming this source description stored (the demo's mark, so it loads once)? */
+/** Is a report naming this source description stored (the demo's mark, so it loads once)? Serialises such loads first (until commit). */
 export async function hasReportWithSource(q: Queryable, description: string): Promise<boolean> {
+  await q.query('SELECT pg_advisory_xact_lock(7240220)');
   const [r] = await q.query('SELECT EXISTS (SELECT 1 FROM reports WHERE sources @> $1::jsonb) AS x', [JSON.stringify([{ description }])]);
   return Boolean(r.x);
 }

@@ -353,6 +353,23 @@ export interface IncidentAggregates {
   total: number;
 }
 
+/** GET /incidents with Accept: application/geo+json. */
+export interface IncidentFeatures {
+  type: 'FeatureCollection';
+  features: { type: 'Feature'; id: string; geometry: import('geojson').Point | null; properties: Omit<Incident, 'location'> }[];
+  links: { rel: 'next'; href: string; type: 'application/geo+json' }[];
+  next: string | null;
+}
+
+/** Stream events of the desk (GET /stream): the incident as the caller sees it. */
+export interface IncidentEvent {
+  type: 'report' | 'incident' | 'incident_event' | 'claim' | 'info_request' | 'info_answer' | 'determination' | 'concurrence';
+  action: string;
+  id: string;
+  at: string;
+  incident?: Incident;
+}
+
 // ---- Gazetteer (GET /api/v1/places?q=&limit=&kind=) ----
 
 export type PlaceKind = 'adm1' | 'adm2' | 'adm3' | 'town' | 'neighbourhood';
