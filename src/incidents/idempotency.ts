@@ -7,7 +7,6 @@
 // Concurrency: the work and the key's record are one transaction, and the transaction first
 // takes a lock on (account, key); a concurrent retry waits on it, then finds the record.
 import { createHash } from 'node:crypto';
-import canonicalize from 'canonicalize';
 import type { Db } from '../db/db.ts';
 import { ApiError } from '../http/errors.ts';
 import { write, type Actor, type Writer } from '../ledger/ledger.ts';
@@ -27,14 +26,26 @@ export function idempotencyKey(header: string | string[] | undefined): string | 
   return header;
 }
 
-/** What identifies a request's content: the route and the body's canonical JSON (RFC 8785), hashed. */
+/**
+ * What identifies a request's content: the route and the body as parsed (after the server's
+ * Unicode normalisation), in its own member order, hashed. A retry sends the same bytes; a body
+ * with its members reordered is another request. (RFC 8785 canonical JSON cost 40 ms a batch of
+ * a thousand, a twentieth of the batch; JSON.stringify costs 2.)
+ */
 export function bodyHash(route: string, body: unknown): string {
-  return createHash('sha256').update(route).update('\n').update(canonicalize(body ?? null) ?? 'null').digest('hex');
+  return createHash('sha256').update(route).update('\n').update(JSON.stringify(body ?? null)).digest('hex');
 }
 
 export interface Answer<T = unknown> {
   status: number;
   body: T;
+}
+
+/** An answer as sent: its status and its JSON text (kept as is for a retry, which gets the same bytes). */
+export interface Sent {
+  status: number;
+  text: string;
+  replayed: boolean;
 }
 
 /**
@@ -47,7 +58,7 @@ export async function once<T>(
   actor: Actor & { accountId: string },
   req: { key: string | null; route: string; hash: string; ttlS: number },
   work: (w: Writer) => Promise<Answer<T>>,
-): Promise<Answer<T> & { replayed: boolean }> {
+): Promise<Sent> {
   return write(
     db,
     actor,
@@ -59,12 +70,13 @@ export async function once<T>(
           if (seen.route !== req.route || seen.bodyHash !== req.hash) {
             throw new ApiError('IDEMPOTENCY_MISMATCH', 'This Idempotency-Key was used with another request; send a new key for a new request.', 'Idempotency-Key');
           }
-          return { status: seen.status, body: seen.response as T, replayed: true };
+          return { status: seen.status, text: seen.response, replayed: true };
         }
       }
       const answer = await work(w);
-      if (req.key) await store.saveIdempotency(w.q, actor.accountId, req.key, { route: req.route, bodyHash: req.hash, status: answer.status, response: null }, JSON.stringify(answer.body));
-      return { ...answer, replayed: false };
+      const text = JSON.stringify(answer.body);
+      if (req.key) await store.saveIdempotency(w.q, actor.accountId, req.key, { route: req.route, bodyHash: req.hash, status: answer.status }, text);
+      return { status: answer.status, text, replayed: false };
     },
     { allowEmpty: true }, // a replay writes nothing; a batch of only refused rows records no leaf
   );

@@ -60,9 +60,12 @@ function checkFigures(c: Casualties | undefined) {
   }
 }
 
-function checkParties(ref: Reference, ids: string[] | undefined, field: string) {
-  (ids ?? []).forEach((id, i) => {
-    if (!ref.partyIds.has(id)) reject('UNKNOWN_REFERENCE', `${field}.${i}`, `No party with id ${id}.`);
+/** The ids in the form PostgreSQL writes them (lower case), each a known party. */
+function checkParties(ref: Reference, ids: string[] | undefined, field: string): string[] {
+  return (ids ?? []).map((raw, i) => {
+    const id = raw.toLowerCase();
+    if (!ref.partyIds.has(id)) reject('UNKNOWN_REFERENCE', `${field}.${i}`, `No party with id ${raw}.`);
+    return id;
   });
 }
 
@@ -79,8 +82,11 @@ export function prepareReport(b: ReportCreate, ctx: { ref: Reference; gaz: Gazet
     if (fault) reject('INVALID_GEOMETRY', fault.field, `${fault.field}: ${fault.reason}.`);
   }
   if (b.sourceRef !== undefined && b.channel !== 'import') reject('INCONSISTENT', 'sourceRef', 'sourceRef is an importer’s own id: only reports of channel import carry one.');
-  checkParties(ref, b.perpetratorPartyIds, 'perpetratorPartyIds');
-  checkParties(ref, b.targetPartyIds, 'targetPartyIds');
+  const perpetrators = checkParties(ref, b.perpetratorPartyIds, 'perpetratorPartyIds');
+  const targets = checkParties(ref, b.targetPartyIds, 'targetPartyIds');
+  for (const [ids, field] of [[perpetrators, 'perpetratorPartyIds'], [targets, 'targetPartyIds']] as const) {
+    if (new Set(ids).size < ids.length) reject('VALIDATION_FAILED', field, `${field} names a party twice.`);
+  }
   checkFigures(b.casualties);
 
   const at = new Date(b.occurredAt);
@@ -124,8 +130,8 @@ export function prepareReport(b: ReportCreate, ctx: { ref: Reference; gaz: Gazet
     location_precision: locationPrecision,
     place_name: b.placeName ?? null,
     event_type: b.eventType,
-    perpetrator_party_ids: b.perpetratorPartyIds ?? [],
-    target_party_ids: b.targetPartyIds ?? [],
+    perpetrator_party_ids: perpetrators,
+    target_party_ids: targets,
     casualties,
     sources: b.sources ?? [],
     text: b.text ?? null,

@@ -17,12 +17,13 @@ export type { IncidentRecord } from './store.ts';
 /** The desk event types the stream asks about. */
 export const DESK_EVENT_TYPES = ['report', 'incident', 'incident_event', 'claim', 'info_request', 'info_answer', 'determination', 'concurrence'] as const;
 
-export interface DeskEvent {
+/** A desk event as the hub hands it over (its LedgerEvent: more fields are ignored); a type alias, so a payload is a plain record. */
+export type DeskEvent = {
   type: string;
   action: string;
   id: string;
   at: string;
-}
+};
 
 /** The incident as this caller may see it, or null (never an error: unknown and unseen look alike). */
 export async function scopeOf(q: Queryable, p: Principal | Actor, incidentId: string): Promise<Seen | null> {
@@ -114,3 +115,8 @@ export function registerDeskReaders(): void {
 }
 
 export { hasReportWithSource } from './store.ts';
+
+// (integration merge on i9-web, until the desk registers it itself) the stream's view of desk
+// events: each carries the incident as the subscriber may see it, or is not sent at all.
+import { registerEventView } from '../events/views.ts';
+for (const type of DESK_EVENT_TYPES) registerEventView(type, (q, p, e) => incidentEventView(q, p, e) as Promise<Record<string, unknown> | null>);

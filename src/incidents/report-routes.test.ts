@@ -5,7 +5,9 @@ import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../auth/roles.ts';
 import { seedDemoMap } from '../demo/syria2016-map.ts';
+import { loadLedgerKey } from '../ledger/keys.ts';
 import { leafHash, verifyInclusion } from '../ledger/merkle.ts';
+import { verifySnapshot } from '../ledger/verify.ts';
 import { addAgencies, callAs, demoId, snapshot, testApp, type Agencies, type TestApp } from '../../test/support/app.ts';
 
 let t: TestApp;
@@ -266,5 +268,21 @@ describe('who reads a report', () => {
     expect((await proof('msf', onMsfSite)).statusCode).toBe(200);
     expect((await proof('jai', liaisonOwn)).statusCode).toBe(404);
     expect((await proof('public', liaisonOwn)).statusCode).toBe(404);
+  });
+});
+
+describe('the record', () => {
+  it('holds every report and incident as stored: truce verify finds nothing wrong, and sees a changed report', async () => {
+    // filed with upper-case party ids and odd casualty objects, the stored row must still hash as the leaf says
+    const res = await file('admin', report({ perpetratorPartyIds: [demoId('saaf').toUpperCase()], casualties: { injured: { high: 9, best: 4 } }, location: { type: 'Point', coordinates: place() } }));
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().perpetratorPartyIds).toEqual([demoId('saaf')]);
+    const key = loadLedgerKey(t.config);
+    expect((await verifySnapshot(t.db, key.publicPem)).findings).toEqual([]);
+    await t.db.tx(async (q) => {
+      await q.query("UPDATE reports SET text = 'rewritten' WHERE id = $1", [res.json().id]);
+      expect((await verifySnapshot(q, key.publicPem)).findings.length).toBeGreaterThan(0);
+      await q.query('SELECT 1/0'); // roll back
+    }).catch((e) => expect(String(e)).toMatch(/division by zero/));
   });
 });

@@ -213,52 +213,6 @@ export interface VettingReplay {
   recorded: { decision: VettingDecision; reasons: VettingReason[] };
 }
 
-// ---- Gazetteer (GET /api/v1/places?q=&limit=&kind=) ----
-
-export type PlaceKind = 'adm1' | 'adm2' | 'adm3' | 'town' | 'neighbourhood';
-export interface AdminRef {
-  code: string;
-  name: string;
-}
-export interface Place {
-  id: string;
-  name: string;
-  nameAr?: string;
-  kind: PlaceKind;
-  /** An administrative unit's own P-code. */
-  pcode?: string;
-  adm1: AdminRef | null;
-  adm2: AdminRef | null;
-  adm3: AdminRef | null;
-  lon: number;
-  lat: number;
-  population?: number;
-  source: 'ocha' | 'geonames' | 'ocha+geonames';
-  /** ISO 3166-1 alpha-3. */
-  country: string;
-  aliases: string[];
-  /** How the name matched the query, best first: exact, variant spelling, word prefix, other script. */
-  match: 'exact' | 'variant' | 'prefix' | 'script';
-}
-export interface PlaceList {
-  items: Place[];
-}
-
-// The live stream, GET /api/v1/stream (issue 9, src/events). An EventSource on it receives, for
-// each ledger entry the caller may see, an event named after the entity type (`site`, `party`,
-// `incident`, ...) whose `lastEventId` is the leaf index and whose data is a StreamEvent;
-// EventSource resumes from the last id by itself when the connection drops or the server ends it.
-export interface StreamEvent {
-  type: string;
-  action: string;
-  id: string;
-  at: string;
-  /** A withdrawal or rejection of a site (`site_event`): the site it ends. */
-  siteId?: string;
-  /** What the capability adds for its types (the incidents desk: the incident as the caller may see it). */
-  [extra: string]: unknown;
-}
-
 // ---- the investigation desk (src/incidents): incidents as the caller may see them
 
 export type IncidentStatus = 'reported' | 'under_review' | 'verified' | 'unverified' | 'disputed' | 'discounted' | 'merged';
@@ -414,4 +368,112 @@ export interface IncidentEvent {
   id: string;
   at: string;
   incident?: Incident;
+}
+
+// ---- Gazetteer (GET /api/v1/places?q=&limit=&kind=) ----
+
+export type PlaceKind = 'adm1' | 'adm2' | 'adm3' | 'town' | 'neighbourhood';
+export interface AdminRef {
+  code: string;
+  name: string;
+}
+export interface Place {
+  id: string;
+  name: string;
+  nameAr?: string;
+  kind: PlaceKind;
+  /** An administrative unit's own P-code. */
+  pcode?: string;
+  adm1: AdminRef | null;
+  adm2: AdminRef | null;
+  adm3: AdminRef | null;
+  lon: number;
+  lat: number;
+  population?: number;
+  source: 'ocha' | 'geonames' | 'ocha+geonames';
+  /** ISO 3166-1 alpha-3. */
+  country: string;
+  aliases: string[];
+  /** How the name matched the query, best first: exact, variant spelling, word prefix, other script. */
+  match: 'exact' | 'variant' | 'prefix' | 'script';
+}
+export interface PlaceList {
+  items: Place[];
+}
+
+// ---- reports (issue 9; the desk's and the gazetteer's shapes above, the stream's below)
+
+export type ReportChannel = 'api' | 'web' | 'hotline' | 'import' | 'open_source';
+export type OccurredPrecision = 'exact' | 'day' | 'week' | 'month';
+export type LocationPrecision = 'exact' | 'near' | 'adm3' | 'adm2' | 'adm1';
+export type EventType =
+  | 'airstrike'
+  | 'shelling'
+  | 'ground_attack'
+  | 'sniper_fire'
+  | 'attack_on_civilians'
+  | 'siege_or_aid_denial'
+  | 'cross_border_fire'
+  | 'position_enhancement'
+  | 'arms_transfer'
+  | 'other';
+
+export interface ReportSource {
+  url?: string;
+  description?: string;
+  sha256?: string;
+}
+
+/** POST /api/v1/reports (the reporter is the caller). */
+export interface ReportInput {
+  channel: ReportChannel;
+  occurredAt: string;
+  occurredPrecision?: OccurredPrecision;
+  location?: import('geojson').Point;
+  locationPrecision?: LocationPrecision;
+  placeName?: string;
+  eventType: EventType;
+  perpetratorPartyIds?: string[];
+  targetPartyIds?: string[];
+  casualties?: Casualties;
+  sources?: ReportSource[];
+  text?: string;
+}
+
+export interface PlaceCandidate {
+  name: string;
+  pcode?: string | null;
+  lon: number;
+  lat: number;
+}
+
+/** What enrichment stored with a report (each part only to the roles that may see it). */
+export interface ReportEnrichment {
+  pcodes?: { adm1: AdminUnitRef | null; adm2: AdminUnitRef | null; adm3: AdminUnitRef | null };
+  territory?: { partyId: string; status: string } | null;
+  nearestSite?: { siteId: string; name: string; distanceM: number } | null;
+  notifiedSiteHit?: { siteId: string; notifiedAt: string; leafIndex: number; proof: string[] } | null;
+  placeCandidates?: PlaceCandidate[];
+}
+
+/** POST /api/v1/reports answers this (GET /api/v1/reports/{id} too). */
+export interface Report extends Omit<IncidentReport, 'enrichment'> {
+  acled: { eventType: string; subEventType: string };
+  incidentId: string;
+  enrichment: ReportEnrichment;
+}
+
+// The live stream, GET /api/v1/stream (issue 9, src/events). An EventSource on it receives, for
+// each ledger entry the caller may see, an event named after the entity type (`site`, `party`,
+// `incident`, ...) whose `lastEventId` is the leaf index and whose data is a StreamEvent;
+// EventSource resumes from the last id by itself when the connection drops or the server ends it.
+export interface StreamEvent {
+  type: string;
+  action: string;
+  id: string;
+  at: string;
+  /** A withdrawal or rejection of a site (`site_event`): the site it ends. */
+  siteId?: string;
+  /** What the capability adds for its types (the incidents desk: the incident as the caller may see it). */
+  [extra: string]: unknown;
 }

@@ -1,0 +1,14 @@
+import { openPglite } from '../src/db/pglite.ts';
+const db = await openPglite({});
+const rows = Array.from({ length: 1000 }, (_, i) => ({ id: crypto.randomUUID(), lon: 36 + i / 1000, lat: 33.5, t0: new Date().toISOString(), t1: new Date().toISOString(), a3: 'SY030200', text: 'x'.repeat(300) }));
+const json = JSON.stringify(rows);
+const time = async (label: string, fn: () => Promise<unknown>) => { await fn(); const c = process.cpuUsage(); const t = performance.now(); for (let i = 0; i < 5; i++) await fn(); const u = process.cpuUsage(c); console.log(label.padEnd(30), ((performance.now() - t) / 5).toFixed(1), 'ms wall', ((u.user + u.system) / 5000).toFixed(1), 'ms cpu'); };
+console.log('json bytes', json.length);
+await time('text length', () => db.query('SELECT length($1::text)', [json]));
+await time('jsonb parse', () => db.query('SELECT jsonb_typeof($1::jsonb)', [json]));
+await time('json (not b) parse', () => db.query('SELECT json_typeof($1::json)', [json]));
+await time('jsonb_to_recordset', () => db.query('SELECT count(*) FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, lon float8, lat float8, t0 timestamptz, t1 timestamptz, a3 text, text text)', [json]));
+await time('json_to_recordset', () => db.query('SELECT count(*) FROM json_to_recordset($1::json) AS x(id uuid, lon float8, lat float8, t0 timestamptz, t1 timestamptz, a3 text, text text)', [json]));
+await time('unnest arrays', () => db.query('SELECT count(*) FROM unnest($1::uuid[], $2::float8[], $3::float8[], $4::timestamptz[], $5::timestamptz[], $6::text[], $7::text[])', [rows.map((r) => r.id), rows.map((r) => r.lon), rows.map((r) => r.lat), rows.map((r) => r.t0), rows.map((r) => r.t1), rows.map((r) => r.a3), rows.map((r) => r.text)]));
+await time('to_jsonb(text)', () => db.query('SELECT jsonb_typeof(to_jsonb($1::text))', [json]));
+await db.close();
