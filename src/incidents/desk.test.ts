@@ -2,9 +2,11 @@
 // information and answers, determinations with concurrence, publication; each a ledger leaf.
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoId, snapshot, testApp, type TestApp } from '../../test/support/app.ts';
+import { demoId, problemsAfterTampering, snapshot, testApp, TEST_LEDGER_KEY, type TestApp } from '../../test/support/app.ts';
 import { fileReport } from '../../test/support/desk.ts';
+import { loadLedgerKey } from '../ledger/keys.ts';
 import { SYSTEM, write } from '../ledger/ledger.ts';
+import { verifySnapshot } from '../ledger/verify.ts';
 import { requestInfo } from './service.ts';
 
 let t: TestApp;
@@ -433,5 +435,27 @@ describe('with reports filed through intake', () => {
     ]);
     const report = await t.call('monitor', { method: 'GET', url: `/api/v1/reports/${other.id}` });
     expect(report.json().incidentId).toBe(id);
+  });
+});
+
+describe('the record', () => {
+  const key = loadLedgerKey({ ledgerKey: TEST_LEDGER_KEY, dataDir: '' });
+  it('holds every desk step of this file: truce verify finds every row as its latest leaf says', async () => {
+    expect((await verifySnapshot(t.db, key.publicPem)).findings).toEqual([]);
+  });
+
+  it('names a review, a claim or a determination changed behind the server’s back', async () => {
+    const id = await verified();
+    const claim = (await post('secretariat', `/incidents/${id}/claims`, { partyId: demoId('jai'), claimedAt: '2016-02-28T00:00:00Z', text: 'As said' })).json();
+    const det = (await post('cochair', `/incidents/${id}/determinations`, { finding: 'inconclusive', reasoning: 'x' })).json();
+    for (const sql of [
+      `UPDATE incidents SET grade = 'confirmed' WHERE id = '${id}'`,
+      `UPDATE claims SET text = 'Never said' WHERE id = '${claim.id}'`,
+      `UPDATE determinations SET finding = 'violation' WHERE id = '${det.id}'`,
+      `DELETE FROM concurrences WHERE determination_id = '${det.id}'`,
+    ]) {
+      const problems = await problemsAfterTampering(t.db, key.publicPem, (q) => q.query(sql));
+      expect(problems.length, sql).toBeGreaterThan(0);
+    }
   });
 });

@@ -1,21 +1,10 @@
 // The desk's API shapes: incidents as each caller sees them, and the bodies of review, merge,
 // split, claims, requests, answers, determinations and publication.
-import { Type, type Static, type TSchema } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { IsoTime, Nullable, Uuid } from '../http/schemas.ts';
+import { EVENT_TYPES } from './acled.ts';
 import { GRADES, REVIEW_STATUSES, STATUSES } from './review.ts';
 
-export const EVENT_TYPES = [
-  'airstrike',
-  'shelling',
-  'ground_attack',
-  'sniper_fire',
-  'attack_on_civilians',
-  'siege_or_aid_denial',
-  'cross_border_fire',
-  'position_enhancement',
-  'arms_transfer',
-  'other',
-] as const;
 export const FINDINGS = ['violation', 'no_violation', 'inconclusive'] as const;
 
 export const StatusSchema = Type.Enum(STATUSES);
@@ -244,4 +233,3 @@ export const RequestList = Type.Object({ items: Type.Array(RequestOut), next: Nu
 
 export const ConcurrenceOut = Type.Object({ id: Uuid, determinationId: Uuid, partyId: Uuid, concurredAt: IsoTime, determination: DeterminationOut });
 
-export type { TSchema };
