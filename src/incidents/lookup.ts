@@ -116,7 +116,3 @@ export function registerDeskReaders(): void {
 
 export { hasReportWithSource } from './store.ts';
 
-// (integration merge on i9-web, until the desk registers it itself) the stream's view of desk
-// events: each carries the incident as the subscriber may see it, or is not sent at all.
-import { registerEventView } from '../events/views.ts';
-for (const type of DESK_EVENT_TYPES) registerEventView(type, (q, p, e) => incidentEventView(q, p, e) as Promise<Record<string, unknown> | null>);

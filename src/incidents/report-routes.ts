@@ -1,6 +1,6 @@
 // Reports: filing one or a batch (with Idempotency-Key), reading one as the caller may see it.
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { principal } from '../auth/hook.ts';
 import { getAccount } from '../auth/lookup.ts';
 import type { Principal, Role } from '../auth/roles.ts';
@@ -13,7 +13,7 @@ import { registerRowReader } from '../ledger/entities.ts';
 import { eventsHub } from '../events/hub.ts';
 import { toAcled } from './acled.ts';
 import { changedSince, enricherFor, reenrich, REFERENCE_TYPES, type Enrichment } from './enrich.ts';
-import { bodyHash, IDEMPOTENCY_HEADER, idempotencyKey, once } from './idempotency.ts';
+import { bodyHash, IDEMPOTENCY_HEADER, idempotencyKey, once, type Sent } from './idempotency.ts';
 import { fileReports, prepareAll, type Rejection, type Reporter } from './intake.ts';
 import { reportParts, type ReportAccessFacts, type Viewer } from './report-access.ts';
 import * as S from './report-schemas.ts';
@@ -129,12 +129,21 @@ export async function reportRoutes(app: FastifyInstance, { db, config }: { db: D
   const reporterOf = (req: Parameters<typeof principal>[0]) => viewerOf(db, principal(req));
 
   /** A stored answer for this key, read before any work (a retry is cheap); the transaction checks again. */
-  async function replayed(me: Principal, key: string | null, route: string, hash: string) {
+  async function replayed(me: Principal, key: string | null, route: string, hash: string): Promise<Sent | null> {
     if (!key) return null;
     const seen = await store.getIdempotency(db, me.accountId, key);
     if (!seen || Date.now() - seen.createdAt.getTime() >= config.idempotencyTtlS * 1000) return null;
     if (seen.route !== route || seen.bodyHash !== hash) throw new ApiError('IDEMPOTENCY_MISMATCH', 'This Idempotency-Key was used with another request; send a new key for a new request.', 'Idempotency-Key');
-    return seen;
+    return { status: seen.status, text: seen.response, replayed: true };
+  }
+
+  /**
+   * The answer's JSON text as built (and, with a key, kept): sent as it is, so a retry gets the
+   * same bytes, and a batch's megabyte of JSON is written once, not again by the serializer.
+   */
+  function send(reply: FastifyReply, sent: Sent) {
+    if (sent.replayed) reply.header('idempotent-replayed', 'true');
+    return reply.code(sent.status).type('application/json; charset=utf-8').send(sent.text) as never;
   }
 
   const keyDoc =
@@ -158,22 +167,21 @@ export async function reportRoutes(app: FastifyInstance, { db, config }: { db: D
       const route = 'POST /api/v1/reports';
       const key = idempotencyKey(req.headers[IDEMPOTENCY_HEADER]);
       const hash = key ? bodyHash(route, req.body) : '';
-      const seen = await replayed(me, key, route, hash);
-      const answer = seen
-        ? { status: seen.status, body: seen.response as { id: string }, replayed: true }
-        : await (async () => {
-            const reporter = await reporterOf(req);
-            const [outcome] = await prepareAll(db, [req.body], enricher, reporter);
-            if (!outcome.ok) throw problemOf(outcome.rejection);
-            return once(db, me, { key, route, hash, ttlS: config.idempotencyTtlS }, async (w) => {
-              const [filed] = await fileReports(w, [outcome], settings);
-              if (!filed.ok) throw problemOf(filed.rejection);
-              return { status: 201, body: reportJson(filed.row, reporter)! };
-            });
-          })();
-      if (answer.replayed) reply.header('idempotent-replayed', 'true');
-      reply.code(answer.status as 201).header('location', `/api/v1/reports/${answer.body.id}`);
-      return answer.body as never;
+      const sent =
+        (await replayed(me, key, route, hash)) ??
+        (await (async () => {
+          const reporter = await reporterOf(req);
+          const [outcome] = await prepareAll(db, [req.body], enricher, reporter);
+          if (!outcome.ok) throw problemOf(outcome.rejection);
+          return once(db, me, { key, route, hash, ttlS: config.idempotencyTtlS }, async (w) => {
+            const [filed] = await fileReports(w, [outcome], settings);
+            if (!filed.ok) throw problemOf(filed.rejection);
+            reply.header('location', `/api/v1/reports/${filed.row.id}`);
+            return { status: 201, body: reportJson(filed.row, reporter)! };
+          });
+        })());
+      if (sent.replayed) reply.header('location', `/api/v1/reports/${(JSON.parse(sent.text) as { id: string }).id}`);
+      return send(reply, sent);
     },
   });
 
@@ -199,10 +207,7 @@ export async function reportRoutes(app: FastifyInstance, { db, config }: { db: D
       const key = idempotencyKey(req.headers[IDEMPOTENCY_HEADER]);
       const hash = key ? bodyHash(route, req.body) : ''; // before the rows are checked (checking canonicalises times)
       const seen = await replayed(me, key, route, hash);
-      if (seen) {
-        reply.header('idempotent-replayed', 'true');
-        return seen.response as never;
-      }
+      if (seen) return send(reply, seen);
       const reporter = await reporterOf(req);
       const inputs = rows.map((row): S.ReportCreate | Rejection => {
         if (checkRow(row)) return row as S.ReportCreate;
@@ -212,7 +217,7 @@ export async function reportRoutes(app: FastifyInstance, { db, config }: { db: D
         return { code: 'VALIDATION_FAILED', detail: errors.map((e) => `${e.field} ${e.reason}`).join('; '), errors };
       });
       const outcomes = await prepareAll(db, inputs, enricher, reporter);
-      const answer = await once(db, me, { key, route, hash, ttlS: config.idempotencyTtlS }, async (w) => {
+      const sent = await once(db, me, { key, route, hash, ttlS: config.idempotencyTtlS }, async (w) => {
         const filed = await fileReports(w, outcomes, settings);
         const results = filed.map((f, index) =>
           f.ok ? { index, status: 'accepted' as const, report: reportJson(f.row, reporter)! } : { index, status: 'rejected' as const, code: f.rejection.code, errors: f.rejection.errors },
@@ -220,8 +225,7 @@ export async function reportRoutes(app: FastifyInstance, { db, config }: { db: D
         const accepted = results.filter((x) => x.status === 'accepted').length;
         return { status: 200, body: { accepted, rejected: results.length - accepted, results } };
       });
-      if (answer.replayed) reply.header('idempotent-replayed', 'true');
-      return answer.body;
+      return send(reply, sent);
     },
   });
 
