@@ -114,10 +114,14 @@ export interface VettingFilter {
   before?: { at: string; seq: number };
 }
 
-/** The audit trail, newest first (keyset on requested_at, seq). */
+/**
+ * The audit trail, newest first (keyset on requested_at, seq). Each row carries `requested_at_key`,
+ * its time to the microsecond as stored: a Date holds milliseconds (rounded), and a cursor
+ * rounded up past the time of a page's last row brought back that page's rows of the same commit.
+ */
 export async function listVettings(q: Queryable, f: VettingFilter): Promise<Row[]> {
   return q.query(
-    `SELECT * FROM vettings
+    `SELECT *, to_char(requested_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS requested_at_key FROM vettings
      WHERE ($1::uuid IS NULL OR requested_by = $1) AND ($2::uuid IS NULL OR requesting_party_id = $2) AND ($3::text IS NULL OR decision = $3)
        AND ($4::timestamptz IS NULL OR requested_at >= $4) AND ($5::timestamptz IS NULL OR requested_at < $5)
        AND ($6::timestamptz IS NULL OR (requested_at, seq) < ($6::timestamptz, $7::bigint))
