@@ -40,7 +40,7 @@ const until = async (ok: () => boolean | Promise<boolean>, ms = 5000) => {
 describe('this process', () => {
   it('gives caches each of its own commits before write() returns, and subscribers every event in order', async () => {
     const hub = eventsHub(t.db);
-    await hub.start({ pollMs: 0, bufferSize: 2 });
+    await hub.start({ bufferSize: 2 });
     const heard: LedgerEvent[] = [];
     const off = hub.onEvents((es) => heard.push(...es));
     const { got, sub } = collect(hub, t.db);
@@ -69,7 +69,7 @@ describe.skipIf(engine !== 'postgres')('another process on the same PostgreSQL d
   beforeAll(async () => {
     other = await openPostgres(t.url!, 2); // its own pool and its own hub: another instance, as far as the hub can tell
     mine = eventsHub(t.db);
-    await mine.start({ pollMs: 0, bufferSize: 100 }); // no poll: only NOTIFY (and our own commits) bring news
+    await mine.start({ bufferSize: 100 }); // no poll: only NOTIFY (and our own commits) bring news
   });
   afterAll(async () => {
     await mine?.stop();

@@ -1,8 +1,9 @@
 // The events hub: every committed ledger entry becomes an event, fanned out to this process's
 // subscribers. This process's own commits arrive from write() as they commit; other processes'
 // (several instances on one PostgreSQL) are read from the ledger when a NOTIFY says there are
-// some (migration 011), when one of our own commits shows a gap, and every `pollMs` in case a
-// notification was lost. The hub keeps the index it has delivered up to and always reads
+// some (migration 011), when one of our own commits shows a gap, after the LISTEN connection
+// comes back, and whenever sync() is called (the app's `events.poll` job, in case a
+// notification was lost). The hub keeps the index it has delivered up to and always reads
 // everything after it, so a lost or reordered notification delays an event but never loses it.
 import type { Db } from '../db/db.ts';
 import { listenerOf, type Listener } from '../db/postgres.ts';
@@ -17,8 +18,6 @@ export const CHANNEL = 'truce_ledger';
 export const PAGE = 500;
 
 export interface HubOptions {
-  /** Milliseconds between checks of the ledger for entries no notification announced (PostgreSQL only); 0 for none. */
-  pollMs: number;
   /** Recent events kept in memory for subscribers that fall behind; older ones are read from the ledger. */
   bufferSize: number;
   /** Where failures of the LISTEN connection or of a read go (the app's logger). */
@@ -41,10 +40,9 @@ export class EventHub {
   private again = false;
   private starts = 0;
   private listener: Listener | null = null;
-  private poll: NodeJS.Timeout | undefined;
   private retry: NodeJS.Timeout | undefined;
   private retryMs = 0;
-  private opts: HubOptions = { pollMs: 0, bufferSize: 10_000 };
+  private opts: HubOptions = { bufferSize: 10_000 };
 
   constructor(private readonly db: Db) {
     onCommitted(db, (leaves) => this.committed(leaves.map(toEvent)));
@@ -83,7 +81,7 @@ export class EventHub {
     return this.recent.slice(from, from + limit);
   }
 
-  /** Starts following the ledger (LISTEN and the poll on PostgreSQL); each start needs its stop. */
+  /** Starts following the ledger (and LISTEN on PostgreSQL); each start needs its stop. */
   async start(opts: HubOptions): Promise<void> {
     if (this.starts++ > 0) return;
     this.opts = opts;
@@ -93,12 +91,10 @@ export class EventHub {
     if (this.starts === 0) return; // stopped meanwhile
     this.delivered = size;
     this.recentStart = size;
-    if (listen && opts.pollMs > 0) this.poll = setInterval(() => void this.sync(), opts.pollMs).unref();
   }
 
   async stop(): Promise<void> {
     if (this.starts === 0 || --this.starts > 0) return;
-    clearInterval(this.poll);
     clearTimeout(this.retry);
     const l = this.listener;
     this.listener = null;
@@ -107,6 +103,11 @@ export class EventHub {
     this.delivered = -1;
     this.recent = [];
     this.early.clear();
+  }
+
+  /** Does this hub hear of other processes' commits (PostgreSQL), so that polling can catch a lost notification? */
+  get followsOthers(): boolean {
+    return listenerOf(this.db) !== undefined;
   }
 
   /** Reads and delivers whatever the ledger holds after what was delivered; one read at a time. */

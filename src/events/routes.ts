@@ -18,13 +18,18 @@ const StreamQuery = Type.Object(
 );
 
 /**
- * The events hub of this app's database, started and stopped with the app (its LISTEN
- * connection and poll), and GET /api/v1/stream.
+ * The events hub of this app's database, started and stopped with the app as its jobs (the
+ * LISTEN connection; on PostgreSQL a poll for notifications lost), and GET /api/v1/stream.
  */
 export async function eventRoutes(app: FastifyInstance, { db, config }: { db: Db; config: Config }) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const hub = eventsHub(db);
-  await hub.start({ pollMs: config.eventsPollMs, bufferSize: config.eventsBuffer, onError: (err, what) => app.log.warn({ err }, `events: ${what} failed`) });
+  app.jobs.register({
+    name: 'events.hub',
+    start: () => hub.start({ bufferSize: config.eventsBuffer, onError: (err, what) => app.log.warn({ err }, `events: ${what} failed`) }),
+    stop: () => hub.stop(),
+  });
+  app.jobs.register({ name: 'events.poll', everyMs: hub.followsOthers ? config.eventsPollMs : 0, atStart: false, run: () => hub.sync() });
   const streams = new Streams(hub, db, {
     heartbeatMs: config.streamHeartbeatMs,
     maxMs: config.streamMaxMs,
@@ -33,10 +38,7 @@ export async function eventRoutes(app: FastifyInstance, { db, config }: { db: Db
     max: config.streamsMax,
   });
   app.addHook('preClose', async () => streams.endAll()); // open streams would hold app.close() until they end
-  app.addHook('onClose', async () => {
-    streams.close();
-    await hub.stop();
-  });
+  app.addHook('onClose', async () => streams.close());
 
   r.get('/api/v1/stream', {
     exposeHeadRoute: false, // a HEAD would open a stream nobody reads, holding a place until the longest duration

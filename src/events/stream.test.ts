@@ -191,7 +191,7 @@ describe('bounds, heartbeats and the longest duration', () => {
 });
 
 describe('shutdown', () => {
-  it('ends open streams when the app closes, without waiting for them', async () => {
+  it('ends open streams when the app closes, without waiting for them', { timeout: 120_000 }, async () => {
     const { t, url } = await serving({ config: { streamHeartbeatMs: 60_000 } });
     const streams = [await SseClient.open(url, { authorization: `Bearer ${t.tokens.admin}` }), await SseClient.open(url, { authorization: `Bearer ${t.tokens.public}` })];
     const t0 = Date.now();
