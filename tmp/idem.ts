@@ -1,0 +1,16 @@
+import { openPglite } from '../src/db/pglite.ts';
+import zlib from 'node:zlib';
+import fs from 'node:fs'; import os from 'node:os'; import path from 'node:path';
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'idem-'));
+const db = await openPglite({ dataDir: dir });
+await db.exec(`CREATE TABLE a (k text primary key, response jsonb); CREATE TABLE b (k text primary key, response bytea); CREATE TABLE c (k text primary key, response jsonb); ALTER TABLE c ALTER COLUMN response SET STORAGE EXTERNAL;`);
+const body = JSON.stringify({ results: Array.from({ length: 1000 }, (_, i) => ({ index: i, status: 'accepted', report: { id: crypto.randomUUID(), text: 'shells fell near the market witnesses reported two strikes '.repeat(3), enrichment: { pcodes: { adm1: { code: 'SY03', name: 'Rural Damascus' } } }, n: i } })) });
+console.log('bytes', body.length);
+let n = 0;
+const time = async (label: string, fn: () => Promise<unknown>) => { const c = process.cpuUsage(); for (let i = 0; i < 10; i++) await fn(); const u = process.cpuUsage(c); console.log(label.padEnd(30), ((u.user + u.system) / 10000).toFixed(1), 'ms cpu per insert'); };
+await time('jsonb string', () => db.query('INSERT INTO a VALUES ($1, to_jsonb($2::text))', [`k${n++}`, body]));
+await time('jsonb string external', () => db.query('INSERT INTO c VALUES ($1, to_jsonb($2::text))', [`k${n++}`, body]));
+await time('deflate+bytea', () => db.query('INSERT INTO b VALUES ($1, $2)', [`k${n++}`, zlib.deflateRawSync(body, { level: 1 })]));
+await time('gzip only', async () => zlib.deflateRawSync(body, { level: 1 }));
+console.log('deflated', zlib.deflateRawSync(body, { level: 1 }).length);
+await db.close(); fs.rmSync(dir, { recursive: true });
