@@ -212,3 +212,93 @@ export interface VettingReplay {
   same: boolean;
   recorded: { decision: VettingDecision; reasons: VettingReason[] };
 }
+
+// ---- reports (POST/GET /api/v1/reports, POST /api/v1/reports/batch) ----
+
+export type ReportChannel = 'api' | 'web' | 'hotline' | 'import' | 'open_source';
+export type OccurredPrecision = 'exact' | 'day' | 'week' | 'month';
+export type LocationPrecision = 'exact' | 'near' | 'adm3' | 'adm2' | 'adm1';
+export type ReportEventType =
+  | 'airstrike'
+  | 'shelling'
+  | 'ground_attack'
+  | 'sniper_fire'
+  | 'attack_on_civilians'
+  | 'siege_or_aid_denial'
+  | 'cross_border_fire'
+  | 'position_enhancement'
+  | 'arms_transfer'
+  | 'other';
+
+export interface CasualtyFigures {
+  best: number;
+  low?: number | null;
+  high?: number | null;
+  civilians?: number | null;
+}
+export interface Casualties {
+  killed?: CasualtyFigures;
+  injured?: CasualtyFigures;
+}
+export interface ReportSource {
+  url?: string;
+  description?: string;
+  sha256?: string;
+}
+export interface AdminUnitRef {
+  code: string;
+  name: string;
+}
+
+/** What POST /api/v1/reports takes (the reporter is the caller). */
+export interface ReportInput {
+  channel: ReportChannel;
+  occurredAt: string;
+  occurredPrecision?: OccurredPrecision;
+  location?: import('geojson').Point;
+  locationPrecision?: LocationPrecision;
+  placeName?: string;
+  eventType: ReportEventType;
+  perpetratorPartyIds?: string[];
+  targetPartyIds?: string[];
+  casualties?: Casualties;
+  sources?: ReportSource[];
+  text?: string;
+  sourceRef?: string;
+}
+
+export interface Report extends Omit<ReportInput, 'occurredPrecision' | 'location' | 'locationPrecision' | 'placeName' | 'text' | 'sourceRef'> {
+  id: string;
+  occurredPrecision: OccurredPrecision;
+  occurredWindow: { from: string; to: string };
+  location: import('geojson').Point | null;
+  locationPrecision: LocationPrecision | null;
+  placeName: string | null;
+  text: string | null;
+  sourceRef: string | null;
+  acled: { eventType: string; subEventType: string };
+  perpetratorPartyIds: string[];
+  targetPartyIds: string[];
+  casualties: Casualties;
+  sources: ReportSource[];
+  /** Only to the task force, monitors and the reporter. */
+  reporter?: { accountId: string; role: string; partyId: string | null; organisation: string | null };
+  filedAt: string;
+  incidentId: string | null;
+  enrichment: {
+    pcodes: { adm1: AdminUnitRef | null; adm2: AdminUnitRef | null; adm3: AdminUnitRef | null };
+    territory: { partyId: string; status: PartyStatus; alsoHeldBy?: { partyId: string; status: PartyStatus }[] } | null;
+    /** Absent for roles that may not see the site; null when none is near. */
+    nearestSite?: { siteId: string; name: string; distanceM: number } | null;
+    notifiedSiteHit?: { siteId: string; notifiedAt: string; leafIndex: number; proof: { treeSize: number; rootHash: string; leafHash: string; path: string[] } } | null;
+    located?: { placeName: string; name: string; pcode: string | null };
+    placeCandidates?: { name: string; pcode: string | null; lon: number; lat: number }[];
+  };
+  enrichedAt: string | null;
+}
+
+export interface ReportBatchResult {
+  accepted: number;
+  rejected: number;
+  results: ({ index: number; status: 'accepted'; report: Report } | { index: number; status: 'rejected'; code: string; errors: { field: string; reason: string }[] })[];
+}
