@@ -88,6 +88,10 @@ describe('Idempotency-Key', () => {
     expect(later.statusCode).toBe(201);
     expect(later.json().id).not.toBe(first.json().id);
     expect((await post('/api/v1/reports', body, k)).json().id).toBe(later.json().id);
+    // expired keys of anyone are pruned as new ones are kept
+    await t.db.query(`INSERT INTO idempotency_keys (account_id, key, route, body_hash, status, response, created_at) VALUES ($1, 'old', 'r', 'h', 201, '""', now() - interval '3 days')`, ['00000000-0000-4000-8000-000000000000']);
+    await post('/api/v1/reports', report(), key());
+    expect((await t.db.query("SELECT count(*)::int AS n FROM idempotency_keys WHERE created_at < now() - interval '1 day'"))[0].n).toBe(0);
   });
 
   it.each([

@@ -75,7 +75,10 @@ export async function once<T>(
       }
       const answer = await work(w);
       const text = JSON.stringify(answer.body);
-      if (req.key) await store.saveIdempotency(w.q, actor.accountId, req.key, { route: req.route, bodyHash: req.hash, status: answer.status }, text);
+      if (req.key) {
+        await store.saveIdempotency(w.q, actor.accountId, req.key, { route: req.route, bodyHash: req.hash, status: answer.status }, text);
+        await store.pruneIdempotency(w.q, req.ttlS);
+      }
       return { status: answer.status, text, replayed: false };
     },
     { allowEmpty: true }, // a replay writes nothing; a batch of only refused rows records no leaf

@@ -224,3 +224,11 @@ export async function saveIdempotency(q: Queryable, accountId: string, key: stri
     [accountId, key, rec.route, rec.bodyHash, rec.status, responseJson],
   );
 }
+
+/** Removes some keys older than the TTL (a bounded number per call, so each save keeps the table in step at a fixed cost). */
+export async function pruneIdempotency(q: Queryable, ttlS: number, max = 100): Promise<void> {
+  await q.query(
+    `DELETE FROM idempotency_keys WHERE ctid = ANY (ARRAY(SELECT ctid FROM idempotency_keys WHERE created_at < now() - make_interval(secs => $1) ORDER BY created_at LIMIT $2))`,
+    [ttlS, max],
+  );
+}
