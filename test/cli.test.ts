@@ -108,7 +108,8 @@ describe('first start, seeding and tokens', () => {
     expect(await again.exited, again.out()).toBe(0);
   });
 
-  it('seeds the demo once; seeding again changes nothing', async () => {
+  // two child processes each open the database and load the whole demo (map, sites, desk): not a timing check
+  it('seeds the demo once; seeding again changes nothing', { timeout: 180_000 }, async () => {
     const first = await run(['seed', 'demo']);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toMatch(/Loaded the Syria 2016 demo scenario/);
