@@ -30,7 +30,8 @@ const NEAR_DOUMA: [number, number] = [36.415, 33.58];
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 type IncidentsWindow = MapWindow & { __truceIncidents?: { total(): number; drawn(): number } };
 
-describe('incidents: map, inbox, incident page (Chromium)', () => {
+// each step drives two or three browsers through several pages: a workflow, not a timing check
+describe('incidents: map, inbox, incident page (Chromium)', { timeout: 90_000 }, () => {
   let server: Server | undefined;
   let browser: Browser | undefined;
   let routes = new Set<string>();
