@@ -49,7 +49,7 @@ export async function eventRoutes(app: FastifyInstance, { db, config }: { db: Db
       description:
         '`text/event-stream`. Each event: `id: <ledger leaf index>`, `event: <entity type>`, `data: {"type","action","id","at", ...}` with what the ' +
         'caller may see of it (an event of an entity the caller may not read is not sent at all). A comment line every ' +
-        `${config.streamHeartbeatMs / 1000} s keeps proxies from closing it; it may carry an \`id:\` (the position reached) so a resume skips what was withheld. ` +
+        `${config.streamHeartbeatMs / 1000} s keeps proxies from closing it (on a fixed schedule; it carries no id). ` +
         'Send `Last-Event-ID` (or `?lastEventId=`) to receive every later entry again from the ledger, with the same filtering. The stream ends after ' +
         `${config.streamMaxMs / 60_000} min, when the credentials are revoked, and when the server stops; clients reconnect. At most ` +
         `${config.streamsPerAccount} streams per account and ${config.streamsMax} in all per server (429).`,

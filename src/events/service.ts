@@ -44,10 +44,6 @@ export class Streams {
     });
   }
 
-  get count(): number {
-    return this.open.size;
-  }
-
   /**
    * Opens a stream of the events after `after` for `principal` (429 past the bounds).
    * `recheck` authenticates the request again; the stream ends when it no longer gives the same principal.
