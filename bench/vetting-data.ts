@@ -3,8 +3,8 @@
 // TRUCE_BENCH_SCALE (1 = the sizes: 5,000 territory polygons of 500–5,000 vertices,
 // 100,000 sites, 1,000 corridors).
 import type { Position } from '../src/geo/shapes.ts';
-import type { CorridorData, PartyData, SiteData, SiteKind, Target, TerritoryData } from '../src/vetting/model.ts';
-import { SITE_KINDS } from '../src/vetting/model.ts';
+import { SITE_KINDS, type SiteKind } from '../src/sites/lookup.ts';
+import type { CorridorData, PartyData, SiteData, Target, TerritoryData } from '../src/vetting/model.ts';
 import { rng } from '../test/support/random.ts';
 
 

@@ -12,8 +12,10 @@ import type { Access } from './auth/roles.ts';
 import { authRoutes } from './auth/routes.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/db.ts';
+import { ping } from './db/statements.ts';
 import { ApiError, problem, type ErrorCode, type FieldError } from './http/errors.ts';
 import { jsonLimitFault } from './http/json.ts';
+import { Jobs, plannerStatisticsJob, signedHeadsJob } from './jobs.ts';
 import { useCursorKey } from './http/pagination.ts';
 import { ProblemSchema } from './http/schemas.ts';
 import { fieldErrors, makeValidatorCompiler, noteBodySize } from './http/validation.ts';
@@ -27,11 +29,15 @@ import { siteRoutes } from './sites/routes.ts';
 import { vettingRoutes } from './vetting/routes.ts';
 import { reportRoutes } from './incidents/report-routes.ts';
 import { placeRoutes } from './places/routes.ts';
+import { eventRoutes } from './events/routes.ts';
+import { incidentRoutes } from './incidents/routes.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** Every API route with its declared access (docs and the route x role test use it). */
     apiRoutes: { method: string; url: string; access: Access }[];
+    /** The app's background jobs: register while building; they start when it is ready and stop when it closes. */
+    jobs: Jobs;
   }
 }
 
@@ -147,6 +153,14 @@ export async function buildApp({ db, config, ledgerKey = loadLedgerKey(config) }
 
   const apiRoutes: { method: string; url: string; access: Access }[] = [];
   app.decorate('apiRoutes', apiRoutes);
+
+  // Background jobs live and die with the app: server.ts only listens and closes.
+  const jobs = new Jobs(app.log);
+  app.decorate('jobs', jobs);
+  jobs.register(signedHeadsJob(db, ledgerKey, config.ledgerHeadIntervalS));
+  jobs.register(plannerStatisticsJob(db, config.analyzeIntervalS));
+  app.addHook('onReady', () => jobs.start());
+  app.addHook('onClose', () => jobs.stop());
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/api/') && route.config?.access) {
       for (const method of [route.method].flat()) if (method !== 'HEAD') apiRoutes.push({ method, url: route.url, access: route.config.access });
@@ -262,13 +276,15 @@ export async function buildApp({ db, config, ledgerKey = loadLedgerKey(config) }
   app.addHook('onRequest', accessHook(db, config));
 
   app.get('/healthz', { schema: { hide: true } }, async () => {
-    await db.query('SELECT 1');
+    await ping(db);
     return { status: 'ok', db: db.engine };
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   for (const routes of [authRoutes, termsRoutes, partyRoutes, ledgerRoutes, territoryRoutes, siteRoutes, vettingRoutes, reportRoutes]) await app.register(routes, { db, config, ledgerKey });
   await app.register(placeRoutes, { config }); // the gazetteer (issue 9)
+  await app.register(eventRoutes, { db, config }); // the events hub (LISTEN/NOTIFY) and GET /api/v1/stream
+  await app.register(incidentRoutes, { db }); // the investigation desk
 
   if (fs.existsSync(config.referenceDir)) {
     await app.register(fastifyStatic, { root: config.referenceDir, prefix: '/reference/', decorateReply: false, maxAge: 3600_000 });

@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { ConfigError, loadConfig } from './config.ts';
 import { FatalError } from './db/db.ts';
 import { openDb } from './db/open.ts';
+import { snapshotTx } from './db/statements.ts';
 import { migrate } from './db/migrate.ts';
 import { ROLES, type Role } from './auth/roles.ts';
 import { createAccount, createServiceToken } from './auth/service.ts';
@@ -14,6 +15,7 @@ import { currentHead, SYSTEM, useLedgerKey, write } from './ledger/ledger.ts';
 import { BUNDLE_FORMATS, exportBundle, verifyBundle, verifyDatabase, type Anchor, type Verdict } from './ledger/verify.ts';
 import { seedDemo } from './demo/syria2016.ts';
 import { seedDemoMap } from './demo/syria2016-map.ts';
+import { seedDemoReports } from './demo/syria2016-reports.ts';
 import { ApiError } from './http/errors.ts';
 import { fieldErrors, makeValidatorCompiler } from './http/validation.ts';
 import { AccountCreate, TokenCreate } from './auth/schemas.ts';
@@ -86,7 +88,8 @@ program
     const { created } = await withDb(async (db) => {
       const parties = await seedDemo(db);
       const map = await seedDemoMap(db, loadConfig());
-      return { created: parties.created || map.created };
+      const reports = await seedDemoReports(db, loadConfig()); // illustrative reports and claims of the first week
+      return { created: parties.created || map.created || reports.created };
     });
     process.stdout.write(created ? 'Loaded the Syria 2016 demo scenario.\n' : 'The demo scenario is already loaded; nothing changed.\n');
   });
@@ -337,10 +340,7 @@ program
     const key = loadLedgerKey(loadConfig());
     const bundle = await withDb(async (db) => {
       await currentHead(db, key); // the newest head covers every leaf exported
-      return db.tx(async (q) => {
-        await q.exec('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY'); // one consistent snapshot
-        return exportBundle(q, key.publicPem);
-      });
+      return snapshotTx(db, (q) => exportBundle(q, key.publicPem), { readOnly: true }); // one consistent snapshot
     });
     fs.writeFileSync(o.out, JSON.stringify(bundle));
     process.stdout.write(`Wrote ${bundle.leaves.length} leaves and ${bundle.heads.length} signed heads to ${o.out}.\n`);

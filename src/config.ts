@@ -91,6 +91,21 @@ export interface Config {
   placesTownsRadiusKm: number;
   /** Two records of one name this many km apart or less are one place (an OCHA seat and its GeoNames town; resolving a report's place name). */
   placesSameKm: number;
+  // The events hub and GET /api/v1/stream (src/events)
+  /** Milliseconds between an instance's checks of the ledger for other instances' entries whose NOTIFY it missed (PostgreSQL; NOTIFY brings them within milliseconds); 0 for none. */
+  eventsPollMs: number;
+  /** Recent events each instance keeps in memory for streams that fall behind (older ones are read from the ledger). */
+  eventsBuffer: number;
+  /** Milliseconds between heartbeats (comment lines) on an open stream, so proxies keep it open. */
+  streamHeartbeatMs: number;
+  /** Longest a stream stays open, in milliseconds; the client reconnects with Last-Event-ID and is authenticated again. */
+  streamMaxMs: number;
+  /** Milliseconds between re-checks of an open stream's credentials (revoked, signed out, expired: the stream ends); also at once on any account or token change. */
+  streamRecheckMs: number;
+  /** Streams one account may have open on one instance (429 above). */
+  streamsPerAccount: number;
+  /** Streams open on one instance in all (429 above). */
+  streamsMax: number;
   // ---- reports and incidents (src/incidents) ----
   /** Greatest distance between two point-located reports of one incident, in metres (grouping). */
   groupDistanceM: number;
@@ -168,6 +183,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     placesDir: env.TRUCE_PLACES_DIR ? path.resolve(env.TRUCE_PLACES_DIR) : path.join(root, 'reference', 'syria'),
     placesTownsRadiusKm: int(env.TRUCE_PLACES_TOWNS_RADIUS_KM, 50, 'TRUCE_PLACES_TOWNS_RADIUS_KM'),
     placesSameKm: int(env.TRUCE_PLACES_SAME_KM, 5, 'TRUCE_PLACES_SAME_KM'),
+    eventsPollMs: int(env.TRUCE_EVENTS_POLL_MS, 1000, 'TRUCE_EVENTS_POLL_MS'),
+    eventsBuffer: int(env.TRUCE_EVENTS_BUFFER, 10_000, 'TRUCE_EVENTS_BUFFER'),
+    streamHeartbeatMs: int(env.TRUCE_STREAM_HEARTBEAT_MS, 15_000, 'TRUCE_STREAM_HEARTBEAT_MS'),
+    streamMaxMs: int(env.TRUCE_STREAM_MAX_MS, 30 * 60_000, 'TRUCE_STREAM_MAX_MS'),
+    streamRecheckMs: int(env.TRUCE_STREAM_RECHECK_MS, 60_000, 'TRUCE_STREAM_RECHECK_MS'),
+    streamsPerAccount: int(env.TRUCE_STREAMS_PER_ACCOUNT, 5, 'TRUCE_STREAMS_PER_ACCOUNT'),
+    streamsMax: int(env.TRUCE_STREAMS_MAX, 1000, 'TRUCE_STREAMS_MAX'),
     groupDistanceM: int(env.TRUCE_GROUP_DISTANCE_M, 5000, 'TRUCE_GROUP_DISTANCE_M'),
     groupGapH: int(env.TRUCE_GROUP_GAP_H, 6, 'TRUCE_GROUP_GAP_H'),
     reportBatchMax: int(env.TRUCE_REPORT_BATCH_MAX, 1000, 'TRUCE_REPORT_BATCH_MAX'),
@@ -181,6 +203,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (cfg.minYear < 1 || cfg.maxYear > 9999 || cfg.minYear > cfg.maxYear) throw new ConfigError('TRUCE_MIN_YEAR and TRUCE_MAX_YEAR must be years 1..9999, the first not after the second');
   if (cfg.port > 65535) throw new ConfigError(`PORT must be at most 65535, got ${cfg.port}`);
   if (cfg.vettingGridM < 100) throw new ConfigError(`TRUCE_VETTING_GRID_M must be at least 100, got ${cfg.vettingGridM}`);
+  for (const [k, name] of [['streamHeartbeatMs', 'TRUCE_STREAM_HEARTBEAT_MS'], ['streamMaxMs', 'TRUCE_STREAM_MAX_MS'], ['streamRecheckMs', 'TRUCE_STREAM_RECHECK_MS']] as const) {
+    if (cfg[k] < 10) throw new ConfigError(`${name} must be at least 10, got ${cfg[k]}`);
+  }
   if (cfg.adminToken !== null && cfg.adminToken.length < 24) throw new ConfigError('TRUCE_ADMIN_TOKEN must have at least 24 characters');
   return cfg;
 }

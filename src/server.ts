@@ -1,4 +1,5 @@
 // Starts truce: database, first admin, demo data if asked, HTTP; stops cleanly on a signal.
+// Background jobs are the app's (src/jobs.ts): they start when it is ready and stop when it closes.
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import { ensureFirstAdmin } from './auth/bootstrap.ts';
@@ -7,8 +8,9 @@ import type { Db } from './db/db.ts';
 import { openDb } from './db/open.ts';
 import { seedDemo } from './demo/syria2016.ts';
 import { seedDemoMap } from './demo/syria2016-map.ts';
+import { seedDemoReports } from './demo/syria2016-reports.ts';
 import { loadLedgerKey } from './ledger/keys.ts';
-import { currentHead, useLedgerKey } from './ledger/ledger.ts';
+import { useLedgerKey } from './ledger/ledger.ts';
 
 export interface Running {
   app: FastifyInstance;
@@ -22,8 +24,6 @@ export async function start(config: Config, out: (line: string) => void = (l) =>
   const ledgerKey = loadLedgerKey(config);
   const db = useLedgerKey(await openDb(config), ledgerKey);
   let app: FastifyInstance | undefined;
-  let heads: NodeJS.Timeout | undefined;
-  let maintenance: NodeJS.Timeout | undefined;
   try {
     const generated = await ensureFirstAdmin(db, config.adminToken);
     if (generated) {
@@ -33,20 +33,11 @@ export async function start(config: Config, out: (line: string) => void = (l) =>
     if (config.demo) {
       const parties = await seedDemo(db);
       const map = await seedDemoMap(db, config);
-      if (parties.created || map.created) out('Loaded the Syria 2016 demo scenario.');
+      const reports = await seedDemoReports(db, config); // illustrative reports and claims of the first week
+      if (parties.created || map.created || reports.created) out('Loaded the Syria 2016 demo scenario.');
     }
     app = await buildApp({ db, config, ledgerKey });
-    await app.listen({ host: config.host, port: config.port });
-    // A signed head now and then while the log grows, so proofs have recent heads to point to.
-    const sign = () => currentHead(db, ledgerKey).catch((e) => app!.log.error({ err: e }, 'signing a tree head failed'));
-    await sign();
-    heads = setInterval(sign, config.ledgerHeadIntervalS * 1000).unref();
-    // PGlite has no autovacuum daemon: without fresh statistics its plans degrade as tables grow.
-    if (db.engine === 'pglite' && config.analyzeIntervalS > 0) {
-      const analyze = () => db.exec('ANALYZE').catch((e) => app!.log.warn({ err: e }, 'ANALYZE failed'));
-      await analyze();
-      maintenance = setInterval(analyze, config.analyzeIntervalS * 1000).unref();
-    }
+    await app.listen({ host: config.host, port: config.port }); // ready first: the jobs' first runs are done
   } catch (e) {
     await app?.close().catch(() => {});
     await db.close();
@@ -57,11 +48,9 @@ export async function start(config: Config, out: (line: string) => void = (l) =>
   let stopping: Promise<void> | null = null;
   const stop = () =>
     (stopping ??= (async () => {
-      clearInterval(heads);
-      clearInterval(maintenance);
       const grace = setTimeout(() => app!.server.closeAllConnections(), config.shutdownGraceS * 1000);
       try {
-        await app!.close(); // waits for requests in flight
+        await app!.close(); // waits for requests in flight, then stops the jobs
       } finally {
         clearTimeout(grace);
         await db.close();

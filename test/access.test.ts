@@ -8,10 +8,12 @@ import { SYSTEM, write } from '../src/ledger/ledger.ts';
 import { createParty } from '../src/parties/service.ts';
 import { insertFlag } from '../src/vetting/store.ts';
 import { demoId, testApp, type TestApp } from './support/app.ts';
+import { decidedIncident, fileReport } from './support/desk.ts';
+import { propose, requestInfo } from '../src/incidents/service.ts';
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await testApp();
+  t = await testApp({ config: { streamMaxMs: 50 } }); // an event stream ends after this, so app.inject returns
 });
 afterAll(() => t?.close());
 
@@ -120,6 +122,43 @@ const SAMPLES: Record<string, () => Promise<InjectOptions>> = {
   'GET /api/v1/vetting/:id': async () => ({ url: `/api/v1/vetting/${await liaisonVetting()}` }),
   'GET /api/v1/vetting/:id/replay': async () => ({ url: `/api/v1/vetting/${await liaisonVetting()}/replay` }),
   'POST /api/v1/vetting/flags/:accountId/lift': async () => ({ url: `/api/v1/vetting/flags/${await flaggedAccount()}/lift`, payload: { reason: 'access test' } }),
+  // the investigation desk: a fresh incident per call, so every allowed role's step is a first one
+  'GET /api/v1/incidents': async () => ({}),
+  'GET /api/v1/incidents/aggregates': async () => ({ url: '/api/v1/incidents/aggregates?by=type' }),
+  'GET /api/v1/incidents/:id': async () => ({ url: `/api/v1/incidents/${(await decidedIncident(t.db, {}, { publish: true })).incidentId}` }),
+  'POST /api/v1/incidents/:id/review': async () => ({ url: `/api/v1/incidents/${(await fileReport(t.db)).incidentId}/review`, payload: { status: 'under_review', reasoning: 'access test' } }),
+  'POST /api/v1/incidents/:id/merge': async () => ({ url: `/api/v1/incidents/${(await fileReport(t.db)).incidentId}/merge`, payload: { incidentIds: [(await fileReport(t.db)).incidentId] } }),
+  'POST /api/v1/incidents/:id/split': async () => {
+    const a = await fileReport(t.db);
+    const b = await fileReport(t.db, {}, a.incidentId);
+    return { url: `/api/v1/incidents/${a.incidentId}/split`, payload: { reportIds: [b.reportId] } };
+  },
+  // names the liaison's party, whose claim it is
+  'POST /api/v1/incidents/:id/claims': async () => ({
+    url: `/api/v1/incidents/${(await fileReport(t.db, { perpetrators: [demoId('saaf')] })).incidentId}/claims`,
+    payload: { partyId: demoId('saaf'), claimedAt: '2016-02-28T00:00:00Z', text: 'We deny it.' },
+  }),
+  'POST /api/v1/incidents/:id/requests': async () => ({
+    url: `/api/v1/incidents/${(await fileReport(t.db)).incidentId}/requests`,
+    payload: { addressedToPartyId: demoId('saaf'), question: 'Where were your units?', dueAt: '2199-01-01T00:00:00Z' },
+  }),
+  'POST /api/v1/requests/:id/answer': async () => {
+    const { incidentId } = await fileReport(t.db);
+    const r = await write(t.db, SYSTEM, (w) => requestInfo(w, incidentId, { addressedToPartyId: demoId('saaf'), question: 'Where?', dueAt: '2199-01-01T00:00:00Z' }));
+    return { url: `/api/v1/requests/${r.id}/answer`, payload: { text: 'Not there.' } };
+  },
+  'GET /api/v1/requests': async () => ({ url: '/api/v1/requests?overdue=true' }),
+  'POST /api/v1/incidents/:id/determinations': async () => ({
+    url: `/api/v1/incidents/${(await decidedIncident(t.db)).incidentId}/determinations`,
+    payload: { finding: 'inconclusive', reasoning: 'access test' },
+  }),
+  // proposed by the other co-chair party (Russia), so the test co-chair (United States) concurs
+  'POST /api/v1/determinations/:id/concur': async () => {
+    const { incidentId } = await decidedIncident(t.db);
+    const d = await write(t.db, { accountId: null, role: 'cochair', partyId: demoId('rus') }, (w) => propose(w, incidentId, { finding: 'inconclusive', reasoning: 'x' }));
+    return { url: `/api/v1/determinations/${d.id}/concur`, payload: {} };
+  },
+  'POST /api/v1/incidents/:id/publish': async () => ({ url: `/api/v1/incidents/${(await decidedIncident(t.db)).incidentId}/publish`, payload: {} }),
   // the gazetteer (issue 9): public place names, every signed-in role
   'GET /api/v1/places': async () => ({ url: '/api/v1/places?q=Daraya' }),
   // reports (intake): any reporting role files; the sample report is one every reporting role may read:
@@ -140,6 +179,8 @@ const SAMPLES: Record<string, () => Promise<InjectOptions>> = {
     });
     return { url: `/api/v1/corridors/${res.json().id}` };
   },
+  // every role may follow the events it may see; the stream ends after streamMaxMs (above)
+  'GET /api/v1/stream': async () => ({}),
 };
 
 describe('route × role', () => {

@@ -1,4 +1,5 @@
 import type { Db } from '../db/db.ts';
+import { advisoryXactLock } from '../db/statements.ts';
 import { SYSTEM, write } from '../ledger/ledger.ts';
 import { issueToken } from './service.ts';
 import { firstAdmin, insertAccount, tokenExists } from './store.ts';
@@ -13,7 +14,7 @@ export async function ensureFirstAdmin(db: Db, adminToken: string | null): Promi
     SYSTEM,
     async (w) => {
       const { q } = w;
-      await q.query('SELECT pg_advisory_xact_lock(7240217)'); // several instances starting at once
+      await advisoryXactLock(q, 7240217); // several instances starting at once
       let admin = await firstAdmin(q);
       if (admin && (!adminToken || (await tokenExists(q, adminToken)))) return null;
       if (!admin) {

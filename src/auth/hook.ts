@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/db.ts';
 import { ApiError } from '../http/errors.ts';
-import { onCommitted } from '../ledger/ledger.ts';
+import { eventsHub } from '../events/hub.ts';
 import { sameSecret } from './credentials.ts';
 import type { Principal } from './roles.ts';
 import { principalBySession, principalByToken } from './store.ts';
@@ -12,7 +12,8 @@ const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * Verified bearer tokens for a moment (config.authCacheMs), so a busy client costs no database
- * query per request. Any account or token change through this instance empties it at once.
+ * query per request. Any account or token change empties it: at once through this instance,
+ * as soon as the events hub hears of it through another.
  */
 class TokenCache {
   private readonly entries = new Map<string, { p: Principal; until: number }>();
@@ -20,8 +21,8 @@ class TokenCache {
     db: Db,
     private readonly ttlMs: number,
   ) {
-    onCommitted(db, (types) => {
-      if (types.has('account') || types.has('api_token')) this.entries.clear();
+    eventsHub(db).onEvents((events) => {
+      if (events.some((e) => e.type === 'account' || e.type === 'api_token')) this.entries.clear();
     });
   }
   get(token: string): Principal | null {
@@ -39,16 +40,16 @@ class TokenCache {
 }
 
 /** Who is calling: a bearer token first, else the session cookie; null when neither is given. */
-async function authenticate(db: Db, config: Config, req: FastifyRequest, tokens: TokenCache): Promise<Principal | null> {
+async function authenticate(db: Db, config: Config, req: FastifyRequest, tokens: TokenCache | null): Promise<Principal | null> {
   const header = req.headers.authorization;
   if (header !== undefined) {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!m) throw new ApiError('UNAUTHENTICATED', 'The Authorization header must be "Bearer <token>".', 'Authorization');
-    const cached = tokens.get(m[1]);
+    const cached = tokens?.get(m[1]);
     if (cached) return cached;
     const p = await principalByToken(db, m[1], config.tokenTouchS);
     if (!p) throw new ApiError('UNAUTHENTICATED', 'The token is unknown or revoked.', 'Authorization');
-    tokens.set(m[1], p);
+    tokens?.set(m[1], p);
     return p;
   }
   const cookie = req.cookies?.[SESSION_COOKIE];
@@ -90,4 +91,16 @@ export function accessHook(db: Db, config: Config) {
 export function principal(req: FastifyRequest): Principal {
   if (!req.principal) throw new ApiError('UNAUTHENTICATED', 'Authentication is required.');
   return req.principal;
+}
+
+/**
+ * The credentials a long-lived request came with, checked again now (no cache): its principal,
+ * or null once the token is revoked, the session signed out or expired, or the account disabled.
+ * The event stream asks this while it stays open.
+ */
+export async function recheckPrincipal(db: Db, config: Config, req: FastifyRequest): Promise<Principal | null> {
+  return authenticate(db, config, req, null).catch((e) => {
+    if (e instanceof ApiError) return null;
+    throw e;
+  });
 }

@@ -1,2 +1,2 @@
 // What other capabilities may read of accounts: through here, never auth/store.ts.
-export { getAccount, type Account } from './store.ts';
+export { accountsByIds, getAccount, signingKeyOf, type Account } from './store.ts';

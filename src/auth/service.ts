@@ -45,3 +45,10 @@ export async function issueToken({ q, actor, record }: Writer, accountId: string
   record('token.issued', 'api_token', out.info.id);
   return out;
 }
+
+/** A co-chair registers the public key it cosigns tree heads with (a leaf: the key is part of the account's state). */
+export async function registerSigningKey({ q, actor, record }: Writer, publicPem: string): Promise<void> {
+  if (!actor.accountId) throw new Error('registerSigningKey needs an account');
+  await store.setSigningKey(q, actor.accountId, publicPem);
+  record('account.signing_key_set', 'account', actor.accountId);
+}

@@ -195,3 +195,20 @@ export async function firstAdmin(q: Queryable): Promise<Row | null> {
 export async function tokenExists(q: Queryable, token: string): Promise<boolean> {
   return (await q.query('SELECT 1 FROM api_tokens WHERE token_hash = $1', [hashToken(token)])).length > 0;
 }
+
+/** Some accounts by id, in one statement; unknown ids are absent. */
+export async function accountsByIds(q: Queryable, ids: string[]): Promise<Map<string, Account>> {
+  if (!ids.length) return new Map();
+  const rows = await q.query('SELECT * FROM accounts WHERE id = ANY($1::uuid[])', [[...new Set(ids)]]);
+  return new Map(rows.map((r) => [String(r.id), toAccount(r)]));
+}
+
+/** The Ed25519 public key (SPKI PEM) an account registered for cosigning tree heads, or null. */
+export async function signingKeyOf(q: Queryable, accountId: string): Promise<string | null> {
+  const [r] = await q.query('SELECT signing_key FROM accounts WHERE id = $1', [accountId]);
+  return r?.signing_key ?? null;
+}
+
+export async function setSigningKey(q: Queryable, accountId: string, publicPem: string): Promise<void> {
+  await q.query('UPDATE accounts SET signing_key = $2 WHERE id = $1', [accountId, publicPem]);
+}

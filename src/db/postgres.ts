@@ -58,5 +58,47 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Db> {
     async close() {
       await pool.end();
     },
+    ...({ listen: listenWith(url) } as object),
   };
+}
+
+/** A LISTEN on its own connection, outside the pool (a pooled client would be handed to queries between notifications). */
+export interface Listener {
+  close(): Promise<void>;
+}
+export type Listen = (channel: string, onNotify: (payload: string) => void, onLost: (e: Error) => void) => Promise<Listener>;
+
+function listenWith(url: string): Listen {
+  return async (channel, onNotify, onLost) => {
+    const c = new pg.Client({ connectionString: url, keepAlive: true, connectionTimeoutMillis: 10_000 });
+    let done = false;
+    const lost = (e: Error) => {
+      if (done) return;
+      done = true;
+      c.end().catch(() => {});
+      onLost(e);
+    };
+    c.on('notification', (m) => m.channel === channel && onNotify(m.payload ?? ''));
+    c.on('error', lost);
+    c.on('end', () => lost(new Error('the LISTEN connection ended')));
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${c.escapeIdentifier(channel)}`);
+    } catch (e) {
+      done = true;
+      await c.end().catch(() => {});
+      throw e;
+    }
+    return {
+      async close() {
+        done = true;
+        await c.end().catch(() => {});
+      },
+    };
+  };
+}
+
+/** The dedicated-connection LISTEN of a PostgreSQL database; undefined for PGlite (one process: nobody else to hear from). */
+export function listenerOf(db: Db): Listen | undefined {
+  return (db as { listen?: Listen }).listen;
 }

@@ -4,8 +4,10 @@
 // front lines cut through sub-districts.
 import type { Config } from '../config.ts';
 import type { Db } from '../db/db.ts';
+import { advisoryXactLock } from '../db/statements.ts';
 import { SYSTEM, write } from '../ledger/ledger.ts';
 import { createCorridor, notifySite } from '../sites/service.ts';
+import { countTerritoriesFromSource } from '../territory/lookup.ts';
 import { recordFromPcodes } from '../territory/service.ts';
 import { geoSettings } from '../territory/settings.ts';
 import { DEMO_PARTIES } from './syria2016.ts';
@@ -46,9 +48,8 @@ export async function seedDemoMap(db: Db, config: Config): Promise<{ created: bo
     db,
     SYSTEM,
     async (w) => {
-      await w.q.query('SELECT pg_advisory_xact_lock(7240219)');
-      const [{ n }] = await w.q.query('SELECT count(*)::int AS n FROM territories WHERE source = $1', [SOURCE]);
-      if (n > 0) return { created: false };
+      await advisoryXactLock(w.q, 7240219);
+      if ((await countTerritoriesFromSource(w.q, SOURCE)) > 0) return { created: false };
       for (const [key, pcodes] of Object.entries(AREAS)) {
         await recordFromPcodes(w, { partyId: id(key), pcodes, validFrom: FROM, source: SOURCE }, settings);
       }

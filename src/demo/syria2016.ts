@@ -2,6 +2,7 @@
 // shared/data/README.md). Times are given in Damascus time (UTC+2) as the terms state them;
 // the hours of individual acceptances are approximate.
 import type { Db } from '../db/db.ts';
+import { advisoryXactLock } from '../db/statements.ts';
 import { SYSTEM, write } from '../ledger/ledger.ts';
 import { recordCommitment, createParty } from '../parties/service.ts';
 import type { PartyCreate } from '../parties/schemas.ts';
@@ -61,7 +62,7 @@ Mechanisms: exchange of information delineating territory held by the parties, a
 export async function seedDemo(db: Db): Promise<{ created: boolean }> {
   return write(db, SYSTEM, async (w) => {
     const { q } = w;
-    await q.query('SELECT pg_advisory_xact_lock(7240218)');
+    await advisoryXactLock(q, 7240218);
     if (await getTerms(q, DEMO_TERMS_ID)) return { created: false };
     const ids = new Map<string, string>();
     for (const { key, id: pid, ...p } of DEMO_PARTIES) {

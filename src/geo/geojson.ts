@@ -3,6 +3,7 @@
 import { Type } from 'typebox';
 import type { Queryable } from '../db/db.ts';
 import { ApiError } from '../http/errors.ts';
+import { validityDetail } from './store.ts';
 
 export type GeometryType = 'Point' | 'LineString' | 'Polygon' | 'MultiPolygon';
 export interface Geometry {
@@ -116,15 +117,11 @@ export async function checkGeometry(q: Queryable, g: Geometry, field: string, ma
   if (fault) throw new ApiError('INVALID_GEOMETRY', `${fault.field}: ${fault.reason}.`, fault.field);
   if (vertices > maxVertices) throw new ApiError('INVALID_GEOMETRY', `The geometry has ${vertices} vertices; at most ${maxVertices} are accepted.`, field);
   if (g.type === 'Point') return;
-  const [r] = await q.query(
-    `SELECT (d).valid AS valid, (d).reason AS reason, ST_X((d).location) AS x, ST_Y((d).location) AS y
-     FROM (SELECT ST_IsValidDetail(ST_GeomFromGeoJSON($1)) AS d) t`,
-    [JSON.stringify({ type: g.type, coordinates: g.coordinates })],
-  );
+  const r = await validityDetail(q, JSON.stringify({ type: g.type, coordinates: g.coordinates }));
   // PGlite's PostGIS answers no row when GEOS throws: refuse rather than store what was not checked
   if (!r) throw new ApiError('INVALID_GEOMETRY', `${field} could not be checked by PostGIS; simplify it or send it again.`, field);
   if (!r.valid) {
-    const where = r.x === null ? '' : ` at [${Number(r.x)}, ${Number(r.y)}]`;
-    throw new ApiError('INVALID_GEOMETRY', `${field} is not a valid ${g.type}: ${r.reason}${where}.`, field, { location: r.x === null ? null : [Number(r.x), Number(r.y)] });
+    const where = r.location === null ? '' : ` at [${r.location[0]}, ${r.location[1]}]`;
+    throw new ApiError('INVALID_GEOMETRY', `${field} is not a valid ${g.type}: ${r.reason}${where}.`, field, { location: r.location });
   }
 }

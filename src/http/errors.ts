@@ -27,8 +27,15 @@ export const ERRORS = {
   TARGET_TOO_LARGE: { status: 422, title: 'The target is larger than your role may ask about' },
   EXCEEDS_BOUND: { status: 422, title: 'The value is larger than this deployment allows' },
   RATE_LIMITED: { status: 429, title: 'Too many requests; try again later' },
+  TOO_MANY_STREAMS: { status: 429, title: 'Too many event streams open; close one or try again later' },
   ACCOUNT_LOCKED: { status: 423, title: 'The account is locked after repeated failed sign-ins' },
   INTERNAL: { status: 500, title: 'Internal error' },
+  // the investigation desk (src/incidents)
+  INCIDENT_TRANSITION: { status: 409, title: 'The incident’s status does not allow this step' },
+  INCIDENT_MERGED: { status: 409, title: 'The incident was merged into another' },
+  ALREADY_PUBLISHED: { status: 409, title: 'The incident is published already' },
+  ALREADY_CONCURRED: { status: 409, title: 'Your party has concurred already' },
+  DETERMINATION_SUPERSEDED: { status: 409, title: 'A later proposal superseded this determination' },
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

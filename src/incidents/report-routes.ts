@@ -10,7 +10,7 @@ import { ApiError, notFound } from '../http/errors.ts';
 import { IdParams } from '../http/schemas.ts';
 import { fieldErrors, makeValidatorCompiler } from '../http/validation.ts';
 import { registerRowReader } from '../ledger/entities.ts';
-import { onCommitted } from '../ledger/ledger.ts';
+import { eventsHub } from '../events/hub.ts';
 import { toAcled } from './acled.ts';
 import { changedSince, enricherFor, reenrich, REFERENCE_TYPES, type Enrichment } from './enrich.ts';
 import { bodyHash, IDEMPOTENCY_HEADER, idempotencyKey, once, type Sent } from './idempotency.ts';
@@ -108,8 +108,9 @@ export async function reportRoutes(app: FastifyInstance, { db, config }: { db: D
     again = false;
     running = running.then(refresh).catch((e) => app.log.error({ err: e }, 'reenrich failed'));
   };
-  const stop = onCommitted(db, (types) => {
-    if (![...types].some((t) => (REFERENCE_TYPES as readonly string[]).includes(t))) return;
+  // the hub brings other instances' territory and site changes too: each refreshes its reference cache (re-enriching is idempotent)
+  const stop = eventsHub(db).onEvents((events) => {
+    if (!events.some((e) => (REFERENCE_TYPES as readonly string[]).includes(e.type))) return;
     again = true;
     clearTimeout(timer);
     timer = setTimeout(() => again && run(), 100); // a burst of writes is one pass

@@ -5,6 +5,7 @@ import type { Db, Queryable, Row } from '../db/db.ts';
 import { commitState, commitSubject, ENTITIES, isSensitive, loadRows, stateFromRow, type EntityType } from './entities.ts';
 import { headPayload, signPayload, type LedgerKey } from './keys.ts';
 import * as M from './merkle.ts';
+import type { LedgerEntry } from './lookup.ts';
 import * as store from './store.ts';
 
 /** Who made a write: an account and its role, or the system itself (seeding, migrations). */
@@ -124,10 +125,14 @@ export async function appendLeaves(
   }
 }
 
-const listeners = new WeakMap<object, Set<(types: Set<EntityType>) => void>>();
+const listeners = new WeakMap<object, Set<(leaves: readonly LedgerEntry[]) => void>>();
 
-/** Calls fn after each write through this process commits, with the entity types it changed (caches use it). */
-export function onCommitted(db: Db, fn: (types: Set<EntityType>) => void): () => void {
+/**
+ * Calls fn with the leaves of each write through this process once it has committed, in the
+ * same tick (before write() returns). Only the events hub (src/events/hub.ts) listens here:
+ * caches and streams subscribe to the hub, which also brings other processes' leaves.
+ */
+export function onCommitted(db: Db, fn: (leaves: readonly LedgerEntry[]) => void): () => void {
   let set = listeners.get(db);
   if (!set) listeners.set(db, (set = new Set()));
   set.add(fn);
@@ -137,7 +142,7 @@ export function onCommitted(db: Db, fn: (types: Set<EntityType>) => void): () =>
 /** Runs fn in a transaction and appends the leaves it recorded before committing. */
 export async function write<T>(db: Db, actor: Actor, fn: (w: Writer) => Promise<T>, opts: { allowEmpty?: boolean } = {}): Promise<T> {
   let appended: LogHead | undefined;
-  const types = new Set<EntityType>();
+  let leaves: store.LeafRow[] = [];
   const out = await db.tx(async (q) => {
     const pending: PendingLeaf[] = [];
     const result = await fn({
@@ -145,7 +150,6 @@ export async function write<T>(db: Db, actor: Actor, fn: (w: Writer) => Promise<
       actor,
       record(action, type, entity, by) {
         if (!Object.hasOwn(ENTITIES, type)) throw new Error(`unknown ledger entity type ${type}`);
-        types.add(type);
         if (typeof entity === 'string') pending.push({ action, type, id: entity, actor: by });
         else pending.push({ action, type, id: String(entity.id), state: stateFromRow(type, entity), salt: entity.salt ?? undefined, actor: by });
       },
@@ -153,12 +157,20 @@ export async function write<T>(db: Db, actor: Actor, fn: (w: Writer) => Promise<
     if (pending.length) {
       const cached = heads.get(db);
       heads.delete(db); // trusted again only once this transaction has committed
-      appended = (await appendLeaves(q, actor, pending, cached, signers.get(db))).head;
+      ({ head: appended, leaves } = await appendLeaves(q, actor, pending, cached, signers.get(db)));
     } else if (!opts.allowEmpty) throw new Error('a write recorded no ledger leaf'); // a bug: every write is recorded
     return result;
   });
   if (appended) heads.set(db, appended);
-  if (types.size) for (const fn of listeners.get(db) ?? []) fn(types);
+  if (leaves.length) {
+    for (const fn of listeners.get(db) ?? []) {
+      try {
+        fn(leaves);
+      } catch (e) {
+        process.emitWarning(`a commit listener failed: ${(e as Error).message}`); // the write has committed: never report it as failed
+      }
+    }
+  }
   return out;
 }
 

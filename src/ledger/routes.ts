@@ -1,6 +1,8 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { principal } from '../auth/hook.ts';
+import { signingKeyOf } from '../auth/lookup.ts';
+import { registerSigningKey } from '../auth/service.ts';
 import { ANY_ROLE } from '../auth/roles.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/db.ts';
@@ -128,10 +130,7 @@ export async function ledgerRoutes(app: FastifyInstance, { db, ledgerKey }: { db
       const key = parsePublicKey(req.body.publicKey);
       if (!key) throw new ApiError('VALIDATION_FAILED', 'Not an Ed25519 public key (SPKI PEM, or 32 raw bytes in base64).', 'publicKey');
       const me = principal(req);
-      await write(db, me, async ({ q, record }) => {
-        await q.query('UPDATE accounts SET signing_key = $2 WHERE id = $1', [me.accountId, key.pem]);
-        record('account.signing_key_set', 'account', me.accountId);
-      });
+      await write(db, me, (w) => registerSigningKey(w, key.pem));
       return { accountId: me.accountId, keyId: key.keyId, publicKey: key.pem };
     },
   });
@@ -143,8 +142,8 @@ export async function ledgerRoutes(app: FastifyInstance, { db, ledgerKey }: { db
       const me = principal(req);
       const head = await store.headAt(db, req.body.size);
       if (!head) throw new ApiError('NOT_FOUND', `No signed head of size ${req.body.size}.`, 'size');
-      const [acct] = await db.query('SELECT signing_key FROM accounts WHERE id = $1', [me.accountId]);
-      const key = acct?.signing_key ? parsePublicKey(acct.signing_key) : null;
+      const registered = await signingKeyOf(db, me.accountId);
+      const key = registered ? parsePublicKey(registered) : null;
       if (!key) throw new ApiError('INCONSISTENT', 'Register your public key first (PUT /api/v1/ledger/signing-key).', 'signature');
       const payload = headPayload({ size: head.size, rootHash: head.rootHash, timestamp: head.at.toISOString(), keyId: head.keyId });
       if (!verifyPayload(key.pem, payload, req.body.signature)) {

@@ -1,4 +1,5 @@
 // The ledger's SQL: appending leaves and nodes, reading them back, tree heads.
+import { accountsByIds } from '../auth/lookup.ts';
 import type { Queryable, Row } from '../db/db.ts';
 import type { Frontier, Hash, NodeKey } from './merkle.ts';
 
@@ -162,17 +163,15 @@ export interface CosignatureRow {
   publicKey: string;
 }
 
+/** Cosignatures of some heads (all when sizes is omitted), with each cosigner's name and party (from auth's lookup). */
 export async function cosignatures(q: Queryable, sizes?: number[]): Promise<CosignatureRow[]> {
-  const rows = await q.query(
-    `SELECT c.*, a.name AS account_name, a.party_id FROM ledger_cosignatures c JOIN accounts a ON a.id = c.account_id
-     ${sizes ? 'WHERE c.size = ANY($1::bigint[])' : ''} ORDER BY c.size, c.at`,
-    sizes ? [sizes] : [],
-  );
+  const rows = await q.query(`SELECT c.* FROM ledger_cosignatures c ${sizes ? 'WHERE c.size = ANY($1::bigint[])' : ''} ORDER BY c.size, c.at`, sizes ? [sizes] : []);
+  const accounts = await accountsByIds(q, rows.map((r) => String(r.account_id)));
   return rows.map((r) => ({
     size: Number(r.size),
     accountId: r.account_id,
-    accountName: r.account_name,
-    partyId: r.party_id,
+    accountName: accounts.get(String(r.account_id))?.name ?? String(r.account_id),
+    partyId: accounts.get(String(r.account_id))?.partyId ?? null,
     keyId: r.key_id,
     signature: r.signature,
     at: r.at,
@@ -186,6 +185,35 @@ export async function insertCosignature(q: Queryable, c: { size: number; account
      ON CONFLICT (size, account_id) DO UPDATE SET key_id = EXCLUDED.key_id, public_key = EXCLUDED.public_key, signature = EXCLUDED.signature, at = now()`,
     [c.size, c.accountId, c.keyId, c.publicKey, c.signature],
   );
+}
+
+/** The log's size (its number of leaves). */
+export async function logSize(q: Queryable): Promise<number> {
+  const [r] = await q.query('SELECT size FROM ledger_state WHERE id = 1');
+  return Number(r.size);
+}
+
+/**
+ * A SQL condition for a capability's as-of reads: the row `alias` (of entity type `type`, its id
+ * column `id`) has a leaf before `version` (always true when version is null). Rows written with
+ * their leaf and never changed are then exactly the data as it was at that version.
+ */
+export function recordedBefore(type: string, version: number | null, alias: string): string {
+  if (version === null) return 'true';
+  if (!/^[a-z_]+$/.test(type) || !/^[a-z_][a-z0-9_]*$/.test(alias)) throw new Error(`recordedBefore: bad type or alias ${type} ${alias}`);
+  return `EXISTS (SELECT 1 FROM ledger_leaves l WHERE l.entity_type = '${type}' AND l.entity_id = ${alias}.id::text AND l.seq < ${Math.floor(version)})`;
+}
+
+/** The entities (type, id) named by the leaves from <= seq < to of the given types, each once. */
+export async function entitiesBetween(q: Queryable, from: number, to: number, types: string[]): Promise<{ type: string; id: string }[]> {
+  const rows = await q.query('SELECT DISTINCT entity_type, entity_id FROM ledger_leaves WHERE seq >= $1 AND seq < $2 AND entity_type = ANY($3::text[])', [from, to, types]);
+  return rows.map((r) => ({ type: r.entity_type, id: r.entity_id }));
+}
+
+/** What happened in the leaves after `after` (seq > after), in order, at most `limit`: the events hub reads other processes' commits with it. */
+export async function entriesAfter(q: Queryable, after: number, limit: number): Promise<{ seq: number; at: Date; action: string; entityType: string; entityId: string }[]> {
+  const rows = await q.query('SELECT seq, at, action, entity_type, entity_id FROM ledger_leaves WHERE seq > $1 ORDER BY seq LIMIT $2', [after, limit]);
+  return rows.map((r) => ({ seq: Number(r.seq), at: r.at, action: r.action, entityType: r.entity_type, entityId: r.entity_id }));
 }
 
 // ---- read by other capabilities through ledger/lookup.ts (incidents: enrichment) ----

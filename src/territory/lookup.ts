@@ -1,5 +1,5 @@
 // What other capabilities may read of territory: through here, never territory/store.ts.
-export { territoriesAt, type TerritoryRecord } from './store.ts';
+export { countTerritoriesFromSource, territoriesAt, territoryAreas, type TerritoryArea, type TerritoryRecord } from './store.ts';
 export { allTerritories } from './store.ts';
 // The shipped OCHA sub-districts (read once), for places' gazetteer and point-in-unit lookup.
 export { adminUnits, type AdminUnit } from './adm3.ts';

@@ -1,5 +1,7 @@
 import type { Queryable, Row } from '../db/db.ts';
 import type { Written } from '../db/db.ts';
+import type { Position } from '../geo/shapes.ts';
+import { recordedBefore } from '../ledger/lookup.ts';
 
 /**
  * Overlays (union, intersection, difference) run on a fixed 1e-9° grid (0.1 mm; GEOS OverlayNG
@@ -173,6 +175,33 @@ export async function changesBetween(q: Queryable, from: Date, to: Date, partyId
     gainedKm2: Number(r.gained_km2),
     lostKm2: Number(r.lost_km2),
   }));
+}
+
+/** How many versions came from one source (the demo loader's "already loaded?"). */
+export async function countTerritoriesFromSource(q: Queryable, source: string): Promise<number> {
+  const [r] = await q.query('SELECT count(*)::int AS n FROM territories WHERE source = $1', [source]);
+  return r.n;
+}
+
+/** A version's area as plain data for in-memory indexes (vetting): times in epoch ms, MultiPolygon coordinates. */
+export interface TerritoryArea {
+  id: string;
+  seq: number;
+  partyId: string;
+  validFrom: number;
+  polygons: Position[][][];
+}
+
+/**
+ * Every version (or those with the given ids) as the record stood at `version` (null: now), in
+ * one statement: versions are immutable and written with their leaf, so as-of is "leaf before".
+ */
+export async function territoryAreas(q: Queryable, version: number | null, ids: string[] | null = null): Promise<TerritoryArea[]> {
+  const rows = await q.query(
+    `SELECT x.id, x.seq, x.party_id, x.valid_from, ST_AsGeoJSON(x.geom) AS g FROM territories x WHERE ${recordedBefore('territory', version, 'x')}${ids ? ' AND x.id = ANY($1::uuid[])' : ''}`,
+    ids ? [ids] : [],
+  );
+  return rows.map((r) => ({ id: r.id, seq: Number(r.seq), partyId: r.party_id, validFrom: new Date(r.valid_from).getTime(), polygons: JSON.parse(r.g).coordinates as Position[][][] }));
 }
 
 /** Every version with its geometry and when it ends: for caches that answer "whose area held this point then". */

@@ -1,47 +1,22 @@
 // The plain data a vetting decision is made from, and the decision itself (DESIGN.md, "Decision
-// rules of strike vetting"). The store loads these; index.ts prepares them; decide.ts reads them.
-import type { DesignationEvent, StatusEvent } from '../parties/status.ts';
+// rules of strike vetting"). Their owners define and load the data (through their lookups; the
+// store asks them); index.ts prepares it; decide.ts reads it.
+import type { PartyTimeline } from '../parties/lookup.ts';
 import type { Position } from '../geo/shapes.ts';
+import type { CorridorRoute, SiteArea } from '../sites/lookup.ts';
+import type { TerritoryArea } from '../territory/lookup.ts';
 
-export const SITE_KINDS = ['hospital', 'school', 'water', 'power', 'shelter', 'religious', 'diplomatic', 'un', 'other'] as const;
-export type SiteKind = (typeof SITE_KINDS)[number];
+/** A version of one party's area of control, in force from validFrom (epoch ms) until the party's next version. */
+export type TerritoryData = TerritoryArea;
 
-/** A version of one party's area of control, in force from validFrom until the party's next version. */
-export interface TerritoryData {
-  id: string;
-  seq: number;
-  partyId: string;
-  validFrom: number; // epoch ms
-  polygons: Position[][][]; // MultiPolygon coordinates
-}
+/** A protected site with its buffer, in force from validFrom until validTo (exclusive; null: open-ended). */
+export type SiteData = SiteArea;
 
-export interface SiteData {
-  id: string;
-  kind: SiteKind;
-  name: string;
-  geometry: { type: 'Point'; coordinates: Position } | { type: 'Polygon'; coordinates: Position[][] };
-  bufferM: number;
-  validFrom: number;
-  validTo: number | null; // exclusive; null: open-ended
-}
+/** An aid corridor: a route, its width either side, and its window (both ends included). */
+export type CorridorData = CorridorRoute;
 
-export interface CorridorData {
-  id: string;
-  name: string;
-  coordinates: Position[]; // LineString
-  widthM: number; // either side
-  validFrom: number; // the window, both ends included
-  validTo: number;
-}
-
-export interface PartyData {
-  id: string;
-  name: string;
-  homeState: string | null;
-  operatesIn: string[];
-  designations: DesignationEvent[];
-  events: StatusEvent[];
-}
+/** A party's states and its designation and commitment events. */
+export type PartyData = PartyTimeline;
 
 /** Everything a decision may read, as of one version of the record (the ledger's size). */
 export interface Snapshot {

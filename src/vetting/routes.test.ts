@@ -223,6 +223,24 @@ describe('audit', () => {
     expect(liaison).toMatchObject({ siteHits: 1, requests: 3, referrals: 2, rateLimited: 0, flaggedAt: null });
     expect((await t.call('liaison', { method: 'GET', url: '/api/v1/vetting' })).statusCode).toBe(403);
   });
+
+  it('pages through decisions of one commit, at a time between two milliseconds, each exactly once', async () => {
+    // one grouped commit gives its decisions one requested_at; .999 µs past a millisecond is where a
+    // cursor rounded to the millisecond overshot and brought the page's own rows back (the last test of t)
+    await t.db.query(`UPDATE vettings SET requested_at = (SELECT date_trunc('milliseconds', max(requested_at)) FROM vettings) + interval '999 microseconds'`);
+    const [{ n }] = await t.db.query('SELECT count(*)::int AS n FROM vettings');
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { items: { id: string }[]; nextCursor: string | null } = (
+        await t.call('secretariat', { method: 'GET', url: `/api/v1/vetting?limit=3${cursor ? `&cursor=${cursor}` : ''}` })
+      ).json();
+      seen.push(...page.items.map((v) => v.id));
+      cursor = page.nextCursor;
+    } while (cursor && seen.length <= n);
+    expect(seen.length).toBe(n);
+    expect(new Set(seen).size).toBe(n);
+  });
 });
 
 describe('rate limit', () => {

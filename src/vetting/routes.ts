@@ -201,7 +201,7 @@ export async function vettingRoutes(app: FastifyInstance, { db, config }: { db: 
       const last = page[page.length - 1];
       return {
         items: page.map((row) => vettingJson(row, principal(req).role)),
-        nextCursor: rows.length > limit ? encodeCursor('requestedAt', [iso(last.requested_at), String(last.seq)]) : null,
+        nextCursor: rows.length > limit ? encodeCursor('requestedAt', [last.requested_at_key, String(last.seq)]) : null,
       };
     },
   });

@@ -1,7 +1,9 @@
 // Keeps the vetting index fresh, records decisions in grouped commits, and replays them.
 import type { Db, Queryable, Row } from '../db/db.ts';
+import { snapshotTx } from '../db/statements.ts';
 import { ApiError } from '../http/errors.ts';
-import { onCommitted, SYSTEM, write, type Actor, type Writer } from '../ledger/ledger.ts';
+import { eventsHub } from '../events/hub.ts';
+import { SYSTEM, write, type Actor, type Writer } from '../ledger/ledger.ts';
 import { spend, tell } from './decide.ts';
 import { VettingIndex, type PreparedCache } from './index.ts';
 import type { Decision, PartyData, Snapshot } from './model.ts';
@@ -9,17 +11,15 @@ import * as store from './store.ts';
 
 const INDEX_TYPES = new Set(['territory', 'site', 'site_event', 'corridor', 'party', 'designation', 'commitment']);
 
-async function consistent<T>(db: Db, fn: (q: Queryable) => Promise<T>): Promise<T> {
-  return db.tx(async (q) => {
-    await q.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ'); // the rows and the ledger size from one snapshot
-    return fn(q);
-  });
-}
+/** The rows and the ledger size from one snapshot. */
+const consistent = <T>(db: Db, fn: (q: Queryable) => Promise<T>): Promise<T> => snapshotTx(db, fn);
 
 /**
- * The current index. A write through this process marks it stale at once; writes by other
- * instances are noticed by comparing the ledger's size at most every `refreshMs`. A refresh
- * reads only what the leaves since the last version name.
+ * The current index. The events hub marks it stale: at once for a write through this process
+ * (before that write returns), as soon as the hub hears of it (LISTEN/NOTIFY) for a write
+ * through another instance. `refreshMs` bounds how stale it can be should the hub miss one:
+ * past it the next decision compares the ledger's size. A refresh reads only what the leaves
+ * since the last version name.
  */
 export class IndexHolder {
   private index: VettingIndex | null = null;
@@ -39,8 +39,8 @@ export class IndexHolder {
     private readonly db: Db,
     private readonly refreshMs: number,
   ) {
-    this.stop = onCommitted(db, (types) => {
-      if ([...types].some((t) => INDEX_TYPES.has(t))) this.generation++;
+    this.stop = eventsHub(db).onEvents((events) => {
+      if (events.some((e) => INDEX_TYPES.has(e.type))) this.generation++;
     });
   }
 

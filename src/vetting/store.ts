@@ -1,79 +1,38 @@
-// The SQL of vetting: the data a decision reads, as of a version of the record, and the
-// decisions themselves.
+// Vetting's data: its own tables (decisions, flags, budgets, the grid's secret) in SQL here; the
+// data a decision reads (territory, sites, corridors, parties) through its owners' lookups.
+import { accountsByIds } from '../auth/lookup.ts';
 import type { Queryable, Row } from '../db/db.ts';
-import type { Position } from '../geo/shapes.ts';
+import { entitiesBetween, logSize } from '../ledger/lookup.ts';
+import { partyTimelines } from '../parties/lookup.ts';
+import { corridorRoutes, siteAreas, sitesOfEvents } from '../sites/lookup.ts';
+import { territoryAreas } from '../territory/lookup.ts';
 import type { CorridorData, PartyData, SiteData, Snapshot, TerritoryData } from './model.ts';
 
-const ms = (d: Date | string | null) => (d === null ? null : new Date(d).getTime());
-
 /**
- * Rows of `table` whose ledger leaf precedes `version` (all when version is null). Every row
- * here is immutable and written with its leaf, so this is exactly the data as it was then.
+ * The data a decision reads lives with its owners (territory, sites, parties): each loads its
+ * rows in bulk, as of a version of the record (null: now; a row counts once its ledger leaf
+ * precedes the version), through its lookup. Every row is immutable and written with its leaf,
+ * so that is exactly the data as it was then.
  */
-function asOf(type: string, version: number | null, alias = 'x'): string {
-  if (version === null) return 'true';
-  return `EXISTS (SELECT 1 FROM ledger_leaves l WHERE l.entity_type = '${type}' AND l.entity_id = ${alias}.id::text AND l.seq < ${Math.floor(version)})`;
-}
-
-function idFilter(ids: string[] | null): string {
-  return ids ? ' AND x.id = ANY($1::uuid[])' : '';
-}
-
 export async function loadTerritories(q: Queryable, version: number | null, ids: string[] | null = null): Promise<TerritoryData[]> {
-  const rows = await q.query(
-    `SELECT x.id, x.seq, x.party_id, x.valid_from, ST_AsGeoJSON(x.geom) AS g FROM territories x WHERE ${asOf('territory', version)}${idFilter(ids)}`,
-    ids ? [ids] : [],
-  );
-  return rows.map((r) => ({ id: r.id, seq: Number(r.seq), partyId: r.party_id, validFrom: ms(r.valid_from)!, polygons: JSON.parse(r.g).coordinates as Position[][][] }));
+  return territoryAreas(q, version, ids);
 }
 
-/**
- * Sites as of the version, with their events as of the same version folded into the window:
- * a withdrawal from T ends it at T (the earlier of T and validTo); a rejection empties it
- * (validTo = validFrom), so a rejected site counts at no time from the version its leaf
- * precedes on, while a replay at an earlier version still sees it.
- */
+/** Sites with their withdrawals and rejections as of the version folded into their windows. */
 export async function loadSites(q: Queryable, version: number | null, ids: string[] | null = null): Promise<SiteData[]> {
-  const rows = await q.query(
-    `SELECT x.id, x.kind, x.name, x.buffer_m, x.valid_from,
-            CASE WHEN ev.rejected THEN x.valid_from ELSE LEAST(x.valid_to, ev.withdrawn_at) END AS valid_to,
-            ST_AsGeoJSON(x.geom) AS g
-     FROM sites x
-     LEFT JOIN LATERAL (
-       SELECT bool_or(e.type = 'rejected') AS rejected, min(e.at) FILTER (WHERE e.type = 'withdrawn') AS withdrawn_at
-       FROM site_events e WHERE e.site_id = x.id AND ${asOf('site_event', version, 'e')}
-     ) ev ON true
-     WHERE ${asOf('site', version)}${idFilter(ids)}`,
-    ids ? [ids] : [],
-  );
-  return rows.map((r) => ({ id: r.id, kind: r.kind, name: r.name, geometry: JSON.parse(r.g), bufferM: Number(r.buffer_m), validFrom: ms(r.valid_from)!, validTo: ms(r.valid_to) }));
+  return siteAreas(q, version, ids);
 }
 
 export async function loadCorridors(q: Queryable, version: number | null, ids: string[] | null = null): Promise<CorridorData[]> {
-  const rows = await q.query(
-    `SELECT x.id, x.name, x.width_m, x.valid_from, x.valid_to, ST_AsGeoJSON(x.geom) AS g FROM corridors x WHERE ${asOf('corridor', version)}${idFilter(ids)}`,
-    ids ? [ids] : [],
-  );
-  return rows.map((r) => ({ id: r.id, name: r.name, coordinates: JSON.parse(r.g).coordinates, widthM: Number(r.width_m), validFrom: ms(r.valid_from)!, validTo: ms(r.valid_to)! }));
+  return corridorRoutes(q, version, ids);
 }
 
 /** Parties with their designation and commitment events as of the version (names and states as they are now). */
 export async function loadParties(q: Queryable, version: number | null): Promise<PartyData[]> {
-  const parties = await q.query('SELECT id, name, home_state, operates_in FROM parties ORDER BY id');
-  const des = await q.query(`SELECT x.party_id, x.designated, x.since, x.seq FROM designations x WHERE ${asOf('designation', version)}`);
-  const evs = await q.query(`SELECT x.party_id, x.type, x.at, x.seq FROM commitments x WHERE ${asOf('commitment', version)}`);
-  const out = new Map<string, PartyData>(
-    parties.map((p) => [p.id, { id: p.id, name: p.name, homeState: p.home_state, operatesIn: p.operates_in ?? [], designations: [], events: [] }]),
-  );
-  for (const d of des) out.get(d.party_id)?.designations.push({ designated: d.designated, since: d.since ? new Date(d.since) : null, seq: Number(d.seq) });
-  for (const e of evs) out.get(e.party_id)?.events.push({ type: e.type, at: new Date(e.at), seq: Number(e.seq) });
-  return [...out.values()];
+  return partyTimelines(q, version);
 }
 
-export async function ledgerSize(q: Queryable): Promise<number> {
-  const [r] = await q.query('SELECT size FROM ledger_state WHERE id = 1');
-  return Number(r.size);
-}
+export const ledgerSize = logSize;
 
 /** All the data as of `version`, or as of now (in one transaction, so the rows and the size agree). */
 export async function loadSnapshot(q: Queryable, version: number | null): Promise<Snapshot> {
@@ -82,6 +41,9 @@ export async function loadSnapshot(q: Queryable, version: number | null): Promis
   return { version: v, territories, sites, corridors, parties };
 }
 
+/** The entity types whose rows a decision reads. */
+const INDEXED = ['territory', 'site', 'site_event', 'corridor', 'party', 'designation', 'commitment'];
+
 /**
  * What changed since `from`: the entity types and ids of the leaves appended since. A site
  * event (withdrawal, rejection) changes its site, so it is named as that site.
@@ -89,14 +51,17 @@ export async function loadSnapshot(q: Queryable, version: number | null): Promis
 export async function changedSince(q: Queryable, from: number): Promise<{ size: number; changed: { type: string; id: string }[] }> {
   const size = await ledgerSize(q);
   if (size <= from) return { size, changed: [] };
-  const rows = await q.query(
-    `SELECT DISTINCT CASE WHEN l.entity_type = 'site_event' THEN 'site' ELSE l.entity_type END AS entity_type,
-                     CASE WHEN l.entity_type = 'site_event' THEN e.site_id::text ELSE l.entity_id END AS entity_id
-     FROM ledger_leaves l LEFT JOIN site_events e ON l.entity_type = 'site_event' AND e.id::text = l.entity_id
-     WHERE l.seq >= $1 AND l.seq < $2 AND l.entity_type IN ('territory', 'site', 'site_event', 'corridor', 'party', 'designation', 'commitment')`,
-    [from, size],
-  );
-  return { size, changed: rows.map((r) => ({ type: r.entity_type, id: r.entity_id })) };
+  const named = await entitiesBetween(q, from, size, INDEXED);
+  const siteOf = await sitesOfEvents(q, named.filter((c) => c.type === 'site_event').map((c) => c.id));
+  const seen = new Set<string>();
+  const changed: { type: string; id: string }[] = [];
+  for (const c of named) {
+    const one = c.type === 'site_event' ? { type: 'site', id: siteOf.get(c.id) } : c;
+    if (one.id === undefined || seen.has(`${one.type}/${one.id}`)) continue;
+    seen.add(`${one.type}/${one.id}`);
+    changed.push({ type: one.type, id: one.id });
+  }
+  return { size, changed };
 }
 
 export interface NewVetting {
@@ -149,10 +114,14 @@ export interface VettingFilter {
   before?: { at: string; seq: number };
 }
 
-/** The audit trail, newest first (keyset on requested_at, seq). */
+/**
+ * The audit trail, newest first (keyset on requested_at, seq). Each row carries `requested_at_key`,
+ * its time to the microsecond as stored: a Date holds milliseconds (rounded), and a cursor
+ * rounded up past the time of a page's last row brought back that page's rows of the same commit.
+ */
 export async function listVettings(q: Queryable, f: VettingFilter): Promise<Row[]> {
   return q.query(
-    `SELECT * FROM vettings
+    `SELECT *, to_char(requested_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS requested_at_key FROM vettings
      WHERE ($1::uuid IS NULL OR requested_by = $1) AND ($2::uuid IS NULL OR requesting_party_id = $2) AND ($3::text IS NULL OR decision = $3)
        AND ($4::timestamptz IS NULL OR requested_at >= $4) AND ($5::timestamptz IS NULL OR requested_at < $5)
        AND ($6::timestamptz IS NULL OR (requested_at, seq) < ($6::timestamptz, $7::bigint))
@@ -167,10 +136,11 @@ const LATEST_FLAGS = (where: string) => `SELECT DISTINCT ON (account_id) account
 /**
  * Per account over a window: how often it asked, hit a protected site (the exact view), was
  * referred (the told view) and was refused by the rate limiter; and every account flagged now,
- * whether or not it asked in the window. Flagged accounts first, the latest flag first.
+ * whether or not it asked in the window. Flagged accounts first, the latest flag first. Each row
+ * carries the account's name and role (from auth's lookup; null for decisions by no account).
  */
 export async function auditSummary(q: Queryable, from: string, to: string): Promise<Row[]> {
-  return q.query(
+  const rows = await q.query(
     `WITH v AS (
        SELECT requested_by AS account_id, count(*)::int AS requests,
               count(*) FILTER (WHERE decision = 'prohibited')::int AS prohibited,
@@ -183,14 +153,19 @@ export async function auditSummary(q: Queryable, from: string, to: string): Prom
        WHERE day >= ($1::timestamptz AT TIME ZONE 'UTC')::date AND day <= ($2::timestamptz AT TIME ZONE 'UTC')::date GROUP BY account_id),
      f AS (${LATEST_FLAGS('true')}),
      ids AS (SELECT account_id FROM v UNION SELECT account_id FROM r UNION SELECT account_id FROM f WHERE event = 'flagged')
-     SELECT ids.account_id, a.name, a.role, coalesce(v.requests, 0) AS requests, coalesce(v.prohibited, 0) AS prohibited,
+     SELECT ids.account_id, coalesce(v.requests, 0) AS requests, coalesce(v.prohibited, 0) AS prohibited,
             coalesce(v.site_hits, 0) AS site_hits, coalesce(v.referrals, 0) AS referrals, coalesce(r.rate_limited, 0) AS rate_limited,
             v.last_at, CASE WHEN f.event = 'flagged' THEN f.at END AS flagged_at
      FROM ids LEFT JOIN v ON v.account_id IS NOT DISTINCT FROM ids.account_id LEFT JOIN r ON r.account_id = ids.account_id
-       LEFT JOIN f ON f.account_id = ids.account_id LEFT JOIN accounts a ON a.id = ids.account_id
+       LEFT JOIN f ON f.account_id = ids.account_id
      ORDER BY (f.event = 'flagged') IS TRUE DESC, f.at DESC, requests DESC, ids.account_id`,
     [from, to],
   );
+  const accounts = await accountsByIds(q, rows.filter((r) => r.account_id).map((r) => String(r.account_id)));
+  return rows.map((r) => {
+    const a = r.account_id ? accounts.get(String(r.account_id)) : undefined;
+    return { ...r, name: a?.name ?? null, role: a?.role ?? null };
+  });
 }
 
 /** The secret the coarse grid's offset is derived from (one row, made by migration 009). */

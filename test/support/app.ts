@@ -30,7 +30,8 @@ export interface TestApp {
 }
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return loadConfig({}, { logLevel: 'silent', adminToken: ADMIN_TOKEN, ledgerKey: TEST_LEDGER_KEY, ...overrides });
+  // no ANALYZE job: it would run as every test app starts (seconds on a busy machine); src/jobs.test.ts turns it on
+  return loadConfig({}, { logLevel: 'silent', adminToken: ADMIN_TOKEN, ledgerKey: TEST_LEDGER_KEY, analyzeIntervalS: 0, ...overrides });
 }
 
 /** Builds the app on a fresh database with the demo scenario and one token per role. */
@@ -69,6 +70,8 @@ export async function snapshot(db: Db): Promise<string> {
   const tables: Record<string, string> = { parties: 'x', terms: 'x', commitments: 'x', accounts: 'x', api_tokens: '(x.id, x.token_hash, x.revoked_at)', sessions: 'x', territories: 'x', sites: 'x', corridors: 'x', vettings: 'x', vetting_flags: 'x', site_events: 'x' };
   // reports and incidents (intake)
   Object.assign(tables, { reports: 'x', idempotency_keys: 'x', incidents: 'x', incident_reports: 'x' });
+  // the investigation desk
+  Object.assign(tables, { incident_events: 'x', claims: 'x', info_requests: 'x', info_answers: 'x', determinations: 'x', concurrences: 'x' });
   const parts = [];
   for (const [t, cols] of Object.entries(tables)) {
     const [r] = await db.query(`SELECT count(*)::int AS n, coalesce(md5(string_agg(${cols}::text, ',' ORDER BY ${cols}::text)), '') AS h FROM ${t} x`);

@@ -21,7 +21,7 @@ export interface TestDb {
 /** A new PostgreSQL database cloned from the migrated template (fast: a file copy). */
 export async function newPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const base = process.env.TRUCE_TEST_DATABASE_URL!;
-  const name = `truce_t_${randomBytes(6).toString('hex')}`;
+  const name = `${inject('testDbPrefix')}${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl(base) });
   await admin.connect();
   try {

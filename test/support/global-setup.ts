@@ -8,6 +8,7 @@ export default async function setup(project: TestProject) {
   const t = await buildTemplates();
   project.provide('pgliteTemplate', t.pgliteTemplate);
   project.provide('postgresTemplate', t.postgresTemplate);
+  project.provide('testDbPrefix', t.testDbPrefix);
   return t.teardown;
 }
 
@@ -15,5 +16,7 @@ declare module 'vitest' {
   export interface ProvidedContext {
     pgliteTemplate: string;
     postgresTemplate: string | null;
+    /** This run's test databases are named with it (teardown drops only those). */
+    testDbPrefix: string;
   }
 }

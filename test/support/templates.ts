@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
@@ -65,15 +65,19 @@ export async function buildTemplates() {
   const fp = fingerprint();
   const url = process.env.TRUCE_TEST_DATABASE_URL || null;
   const [pgl, pgs] = await Promise.all([pgliteTemplate(fp), url ? postgresTemplate(url, fp) : Promise.resolve(null)]);
+  // this run's test databases are named truce_run_<run>_...: runs sharing a server (several
+  // worktrees at once) never drop each other's databases at teardown (a crashed run's stay)
+  const prefix = `truce_run_${randomBytes(4).toString('hex')}_`;
   return {
     pgliteTemplate: pgl,
     postgresTemplate: pgs,
+    testDbPrefix: prefix,
     teardown: async () => {
       if (!url) return;
-      // drop the databases test files left behind (a crashed worker cannot drop its own)
+      // drop the databases this run's test files left behind (a crashed worker cannot drop its own)
       const admin = new pg.Client({ connectionString: adminUrl(url) });
       await admin.connect();
-      const { rows } = await admin.query(`SELECT datname FROM pg_database WHERE datname LIKE 'truce_t\\_%'`);
+      const { rows } = await admin.query(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [`${prefix.replaceAll('_', '\\_')}%`]);
       for (const r of rows) await admin.query(`DROP DATABASE IF EXISTS ${r.datname} WITH (FORCE)`).catch(() => {});
       await admin.end();
     },

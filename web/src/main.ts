@@ -1,5 +1,6 @@
 import './styles.css';
 import { errorMessage, UNAUTHORIZED_EVENT } from './api.ts';
+import { closeStream } from './live/stream.ts';
 import type { Page, PageFactory } from './pages/page.ts';
 import { partiesPage } from './pages/parties.ts';
 import { recordPage } from './pages/record.ts';
@@ -12,6 +13,8 @@ import { createShell, type Shell } from './ui/shell.ts';
 // The map page pulls in MapLibre (about 1 MB), so it is loaded only when first shown.
 const routes: Record<string, () => Promise<PageFactory>> = {
   '/map': async () => (await import('./pages/map.ts')).mapPage,
+  '/incidents': async () => (await import('./pages/incidents.ts')).incidentsPage,
+  '/incident': async () => (await import('./pages/incident.ts')).incidentPage,
   '/vetting': async () => (await import('./pages/vetting.ts')).vettingPage,
   '/territory': async () => (await import('./pages/territory.ts')).territoryPage,
   '/parties': async () => partiesPage,
@@ -29,6 +32,8 @@ function teardownPage(): void {
 }
 
 function teardownShell(): void {
+  // The stream belongs to the session: the next one opens its own.
+  closeStream();
   shell?.destroy();
   shell = null;
 }

@@ -213,22 +213,12 @@ export interface VettingReplay {
   recorded: { decision: VettingDecision; reasons: VettingReason[] };
 }
 
-// ---- reports (POST/GET /api/v1/reports, POST /api/v1/reports/batch) ----
+// ---- the investigation desk (src/incidents): incidents as the caller may see them
 
-export type ReportChannel = 'api' | 'web' | 'hotline' | 'import' | 'open_source';
-export type OccurredPrecision = 'exact' | 'day' | 'week' | 'month';
-export type LocationPrecision = 'exact' | 'near' | 'adm3' | 'adm2' | 'adm1';
-export type ReportEventType =
-  | 'airstrike'
-  | 'shelling'
-  | 'ground_attack'
-  | 'sniper_fire'
-  | 'attack_on_civilians'
-  | 'siege_or_aid_denial'
-  | 'cross_border_fire'
-  | 'position_enhancement'
-  | 'arms_transfer'
-  | 'other';
+export type IncidentStatus = 'reported' | 'under_review' | 'verified' | 'unverified' | 'disputed' | 'discounted' | 'merged';
+/** Airwars grading: confirmed, fair, weak, contested, discounted. */
+export type IncidentGrade = 'confirmed' | 'fair' | 'weak' | 'contested' | 'discounted';
+export type Finding = 'violation' | 'no_violation' | 'inconclusive';
 
 export interface CasualtyFigures {
   best: number;
@@ -240,17 +230,201 @@ export interface Casualties {
   killed?: CasualtyFigures;
   injured?: CasualtyFigures;
 }
-export interface ReportSource {
-  url?: string;
-  description?: string;
-  sha256?: string;
-}
+
 export interface AdminUnitRef {
   code: string;
   name: string;
 }
 
-/** What POST /api/v1/reports takes (the reporter is the caller). */
+export interface Incident {
+  id: string;
+  status: IncidentStatus;
+  grade: IncidentGrade | null;
+  reasoning: string | null;
+  eventType: string;
+  occurredFrom: string;
+  occurredTo: string;
+  location: import('geojson').Point | null;
+  locationPrecision: string | null;
+  pcodes: { adm1?: AdminUnitRef | null; adm2?: AdminUnitRef | null; adm3?: AdminUnitRef | null };
+  perpetratorPartyIds: string[];
+  targetPartyIds: string[];
+  casualties: Casualties;
+  reportCount: number;
+  /** Set when the incident was merged into another (status 'merged'). */
+  mergedInto: string | null;
+  publishedAt: string | null;
+  /** The latest standing determination; to the desk, else the open proposal. */
+  determination: { id: string; finding: Finding; violatorPartyIds: string[]; standing: boolean; concurredBy: string[] } | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface IncidentClaim {
+  id: string;
+  incidentId: string;
+  partyId: string;
+  claimedAt: string;
+  text: string;
+  perpetratorPartyIds: string[];
+  casualties: Casualties;
+  source: string | null;
+  recordedAt: string;
+}
+
+export interface InfoRequest {
+  id: string;
+  incidentId: string;
+  addressedToPartyId: string;
+  question: string;
+  dueAt: string;
+  askedAt: string;
+  /** Past due and unanswered. */
+  overdue: boolean;
+  answers: { id: string; text: string; answeredAt: string }[];
+}
+
+export interface Determination {
+  id: string;
+  incidentId: string;
+  finding: Finding;
+  violatorPartyIds: string[];
+  reasoning: string;
+  proposedPartyId: string | null;
+  proposedAt: string;
+  standing: boolean;
+  superseded: boolean;
+  concurredBy: string[];
+  cochairPartyIds: string[];
+  concurrences: { id: string; partyId: string; concurredAt: string }[];
+}
+
+export interface IncidentHistoryItem {
+  type: 'review' | 'merge' | 'split' | 'publish';
+  status: string | null;
+  grade: string | null;
+  reasoning: string | null;
+  detail: Record<string, unknown>;
+  at: string;
+  /** Shown to the desk only. */
+  by?: { accountId: string | null; role: string };
+}
+
+/** A report inside an incident, as the caller may see it: no text, sources or reporter unless the caller may read them. */
+export interface IncidentReport {
+  id: string;
+  channel: string;
+  occurredAt: string;
+  occurredPrecision: string;
+  occurredWindow: { from: string; to: string };
+  location: import('geojson').Point | null;
+  locationPrecision: string | null;
+  placeName: string | null;
+  eventType: string;
+  perpetratorPartyIds: string[];
+  targetPartyIds: string[];
+  casualties: Casualties;
+  filedAt: string;
+  incidentId: string;
+  pinned?: boolean;
+  enrichment: Record<string, unknown>;
+  text?: string | null;
+  sources?: { url?: string; description?: string; sha256?: string }[];
+  reporter?: { accountId: string; role: string; partyId: string | null; organisation: string | null };
+}
+
+export interface IncidentDetail extends Incident {
+  reports: IncidentReport[];
+  claims: IncidentClaim[];
+  requests: InfoRequest[];
+  determinations: Determination[];
+  history: IncidentHistoryItem[];
+}
+
+export interface IncidentList {
+  items: Incident[];
+  next: string | null;
+}
+
+export interface IncidentAggregates {
+  by: 'day' | 'adm1' | 'adm2' | 'party' | 'type';
+  buckets: { key: string | null; count: number }[];
+  /** Incidents matched (an incident naming two parties is in two party buckets and counted once here). */
+  total: number;
+}
+
+/** GET /incidents with Accept: application/geo+json. */
+export interface IncidentFeatures {
+  type: 'FeatureCollection';
+  features: { type: 'Feature'; id: string; geometry: import('geojson').Point | null; properties: Omit<Incident, 'location'> }[];
+  links: { rel: 'next'; href: string; type: 'application/geo+json' }[];
+  next: string | null;
+}
+
+/** Stream events of the desk (GET /stream): the incident as the caller sees it. */
+export interface IncidentEvent {
+  type: 'report' | 'incident' | 'incident_event' | 'claim' | 'info_request' | 'info_answer' | 'determination' | 'concurrence';
+  action: string;
+  id: string;
+  at: string;
+  incident?: Incident;
+}
+
+// ---- Gazetteer (GET /api/v1/places?q=&limit=&kind=) ----
+
+export type PlaceKind = 'adm1' | 'adm2' | 'adm3' | 'town' | 'neighbourhood';
+export interface AdminRef {
+  code: string;
+  name: string;
+}
+export interface Place {
+  id: string;
+  name: string;
+  nameAr?: string;
+  kind: PlaceKind;
+  /** An administrative unit's own P-code. */
+  pcode?: string;
+  adm1: AdminRef | null;
+  adm2: AdminRef | null;
+  adm3: AdminRef | null;
+  lon: number;
+  lat: number;
+  population?: number;
+  source: 'ocha' | 'geonames' | 'ocha+geonames';
+  /** ISO 3166-1 alpha-3. */
+  country: string;
+  aliases: string[];
+  /** How the name matched the query, best first: exact, variant spelling, word prefix, other script. */
+  match: 'exact' | 'variant' | 'prefix' | 'script';
+}
+export interface PlaceList {
+  items: Place[];
+}
+
+// ---- reports (issue 9; the desk's and the gazetteer's shapes above, the stream's below)
+
+export type ReportChannel = 'api' | 'web' | 'hotline' | 'import' | 'open_source';
+export type OccurredPrecision = 'exact' | 'day' | 'week' | 'month';
+export type LocationPrecision = 'exact' | 'near' | 'adm3' | 'adm2' | 'adm1';
+export type EventType =
+  | 'airstrike'
+  | 'shelling'
+  | 'ground_attack'
+  | 'sniper_fire'
+  | 'attack_on_civilians'
+  | 'siege_or_aid_denial'
+  | 'cross_border_fire'
+  | 'position_enhancement'
+  | 'arms_transfer'
+  | 'other';
+
+export interface ReportSource {
+  url?: string;
+  description?: string;
+  sha256?: string;
+}
+
+/** POST /api/v1/reports (the reporter is the caller). */
 export interface ReportInput {
   channel: ReportChannel;
   occurredAt: string;
@@ -258,47 +432,53 @@ export interface ReportInput {
   location?: import('geojson').Point;
   locationPrecision?: LocationPrecision;
   placeName?: string;
-  eventType: ReportEventType;
+  eventType: EventType;
   perpetratorPartyIds?: string[];
   targetPartyIds?: string[];
   casualties?: Casualties;
   sources?: ReportSource[];
   text?: string;
+  /** An importer's own id of the event (channel import only). */
   sourceRef?: string;
 }
 
-export interface Report extends Omit<ReportInput, 'occurredPrecision' | 'location' | 'locationPrecision' | 'placeName' | 'text' | 'sourceRef'> {
-  id: string;
-  occurredPrecision: OccurredPrecision;
-  occurredWindow: { from: string; to: string };
-  location: import('geojson').Point | null;
-  locationPrecision: LocationPrecision | null;
-  placeName: string | null;
-  text: string | null;
-  sourceRef: string | null;
-  acled: { eventType: string; subEventType: string };
-  perpetratorPartyIds: string[];
-  targetPartyIds: string[];
-  casualties: Casualties;
-  sources: ReportSource[];
-  /** Only to the task force, monitors and the reporter. */
-  reporter?: { accountId: string; role: string; partyId: string | null; organisation: string | null };
-  filedAt: string;
-  incidentId: string | null;
-  enrichment: {
-    pcodes: { adm1: AdminUnitRef | null; adm2: AdminUnitRef | null; adm3: AdminUnitRef | null };
-    territory: { partyId: string; status: PartyStatus; alsoHeldBy?: { partyId: string; status: PartyStatus }[] } | null;
-    /** Absent for roles that may not see the site; null when none is near. */
-    nearestSite?: { siteId: string; name: string; distanceM: number } | null;
-    notifiedSiteHit?: { siteId: string; notifiedAt: string; leafIndex: number; proof: { treeSize: number; rootHash: string; leafHash: string; path: string[] } } | null;
-    located?: { placeName: string; name: string; pcode: string | null };
-    placeCandidates?: { name: string; pcode: string | null; lon: number; lat: number }[];
-  };
-  enrichedAt: string | null;
+export interface PlaceCandidate {
+  name: string;
+  pcode?: string | null;
+  lon: number;
+  lat: number;
 }
 
-export interface ReportBatchResult {
-  accepted: number;
-  rejected: number;
-  results: ({ index: number; status: 'accepted'; report: Report } | { index: number; status: 'rejected'; code: string; errors: { field: string; reason: string }[] })[];
+/** What enrichment stored with a report (each part only to the roles that may see it). */
+export interface ReportEnrichment {
+  pcodes?: { adm1: AdminUnitRef | null; adm2: AdminUnitRef | null; adm3: AdminUnitRef | null };
+  territory?: { partyId: string; status: string; alsoHeldBy?: { partyId: string; status: string }[] } | null;
+  nearestSite?: { siteId: string; name: string; distanceM: number } | null;
+  /** The notification leaf's RFC 9162 inclusion proof: the audit path (hex) in the tree of treeSize leaves whose root is rootHash. */
+  notifiedSiteHit?: { siteId: string; notifiedAt: string; leafIndex: number; proof: { treeSize: number; rootHash: string; leafHash: string; path: string[] } } | null;
+  /** placeName was located by the gazetteer as this place. */
+  located?: { placeName: string; name: string; pcode: string | null };
+  placeCandidates?: PlaceCandidate[];
+}
+
+/** POST /api/v1/reports answers this (GET /api/v1/reports/{id} too). */
+export interface Report extends Omit<IncidentReport, 'enrichment'> {
+  acled: { eventType: string; subEventType: string };
+  incidentId: string;
+  enrichment: ReportEnrichment;
+}
+
+// The live stream, GET /api/v1/stream (issue 9, src/events). An EventSource on it receives, for
+// each ledger entry the caller may see, an event named after the entity type (`site`, `party`,
+// `incident`, ...) whose `lastEventId` is the leaf index and whose data is a StreamEvent;
+// EventSource resumes from the last id by itself when the connection drops or the server ends it.
+export interface StreamEvent {
+  type: string;
+  action: string;
+  id: string;
+  at: string;
+  /** A withdrawal or rejection of a site (`site_event`): the site it ends. */
+  siteId?: string;
+  /** What the capability adds for its types (the incidents desk: the incident as the caller may see it). */
+  [extra: string]: unknown;
 }

@@ -55,6 +55,9 @@ const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;
 const fmtCoord = ([lon, lat]: Position): string => `${lat.toFixed(5)}, ${lon.toFixed(5)}`;
 const fmtM = (m: number): string => (m >= 1000 ? `${(m / 1000).toFixed(m >= 10_000 ? 0 : 1)} km` : `${Math.round(m)} m`);
 const isAbort = (e: unknown): boolean => (e as Error | undefined)?.name === 'AbortError';
+/** How often the time box follows the clock, and how often the layers in force "now" are re-read. */
+const CLOCK_TICK_MS = 10_000;
+const LAYERS_REFRESH_MS = 5 * 60_000;
 
 export async function vettingPage(outlet: HTMLElement, route: Route): Promise<Page> {
   const account = getSession()?.account;
@@ -63,7 +66,9 @@ export async function vettingPage(outlet: HTMLElement, route: Route): Promise<Pa
   /** A liaison vets for its own party only: the server refuses any other. */
   const fixedParty = role === 'liaison' ? account?.partyId ?? null : null;
 
-  let at: Date | null = null; // null: now
+  let at: Date | null = null; // null: now, following the clock
+  /** The user typed a time in the box but has not applied it: the clock must not overwrite it. */
+  let atEdited = false;
   let partyId: string | null = null;
   let mode: Mode = 'point';
   let target: Target | null = null;
@@ -78,6 +83,7 @@ export async function vettingPage(outlet: HTMLElement, route: Route): Promise<Pa
 
   // ---- the panel ----
   const partySelect = h('select', { name: 'party', id: 'vet-party', 'data-testid': 'vet-party', required: true });
+  const nowNote = h('span', { class: 'muted small', 'data-testid': 'vet-now', hidden: true }, 'Now: follows the clock');
   const atInput = h('input', { type: 'datetime-local', name: 'at', id: 'vet-at', step: '60', 'aria-describedby': 'vet-at-zone' });
   const radiusInput = h('input', { type: 'number', name: 'radius', id: 'vet-radius', min: '0', max: '50000', step: '50', placeholder: '0', inputmode: 'numeric' });
   const modePoint = h('input', { type: 'radio', name: 'mode', value: 'point', id: 'vet-mode-point', checked: true });
@@ -107,6 +113,7 @@ export async function vettingPage(outlet: HTMLElement, route: Route): Promise<Pa
         h('button', { type: 'button', class: 'btn', 'data-action': 'apply-at', onclick: () => applyAt() }, 'Apply'),
         h('button', { type: 'button', class: 'btn btn-ghost-dark', 'data-action': 'now', onclick: () => go({ at: null }) }, 'Now'),
       ),
+      nowNote,
     ),
     h(
       'fieldset',
@@ -154,10 +161,27 @@ export async function vettingPage(outlet: HTMLElement, route: Route): Promise<Pa
     }
     go({ at: chosen });
   }
+  atInput.addEventListener('input', () => (atEdited = true));
   atInput.addEventListener('change', () => {
     const chosen = fromUtcInputValue(atInput.value);
     if (chosen && chosen.getTime() !== at?.getTime()) go({ at: chosen });
   });
+
+  /** The time a decision is asked for: the chosen one, or the moment of asking. */
+  const when = (): Date => (at ? at : atEdited ? fromUtcInputValue(atInput.value) ?? new Date() : new Date());
+
+  // "Now" is the clock, not the moment the page loaded: the box follows it, and the layers
+  // and statuses in force are re-read every few minutes (a change may take effect meanwhile).
+  let lastLayersAt = Date.now();
+  const clock = window.setInterval(() => {
+    if (at || atEdited) return;
+    if (document.activeElement !== atInput) atInput.value = toUtcInputValue(new Date());
+    if (Date.now() - lastLayersAt >= LAYERS_REFRESH_MS) {
+      lastLayersAt = Date.now();
+      void loadParties();
+      void loadLayers();
+    }
+  }, CLOCK_TICK_MS);
   partySelect.addEventListener('change', () => go({ party: partySelect.value || null }));
 
   function readRoute(r: Route): { atChanged: boolean; partyChanged: boolean } {
@@ -169,7 +193,9 @@ export async function vettingPage(outlet: HTMLElement, route: Route): Promise<Pa
     const partyChanged = nextParty !== partyId;
     at = nextAt;
     partyId = nextParty;
+    atEdited = false;
     atInput.value = toUtcInputValue(at ?? new Date());
+    nowNote.hidden = Boolean(at);
     return { atChanged, partyChanged };
   }
 
@@ -203,7 +229,10 @@ export async function vettingPage(outlet: HTMLElement, route: Route): Promise<Pa
 
   // ---- the map ----
   const map: MapLibreMap | null = await createBaseMap(container, { problem, doubleClickZoom: false });
-  if (!map) return {};
+  if (!map) {
+    window.clearInterval(clock);
+    return {};
+  }
   map.once('load', () => status.remove());
   map.getCanvas().style.cursor = 'crosshair';
 
@@ -262,6 +291,7 @@ export async function vettingPage(outlet: HTMLElement, route: Route): Promise<Pa
     const ctrl = (opsCtrl = new AbortController());
     root.dataset.layers = 'loading';
     try {
+      lastLayersAt = Date.now();
       const { data, problems: failed } = await loadOps(at ?? new Date(), role, ctrl.signal);
       await styleReady(map!);
       if (ctrl.signal.aborted) return;
@@ -488,9 +518,8 @@ export async function vettingPage(outlet: HTMLElement, route: Route): Promise<Pa
       showError('Choose the requesting party.');
       return null;
     }
-    const when = fromUtcInputValue(atInput.value) ?? at ?? new Date();
     const r = radius();
-    const body = { target, ...(target.type === 'Point' && r ? { radiusM: r } : {}), at: when.toISOString(), requestingPartyId };
+    const body = { target, ...(target.type === 'Point' && r ? { radiusM: r } : {}), at: when().toISOString(), requestingPartyId };
     const asked = target;
     vetCtrl?.abort();
     const ctrl = (vetCtrl = new AbortController());
@@ -566,6 +595,7 @@ export async function vettingPage(outlet: HTMLElement, route: Route): Promise<Pa
       }
     },
     destroy() {
+      window.clearInterval(clock);
       opsCtrl?.abort();
       partiesCtrl?.abort();
       vetCtrl?.abort();

@@ -1,10 +1,12 @@
 import type { Account } from '../types.ts';
+import { onLiveState, type LiveState } from '../live/stream.ts';
 import { h, replace } from './dom.ts';
 import { humanize } from './format.ts';
 
 /** `roles`: shown only to these (the server refuses the others anyway). */
 const NAV: { path: string; label: string; roles?: string[] }[] = [
   { path: '/map', label: 'Map' },
+  { path: '/incidents', label: 'Incidents' },
   { path: '/vetting', label: 'Vetting', roles: ['admin', 'cochair', 'secretariat', 'liaison'] },
   { path: '/territory', label: 'Territory' },
   { path: '/parties', label: 'Parties' },
@@ -28,6 +30,16 @@ export function createShell(account: Account, onSignOut: () => void): Shell {
   tick();
   const timer = window.setInterval(tick, 15_000);
 
+  // Whether the live stream is connected (shown while a page listens to it).
+  const live = h('span', { class: 'live-badge', 'data-testid': 'live-badge', 'data-live': 'closed', hidden: true }, 'Live');
+  const LIVE_TITLES: Record<LiveState, string> = { open: 'Live: updates arrive as they are recorded', connecting: 'Reconnecting: updates missed meanwhile follow on reconnection', closed: '' };
+  const stopLive = onLiveState((s) => {
+    live.dataset.live = s;
+    live.hidden = s === 'closed';
+    live.title = LIVE_TITLES[s];
+    live.textContent = s === 'open' ? 'Live' : 'Reconnecting…';
+  });
+
   const signOut = h('button', { type: 'button', class: 'btn btn-ghost', 'data-action': 'sign-out', onclick: () => onSignOut() }, 'Sign out');
   const header = h(
     'header',
@@ -37,6 +49,7 @@ export function createShell(account: Account, onSignOut: () => void): Shell {
     h(
       'div',
       { class: 'account' },
+      live,
       clock,
       h('span', { class: 'account-name', 'data-testid': 'account-name' }, account.name),
       h('span', { class: 'role-badge', 'data-testid': 'account-role', 'data-role': account.role, title: 'Role' }, humanize(account.role)),
@@ -50,8 +63,10 @@ export function createShell(account: Account, onSignOut: () => void): Shell {
     root,
     outlet,
     setActive(path) {
+      // An incident's page belongs to the inbox.
+      const section = path === '/incident' ? '/incidents' : path;
       for (const a of links) {
-        const on = a.dataset.nav === path;
+        const on = a.dataset.nav === section;
         a.classList.toggle('active', on);
         if (on) a.setAttribute('aria-current', 'page');
         else a.removeAttribute('aria-current');
@@ -59,6 +74,7 @@ export function createShell(account: Account, onSignOut: () => void): Shell {
     },
     destroy() {
       window.clearInterval(timer);
+      stopLive();
       root.remove();
     },
   };
