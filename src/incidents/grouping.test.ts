@@ -4,6 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM, write } from '../ledger/ledger.ts';
 import { demoId, testApp, type TestApp } from '../../test/support/app.ts';
 import { refreshIncident } from './grouping.store.ts';
+import { enricherFor } from './enrich.ts';
+import { fileReports, prepareAll } from './intake.ts';
+import type { ReportCreate } from './report-schemas.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -117,9 +120,13 @@ describe('grouping at filing', () => {
     const placedAfter = await t.db.query('SELECT report_id, incident_id, pinned FROM incident_reports WHERE report_id = ANY($1::uuid[]) ORDER BY report_id', [[a.id, b.id]]);
     expect(placedAfter).toEqual(placedBefore);
 
-    // merged away: no longer a candidate
-    await t.db.query("UPDATE incidents SET status = 'merged', merged_into = $2 WHERE id = $1", [split, a.incidentId]);
-    await t.db.query("UPDATE incidents SET status = 'merged', merged_into = $2 WHERE id = $1", [a.incidentId, split]);
+    // merged away (as the desk records it: a leaf per incident): no longer a candidate
+    await write(t.db, SYSTEM, async (w) => {
+      for (const [id, into] of [[split, a.incidentId], [a.incidentId, split]]) {
+        const [row] = await w.q.query("UPDATE incidents SET status = 'merged', merged_into = $2 WHERE id = $1 RETURNING *", [id, into]);
+        w.record('incident.updated', 'incident', row);
+      }
+    });
     const d = await file(report(north(p, 0.1)));
     expect([a.incidentId, split]).not.toContain(d.incidentId);
   });
@@ -136,5 +143,42 @@ describe('grouping at filing', () => {
     });
     expect(row).toMatchObject({ report_count: 2, casualties: { injured: { best: 9, low: null, high: null, civilians: null } } });
     expect(await write(t.db, SYSTEM, (w) => refreshIncident(w.q, '00000000-0000-4000-8000-000000000000'), { allowEmpty: true })).toBeNull();
+  });
+});
+
+describe('the in-memory candidates', () => {
+  const settings = { distanceM: 5000, gapMs: 6 * 3_600_000 };
+  /** Files through the service with a cache of its own: `key` stands for one server instance. */
+  async function fileAs(key: object | null, body: object) {
+    const reporter = { accountId: '00000000-0000-4000-8000-0000000000aa', role: 'secretariat', partyId: null, organisation: null };
+    const outcomes = await prepareAll(t.db, [body as ReportCreate], enricherFor(t.db, t.config), reporter);
+    const [f] = await write(t.db, { ...reporter }, (w) => fileReports(w, outcomes, settings, key ? { cache: key } : {}));
+    if (!f.ok) throw new Error(JSON.stringify(f.rejection));
+    return f.row;
+  }
+
+  it('an instance sees incidents another one made or changed since it last looked (through the ledger)', async () => {
+    const [a, b] = [{}, {}]; // two instances' caches
+    const p = area();
+    const first = await fileAs(a, report(p, { occurredAt: '2016-04-20T10:00:00Z' }));
+    await fileAs(b, report(north(p, 30), { occurredAt: '2016-04-20T10:00:00Z' })); // b looks once before a's next write
+    const second = await fileAs(b, report(north(p, 1), { occurredAt: '2016-04-20T11:00:00Z' }));
+    expect(second.incidentId).toBe(first.incidentId);
+    // b moved the incident's window on; a sees it: a report 6.5 h after the first and 5.5 h after the second joins
+    const third = await fileAs(a, report(north(p, 2), { occurredAt: '2016-04-20T16:30:00Z' }));
+    expect(third.incidentId).toBe(first.incidentId);
+    // the same answers as SQL alone gives
+    const sql = await fileAs(null, report(north(p, 2.5), { occurredAt: '2016-04-20T16:40:00Z' }));
+    expect(sql.incidentId).toBe(first.incidentId);
+  });
+
+  it('a report older than what memory holds is matched in SQL', async () => {
+    const key = {};
+    const p = area();
+    const old = await fileAs(key, report(p, { occurredAt: '2016-03-10T10:00:00Z' }));
+    await fileAs(key, report(area(), { occurredAt: new Date(Date.now() - 86_400_000).toISOString() })); // the latest incident: years later
+    await fileAs(key, report(area(), { occurredAt: new Date(Date.now() - 3_600_000).toISOString() })); // memory moves on
+    const late = await fileAs(key, report(north(p, 1), { occurredAt: '2016-03-10T12:00:00Z' }));
+    expect(late.incidentId).toBe(old.incidentId);
   });
 });

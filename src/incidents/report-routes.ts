@@ -174,7 +174,7 @@ export async function reportRoutes(app: FastifyInstance, { db, config }: { db: D
           const [outcome] = await prepareAll(db, [req.body], enricher, reporter);
           if (!outcome.ok) throw problemOf(outcome.rejection);
           return once(db, me, { key, route, hash, ttlS: config.idempotencyTtlS }, async (w) => {
-            const [filed] = await fileReports(w, [outcome], settings);
+            const [filed] = await fileReports(w, [outcome], settings, { cache: db });
             if (!filed.ok) throw problemOf(filed.rejection);
             reply.header('location', `/api/v1/reports/${filed.row.id}`);
             return { status: 201, body: reportJson(filed.row, reporter)! };
@@ -218,7 +218,7 @@ export async function reportRoutes(app: FastifyInstance, { db, config }: { db: D
       });
       const outcomes = await prepareAll(db, inputs, enricher, reporter);
       const sent = await once(db, me, { key, route, hash, ttlS: config.idempotencyTtlS }, async (w) => {
-        const filed = await fileReports(w, outcomes, settings);
+        const filed = await fileReports(w, outcomes, settings, { cache: db });
         const results = filed.map((f, index) =>
           f.ok ? { index, status: 'accepted' as const, report: reportJson(f.row, reporter)! } : { index, status: 'rejected' as const, code: f.rejection.code, errors: f.rejection.errors },
         );
