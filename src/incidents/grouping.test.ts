@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM, write } from '../ledger/ledger.ts';
 import { demoId, testApp, type TestApp } from '../../test/support/app.ts';
 import { refreshIncident } from './grouping.store.ts';
+import { SideIndex } from './grouping.ts';
+import { matchScore, type LocationPrecision, type OccurredPrecision, occurredWindow, type Side } from './group.ts';
 import { enricherFor } from './enrich.ts';
 import { fileReports, prepareAll } from './intake.ts';
 import type { ReportCreate } from './report-schemas.ts';
@@ -180,5 +182,42 @@ describe('the in-memory candidates', () => {
     await fileAs(key, report(area(), { occurredAt: new Date(Date.now() - 3_600_000).toISOString() })); // memory moves on
     const late = await fileAs(key, report(north(p, 1), { occurredAt: '2016-03-10T12:00:00Z' }));
     expect(late.incidentId).toBe(old.incidentId);
+  });
+});
+
+describe('SideIndex', () => {
+  it('finds every incident the rule would match (10,000 random pairs against a brute-force scan)', () => {
+    const settings = { distanceM: 5000, gapMs: 6 * 3_600_000 };
+    let seed = 7;
+    const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const pick = <T,>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)];
+    const precisions: LocationPrecision[] = ['exact', 'exact', 'exact', 'near', 'adm3', 'adm2', 'adm1'];
+    const times: OccurredPrecision[] = ['exact', 'exact', 'exact', 'day', 'week', 'month'];
+    const side = (): Side => {
+      const precision = pick(precisions);
+      const w = occurredWindow(new Date(Date.parse('2016-03-01') + rnd() * 20 * 86_400_000), pick(times));
+      const a3 = `SY0${Math.floor(rnd() * 3)}${Math.floor(rnd() * 3)}`;
+      return {
+        eventType: pick(['shelling', 'airstrike', 'ground_attack'] as const),
+        from: w.from,
+        to: w.to,
+        location: [36 + rnd() * 0.4, 33.5 + rnd() * 0.4],
+        precision,
+        pcodes: { adm1: 'SY03', adm2: precision === 'adm1' ? null : a3.slice(0, 5), adm3: precision === 'adm1' || precision === 'adm2' ? null : a3 },
+      };
+    };
+    const index = new SideIndex<Side & { id: string; order: number }>(settings);
+    const all = Array.from({ length: 400 }, (_, i) => index.add({ ...side(), id: String(i), order: i }));
+    let matched = 0;
+    for (let k = 0; k < 25; k++) {
+      const r = side();
+      const near = new Set(index.near(r));
+      for (const e of all) {
+        if (matchScore(r, e, settings) === null) continue;
+        matched++;
+        expect(near.has(e), JSON.stringify({ r, e })).toBe(true);
+      }
+    }
+    expect(matched).toBeGreaterThan(20);
   });
 });

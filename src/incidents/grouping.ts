@@ -60,10 +60,13 @@ const LONG_MS = 40 * DAY;
 export class SideIndex<E extends Side & { id: string; order: number }> {
   private readonly byKey = new Map<string, Set<E>>();
   private readonly keys = new Map<E, string[]>();
-  private readonly cellDeg: number;
+  /** Cells: distanceM high, and wide enough for distanceM up to latitude 48° (a report then looks at 3 × 3 of them). */
+  private readonly cellY: number;
+  private readonly cellX: number;
 
   constructor(private readonly s: GroupSettings) {
-    this.cellDeg = Math.max(1e-4, metresToDegrees(0, s.distanceM).dLat);
+    this.cellY = Math.max(1e-4, metresToDegrees(0, s.distanceM).dLat);
+    this.cellX = this.cellY * 1.5;
   }
 
   get size(): number {
@@ -83,7 +86,7 @@ export class SideIndex<E extends Side & { id: string; order: number }> {
     const c = units(e);
     const level = LEVEL[e.precision];
     const here = [1, 2, 3].flatMap((l) => (c[l] ? [`u${l}:${c[l]}`] : [])); // every unit it lies in
-    if (level === 0) here.push(`c${Math.floor(e.location[0] / this.cellDeg)}:${Math.floor(e.location[1] / this.cellDeg)}`);
+    if (level === 0) here.push(`c${Math.floor(e.location[0] / this.cellX)}:${Math.floor(e.location[1] / this.cellY)}`);
     else if (c[level]) here.push(`o${level}:${c[level]}`); // only this precise
     return this.days(e.from.getTime(), e.to.getTime()).flatMap((d) => here.map((k) => `${d}|${k}`));
   }
@@ -125,14 +128,21 @@ export class SideIndex<E extends Side & { id: string; order: number }> {
       if (c[level]) here.push(`u${level}:${c[level]}`);
     } else {
       const { dLon, dLat } = metresToDegrees(r.location[1], this.s.distanceM);
-      const [cx, cy] = [Math.floor(r.location[0] / this.cellDeg), Math.floor(r.location[1] / this.cellDeg)];
-      const [rx, ry] = [Math.ceil(dLon / this.cellDeg), Math.ceil(dLat / this.cellDeg)];
-      for (let x = cx - rx; x <= cx + rx; x++) for (let y = cy - ry; y <= cy + ry; y++) here.push(`c${x}:${y}`);
+      const [x, y] = r.location;
+      // the cells the disc's box meets (not a fixed 3 × 3: a point near a cell's edge needs only one side)
+      for (let cx = Math.floor((x - dLon) / this.cellX); cx <= Math.floor((x + dLon) / this.cellX); cx++) {
+        for (let cy = Math.floor((y - dLat) / this.cellY); cy <= Math.floor((y + dLat) / this.cellY); cy++) here.push(`c${cx}:${cy}`);
+      }
     }
     const days = [...this.days(r.from.getTime() - this.s.gapMs, r.to.getTime() + this.s.gapMs, false), 'L'];
     const found = new Set<E>();
-    for (const d of days) for (const k of here) for (const e of this.byKey.get(`${d}|${k}`) ?? []) found.add(e);
-    return [...found].sort((a, b) => a.order - b.order);
+    for (const d of days) {
+      for (const k of here) {
+        const set = this.byKey.get(`${d}|${k}`);
+        if (set) for (const e of set) found.add(e);
+      }
+    }
+    return found.size < 2 ? [...found] : [...found].sort((a, b) => a.order - b.order);
   }
 }
 
@@ -251,7 +261,7 @@ export async function groupReports(w: Writer, filed: Filing[], s: GroupSettings,
     }
     placed.set(f.reportId, hit.id);
     hit.facts.push(f.facts);
-    const before = JSON.stringify([hit.location, hit.precision, hit.pcodes, hit.from, hit.to]);
+    const before = { location: hit.location, precision: hit.precision, from: hit.from.getTime(), to: hit.to.getTime() };
     if (hit.fresh) {
       const sum = summarise(hit.facts);
       Object.assign(hit, { eventType: sum.eventType, from: sum.from, to: sum.to, location: sum.location, precision: sum.locationPrecision, pcodes: codes(sum.pcodes) });
@@ -260,7 +270,8 @@ export async function groupReports(w: Writer, filed: Filing[], s: GroupSettings,
       hit.to = new Date(Math.max(hit.to.getTime(), side.to.getTime()));
       if (side.location && side.precision && (!hit.precision || RANK[side.precision] < RANK[hit.precision])) Object.assign(hit, { location: side.location, precision: side.precision, pcodes: side.pcodes });
     }
-    if (JSON.stringify([hit.location, hit.precision, hit.pcodes, hit.from, hit.to]) !== before) pool.moved(hit);
+    // its keys follow its place (the units go with the location) and its days
+    if (hit.location !== before.location || hit.precision !== before.precision || hit.from.getTime() !== before.from || hit.to.getTime() !== before.to) pool.moved(hit);
   });
   const fresh = entries.filter((p) => p.fresh);
   const touched = entries.filter((p) => !p.fresh && p.facts.length).map((p) => p.id);
