@@ -29,7 +29,7 @@ const file = async (payload: object, role: 'secretariat' | 'monitor' = 'secretar
 const batch = async (reports: object[]) => {
   const res = await t.call('secretariat', { method: 'POST', url: '/api/v1/reports/batch', payload: { reports } });
   expect(res.statusCode, res.body).toBe(200);
-  return (res.json().results as { status: string; report: { id: string; incidentId: string } }[]).map((r) => r.report);
+  return (res.json().results as { status: string; id: string; incidentId: string }[]).map((r) => ({ id: r.id, incidentId: r.incidentId }));
 };
 const incident = async (id: string) => (await t.db.query('SELECT *, ST_X(location) AS lon, ST_Y(location) AS lat FROM incidents WHERE id = $1', [id]))[0];
 const leaves = async (id: string) => (await t.db.query("SELECT action FROM ledger_leaves WHERE entity_type = 'incident' AND entity_id = $1 ORDER BY seq", [id])).map((r) => r.action);
