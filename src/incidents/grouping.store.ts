@@ -87,6 +87,25 @@ export async function candidateIncidents(q: Queryable, probes: Probe[]): Promise
   return rows.map(toCandidate);
 }
 
+const CANDIDATE = `i.id, i.seq, i.status, i.event_type, i.occurred_from, i.occurred_to, ST_X(i.location) AS lon, ST_Y(i.location) AS lat, i.location_precision, i.pcodes`;
+
+/** When the latest-ending incident ends (null: no incident yet). */
+export async function latestIncidentEnd(q: Queryable): Promise<Date | null> {
+  const [r] = await q.query('SELECT max(occurred_to) AS t FROM incidents');
+  return r?.t ?? null;
+}
+
+/** Incidents not merged away whose windows end at or after a time: what grouping holds in memory. */
+export async function openIncidentsEndingFrom(q: Queryable, from: Date | null): Promise<IncidentCandidate[]> {
+  return (await q.query(`SELECT ${CANDIDATE} FROM incidents i WHERE i.status <> 'merged' AND ($1::timestamptz IS NULL OR i.occurred_to >= $1) ORDER BY i.seq`, [from])).map(toCandidate);
+}
+
+/** These incidents as grouping reads them (any status). */
+export async function incidentsById(q: Queryable, ids: string[]): Promise<IncidentCandidate[]> {
+  if (!ids.length) return [];
+  return (await q.query(`SELECT ${CANDIDATE} FROM incidents i WHERE i.id = ANY($1::uuid[])`, [ids])).map(toCandidate);
+}
+
 const toFacts = (r: Row): ReportFacts => ({
   seq: Number(r.seq),
   eventType: r.event_type,

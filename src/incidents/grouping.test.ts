@@ -4,6 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM, write } from '../ledger/ledger.ts';
 import { demoId, testApp, type TestApp } from '../../test/support/app.ts';
 import { refreshIncident } from './grouping.store.ts';
+import { SideIndex } from './grouping.ts';
+import { matchScore, type LocationPrecision, type OccurredPrecision, occurredWindow, type Side } from './group.ts';
+import { enricherFor } from './enrich.ts';
+import { fileReports, prepareAll } from './intake.ts';
+import type { ReportCreate } from './report-schemas.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -24,7 +29,7 @@ const file = async (payload: object, role: 'secretariat' | 'monitor' = 'secretar
 const batch = async (reports: object[]) => {
   const res = await t.call('secretariat', { method: 'POST', url: '/api/v1/reports/batch', payload: { reports } });
   expect(res.statusCode, res.body).toBe(200);
-  return (res.json().results as { status: string; report: { id: string; incidentId: string } }[]).map((r) => r.report);
+  return (res.json().results as { status: string; id: string; incidentId: string }[]).map((r) => ({ id: r.id, incidentId: r.incidentId }));
 };
 const incident = async (id: string) => (await t.db.query('SELECT *, ST_X(location) AS lon, ST_Y(location) AS lat FROM incidents WHERE id = $1', [id]))[0];
 const leaves = async (id: string) => (await t.db.query("SELECT action FROM ledger_leaves WHERE entity_type = 'incident' AND entity_id = $1 ORDER BY seq", [id])).map((r) => r.action);
@@ -117,9 +122,13 @@ describe('grouping at filing', () => {
     const placedAfter = await t.db.query('SELECT report_id, incident_id, pinned FROM incident_reports WHERE report_id = ANY($1::uuid[]) ORDER BY report_id', [[a.id, b.id]]);
     expect(placedAfter).toEqual(placedBefore);
 
-    // merged away: no longer a candidate
-    await t.db.query("UPDATE incidents SET status = 'merged', merged_into = $2 WHERE id = $1", [split, a.incidentId]);
-    await t.db.query("UPDATE incidents SET status = 'merged', merged_into = $2 WHERE id = $1", [a.incidentId, split]);
+    // merged away (as the desk records it: a leaf per incident): no longer a candidate
+    await write(t.db, SYSTEM, async (w) => {
+      for (const [id, into] of [[split, a.incidentId], [a.incidentId, split]]) {
+        const [row] = await w.q.query("UPDATE incidents SET status = 'merged', merged_into = $2 WHERE id = $1 RETURNING *", [id, into]);
+        w.record('incident.updated', 'incident', row);
+      }
+    });
     const d = await file(report(north(p, 0.1)));
     expect([a.incidentId, split]).not.toContain(d.incidentId);
   });
@@ -136,5 +145,79 @@ describe('grouping at filing', () => {
     });
     expect(row).toMatchObject({ report_count: 2, casualties: { injured: { best: 9, low: null, high: null, civilians: null } } });
     expect(await write(t.db, SYSTEM, (w) => refreshIncident(w.q, '00000000-0000-4000-8000-000000000000'), { allowEmpty: true })).toBeNull();
+  });
+});
+
+describe('the in-memory candidates', () => {
+  const settings = { distanceM: 5000, gapMs: 6 * 3_600_000 };
+  /** Files through the service with a cache of its own: `key` stands for one server instance. */
+  async function fileAs(key: object | null, body: object) {
+    const reporter = { accountId: '00000000-0000-4000-8000-0000000000aa', role: 'secretariat', partyId: null, organisation: null };
+    const outcomes = await prepareAll(t.db, [body as ReportCreate], enricherFor(t.db, t.config), reporter);
+    const [f] = await write(t.db, { ...reporter }, (w) => fileReports(w, outcomes, settings, key ? { cache: key } : {}));
+    if (!f.ok) throw new Error(JSON.stringify(f.rejection));
+    return f.row;
+  }
+
+  it('an instance sees incidents another one made or changed since it last looked (through the ledger)', async () => {
+    const [a, b] = [{}, {}]; // two instances' caches
+    const p = area();
+    const first = await fileAs(a, report(p, { occurredAt: '2016-04-20T10:00:00Z' }));
+    await fileAs(b, report(north(p, 30), { occurredAt: '2016-04-20T10:00:00Z' })); // b looks once before a's next write
+    const second = await fileAs(b, report(north(p, 1), { occurredAt: '2016-04-20T11:00:00Z' }));
+    expect(second.incidentId).toBe(first.incidentId);
+    // b moved the incident's window on; a sees it: a report 6.5 h after the first and 5.5 h after the second joins
+    const third = await fileAs(a, report(north(p, 2), { occurredAt: '2016-04-20T16:30:00Z' }));
+    expect(third.incidentId).toBe(first.incidentId);
+    // the same answers as SQL alone gives
+    const sql = await fileAs(null, report(north(p, 2.5), { occurredAt: '2016-04-20T16:40:00Z' }));
+    expect(sql.incidentId).toBe(first.incidentId);
+  });
+
+  it('a report older than what memory holds is matched in SQL', async () => {
+    const key = {};
+    const p = area();
+    const old = await fileAs(key, report(p, { occurredAt: '2016-03-10T10:00:00Z' }));
+    await fileAs(key, report(area(), { occurredAt: new Date(Date.now() - 86_400_000).toISOString() })); // the latest incident: years later
+    await fileAs(key, report(area(), { occurredAt: new Date(Date.now() - 3_600_000).toISOString() })); // memory moves on
+    const late = await fileAs(key, report(north(p, 1), { occurredAt: '2016-03-10T12:00:00Z' }));
+    expect(late.incidentId).toBe(old.incidentId);
+  });
+});
+
+describe('SideIndex', () => {
+  it('finds every incident the rule would match (10,000 random pairs against a brute-force scan)', () => {
+    const settings = { distanceM: 5000, gapMs: 6 * 3_600_000 };
+    let seed = 7;
+    const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const pick = <T,>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)];
+    const precisions: LocationPrecision[] = ['exact', 'exact', 'exact', 'near', 'adm3', 'adm2', 'adm1'];
+    const times: OccurredPrecision[] = ['exact', 'exact', 'exact', 'day', 'week', 'month'];
+    const side = (): Side => {
+      const precision = pick(precisions);
+      const w = occurredWindow(new Date(Date.parse('2016-03-01') + rnd() * 20 * 86_400_000), pick(times));
+      const a3 = `SY0${Math.floor(rnd() * 3)}${Math.floor(rnd() * 3)}`;
+      return {
+        eventType: pick(['shelling', 'airstrike', 'ground_attack'] as const),
+        from: w.from,
+        to: w.to,
+        location: [36 + rnd() * 0.4, 33.5 + rnd() * 0.4],
+        precision,
+        pcodes: { adm1: 'SY03', adm2: precision === 'adm1' ? null : a3.slice(0, 5), adm3: precision === 'adm1' || precision === 'adm2' ? null : a3 },
+      };
+    };
+    const index = new SideIndex<Side & { id: string; order: number }>(settings);
+    const all = Array.from({ length: 400 }, (_, i) => index.add({ ...side(), id: String(i), order: i }));
+    let matched = 0;
+    for (let k = 0; k < 25; k++) {
+      const r = side();
+      const near = new Set(index.near(r));
+      for (const e of all) {
+        if (matchScore(r, e, settings) === null) continue;
+        matched++;
+        expect(near.has(e), JSON.stringify({ r, e })).toBe(true);
+      }
+    }
+    expect(matched).toBeGreaterThan(20);
   });
 });

@@ -191,9 +191,10 @@ export type Filed = { ok: true; row: store.ReportRecord } | { ok: false; rejecti
 /**
  * Stores the accepted rows in the write's transaction: refuses a sourceRef imported already (or
  * twice in the batch), inserts the rest in one statement, records a leaf per report and groups
- * them. Returns each row's outcome in input order.
+ * them (with `cache`, a key such as the database: grouping's candidates from memory). Returns
+ * each row's outcome in input order.
  */
-export async function fileReports(w: Writer, outcomes: Outcome[], settings: GroupSettings): Promise<Filed[]> {
+export async function fileReports(w: Writer, outcomes: Outcome[], settings: GroupSettings, opts: { cache?: object } = {}): Promise<Filed[]> {
   const result: Filed[] = outcomes.map((o) => (o.ok ? (null as never) : { ok: false, rejection: o.rejection }));
   const key = (r: store.NewReport) => `${r.channel}\u0000${r.source_ref}`;
   const candidates = outcomes.flatMap((o, i) => (o.ok ? [{ i, p: o.prepared }] : []));
@@ -228,7 +229,7 @@ export async function fileReports(w: Writer, outcomes: Outcome[], settings: Grou
     w.record('report.filed', 'report', f.stored);
     f.p.facts.seq = Number(f.stored.seq);
   }
-  const placed = await groupReports(w, filed.map((f) => ({ reportId: f.p.row.id, facts: f.p.facts })), settings);
+  const placed = await groupReports(w, filed.map((f) => ({ reportId: f.p.row.id, facts: f.p.facts })), settings, opts.cache ?? null);
   for (const f of filed) result[f.i] = { ok: true, row: store.toReport({ ...f.stored, incident_id: placed.get(f.p.row.id) ?? null }) };
   return result;
 }

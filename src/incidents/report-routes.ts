@@ -174,7 +174,7 @@ export async function reportRoutes(app: FastifyInstance, { db, config }: { db: D
           const [outcome] = await prepareAll(db, [req.body], enricher, reporter);
           if (!outcome.ok) throw problemOf(outcome.rejection);
           return once(db, me, { key, route, hash, ttlS: config.idempotencyTtlS }, async (w) => {
-            const [filed] = await fileReports(w, [outcome], settings);
+            const [filed] = await fileReports(w, [outcome], settings, { cache: db });
             if (!filed.ok) throw problemOf(filed.rejection);
             reply.header('location', `/api/v1/reports/${filed.row.id}`);
             return { status: 201, body: reportJson(filed.row, reporter)! };
@@ -192,7 +192,7 @@ export async function reportRoutes(app: FastifyInstance, { db, config }: { db: D
       tags,
       summary: `File up to ${config.reportBatchMax} reports at once, each accepted or refused on its own`,
       description:
-        `Each row is checked as POST /reports checks one; the answer lists every row by its index: accepted with the report, or refused with the code and the fields. ` +
+        `Each row is checked as POST /reports checks one; the answer lists every row by its index: accepted with the report's id and its incident's (GET /reports/{id} for the whole, enriched), or refused with the code and the fields. ` +
         `The accepted rows are stored, enriched and grouped in one write. More than ${config.reportBatchMax} rows: 413; a body that is not {reports: [...]}: 400. ${keyDoc} ${VISIBILITY}`,
       body: S.ReportBatch,
       response: { 200: S.BatchResult },
@@ -218,9 +218,9 @@ export async function reportRoutes(app: FastifyInstance, { db, config }: { db: D
       });
       const outcomes = await prepareAll(db, inputs, enricher, reporter);
       const sent = await once(db, me, { key, route, hash, ttlS: config.idempotencyTtlS }, async (w) => {
-        const filed = await fileReports(w, outcomes, settings);
+        const filed = await fileReports(w, outcomes, settings, { cache: db });
         const results = filed.map((f, index) =>
-          f.ok ? { index, status: 'accepted' as const, report: reportJson(f.row, reporter)! } : { index, status: 'rejected' as const, code: f.rejection.code, errors: f.rejection.errors },
+          f.ok ? { index, status: 'accepted' as const, id: f.row.id, incidentId: f.row.incidentId } : { index, status: 'rejected' as const, code: f.rejection.code, errors: f.rejection.errors },
         );
         const accepted = results.filter((x) => x.status === 'accepted').length;
         return { status: 200, body: { accepted, rejected: results.length - accepted, results } };

@@ -130,7 +130,8 @@ export const BatchResult = Type.Object({
     Type.Object({
       index: Type.Integer(),
       status: Type.Enum(['accepted', 'rejected'] as const),
-      report: Type.Optional(Report),
+      id: Type.Optional(Type.String({ format: 'uuid', description: 'the report stored (accepted rows)' })),
+      incidentId: Type.Optional(Type.Union([Type.String({ format: 'uuid' }), Type.Null()], { description: 'the incident it was grouped into' })),
       code: Type.Optional(Type.String()),
       errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), reason: Type.String() }))),
     }),

@@ -438,6 +438,8 @@ export interface ReportInput {
   casualties?: Casualties;
   sources?: ReportSource[];
   text?: string;
+  /** An importer's own id of the event (channel import only). */
+  sourceRef?: string;
 }
 
 export interface PlaceCandidate {
@@ -450,9 +452,12 @@ export interface PlaceCandidate {
 /** What enrichment stored with a report (each part only to the roles that may see it). */
 export interface ReportEnrichment {
   pcodes?: { adm1: AdminUnitRef | null; adm2: AdminUnitRef | null; adm3: AdminUnitRef | null };
-  territory?: { partyId: string; status: string } | null;
+  territory?: { partyId: string; status: string; alsoHeldBy?: { partyId: string; status: string }[] } | null;
   nearestSite?: { siteId: string; name: string; distanceM: number } | null;
-  notifiedSiteHit?: { siteId: string; notifiedAt: string; leafIndex: number; proof: string[] } | null;
+  /** The notification leaf's RFC 9162 inclusion proof: the audit path (hex) in the tree of treeSize leaves whose root is rootHash. */
+  notifiedSiteHit?: { siteId: string; notifiedAt: string; leafIndex: number; proof: { treeSize: number; rootHash: string; leafHash: string; path: string[] } } | null;
+  /** placeName was located by the gazetteer as this place. */
+  located?: { placeName: string; name: string; pcode: string | null };
   placeCandidates?: PlaceCandidate[];
 }
 

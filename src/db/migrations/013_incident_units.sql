@@ -1,6 +1,3 @@
--- Intake (reports and grouping): indexes grouping and the desk read incidents by, and the
--- Idempotency-Key records.
-
 -- Incidents by administrative unit: the desk filters by P-code, and grouping looks for incidents
 -- in the unit of a report only as precise as that unit (and for incidents only that precise in
 -- the unit of a located report: the partial indexes, which stay small).
@@ -10,8 +7,3 @@ CREATE INDEX incidents_adm3 ON incidents ((pcodes->'adm3'->>'code'), occurred_fr
 CREATE INDEX incidents_adm1_only ON incidents ((pcodes->'adm1'->>'code'), occurred_from) WHERE location_precision = 'adm1';
 CREATE INDEX incidents_adm2_only ON incidents ((pcodes->'adm2'->>'code'), occurred_from) WHERE location_precision = 'adm2';
 CREATE INDEX incidents_adm3_only ON incidents ((pcodes->'adm3'->>'code'), occurred_from) WHERE location_precision = 'adm3';
-
--- A batch's answer is kept for its retries: a megabyte of JSON text, stored as it is (no
--- compression: compressing it cost more than the rest of the key's write), and pruned by age.
-ALTER TABLE idempotency_keys ALTER COLUMN response SET STORAGE EXTERNAL;
-CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at);
