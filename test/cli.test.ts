@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { generateKeyPairSync } from 'node:crypto';
 import type { Db } from '../src/db/db.ts';
 import { openPglite } from '../src/db/pglite.ts';
@@ -56,9 +56,21 @@ interface Serving {
   exited: Promise<number | null>;
 }
 
+/**
+ * Servers a test started: killed after each test, so one that ran out of time does not hold the
+ * data folder against the next (one slow start once failed the eight tests after it).
+ */
+const started = new Set<ChildProcess>();
+afterEach(async () => {
+  const alive = [...started].filter((p) => p.exitCode === null && p.signalCode === null);
+  started.clear();
+  await Promise.all(alive.map((p) => new Promise((r) => (p.once('exit', r), p.kill('SIGKILL')))));
+});
+
 function serve(extra: Record<string, string> = {}): Promise<Serving> {
   return new Promise((resolve, reject) => {
     const proc = spawn(process.execPath, [bin, 'serve'], { env: env(extra) });
+    started.add(proc);
     let out = '';
     const exited = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
     proc.stdout!.on('data', (d) => {
@@ -93,7 +105,7 @@ describe('help', () => {
   });
 });
 
-describe('first start, seeding and tokens', () => {
+describe('first start, seeding and tokens', { timeout: 120_000 }, () => { // server processes start in 5–30 s on a loaded 2-core machine
   it('prints a generated admin token once on first start, and it works', async () => {
     const s = await serve();
     const token = /admin token is (truce_\S+)/.exec(s.out())?.[1];
@@ -156,7 +168,7 @@ describe('first start, seeding and tokens', () => {
   });
 });
 
-describe('refusals at start', () => {
+describe('refusals at start', { timeout: 120_000 }, () => { // server processes start in 5–30 s on a loaded 2-core machine
   it('exits non-zero with one sentence when the server is unreachable', async () => {
     const r = await run(['migrate'], { DATABASE_URL: 'postgres://truce@127.0.0.1:9/truce' });
     expect(r.code).toBe(1);
@@ -191,7 +203,7 @@ describe('refusals at start', () => {
   });
 });
 
-describe('the tamper-evident record from the command line', () => {
+describe('the tamper-evident record from the command line', { timeout: 120_000 }, () => { // server processes start in 5–30 s on a loaded 2-core machine
   it('verifies the database, exports a bundle that verifies offline, and names a row changed behind its back', async () => {
     const ok = await run(['verify']);
     expect(ok.code, ok.stderr).toBe(2); // nothing outside the server vouches for it yet
@@ -306,7 +318,7 @@ describe('the tamper-evident record from the command line', () => {
   }, 600_000);
 });
 
-describe('durability', () => {
+describe('durability', { timeout: 120_000 }, () => { // server processes start in 5–30 s on a loaded 2-core machine
   it('keeps an acknowledged write when the server is killed outright', async () => {
     const s = await serve({ TRUCE_ADMIN_TOKEN: adminToken });
     const res = await fetch(`${s.url}/api/v1/parties`, {

@@ -52,7 +52,7 @@ describe('transactions', () => {
 });
 
 describe('refusals with one clear sentence', () => {
-  it('refuses a database without PostGIS', async () => {
+  it('refuses a database without PostGIS', { timeout: 120_000 }, async () => {
     const bare = await PGlite.create(); // no extension loaded: as a server without the package
     try {
       const err = await requirePostgis({ query: async (s, p) => (await bare.query(s, p as any[])).rows as any, exec: async () => {} }, 'postgres://u:secret@db.example/truce').catch((e) => e);
