@@ -35,11 +35,12 @@ const iso = (t: number | Date) => new Date(t).toISOString();
 
 async function viewerOf(q: Queryable, p: Principal): Promise<AidViewer> {
   const organisation = p.role === 'agency' ? ((await getAccount(q, p.accountId))?.organisation ?? null) : null;
-  return { role: p.role, partyId: p.partyId, organisation };
+  return { role: p.role, accountId: p.accountId, partyId: p.partyId, organisation };
 }
 
 const factsOf = (c: store.ConvoyRecord, f: Folded) => ({
   agency: c.agency,
+  requestedBy: c.requestedBy,
   askedPartyIds: [...new Set(c.events.filter((e) => e.type === 'approval_added').map((e) => e.partyId!))],
   cleared: f.cleared,
 });
@@ -247,8 +248,9 @@ export async function aidRoutes(app: FastifyInstance, { db, config }: { db: Db; 
       const b = req.body;
       let agency: string;
       if (me.role === 'agency') {
-        const org = (await getAccount(db, me.accountId))?.organisation ?? null;
-        if (!org) throw new ApiError('INCONSISTENT', 'This agency account has no organisation: ask an admin to set one.', 'agency');
+        const account = await getAccount(db, me.accountId);
+        // an agency account of no organisation requests as itself (as it notifies sites)
+        const org = account?.organisation ?? account?.name ?? me.name;
         if (b.agency && b.agency !== org) throw new ApiError('FORBIDDEN', `An agency requests for its own organisation (${org}).`, 'agency');
         agency = org;
       } else {
