@@ -102,7 +102,7 @@ describe('a convoy from Damascus to Madaya', () => {
     expect(last.json().history.at(-1).type).toBe('approved');
     const v = await vet(new Date(now).toISOString());
     expect(codes(v)).toContain('AID_CORRIDOR');
-    expect(v.reasons.find((r) => r.code === 'AID_CORRIDOR')).toMatchObject({ code: 'AID_CORRIDOR' });
+    expect(v.reasons.find((r) => r.code === 'AID_CORRIDOR')).toMatchObject({ code: 'AID_CORRIDOR', corridorId: id });
     // outside the window it protects nothing
     expect(codes(await vet(new Date(now + 72 * H).toISOString()))).not.toContain('AID_CORRIDOR');
     // and another agency now sees its route (not its cargo)
