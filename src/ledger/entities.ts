@@ -108,6 +108,29 @@ export const ENTITIES = {
     readers: DESK,
   },
   concurrence: { table: 'concurrences', columns: ['id', 'seq', 'determination_id', 'party_id', 'concurred_by', 'concurred_at'], sensitive: true, readers: DESK },
+  // Humanitarian access (src/aid). Areas and their status are published; a convoy's details
+  // (cargo, route before approval, answers) are the task force's, widened by aid's row readers
+  // to the requesting agency and the parties asked to approve.
+  besieged_area: {
+    table: 'besieged_areas',
+    columns: ['id', 'seq', 'name', 'geom', 'pcodes', 'population', 'population_as_of', 'population_source', 'besieging_party_ids', 'illustrative', 'created_by', 'created_at'],
+  },
+  besieged_status: { table: 'besieged_area_events', columns: ['id', 'seq', 'area_id', 'status', 'at', 'reason', 'recorded_by', 'recorded_at'] },
+  convoy: {
+    table: 'convoys',
+    columns: [
+      'id', 'seq', 'agency', 'origin_name', 'destination_area_id', 'route', 'width_m', 'window_from', 'window_to', 'cargo', 'people_to_reach',
+      'illustrative', 'requested_by', 'created_at',
+    ],
+    sensitive: true,
+    readers: DESK,
+  },
+  convoy_event: {
+    table: 'convoy_events',
+    columns: ['id', 'seq', 'convoy_id', 'type', 'at', 'party_id', 'detail', 'data', 'report_id', 'recorded_by', 'recorded_role', 'recorded_at'],
+    sensitive: true,
+    readers: DESK,
+  },
 } satisfies Record<string, EntityDef>;
 
 export type EntityType = keyof typeof ENTITIES;

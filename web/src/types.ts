@@ -482,3 +482,149 @@ export interface StreamEvent {
   /** What the capability adds for its types (the incidents desk: the incident as the caller may see it). */
   [extra: string]: unknown;
 }
+
+// ---- Humanitarian access (issue 10, src/aid): besieged areas, convoys, approvals, figures.
+// Stream events for these carry the entity types `besieged_area`, `convoy` and `convoy_approval`.
+
+export type BesiegedStatus = 'besieged' | 'hard_to_reach' | 'lifted';
+
+export interface BesiegedArea {
+  id: string;
+  name: string;
+  status: BesiegedStatus;
+  /** When the current status began (ISO 8601). */
+  since: string;
+  /** A Polygon or MultiPolygon: the one given, or the union of the OCHA units named by pcodes. */
+  geometry: import('geojson').Polygon | import('geojson').MultiPolygon;
+  pcodes: string[];
+  population: { count: number; asOf: string; source: string };
+  besiegingPartyIds: string[];
+  lastDeliveryAt: string | null;
+  daysSinceLastDelivery: number | null;
+  /** Status events, oldest first (never edited). */
+  history: { at: string; status: BesiegedStatus; reason?: string }[];
+  /** True for demo rows invented to illustrate (not a UN figure). */
+  illustrative?: boolean;
+}
+
+export interface BesiegedAreaList {
+  items: BesiegedArea[];
+}
+
+/** POST /api/v1/besieged-areas (admin, secretariat): geometry or pcodes. */
+export interface BesiegedAreaInput {
+  name: string;
+  geometry?: import('geojson').Polygon | import('geojson').MultiPolygon;
+  pcodes?: string[];
+  population: { count: number; asOf: string; source: string };
+  besiegingPartyIds: string[];
+  status: BesiegedStatus;
+  since: string;
+}
+
+/** POST /api/v1/besieged-areas/:id/status */
+export interface BesiegedStatusInput {
+  status: BesiegedStatus;
+  at: string;
+  reason: string;
+}
+
+export type ConvoyState = 'requested' | 'approved' | 'dispatched' | 'delivered' | 'partially_delivered' | 'blocked' | 'cancelled';
+export type CargoCategory = 'food' | 'medical' | 'shelter' | 'water_sanitation' | 'other';
+
+export interface CargoLine {
+  category: CargoCategory;
+  item?: string;
+  quantity: number;
+  unit: string;
+}
+
+export type ApprovalStatus = 'pending' | 'granted' | 'denied';
+
+export interface Approval {
+  partyId: string;
+  partyName: string;
+  /** Why this party must approve: its territory is crossed, or it besieges the destination. */
+  reason: 'territory' | 'besieger';
+  status: ApprovalStatus;
+  conditions?: string;
+  denialReason?: string;
+  decidedAt?: string;
+  waitingSince: string;
+}
+
+export interface ConvoyHistoryItem {
+  at: string;
+  /** requested, approval_added, approval_dropped, granted, denied, approved, dispatched, delivered, partially_delivered, blocked, cancelled */
+  type: string;
+  detail: string;
+  by?: string;
+  /** The siege_or_aid_denial report filed for a block or removed cargo. */
+  reportId?: string;
+}
+
+export interface Convoy {
+  id: string;
+  state: ConvoyState;
+  /** The requesting agency (organisation). */
+  agency: string;
+  originName: string;
+  destinationAreaId: string;
+  route: import('geojson').LineString;
+  window: { from: string; to: string };
+  cargo: CargoLine[];
+  peopleToReach: number;
+  approvals: Approval[];
+  history: ConvoyHistoryItem[];
+  reportIds: string[];
+  createdAt: string;
+  /** Demo convoys are invented: marked illustrative. */
+  illustrative?: boolean;
+}
+
+export interface ConvoyList {
+  items: Convoy[];
+}
+
+/** POST /api/v1/convoys (agency, admin, secretariat) → 201 Convoy */
+export interface ConvoyInput {
+  agency?: string;
+  originName: string;
+  destinationAreaId: string;
+  route: import('geojson').LineString;
+  window: { from: string; to: string };
+  cargo: CargoLine[];
+  peopleToReach: number;
+}
+
+/** POST /api/v1/convoys/:id/approvals/:partyId */
+export interface ApprovalInput {
+  status: 'granted' | 'denied';
+  conditions?: string;
+  reason?: string;
+}
+
+/** POST /api/v1/convoys/:id/deliver */
+export interface DeliveryInput {
+  at?: string;
+  removed?: (CargoLine & { byPartyId: string; where?: import('geojson').Point })[];
+}
+
+/** POST /api/v1/convoys/:id/block */
+export interface BlockInput {
+  at?: string;
+  where: import('geojson').Point;
+  byPartyId: string;
+  reason: string;
+}
+
+/** GET /api/v1/aid/figures?from=&to= (public) */
+export interface AidFigures {
+  from: string;
+  to: string;
+  areas: { areaId: string; name: string; population: number; peopleReached: number; daysSinceLastDelivery: number | null }[];
+  besiegedPopulation: number;
+  /** peopleReached over besieged population, 0..1 (capped per area at its population). */
+  reachedShare: number;
+  pendingApprovals: { partyId: string; partyName: string; pending: number; longestWaitDays: number }[];
+}
