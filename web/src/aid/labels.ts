@@ -1,5 +1,5 @@
 // Words and colours of the aid board (pure: no DOM, no map).
-import type { BesiegedStatus, CargoCategory, ConvoyState } from './contract.ts';
+import type { BesiegedStatus, CargoCategory, ConvoyState } from '../types.ts';
 
 export const CONVOY_STATES: [ConvoyState, string][] = [
   ['requested', 'Requested'],

@@ -4,7 +4,7 @@ import type { Feature, FeatureCollection, Position } from 'geojson';
 import { Marker, type ExpressionSpecification, type MapLibreMap } from 'maplibre-gl';
 import { EMPTY, setData } from '../map/overlays.ts';
 import { h } from '../ui/dom.ts';
-import type { BesiegedArea, Convoy } from './contract.ts';
+import type { BesiegedArea, Convoy } from '../types.ts';
 import { AREA_STYLE, CONVOY_STYLE, areaStatusLabel, convoyStateLabel, daysTone, fmtInt } from './labels.ts';
 
 const match = (prop: string, pairs: [string, unknown][], fallback: unknown): ExpressionSpecification =>

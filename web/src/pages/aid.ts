@@ -7,7 +7,7 @@
 import type { Position } from 'geojson';
 import type { MapLibreMap, Marker } from 'maplibre-gl';
 import { api, ApiError, errorMessage } from '../api.ts';
-import type { AidFigures, Approval, BesiegedArea, CargoCategory, Convoy, ConvoyInput, ConvoyState } from '../aid/contract.ts';
+import type { AidFigures, Approval, BesiegedArea, CargoCategory, Convoy, ConvoyInput, ConvoyState } from '../types.ts';
 import {
   APPROVERS,
   AREA_STYLE,
@@ -25,6 +25,7 @@ import {
   waitText,
 } from '../aid/labels.ts';
 import { addAidLayers, areaMarkers, DRAFT_COLOUR, showAreas, showConvoys, showDraft } from '../aid/layers.ts';
+import { AID_TYPES, subscribe } from '../live/stream.ts';
 import { createBaseMap, destroyBaseMap, styleReady } from '../map/basemap.ts';
 import { fillSwatch, lineSwatch, opsLegend } from '../map/legend.ts';
 import { addOpsLayers, boundsOf, loadOps, showOps } from '../map/overlays.ts';
@@ -38,7 +39,7 @@ import { fetchParties } from './parties.ts';
 
 type View = 'board' | 'request' | 'approvals';
 const SYRIA_BOUNDS: [[number, number], [number, number]] = [[35.6, 32.3], [42.4, 37.4]];
-const REFRESH_MS = 20_000;
+const REFRESH_MS = 60_000;
 const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;
 const isAbort = (e: unknown): boolean => (e as Error | undefined)?.name === 'AbortError';
 
@@ -70,6 +71,8 @@ export async function aidPage(outlet: HTMLElement, route: Route): Promise<Page> 
   let figures: AidFigures | null = null;
   let parties: Party[] = [];
   let draft: Position[] = [];
+  /** While a block is being recorded, a map click says where. */
+  let blockPick: ((p: Position) => void) | null = null;
   let loaded = false;
   const ctrl = new AbortController();
 
@@ -183,6 +186,7 @@ export async function aidPage(outlet: HTMLElement, route: Route): Promise<Page> 
     root.dataset.layers = 'ready';
   });
   map.on('click', (ev) => {
+    if (view === 'board' && blockPick) blockPick([round6(ev.lngLat.lng), round6(ev.lngLat.lat)]);
     if (view !== 'request') return;
     const last = draft[draft.length - 1];
     if (last) {
@@ -347,12 +351,18 @@ export async function aidPage(outlet: HTMLElement, route: Route): Promise<Page> 
       const b = h('button', { type: 'button', class: 'btn btn-primary', 'data-action': 'deliver' }, 'Record delivery');
       b.addEventListener('click', () => void act('deliver', {}, b));
       actions.push(b);
-      const where = h('input', { type: 'text', id: `block-where-${c.id}`, name: 'where', placeholder: 'e.g. checkpoint at the town’s entrance' });
+      // Where it was stopped: a point, the route's middle until the map is clicked.
+      const mid = c.route.coordinates[Math.floor((c.route.coordinates.length - 1) / 2)] ?? c.route.coordinates[0];
+      let point: Position = mid;
+      const where = h('output', { id: `block-where-${c.id}`, class: 'mono small', 'data-testid': 'block-where' });
+      const showPoint = (): void => {
+        where.textContent = `${point[1].toFixed(5)}, ${point[0].toFixed(5)} (lat, lon)`;
+      };
+      showPoint();
       const by = h('select', { id: `block-by-${c.id}`, name: 'byPartyId' }, h('option', { value: '' }, 'Choose…'), parties.map((p) => h('option', { value: p.id }, p.name)));
       const why = h('input', { type: 'text', id: `block-reason-${c.id}`, name: 'reason' });
       const go = h('button', { type: 'submit', class: 'btn', 'data-action': 'block' }, 'Record the block');
-      actions.push(
-        h(
+      const block = h(
           'details',
           { class: 'convoy-block' },
           h('summary', {}, 'Blocked on the way?'),
@@ -362,21 +372,31 @@ export async function aidPage(outlet: HTMLElement, route: Route): Promise<Page> 
               novalidate: true,
               onsubmit: (ev: SubmitEvent) => {
                 ev.preventDefault();
-                if (!where.value.trim() || !by.value || !why.value.trim()) {
-                  error.textContent = 'Say where, by whom and why.';
+                if (!by.value || !why.value.trim()) {
+                  error.textContent = 'Say by whom and why.';
                   error.hidden = false;
                   return;
                 }
-                void act('block', { where: where.value.trim(), byPartyId: by.value, reason: why.value.trim() }, go);
+                void act('block', { where: { type: 'Point', coordinates: point }, byPartyId: by.value, reason: why.value.trim() }, go);
               },
             },
-            h('div', { class: 'field' }, h('label', { for: where.id }, 'Where'), where),
+            h('div', { class: 'field' }, h('span', { class: 'label' }, 'Where (click the map to move it)'), where),
             h('div', { class: 'field' }, h('label', { for: by.id }, 'Blocked by'), by),
             h('div', { class: 'field' }, h('label', { for: why.id }, 'Reason given'), why),
             go,
           ),
-        ),
-      );
+        );
+      block.addEventListener('toggle', () => {
+        blockPick = block.open
+          ? (p) => {
+              point = p;
+              showPoint();
+              showDraft(map!, [p]);
+            }
+          : null;
+        showDraft(map!, block.open ? [point] : []);
+      });
+      actions.push(block);
     }
     if (mayMove && (c.state === 'requested' || c.state === 'approved')) {
       const why = h('input', { type: 'text', id: `cancel-reason-${c.id}`, name: 'reason' });
@@ -421,6 +441,7 @@ export async function aidPage(outlet: HTMLElement, route: Route): Promise<Page> 
     return box;
   }
   const humanEvent = (t: string): string => t.charAt(0).toUpperCase() + t.slice(1).replace(/[_.]+/g, ' ');
+
 
   // ---- the request form ----
   const agency = h('input', { type: 'text', id: 'cv-agency', name: 'agency', value: role === 'agency' ? (account?.name ?? '') : '', autocomplete: 'organization' });
@@ -677,6 +698,7 @@ export async function aidPage(outlet: HTMLElement, route: Route): Promise<Page> 
 
   // ---- views ----
   function renderAll(): void {
+    blockPick = null; // the block forms are drawn anew, closed
     renderDestinations();
     renderBoard();
     if (mayApprove) renderApprovals();
@@ -722,14 +744,28 @@ export async function aidPage(outlet: HTMLElement, route: Route): Promise<Page> 
   const first = convoys.find((x) => x.id === selected);
   if (first) fitConvoy(first);
 
-  // No live events for convoys yet: the board re-reads every few seconds while shown, except
-  // while someone is typing into it.
-  const timer = window.setInterval(() => {
-    if (document.hidden) return;
+  // The live stream's aid events re-read the board (a moment later: one reload for a burst),
+  // and so does a slow timer in case the stream is down; neither while someone types into it.
+  const busy = (): boolean => {
     const active = document.activeElement;
-    if (active && panel.contains(active) && /^(INPUT|TEXTAREA|SELECT)$/.test(active.tagName)) return;
-    if (panel.querySelector('details[open] form')) return;
-    void loadAll();
+    return Boolean((active && panel.contains(active) && /^(INPUT|TEXTAREA|SELECT)$/.test(active.tagName)) || panel.querySelector('.convoy-actions details[open]'));
+  };
+  let liveTimer = 0;
+  const reload = (): void => {
+    window.clearTimeout(liveTimer);
+    liveTimer = window.setTimeout(() => {
+      if (busy()) return reload();
+      void loadAll();
+    }, 400);
+  };
+  const unsubscribe = subscribe((_ev, type) => {
+    if ((AID_TYPES as readonly string[]).includes(type)) {
+      root.dataset.liveUpdates = String(Number(root.dataset.liveUpdates ?? 0) + 1);
+      reload();
+    }
+  });
+  const timer = window.setInterval(() => {
+    if (!document.hidden && !busy()) void loadAll();
   }, REFRESH_MS);
 
   return {
@@ -739,6 +775,8 @@ export async function aidPage(outlet: HTMLElement, route: Route): Promise<Page> 
     destroy() {
       ctrl.abort();
       window.clearInterval(timer);
+      window.clearTimeout(liveTimer);
+      unsubscribe();
       for (const m of markers) m.remove();
       destroyBaseMap(map);
     },
