@@ -27,7 +27,8 @@ import {
 import { addAidLayers, areaMarkers, DRAFT_COLOUR, showAreas, showConvoys, showDraft } from '../aid/layers.ts';
 import { AID_TYPES, subscribe } from '../live/stream.ts';
 import { createBaseMap, destroyBaseMap, styleReady } from '../map/basemap.ts';
-import { fillSwatch, lineSwatch, opsLegend } from '../map/legend.ts';
+import { fillSwatch, lineSwatch, territoryLegendItems } from '../map/legend.ts';
+import { OVERLAY_COLORS } from '../map/style.ts';
 import { addOpsLayers, boundsOf, loadOps, showOps } from '../map/overlays.ts';
 import { href, type Route } from '../router.ts';
 import { getSession } from '../session.ts';
@@ -94,17 +95,25 @@ export async function aidPage(outlet: HTMLElement, route: Route): Promise<Page> 
   const container = h('div', { class: 'map-canvas', id: 'map', 'data-map-state': 'loading' });
   const status = h('div', { class: 'map-status', role: 'status' }, 'Loading base map…');
   const problems = h('div', { class: 'map-problems', role: 'alert', 'data-testid': 'map-problems', hidden: true });
-  const legend = opsLegend(role);
-  legend.prepend(
-    h('div', { class: 'panel-title' }, 'Convoys, by state'),
-    h('ul', {}, CONVOY_STATES.map(([s, label]) => h('li', { 'data-legend': `convoy-${s}` }, lineSwatch(CONVOY_STYLE[s].colour, 3, CONVOY_STYLE[s].dash ? (s === 'blocked' ? 'dotted' : 'dashed') : 'solid'), label))),
-    h('div', { class: 'panel-title' }, 'Areas'),
+  // The aid board's own legend, compact: convoys by state beside the areas and the territory.
+  const item = (swatch: HTMLElement, label: string, key: string): HTMLElement => h('li', { 'data-legend': key }, swatch, label);
+  const legend = h(
+    'div',
+    { class: 'map-panel map-legend aid-legend-grid', 'aria-label': 'Legend', 'data-testid': 'map-legend' },
     h(
-      'ul',
+      'div',
       {},
-      h('li', { 'data-legend': 'area-besieged' }, fillSwatch(AREA_STYLE.besieged.line, 0.3), 'Besieged'),
-      h('li', { 'data-legend': 'area-hard_to_reach' }, lineSwatch(AREA_STYLE.hard_to_reach.line, 2, 'dashed'), 'Hard to reach'),
-      h('li', { 'data-legend': 'area-route' }, lineSwatch(DRAFT_COLOUR, 3), 'Route being drawn'),
+      h('div', { class: 'panel-title' }, 'Convoys, by state'),
+      h('ul', {}, CONVOY_STATES.map(([s, label]) => item(lineSwatch(CONVOY_STYLE[s].colour, 3, CONVOY_STYLE[s].dash ? (s === 'blocked' ? 'dotted' : 'dashed') : 'solid'), label, `convoy-${s}`))),
+      h('ul', {}, item(lineSwatch(DRAFT_COLOUR, 3), 'Route being drawn', 'route-draft')),
+    ),
+    h(
+      'div',
+      {},
+      h('div', { class: 'panel-title' }, 'Areas'),
+      h('ul', {}, item(fillSwatch(AREA_STYLE.besieged.line, 0.3), 'Besieged', 'area-besieged'), item(lineSwatch(AREA_STYLE.hard_to_reach.line, 2, 'dashed'), 'Hard to reach', 'area-hard_to_reach')),
+      h('div', { class: 'panel-title' }, 'Territory'),
+      h('ul', {}, territoryLegendItems().map(([sw, label, key]) => item(sw, label, key)), item(lineSwatch(OVERLAY_COLORS.corridor, 3, 'dashed'), 'Aid corridor', 'corridor')),
     ),
   );
   const legendBox = h('details', { class: 'legend-box aid-legend', open: window.matchMedia('(min-width: 700px)').matches }, h('summary', {}, 'Legend'), legend);
@@ -148,7 +157,11 @@ export async function aidPage(outlet: HTMLElement, route: Route): Promise<Page> 
   const map: MapLibreMap | null = await createBaseMap(container, { problem, doubleClickZoom: false });
   if (!map) return {};
   map.once('load', () => status.remove());
-  if (container.clientWidth < 700) map.fitBounds(SYRIA_BOUNDS, { padding: 12, duration: 0 });
+  map.fitBounds(SYRIA_BOUNDS, { padding: 12, duration: 0 });
+  // Zoomed out, the areas' labels keep only their days: the names would overlap.
+  const zoomClass = (): void => void container.classList.toggle('zoomed-out', map.getZoom() < 8);
+  map.on('zoomend', zoomClass);
+  zoomClass();
   let layersReady = false;
   let markers: Marker[] = [];
   function drawMap(): void {
@@ -728,7 +741,10 @@ export async function aidPage(outlet: HTMLElement, route: Route): Promise<Page> 
       drawMap();
     }
     const c = convoys.find((x) => x.id === selected);
-    if (selChanged && c) fitConvoy(c);
+    if (selChanged && c) {
+      fitConvoy(c);
+      boardBox.querySelector(`.convoy-card[data-convoy="${c.id}"]`)?.scrollIntoView({ block: 'nearest' });
+    }
     if (view === 'request' && draft.length === 0) routeChanged();
   }
 
@@ -742,7 +758,10 @@ export async function aidPage(outlet: HTMLElement, route: Route): Promise<Page> 
     .catch((e) => !isAbort(e) && problem(`Parties could not be loaded: ${errorMessage(e)}`));
   await loadAll();
   const first = convoys.find((x) => x.id === selected);
-  if (first) fitConvoy(first);
+  if (first) {
+    fitConvoy(first);
+    boardBox.querySelector(`.convoy-card[data-convoy="${first.id}"]`)?.scrollIntoView({ block: 'nearest' });
+  }
 
   // The live stream's aid events re-read the board (a moment later: one reload for a burst),
   // and so does a slow timer in case the stream is down; neither while someone types into it.
