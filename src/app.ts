@@ -31,6 +31,7 @@ import { reportRoutes } from './incidents/report-routes.ts';
 import { placeRoutes } from './places/routes.ts';
 import { eventRoutes } from './events/routes.ts';
 import { incidentRoutes } from './incidents/routes.ts';
+import { aidRoutes } from './aid/routes.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -285,6 +286,7 @@ export async function buildApp({ db, config, ledgerKey = loadLedgerKey(config) }
   await app.register(placeRoutes, { config }); // the gazetteer (issue 9)
   await app.register(eventRoutes, { db, config }); // the events hub (LISTEN/NOTIFY) and GET /api/v1/stream
   await app.register(incidentRoutes, { db }); // the investigation desk
+  await app.register(aidRoutes, { db, config }); // humanitarian access: besieged areas, convoys, approvals, figures
 
   if (fs.existsSync(config.referenceDir)) {
     await app.register(fastifyStatic, { root: config.referenceDir, prefix: '/reference/', decorateReply: false, maxAge: 3600_000 });

@@ -76,6 +76,8 @@ export interface Config {
   corridorMaxLengthKm: number;
   /** Longest corridor window (validFrom to validTo), in days. */
   corridorMaxDays: number;
+  /** How far either side of an approved convoy's route strike vetting protects it (AID_CORRIDOR), in metres; fixed on each convoy when requested. */
+  aidCorridorWidthM: number;
   /** Deepest nesting of arrays and objects accepted in a JSON body (400 deeper): recursive checkers must not overflow the stack. */
   maxJsonDepth: number;
   /** Most members of one object in a JSON body (400 above): parsing 100,000 keys alone costs half a second. */
@@ -175,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     corridorMaxWidthM: int(env.TRUCE_CORRIDOR_MAX_WIDTH_M, 5_000, 'TRUCE_CORRIDOR_MAX_WIDTH_M'),
     corridorMaxLengthKm: int(env.TRUCE_CORRIDOR_MAX_LENGTH_KM, 1_000, 'TRUCE_CORRIDOR_MAX_LENGTH_KM'),
     corridorMaxDays: int(env.TRUCE_CORRIDOR_MAX_DAYS, 90, 'TRUCE_CORRIDOR_MAX_DAYS'),
+    aidCorridorWidthM: int(env.TRUCE_AID_CORRIDOR_WIDTH_M, 1_000, 'TRUCE_AID_CORRIDOR_WIDTH_M'),
     maxJsonDepth: int(env.TRUCE_MAX_JSON_DEPTH, 64, 'TRUCE_MAX_JSON_DEPTH'),
     maxJsonKeys: int(env.TRUCE_MAX_JSON_KEYS, 1000, 'TRUCE_MAX_JSON_KEYS'),
     maxErrorsReported: int(env.TRUCE_MAX_ERRORS_REPORTED, 20, 'TRUCE_MAX_ERRORS_REPORTED'),

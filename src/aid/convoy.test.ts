@@ -43,7 +43,7 @@ describe('approvalStep', () => {
     ['requested', [a('granted')], 'approve'],
     ['requested', [a('pending')], null],
     ['requested', [a('denied')], null],
-    ['requested', [], null],
+    ['requested', [], 'approve'],
     ['approved', [a('granted'), { ...a('pending'), partyId: 'B' }], 'revert'],
     ['approved', [a('granted')], null],
     ['dispatched', [a('pending')], null],

@@ -133,7 +133,8 @@ function wasCleared(events: ConvoyEvent[]): boolean {
 
 /** All asked and all granted: the step the approvals call for, if any. */
 export function approvalStep(state: ConvoyState, approvals: ApprovalState[]): Step | null {
-  const all = approvals.length > 0 && approvals.every((a) => a.status === 'granted');
+  // nobody to ask (a route across no recorded ground to an area nobody besieges) is approved as asked
+  const all = approvals.every((a) => a.status === 'granted');
   if (state === 'requested' && all) return 'approve';
   if (state === 'approved' && !all) return 'revert';
   return null;

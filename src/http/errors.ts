@@ -36,6 +36,9 @@ export const ERRORS = {
   ALREADY_PUBLISHED: { status: 409, title: 'The incident is published already' },
   ALREADY_CONCURRED: { status: 409, title: 'Your party has concurred already' },
   DETERMINATION_SUPERSEDED: { status: 409, title: 'A later proposal superseded this determination' },
+  // humanitarian access (src/aid)
+  CONVOY_TRANSITION: { status: 409, title: 'The convoy’s state does not allow this step' },
+  CARGO_EXCEEDED: { status: 422, title: 'More cargo than the convoy loaded' },
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -5,7 +5,12 @@ import type { Principal } from '../auth/roles.ts';
 import type { Queryable } from '../db/db.ts';
 import { ApiError } from '../http/errors.ts';
 import { registerRowReader } from '../ledger/entities.ts';
-import type { Actor } from '../ledger/ledger.ts';
+import type { Actor, Writer } from '../ledger/ledger.ts';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/db.ts';
+import { enricherFor } from './enrich.ts';
+import { fileReports, prepareAll, type Rejection, type Reporter } from './intake.ts';
+import type { ReportCreate } from './report-schemas.ts';
 import { determinationViews, incidentsJson, seen, viewerOf, type IncidentJson, type Seen } from './service.ts';
 import { getReport } from './reports.store.ts';
 import * as store from './store.ts';
@@ -116,3 +121,38 @@ export function registerDeskReaders(): void {
 
 export { hasReportWithSource } from './store.ts';
 
+
+/** What another capability files on the desk (aid: a blocked convoy, cargo removed at a checkpoint). */
+export interface DeskFiling {
+  eventType: 'siege_or_aid_denial';
+  occurredAt: Date;
+  /** [lon, lat] */
+  location: [number, number];
+  locationPrecision?: 'exact' | 'near';
+  perpetratorPartyIds: string[];
+  text: string;
+  reporter: { accountId: string; role: string; partyId: string | null; organisation: string | null };
+}
+
+/**
+ * Files one report in the caller's write, checked, enriched and grouped as POST /reports files
+ * one; returns its id and incident's. Refused input throws the ApiError naming the field, so the
+ * caller's whole write is refused with it.
+ */
+export async function fileDeskReport(db: Db, config: Config, w: Writer, f: DeskFiling): Promise<{ reportId: string; incidentId: string | null }> {
+  const body: ReportCreate = {
+    channel: 'api',
+    occurredAt: f.occurredAt.toISOString(),
+    location: { type: 'Point', coordinates: f.location },
+    locationPrecision: f.locationPrecision ?? 'exact',
+    eventType: f.eventType,
+    perpetratorPartyIds: f.perpetratorPartyIds,
+    text: f.text,
+  };
+  const [outcome] = await prepareAll(w.q, [body], enricherFor(db, config), f.reporter as Reporter);
+  const refuse = (r: Rejection) => new ApiError(r.code, r.detail, r.errors[0]?.field);
+  if (!outcome.ok) throw refuse(outcome.rejection);
+  const [filed] = await fileReports(w, [outcome], { distanceM: config.groupDistanceM, gapMs: config.groupGapH * 3_600_000 });
+  if (!filed.ok) throw refuse(filed.rejection);
+  return { reportId: filed.row.id, incidentId: filed.row.incidentId };
+}

@@ -2,4 +2,4 @@
 export { countTerritoriesFromSource, territoriesAt, territoryAreas, type TerritoryArea, type TerritoryRecord } from './store.ts';
 export { allTerritories } from './store.ts';
 // The shipped OCHA sub-districts (read once), for places' gazetteer and point-in-unit lookup.
-export { adminUnits, type AdminUnit } from './adm3.ts';
+export { adminUnits, unitsOf, type AdminUnit } from './adm3.ts';

@@ -9,7 +9,7 @@ import { VettingIndex, type PreparedCache } from './index.ts';
 import type { Decision, PartyData, Snapshot } from './model.ts';
 import * as store from './store.ts';
 
-const INDEX_TYPES = new Set(['territory', 'site', 'site_event', 'corridor', 'party', 'designation', 'commitment']);
+const INDEX_TYPES = new Set<string>(store.INDEXED);
 
 /** The rows and the ledger size from one snapshot. */
 const consistent = <T>(db: Db, fn: (q: Queryable) => Promise<T>): Promise<T> => snapshotTx(db, fn);

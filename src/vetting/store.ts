@@ -1,5 +1,6 @@
 // Vetting's data: its own tables (decisions, flags, budgets, the grid's secret) in SQL here; the
 // data a decision reads (territory, sites, corridors, parties) through its owners' lookups.
+import { convoyCorridors, convoyOfEvents, CORRIDOR_TYPES } from '../aid/lookup.ts';
 import { accountsByIds } from '../auth/lookup.ts';
 import type { Queryable, Row } from '../db/db.ts';
 import { entitiesBetween, logSize } from '../ledger/lookup.ts';
@@ -23,8 +24,9 @@ export async function loadSites(q: Queryable, version: number | null, ids: strin
   return siteAreas(q, version, ids);
 }
 
+/** Recorded corridors and approved convoys' routes (aid), as of the version. */
 export async function loadCorridors(q: Queryable, version: number | null, ids: string[] | null = null): Promise<CorridorData[]> {
-  return corridorRoutes(q, version, ids);
+  return [...(await corridorRoutes(q, version, ids)), ...(await convoyCorridors(q, version, ids))];
 }
 
 /** Parties with their designation and commitment events as of the version (names and states as they are now). */
@@ -42,21 +44,27 @@ export async function loadSnapshot(q: Queryable, version: number | null): Promis
 }
 
 /** The entity types whose rows a decision reads. */
-const INDEXED = ['territory', 'site', 'site_event', 'corridor', 'party', 'designation', 'commitment'];
+export const INDEXED = ['territory', 'site', 'site_event', 'corridor', 'party', 'designation', 'commitment', ...CORRIDOR_TYPES];
 
 /**
  * What changed since `from`: the entity types and ids of the leaves appended since. A site
- * event (withdrawal, rejection) changes its site, so it is named as that site.
+ * event (withdrawal, rejection) changes its site, so it is named as that site; a convoy or one of
+ * its events changes the convoy's corridor, named as that corridor (the convoy's id).
  */
 export async function changedSince(q: Queryable, from: number): Promise<{ size: number; changed: { type: string; id: string }[] }> {
   const size = await ledgerSize(q);
   if (size <= from) return { size, changed: [] };
   const named = await entitiesBetween(q, from, size, INDEXED);
   const siteOf = await sitesOfEvents(q, named.filter((c) => c.type === 'site_event').map((c) => c.id));
+  const convoyOf = await convoyOfEvents(q, named.filter((c) => c.type === 'convoy_event').map((c) => c.id));
   const seen = new Set<string>();
   const changed: { type: string; id: string }[] = [];
   for (const c of named) {
-    const one = c.type === 'site_event' ? { type: 'site', id: siteOf.get(c.id) } : c;
+    const one =
+      c.type === 'site_event' ? { type: 'site', id: siteOf.get(c.id) }
+      : c.type === 'convoy_event' ? { type: 'corridor', id: convoyOf.get(c.id) }
+      : c.type === 'convoy' ? { type: 'corridor', id: c.id }
+      : c;
     if (one.id === undefined || seen.has(`${one.type}/${one.id}`)) continue;
     seen.add(`${one.type}/${one.id}`);
     changed.push({ type: one.type, id: one.id });

@@ -72,6 +72,8 @@ export async function snapshot(db: Db): Promise<string> {
   Object.assign(tables, { reports: 'x', idempotency_keys: 'x', incidents: 'x', incident_reports: 'x' });
   // the investigation desk
   Object.assign(tables, { incident_events: 'x', claims: 'x', info_requests: 'x', info_answers: 'x', determinations: 'x', concurrences: 'x' });
+  // humanitarian access
+  Object.assign(tables, { besieged_areas: 'x', besieged_area_events: 'x', convoys: 'x', convoy_events: 'x' });
   const parts = [];
   for (const [t, cols] of Object.entries(tables)) {
     const [r] = await db.query(`SELECT count(*)::int AS n, coalesce(md5(string_agg(${cols}::text, ',' ORDER BY ${cols}::text)), '') AS h FROM ${t} x`);
