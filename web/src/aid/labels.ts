@@ -51,7 +51,7 @@ export const cargoLabel = (c: string): string => CARGO_CATEGORIES.find(([k]) => 
 
 /** Roles the server lets request convoys, decide approvals, move convoys along. */
 export const REQUESTERS = ['admin', 'secretariat', 'agency'];
-export const APPROVERS = ['admin', 'cochair', 'liaison'];
+export const APPROVERS = ['cochair', 'liaison'];
 export const MOVERS = ['admin', 'secretariat', 'agency'];
 
 const DAY = 86_400_000;

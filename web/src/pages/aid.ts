@@ -274,6 +274,8 @@ export async function aidPage(outlet: HTMLElement, route: Route): Promise<Page> 
   }
 
   function approvalsTable(c: Convoy): HTMLElement {
+    // Another agency's approved convoy: its route, window and destination only.
+    if ((c as Convoy & { view?: string }).view === 'route') return h('p', { class: 'small muted' }, 'Another agency’s convoy: its route, window and destination.');
     if (!c.approvals.length) return h('p', { class: 'small muted' }, 'No party’s approval is needed.');
     const now = Date.now();
     return h(
@@ -330,7 +332,7 @@ export async function aidPage(outlet: HTMLElement, route: Route): Promise<Page> 
         { class: 'convoy-facts small' },
         h('span', {}, c.agency),
         h('span', {}, `${formatUtc(c.window.from)} – ${formatUtc(c.window.to)}`),
-        h('span', {}, `${fmtInt(c.peopleToReach)} people to reach`),
+        c.peopleToReach ? h('span', {}, `${fmtInt(c.peopleToReach)} people to reach`) : null,
         c.approvals.length ? h('span', {}, `${granted} of ${c.approvals.length} approvals`) : null,
       ),
       approvalsTable(c),
@@ -457,7 +459,9 @@ export async function aidPage(outlet: HTMLElement, route: Route): Promise<Page> 
 
 
   // ---- the request form ----
-  const agency = h('input', { type: 'text', id: 'cv-agency', name: 'agency', value: role === 'agency' ? (account?.name ?? '') : '', autocomplete: 'organization' });
+  // An agency requests for its own organisation (the server knows it); the secretariat names one.
+  const forOwnAgency = role === 'agency';
+  const agency = h('input', { type: 'text', id: 'cv-agency', name: 'agency', autocomplete: 'organization', placeholder: 'e.g. WFP' });
   const origin = h('input', { type: 'text', id: 'cv-origin', name: 'originName', placeholder: 'e.g. Damascus warehouse' });
   const destination = h('select', { id: 'cv-destination', name: 'destinationAreaId' });
   const from = h('input', { type: 'datetime-local', id: 'cv-from', name: 'windowFrom', step: '60' });
@@ -534,7 +538,7 @@ export async function aidPage(outlet: HTMLElement, route: Route): Promise<Page> 
   }
 
   function body(): ConvoyInput | string {
-    if (!agency.value.trim()) return 'Name the agency.';
+    if (!forOwnAgency && !agency.value.trim()) return 'Name the agency.';
     if (!origin.value.trim()) return 'Name where the convoy leaves from.';
     if (!destination.value) return 'Choose the area the convoy goes to.';
     const f = fromUtcInputValue(from.value);
@@ -550,7 +554,7 @@ export async function aidPage(outlet: HTMLElement, route: Route): Promise<Page> 
     if (cargo.some((x) => !(x.quantity > 0) || !x.unit)) return 'Each cargo line needs a quantity above zero and a unit.';
     const n = Number(people.value);
     if (people.value.trim() === '' || !Number.isInteger(n) || n < 0) return 'Give the number of people to reach.';
-    return { agency: agency.value.trim(), originName: origin.value.trim(), destinationAreaId: destination.value, route: { type: 'LineString', coordinates: draft }, window: { from: f.toISOString(), to: t.toISOString() }, cargo, peopleToReach: n };
+    return { ...(forOwnAgency ? {} : { agency: agency.value.trim() }), originName: origin.value.trim(), destinationAreaId: destination.value, route: { type: 'LineString', coordinates: draft }, window: { from: f.toISOString(), to: t.toISOString() }, cargo, peopleToReach: n };
   }
 
   async function requestConvoy(): Promise<void> {
@@ -591,7 +595,7 @@ export async function aidPage(outlet: HTMLElement, route: Route): Promise<Page> 
     h(
       'form',
       { class: 'convoy-form', novalidate: true, onsubmit: (ev: SubmitEvent) => (ev.preventDefault(), void requestConvoy()) },
-      h('div', { class: 'field' }, h('label', { for: 'cv-agency' }, 'Agency'), agency),
+      forOwnAgency ? h('p', { class: 'muted small' }, 'Requested for your agency.') : h('div', { class: 'field' }, h('label', { for: 'cv-agency' }, 'Agency'), agency),
       h('div', { class: 'field' }, h('label', { for: 'cv-origin' }, 'From'), origin),
       h('div', { class: 'field' }, h('label', { for: 'cv-destination' }, 'To (the area)'), destination),
       h('fieldset', { class: 'field cv-route' }, h('legend', {}, 'Route'), routeInfo, h('div', { class: 'field-row' }, undo, clear)),
