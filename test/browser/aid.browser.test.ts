@@ -49,6 +49,8 @@ describe('aid board: request, approve, dispatch and deliver a convoy (Chromium)'
   const contexts: BrowserContext[] = [];
   const pageErrors: string[] = [];
   const external: string[] = [];
+  /** Requests the server refused (shown when a step fails). */
+  const refused: string[] = [];
   let agency: Page;
   let area: BesiegedArea | undefined;
   let convoyId = '';
@@ -80,8 +82,16 @@ describe('aid board: request, approve, dispatch and deliver a convoy (Chromium)'
       if (!url.startsWith(origin) && !/^(data|blob):/.test(url)) external.push(url);
     });
     page.on('pageerror', (err) => pageErrors.push(err.message));
+    page.on('response', (res) => {
+      if (res.status() >= 400 && !res.url().endsWith('/api/v1/session')) refused.push(`${res.request().method()} ${new URL(res.url()).pathname} ${res.status()}`);
+    });
     await page.goto(`${server!.url}/${hash}`);
-    await signInWithForm(page, user.username, user.password);
+    try {
+      await signInWithForm(page, user.username, user.password);
+    } catch (e) {
+      await page.screenshot({ path: join(ARTIFACTS, `aid-failed-sign-in-${user.username}.png`) });
+      throw new Error(`sign-in as ${user.username}: ${await page.locator('[role="alert"]').allTextContents()}; refused: ${refused.join(', ')} (${(e as Error).message.split('\n')[0]})`);
+    }
     return page;
   }
 
@@ -232,6 +242,7 @@ describe('aid board: request, approve, dispatch and deliver a convoy (Chromium)'
     expect(after.state).toBe('approved');
     // the agency's board follows (live, or on its next reading)
     await agency.goto(`${server!.url}/#/aid?convoy=${convoyId}`);
+    await agency.reload();
     await boardReady(agency);
     await agency.waitForSelector(`.convoy-card[data-convoy="${convoyId}"][data-state="approved"]`);
     expect(await agency.locator(`.convoy-card[data-convoy="${convoyId}"] [data-approval-status="granted"]`).count()).toBeGreaterThanOrEqual(convoy.approvals.length);
@@ -241,10 +252,16 @@ describe('aid board: request, approve, dispatch and deliver a convoy (Chromium)'
     needs(ctx, 'POST /api/v1/convoys/{id}/dispatch', 'POST /api/v1/convoys/{id}/deliver');
     expect(convoyId).toBeTruthy();
     const card = agency.locator(`.convoy-card[data-convoy="${convoyId}"]`);
-    await card.locator('[data-action="dispatch"]').click();
-    await agency.waitForSelector(`.convoy-card[data-convoy="${convoyId}"][data-state="dispatched"]`, { timeout: 30_000 });
-    await card.locator('[data-action="deliver"]').click();
-    await agency.waitForSelector(`.convoy-card[data-convoy="${convoyId}"][data-state="delivered"]`, { timeout: 30_000 });
+    /** Presses the button; fails with the board's own message when the server refused. */
+    const step = async (action: string, state: string): Promise<void> => {
+      await card.locator(`[data-action="${action}"]`).click();
+      await agency.waitForSelector(`.convoy-card[data-convoy="${convoyId}"][data-state="${state}"], .convoy-card[data-convoy="${convoyId}"] .convoy-detail [role="alert"]:not([hidden])`, { timeout: 30_000 });
+      const alert = card.locator('.convoy-detail [role="alert"]');
+      if (await alert.isVisible()) throw new Error(`the board says: ${await alert.textContent()}`);
+      expect(refused).toEqual([]);
+    };
+    await step('dispatch', 'dispatched');
+    await step('deliver', 'delivered');
     expect(await card.locator('[data-testid="convoy-history"]').textContent()).toMatch(/Delivered/);
     expect((await api<Convoy>('GET', `/api/v1/convoys/${convoyId}`)).state).toBe('delivered');
     // the area was just reached

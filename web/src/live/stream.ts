@@ -14,7 +14,7 @@ type Listener = (event: LiveEvent, entityType: string, leafIndex: string) => voi
 export const DESK_TYPES = ['report', 'incident', 'incident_event', 'claim', 'info_request', 'info_answer', 'determination', 'concurrence'] as const;
 
 /** Entity types of humanitarian access (the aid board reloads on them). */
-export const AID_TYPES = ['besieged_area', 'convoy', 'convoy_approval'] as const;
+export const AID_TYPES = ['besieged_area', 'besieged_status', 'convoy', 'convoy_event'] as const;
 
 const listeners = new Set<Listener>();
 const stateListeners = new Set<(s: LiveState) => void>();

@@ -743,6 +743,8 @@ export async function aidPage(outlet: HTMLElement, route: Route): Promise<Page> 
     if (viewChanged || selChanged) {
       if (loaded) renderAll();
       drawMap();
+      // Another view or convoy: read the board afresh (a link may come from elsewhere).
+      if (loaded) reload();
     }
     const c = convoys.find((x) => x.id === selected);
     if (selChanged && c) {
