@@ -16,6 +16,7 @@ import { BUNDLE_FORMATS, exportBundle, verifyBundle, verifyDatabase, type Anchor
 import { seedDemo } from './demo/syria2016.ts';
 import { seedDemoMap } from './demo/syria2016-map.ts';
 import { seedDemoReports } from './demo/syria2016-reports.ts';
+import { seedDemoAid } from './demo/syria2016-aid.ts';
 import { ApiError } from './http/errors.ts';
 import { fieldErrors, makeValidatorCompiler } from './http/validation.ts';
 import { AccountCreate, TokenCreate } from './auth/schemas.ts';
@@ -89,7 +90,8 @@ program
       const parties = await seedDemo(db);
       const map = await seedDemoMap(db, loadConfig());
       const reports = await seedDemoReports(db, loadConfig()); // illustrative reports and claims of the first week
-      return { created: parties.created || map.created || reports.created };
+      const aid = await seedDemoAid(db, loadConfig()); // the UN's besieged areas of January 2016, illustrative convoys
+      return { created: parties.created || map.created || reports.created || aid.created };
     });
     process.stdout.write(created ? 'Loaded the Syria 2016 demo scenario.\n' : 'The demo scenario is already loaded; nothing changed.\n');
   });

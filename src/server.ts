@@ -9,6 +9,7 @@ import { openDb } from './db/open.ts';
 import { seedDemo } from './demo/syria2016.ts';
 import { seedDemoMap } from './demo/syria2016-map.ts';
 import { seedDemoReports } from './demo/syria2016-reports.ts';
+import { seedDemoAid } from './demo/syria2016-aid.ts';
 import { loadLedgerKey } from './ledger/keys.ts';
 import { useLedgerKey } from './ledger/ledger.ts';
 
@@ -34,7 +35,8 @@ export async function start(config: Config, out: (line: string) => void = (l) =>
       const parties = await seedDemo(db);
       const map = await seedDemoMap(db, config);
       const reports = await seedDemoReports(db, config); // illustrative reports and claims of the first week
-      if (parties.created || map.created || reports.created) out('Loaded the Syria 2016 demo scenario.');
+      const aid = await seedDemoAid(db, config); // the UN's besieged areas of January 2016, illustrative convoys
+      if (parties.created || map.created || reports.created || aid.created) out('Loaded the Syria 2016 demo scenario.');
     }
     app = await buildApp({ db, config, ledgerKey });
     await app.listen({ host: config.host, port: config.port }); // ready first: the jobs' first runs are done

@@ -45,6 +45,33 @@ async function cosignSample(): Promise<InjectOptions> {
 
 const REPORT = { channel: 'api', occurredAt: '2016-03-01T10:00:00Z', location: { type: 'Point', coordinates: [36.3, 33.5] }, eventType: 'shelling' };
 
+// humanitarian access: an area besieged by the liaison's party (so its approval is asked), convoys on a short route now
+const H = 3_600_000;
+const aidWindow = () => ({ from: new Date(Date.now() - H).toISOString(), to: new Date(Date.now() + 24 * H).toISOString() });
+const aidAreaBody = () => ({
+  name: `Area ${uniq()}`,
+  geometry: { type: 'Polygon', coordinates: [[[36.0, 33.6], [36.1, 33.6], [36.1, 33.7], [36.0, 33.7], [36.0, 33.6]]] },
+  population: { count: 1000, asOf: '2016-01-15', source: 'access test' },
+  besiegingPartyIds: [demoId('saaf')],
+  status: 'besieged',
+  since: '2016-01-01',
+});
+const freshArea = async () => (await t.call('admin', { method: 'POST', url: '/api/v1/besieged-areas', payload: aidAreaBody() })).json().id as string;
+let sharedArea: Promise<string> | undefined;
+const aidArea = () => (sharedArea ??= freshArea());
+const convoyBody = async () => ({ originName: 'Damascus', destinationAreaId: await aidArea(), route: { type: 'LineString', coordinates: [[36.29, 33.51], [36.05, 33.65]] }, window: aidWindow(), cargo: [{ category: 'food', quantity: 5, unit: 't' }], peopleToReach: 100 });
+/** A convoy the test agency asked for, answered by the co-chair (approved) and moved on as far as `upTo`. */
+async function aidConvoy(upTo: 'requested' | 'approved' | 'dispatched' = 'approved'): Promise<string> {
+  const res = await t.call('agency', { method: 'POST', url: '/api/v1/convoys', payload: await convoyBody() });
+  if (res.statusCode !== 201) throw new Error(`convoy: ${res.statusCode} ${res.body}`);
+  const id = res.json().id;
+  if (upTo === 'requested') return id;
+  await t.call('cochair', { method: 'POST', url: `/api/v1/convoys/${id}/approvals/${demoId('saaf')}`, payload: { status: 'granted' } });
+  if (upTo === 'dispatched') await t.call('admin', { method: 'POST', url: `/api/v1/convoys/${id}/dispatch`, payload: {} });
+  return id;
+}
+let sharedConvoy: Promise<string> | undefined;
+
 /** One valid request per route; every API route must have one here. */
 const SAMPLES: Record<string, () => Promise<InjectOptions>> = {
   'POST /api/v1/session': async () => ({ payload: { username: 'nobody', password: 'wrong' } }),
@@ -118,6 +145,19 @@ const SAMPLES: Record<string, () => Promise<InjectOptions>> = {
   'GET /api/v1/corridors': async () => ({ url: '/api/v1/corridors?at=2016-03-05T00:00:00Z' }),
   'POST /api/v1/vetting': async () => ({ payload: { requestingPartyId: demoId('saaf'), target: { type: 'Point', coordinates: [36.3, 33.5] } } }),
   'GET /api/v1/vetting': async () => ({}),
+  'GET /api/v1/besieged-areas': async () => ({}),
+  'GET /api/v1/besieged-areas/:id': async () => ({ url: `/api/v1/besieged-areas/${await aidArea()}` }),
+  'POST /api/v1/besieged-areas': async () => ({ payload: aidAreaBody() }),
+  'POST /api/v1/besieged-areas/:id/status': async () => ({ url: `/api/v1/besieged-areas/${await freshArea()}/status`, payload: { status: 'lifted', at: '2016-03-01', reason: 'access test' } }),
+  'POST /api/v1/convoys': async () => ({ payload: { ...(await convoyBody()), agency: 'test agency' } }), // the test agency's account has no organisation: it requests as itself
+  'GET /api/v1/convoys': async () => ({}),
+  'GET /api/v1/convoys/:id': async () => ({ url: `/api/v1/convoys/${await (sharedConvoy ??= aidConvoy())}` }),
+  'POST /api/v1/convoys/:id/approvals/:partyId': async () => ({ url: `/api/v1/convoys/${await aidConvoy('requested')}/approvals/${demoId('saaf')}`, payload: { status: 'granted' } }),
+  'POST /api/v1/convoys/:id/dispatch': async () => ({ url: `/api/v1/convoys/${await aidConvoy()}/dispatch`, payload: {} }),
+  'POST /api/v1/convoys/:id/deliver': async () => ({ url: `/api/v1/convoys/${await aidConvoy('dispatched')}/deliver`, payload: {} }),
+  'POST /api/v1/convoys/:id/block': async () => ({ url: `/api/v1/convoys/${await aidConvoy('dispatched')}/block`, payload: { where: { type: 'Point', coordinates: [36.1, 33.6] }, byPartyId: demoId('saaf'), reason: 'access test' } }),
+  'POST /api/v1/convoys/:id/cancel': async () => ({ url: `/api/v1/convoys/${await aidConvoy('requested')}/cancel`, payload: { reason: 'access test' } }),
+  'GET /api/v1/aid/figures': async () => ({}),
   'GET /api/v1/vetting/audit': async () => ({}),
   'GET /api/v1/vetting/:id': async () => ({ url: `/api/v1/vetting/${await liaisonVetting()}` }),
   'GET /api/v1/vetting/:id/replay': async () => ({ url: `/api/v1/vetting/${await liaisonVetting()}/replay` }),

@@ -126,3 +126,63 @@ describe('public endpoints', () => {
     expect(docs.body).toContain('swagger');
   });
 });
+
+describe('humanitarian access: refused requests change nothing', () => {
+  const H = 3_600_000;
+  const window = () => ({ from: new Date(Date.now() - H).toISOString(), to: new Date(Date.now() + 24 * H).toISOString() });
+  const saaf = '00000000-2016-4000-8000-000000000103';
+  const hzb = '00000000-2016-4000-8000-000000000104';
+  let area = '';
+  let waiting = '';
+  let dispatched = '';
+  const convoy = async () => {
+    const res = await t.call('admin', {
+      method: 'POST',
+      url: '/api/v1/convoys',
+      payload: { agency: 'WFP', originName: 'Damascus', destinationAreaId: area, route: { type: 'LineString', coordinates: [[36.29, 33.51], [36.05, 33.65]] }, window: window(), cargo: [{ category: 'medical', quantity: 5, unit: 'kits' }], peopleToReach: 10 },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    return res.json().id as string;
+  };
+  beforeAll(async () => {
+    const res = await t.call('admin', {
+      method: 'POST',
+      url: '/api/v1/besieged-areas',
+      payload: { name: 'Errors area', geometry: { type: 'Polygon', coordinates: [[[36.0, 33.6], [36.1, 33.6], [36.1, 33.7], [36.0, 33.7], [36.0, 33.6]]] }, population: { count: 10, asOf: '2016-01-01', source: 'test' }, besiegingPartyIds: [saaf, hzb], status: 'besieged', since: '2016-01-01' },
+    });
+    area = res.json().id;
+    waiting = await convoy();
+    dispatched = await convoy();
+    for (const p of [saaf, hzb]) await t.call('cochair', { method: 'POST', url: `/api/v1/convoys/${dispatched}/approvals/${p}`, payload: { status: 'granted' } });
+    expect((await t.call('admin', { method: 'POST', url: `/api/v1/convoys/${dispatched}/dispatch`, payload: {} })).statusCode).toBe(200);
+  });
+
+  const line = (coordinates: number[][]) => ({ type: 'LineString', coordinates });
+  const body = () => ({ agency: 'WFP', originName: 'Damascus', destinationAreaId: area, route: line([[36.29, 33.51], [36.05, 33.65]]), window: window(), cargo: [{ category: 'food', quantity: 1, unit: 't' }], peopleToReach: 1 });
+  const cases: [string, () => { role: 'admin' | 'liaison' | 'secretariat'; method: 'POST' | 'GET'; url: string; payload?: unknown }, number, string, string][] = [
+    ['a route that is a Point', () => ({ role: 'admin', method: 'POST', url: '/api/v1/convoys', payload: { ...body(), route: { type: 'Point', coordinates: [36, 33] } } }), 400, 'VALIDATION_FAILED', 'route.type'],
+    ['a route that crosses itself', () => ({ role: 'admin', method: 'POST', url: '/api/v1/convoys', payload: { ...body(), route: line([[36, 33.5], [36.2, 33.7], [36.2, 33.5], [36, 33.7]]) } }), 422, 'INVALID_GEOMETRY', 'route.coordinates.2'],
+    ['a route of one position', () => ({ role: 'admin', method: 'POST', url: '/api/v1/convoys', payload: { ...body(), route: line([[36, 33.5]]) } }), 422, 'INVALID_GEOMETRY', 'route.coordinates'],
+    ['a window that ends before it starts', () => ({ role: 'admin', method: 'POST', url: '/api/v1/convoys', payload: { ...body(), window: { from: window().to, to: window().from } } }), 422, 'INCONSISTENT', 'window.to'],
+    ['a cargo category that is none', () => ({ role: 'admin', method: 'POST', url: '/api/v1/convoys', payload: { ...body(), cargo: [{ category: 'weapons', quantity: 1, unit: 't' }] } }), 400, 'VALIDATION_FAILED', 'cargo.0.category'],
+    ['no agency named by the secretariat', () => ({ role: 'admin', method: 'POST', url: '/api/v1/convoys', payload: { ...body(), agency: undefined } }), 400, 'VALIDATION_FAILED', 'agency'],
+    ['an approval by a liaison of another party', () => ({ role: 'liaison', method: 'POST', url: `/api/v1/convoys/${waiting}/approvals/${hzb}`, payload: { status: 'granted' } }), 403, 'FORBIDDEN', 'partyId'],
+    ['a denial without a reason', () => ({ role: 'liaison', method: 'POST', url: `/api/v1/convoys/${waiting}/approvals/${saaf}`, payload: { status: 'denied' } }), 400, 'VALIDATION_FAILED', 'reason'],
+    ['a delivery of a convoy never dispatched', () => ({ role: 'admin', method: 'POST', url: `/api/v1/convoys/${waiting}/deliver`, payload: {} }), 409, 'CONVOY_TRANSITION', 'state'],
+    ['more cargo removed than loaded', () => ({ role: 'admin', method: 'POST', url: `/api/v1/convoys/${dispatched}/deliver`, payload: { removed: [{ category: 'medical', quantity: 6, unit: 'kits', byPartyId: saaf }] } }), 422, 'CARGO_EXCEEDED', 'removed.0.quantity'],
+    ['cargo removed that was never loaded', () => ({ role: 'admin', method: 'POST', url: `/api/v1/convoys/${dispatched}/deliver`, payload: { removed: [{ category: 'food', quantity: 1, unit: 't', byPartyId: saaf }] } }), 422, 'CARGO_EXCEEDED', 'removed.0'],
+    ['a block by an unknown party', () => ({ role: 'admin', method: 'POST', url: `/api/v1/convoys/${dispatched}/block`, payload: { where: { type: 'Point', coordinates: [36.1, 33.6] }, byPartyId: '00000000-0000-4000-8000-000000000000', reason: 'x' } }), 422, 'UNKNOWN_REFERENCE', 'byPartyId'],
+    ['an area with neither geometry nor P-codes', () => ({ role: 'secretariat', method: 'POST', url: '/api/v1/besieged-areas', payload: { name: 'X', population: { count: 1, asOf: '2016-01-01', source: 's' }, besiegingPartyIds: [], status: 'besieged', since: '2016-01-01' } }), 400, 'VALIDATION_FAILED', 'geometry'],
+    ['an area status that is none', () => ({ role: 'secretariat', method: 'POST', url: `/api/v1/besieged-areas/${area}/status`, payload: { status: 'sieged', at: '2016-03-01', reason: 'x' } }), 400, 'VALIDATION_FAILED', 'status'],
+    ['figures over a period that ends before it starts', () => ({ role: 'admin', method: 'GET', url: '/api/v1/aid/figures?from=2016-03-01&to=2016-02-01' }), 422, 'INCONSISTENT', 'from'],
+  ];
+  it.each(cases)('%s', async (_n, req, status, code, field) => {
+    const { role, ...o } = req();
+    const before = await snapshot(t.db);
+    const res = await t.call(role, o as never);
+    expect(res.statusCode, res.body).toBe(status);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.json()).toMatchObject({ code, field });
+    expect(await snapshot(t.db)).toBe(before);
+  });
+});

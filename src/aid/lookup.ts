@@ -27,3 +27,4 @@ export async function convoyCorridors(q: Queryable, version: number | null, ids:
 
 /** The convoy of each of these events, by event id (a convoy event changes its convoy's corridor). */
 export const convoyOfEvents = convoysOfEvents;
+export { hasAreaFromSource } from './store.ts';

@@ -35,11 +35,12 @@ const iso = (t: number | Date) => new Date(t).toISOString();
 
 async function viewerOf(q: Queryable, p: Principal): Promise<AidViewer> {
   const organisation = p.role === 'agency' ? ((await getAccount(q, p.accountId))?.organisation ?? null) : null;
-  return { role: p.role, partyId: p.partyId, organisation };
+  return { role: p.role, accountId: p.accountId, partyId: p.partyId, organisation };
 }
 
 const factsOf = (c: store.ConvoyRecord, f: Folded) => ({
   agency: c.agency,
+  requestedBy: c.requestedBy,
   askedPartyIds: [...new Set(c.events.filter((e) => e.type === 'approval_added').map((e) => e.partyId!))],
   cleared: f.cleared,
 });
@@ -247,8 +248,9 @@ export async function aidRoutes(app: FastifyInstance, { db, config }: { db: Db; 
       const b = req.body;
       let agency: string;
       if (me.role === 'agency') {
-        const org = (await getAccount(db, me.accountId))?.organisation ?? null;
-        if (!org) throw new ApiError('INCONSISTENT', 'This agency account has no organisation: ask an admin to set one.', 'agency');
+        const account = await getAccount(db, me.accountId);
+        // an agency account of no organisation requests as itself (as it notifies sites)
+        const org = account?.organisation ?? account?.name ?? me.name;
         if (b.agency && b.agency !== org) throw new ApiError('FORBIDDEN', `An agency requests for its own organisation (${org}).`, 'agency');
         agency = org;
       } else {
@@ -314,13 +316,14 @@ export async function aidRoutes(app: FastifyInstance, { db, config }: { db: Db; 
     },
   });
 
-  const step = (path: string, summary: string, description: string, body: typeof S.Dispatch | typeof S.Deliver | typeof S.Block | typeof S.Cancel, fn: (w: Writer, c: store.ConvoyRecord, b: never, p: Principal) => Promise<store.ConvoyRecord>) =>
+  const step = (path: string, summary: string, description: string, body: typeof S.Dispatch | typeof S.Deliver | typeof S.Block | typeof S.Cancel, fn: (w: Writer, c: store.ConvoyRecord, b: never, f: service.Filing) => Promise<store.ConvoyRecord>) =>
     r.post(`/api/v1/convoys/:id/${path}`, {
       config: { access: REQUESTERS },
       schema: { tags, summary, description: `${description} The requesting agency (or the secretariat) only; a step that does not follow from the convoy's state: 409.`, params: IdParams, body, response: { 200: S.Convoy } },
       handler: async (req) => {
         const me = principal(req);
-        const c = await write(db, me, async (w) => fn(w, await actable(w, me, (req.params as { id: string }).id), req.body as never, me));
+        const f = await filing(me); // read before the write: PGlite has one connection, which the write holds
+        const c = await write(db, me, async (w) => fn(w, await actable(w, me, (req.params as { id: string }).id), req.body as never, f));
         return convoyOut(db, me, c);
       },
     });
@@ -331,9 +334,9 @@ export async function aidRoutes(app: FastifyInstance, { db, config }: { db: Db; 
     'The convoy arrived: delivered, or partially delivered when cargo was removed at a checkpoint',
     'Removed cargo (which items, how much, by whom) makes the delivery partial and files a siege_or_aid_denial report on the incidents desk, its id kept on the event. More removed than loaded: 422. A convoy never dispatched: 409.',
     S.Deliver,
-    async (w, c, b, p) => service.deliver(w, c, b, await filing(p)),
+    (w, c, b, f) => service.deliver(w, c, b, f),
   );
-  step('block', 'The convoy was stopped (where, by whom)', 'Files a siege_or_aid_denial report on the incidents desk, its id kept on the event.', S.Block, async (w, c, b, p) => service.block(w, c, b, await filing(p)));
+  step('block', 'The convoy was stopped (where, by whom)', 'Files a siege_or_aid_denial report on the incidents desk, its id kept on the event.', S.Block, (w, c, b, f) => service.block(w, c, b, f));
   step('cancel', 'Cancel a convoy that has not left', 'Its corridor ends from now; replays at older versions still see it.', S.Cancel, (w, c, b) => service.cancel(w, c, b));
 
   r.get('/api/v1/aid/figures', {

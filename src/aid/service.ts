@@ -12,7 +12,7 @@ import type { Writer } from '../ledger/ledger.ts';
 import { listParties } from '../parties/lookup.ts';
 import { corridorBounds, corridorFault } from '../sites/lookup.ts';
 import { adminUnits, territoryAreas, unitsOf } from '../territory/lookup.ts';
-import { approvalChanges, requiredApprovals, type AreaCache, type Required } from './approvals.ts';
+import { approvalChanges, requiredApprovals, type AreaCache, type AreaVersion, type Required } from './approvals.ts';
 import { statusFault } from './areas.ts';
 import { approvalStep, asked, fold, fromStates, removedFault, transition, type ConvoyEventType, type Folded, type Step } from './convoy.ts';
 import { selfIntersection } from './route.ts';
@@ -79,8 +79,8 @@ export async function recordAreaStatus(w: Writer, area: store.AreaRecord, b: S.A
 const areaCache: AreaCache = new Map();
 
 /** The approvals a convoy needs now: the territory its route crosses in its window, and its destination's besiegers. */
-async function required(q: Queryable, route: number[][], from: Date, to: Date, besiegers: string[]): Promise<Required[]> {
-  const versions = await territoryAreas(q, null);
+async function required(q: Queryable, route: number[][], from: Date, to: Date, besiegers: string[], loaded?: AreaVersion[]): Promise<Required[]> {
+  const versions = loaded ?? (await territoryAreas(q, null));
   return requiredApprovals(route, { from: from.getTime(), to: to.getTime() }, versions, besiegers, areaCache);
 }
 
@@ -154,11 +154,11 @@ export async function requestConvoy(w: Writer, b: S.ConvoyCreate, who: Requester
 }
 
 /** The approvals of a convoy again after a territory change: what is added or dropped is said in its history. */
-export async function recomputeApprovals(w: Writer, c: store.ConvoyRecord): Promise<store.ConvoyRecord> {
+export async function recomputeApprovals(w: Writer, c: store.ConvoyRecord, versions?: AreaVersion[]): Promise<store.ConvoyRecord> {
   const f = fold(c.events);
   if (f.state !== 'requested' && f.state !== 'approved') return c;
   const area = await store.getArea(w.q, c.destinationAreaId);
-  const need = await required(w.q, c.route.coordinates, c.windowFrom, c.windowTo, area?.besiegingPartyIds ?? []);
+  const need = await required(w.q, c.route.coordinates, c.windowFrom, c.windowTo, area?.besiegingPartyIds ?? [], versions);
   const { added, dropped } = approvalChanges(asked(f), need);
   if (!added.length && !dropped.length) return c;
   const names = await knownParties(w.q, [...added, ...dropped].map((x) => x.partyId), () => 'partyId');
@@ -173,8 +173,9 @@ export async function recomputeOpen(w: Writer): Promise<number> {
   const ids = await store.openConvoyIds(w.q);
   if (!ids.length) return 0;
   let changed = 0;
+  const versions = await territoryAreas(w.q, null); // once for all of them
   for (const c of await store.listConvoys(w.q, { ids, lock: true })) {
-    const after = await recomputeApprovals(w, c);
+    const after = await recomputeApprovals(w, c, versions);
     if (after.events.length !== c.events.length) changed++;
   }
   return changed;

@@ -249,3 +249,9 @@ export async function openConvoyIds(q: Queryable): Promise<string[]> {
   );
   return rows.map((r) => String(r.id));
 }
+
+/** Whether an area with a population figure from this source is recorded (the demo loads once). */
+export async function hasAreaFromSource(q: Queryable, source: string): Promise<boolean> {
+  const rows = await q.query('SELECT 1 FROM besieged_areas WHERE population_source = $1 LIMIT 1', [source]);
+  return rows.length > 0;
+}

@@ -34,8 +34,9 @@ describe('convoyView', () => {
   ] as const)('%s', (_n, partyId, c, out) => {
     expect(convoyView({ role: 'liaison', partyId, organisation: null }, c)).toBe(out);
   });
-  it('an agency without an organisation sees no waiting convoy', () => {
-    expect(convoyView({ role: 'agency', partyId: null, organisation: null }, { ...own, agency: 'WFP' })).toBe(null);
+  it('an agency without an organisation sees no waiting convoy but its own', () => {
+    expect(convoyView({ role: 'agency', accountId: 'a1', partyId: null, organisation: null }, { ...own, agency: 'WFP', requestedBy: 'a2' })).toBe(null);
+    expect(convoyView({ role: 'agency', accountId: 'a1', partyId: null, organisation: null }, { ...own, agency: 'Agency a1', requestedBy: 'a1' })).toBe('full');
   });
   it.each(ROLES.map((r) => [r]))('%s reads the besieged areas and figures', (role) => {
     expect(seesAreas({ role, partyId: null, organisation: null })).toBe(true);

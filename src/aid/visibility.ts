@@ -3,7 +3,7 @@
 // not read.
 //
 // - The task force (admin, cochair, secretariat) and monitors: every convoy in full.
-// - An agency: its own organisation's convoys in full; another's only once approved (the route,
+// - An agency: its own organisation's convoys (or, without one, its own) in full; another's only once approved (the route,
 //   window and destination a corridor protects, which every party must know), without cargo,
 //   approvals or history.
 // - A liaison: the convoys whose approval is asked of its party (now or before), in full.
@@ -14,12 +14,15 @@ export const AID_DESK: readonly Role[] = ['admin', 'cochair', 'secretariat', 'mo
 
 export interface AidViewer {
   role: Role;
+  accountId?: string;
   partyId: string | null;
   organisation: string | null;
 }
 
 export interface ConvoyFacts {
   agency: string;
+  /** The account that asked (an agency of no organisation acts as itself). */
+  requestedBy?: string | null;
   /** Parties whose approval was ever asked. */
   askedPartyIds: readonly string[];
   /** Reached approved and not back to waiting (its route is a corridor). */
@@ -32,6 +35,7 @@ export function convoyView(v: AidViewer, c: ConvoyFacts): ConvoyView {
   if (AID_DESK.includes(v.role)) return 'full';
   if (v.role === 'agency') {
     if (v.organisation !== null && v.organisation === c.agency) return 'full';
+    if (v.accountId !== undefined && c.requestedBy === v.accountId) return 'full';
     return c.cleared ? 'route' : null;
   }
   if (v.role === 'liaison') return v.partyId !== null && c.askedPartyIds.includes(v.partyId) ? 'full' : null;

@@ -565,6 +565,8 @@ export interface ConvoyHistoryItem {
 
 export interface Convoy {
   id: string;
+  /** full: the caller's own (or the task force's view); route: another agency's approved convoy, with empty cargo, approvals, history and reportIds and peopleToReach 0. */
+  view: 'full' | 'route';
   state: ConvoyState;
   /** The requesting agency (organisation). */
   agency: string;
