@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
+import { seedDemoAid } from '../../src/demo/syria2016-aid.ts';
 import { seedDemoMap } from '../../src/demo/syria2016-map.ts';
 import type { BesiegedArea, Convoy } from '../../web/src/types.ts';
 import { ADMIN_TOKEN, demoId, testConfig } from '../support/app.ts';
@@ -115,6 +116,7 @@ describe('aid board: request, approve, dispatch and deliver a convoy (Chromium)'
     mkdirSync(ARTIFACTS, { recursive: true });
     server = await startTestServer();
     await seedDemoMap(server.db, testConfig()); // who held what from 27 February 2016
+    await seedDemoAid(server.db, testConfig()); // the besieged areas of January 2016, illustrative convoys
     await server.createUser(AGENCY);
     const spec = await api<{ paths: Record<string, Record<string, unknown>> }>('GET', '/openapi.json');
     routes = new Set(Object.entries(spec.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p.replace(/\{[^}]+\}/g, '{id}')}`)));
