@@ -289,7 +289,7 @@ describe('aid board: request, approve, dispatch and deliver a convoy (Chromium)'
     await phone.waitForSelector('[data-testid="aid-page"][data-view="request"]');
     await waitForMapIdle(phone);
     await clickMap(phone, ROUTE[0]);
-    await clickMap(phone, [37.2, 34.7]);
+    await clickMap(phone, ROUTE[1]);
     await shot(phone, 'request-390');
     await noSidewaysScroll(phone);
     await phone.locator('[data-action="request-convoy"]').scrollIntoViewIfNeeded();

@@ -740,6 +740,7 @@ export async function aidPage(outlet: HTMLElement, route: Route): Promise<Page> 
       else a.removeAttribute('aria-current');
     }
     map!.getCanvas().style.cursor = view === 'request' ? 'crosshair' : '';
+    if (viewChanged) panel.scrollTop = 0;
     if (viewChanged || selChanged) {
       if (loaded) renderAll();
       drawMap();
