@@ -281,7 +281,8 @@ describe('aid board: request, approve, dispatch and deliver a convoy (Chromium)'
     if (convoyId) {
       await phone.goto(`${server!.url}/#/aid?convoy=${convoyId}`);
       await phone.waitForSelector(`.convoy-card.open[data-convoy="${convoyId}"]`);
-      await phone.locator(`.convoy-card[data-convoy="${convoyId}"]`).scrollIntoViewIfNeeded();
+      // (the board may be drawn anew meanwhile: scroll in one step)
+      await phone.evaluate((id) => document.querySelector(`.convoy-card[data-convoy="${id}"]`)?.scrollIntoView(), convoyId);
       await shot(phone, 'convoy-390');
       await noSidewaysScroll(phone);
     }
@@ -292,7 +293,7 @@ describe('aid board: request, approve, dispatch and deliver a convoy (Chromium)'
     await clickMap(phone, ROUTE[1]);
     await shot(phone, 'request-390');
     await noSidewaysScroll(phone);
-    await phone.locator('[data-action="request-convoy"]').scrollIntoViewIfNeeded();
+    await phone.evaluate(() => document.querySelector('[data-action="request-convoy"]')?.scrollIntoView());
     await shot(phone, 'request-390-end');
     await noSidewaysScroll(phone);
 
