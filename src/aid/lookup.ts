@@ -15,6 +15,7 @@ export const CORRIDOR_TYPES = ['convoy', 'convoy_event'] as const;
  * `ids` may name other corridors too; only convoys answer. Two statements for all of them.
  */
 export async function convoyCorridors(q: Queryable, version: number | null, ids: string[] | null = null): Promise<CorridorRoute[]> {
+  if (ids && !ids.length) return []; // a refresh that names no corridor asks nothing
   const convoys = await listConvoys(q, { ids: ids ?? undefined, version });
   const out: CorridorRoute[] = [];
   for (const c of convoys) {

@@ -241,3 +241,18 @@ describe('besieged areas and figures', () => {
     expect(await snapshot(t.db)).toBe(before);
   });
 });
+
+describe('the live stream', () => {
+  it('names the convoy of a convoy event to who may read it, and to nobody else', async () => {
+    const { viewEvent } = await import('../events/views.ts');
+    const c = (await request('wfp')).json();
+    const size = await ledgerSize();
+    const items = (await t.call('admin', { method: 'GET', url: `/api/v1/ledger/entries?start=${size - 3}&end=${size}` })).json().items as { seq: number; action: string; entity: { type: string; id: string } }[];
+    const leaf = items.filter((x) => x.entity.type === 'convoy_event').at(-1)!;
+    const e = { index: leaf.seq, type: 'convoy_event' as const, action: leaf.action, id: leaf.entity.id, at: new Date().toISOString() };
+    const p = (role: string, accountId: string, partyId: string | null = null) => ({ accountId, name: role, role: role as never, partyId, via: 'token' as const });
+    expect(await viewEvent(t.db, p('agency', agencies.wfp.accountId), e)).toMatchObject({ convoyId: c.id });
+    expect(await viewEvent(t.db, p('agency', agencies.unicef.accountId), e)).toBe(null);
+    expect(await viewEvent(t.db, p('public', agencies.unicef.accountId), e)).toBe(null);
+  });
+});

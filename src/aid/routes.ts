@@ -8,6 +8,7 @@ import { ANY_ROLE, SECRETARIAT, type Principal, type Role } from '../auth/roles.
 import type { Config } from '../config.ts';
 import type { Db, Queryable } from '../db/db.ts';
 import { eventsHub } from '../events/hub.ts';
+import { basePayload, registerEventView } from '../events/views.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import { IdParams } from '../http/schemas.ts';
 import { registerRowReader } from '../ledger/entities.ts';
@@ -119,6 +120,13 @@ export async function aidRoutes(app: FastifyInstance, { db, config }: { db: Db; 
     const cid = (await store.convoysOfEvents(q, [id])).get(id);
     const c = cid ? await store.getConvoy(q, cid) : null;
     return c !== null && (await seen(q, p, c))?.view === 'full';
+  });
+
+  // a convoy's event on the live stream names its convoy, to those who may read the convoy in full
+  registerEventView('convoy_event', async (q, p, e) => {
+    const cid = (await store.convoysOfEvents(q, [e.id])).get(e.id);
+    const c = cid ? await store.getConvoy(q, cid) : null;
+    return c && (await seen(q, p, c))?.view === 'full' ? { ...basePayload(e), convoyId: c.id } : null;
   });
 
   // Approvals follow the territory: after a territory change (this instance's or, through the
