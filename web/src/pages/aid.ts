@@ -275,7 +275,7 @@ export async function aidPage(outlet: HTMLElement, route: Route): Promise<Page> 
 
   function approvalsTable(c: Convoy): HTMLElement {
     // Another agency's approved convoy: its route, window and destination only.
-    if ((c as Convoy & { view?: string }).view === 'route') return h('p', { class: 'small muted' }, 'Another agency’s convoy: its route, window and destination.');
+    if (c.view === 'route') return h('p', { class: 'small muted' }, 'Another agency’s convoy: its route, window and destination.');
     if (!c.approvals.length) return h('p', { class: 'small muted' }, 'No party’s approval is needed.');
     const now = Date.now();
     return h(
