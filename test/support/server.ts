@@ -13,7 +13,7 @@ export async function startTestServer(): Promise<{
   url: string;
   db: Db;
   close(): Promise<void>;
-  createUser(o: { username: string; password: string; role: Role | string; partyId?: string; name?: string }): Promise<void>;
+  createUser(o: { username: string; password: string; role: Role | string; partyId?: string; name?: string; organisation?: string }): Promise<void>;
 }> {
   const t = await openTestDb();
   const config = testConfig({ port: 0 });
@@ -30,7 +30,7 @@ export async function startTestServer(): Promise<{
       await t.drop();
     },
     async createUser(o) {
-      await write(t.db, SYSTEM, (w) => createAccount(w, { name: o.name ?? o.username, username: o.username, password: o.password, role: o.role as Role, partyId: o.partyId }));
+      await write(t.db, SYSTEM, (w) => createAccount(w, { name: o.name ?? o.username, username: o.username, password: o.password, role: o.role as Role, partyId: o.partyId, ...(o.organisation ? { organisation: o.organisation } : {}) }));
     },
   };
 }

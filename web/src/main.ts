@@ -16,6 +16,7 @@ const routes: Record<string, () => Promise<PageFactory>> = {
   '/incidents': async () => (await import('./pages/incidents.ts')).incidentsPage,
   '/incident': async () => (await import('./pages/incident.ts')).incidentPage,
   '/vetting': async () => (await import('./pages/vetting.ts')).vettingPage,
+  '/aid': async () => (await import('./pages/aid.ts')).aidPage,
   '/territory': async () => (await import('./pages/territory.ts')).territoryPage,
   '/parties': async () => partiesPage,
   '/record': async () => recordPage,

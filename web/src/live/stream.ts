@@ -13,6 +13,9 @@ type Listener = (event: LiveEvent, entityType: string, leafIndex: string) => voi
 /** Entity types the desk writes; the stream names each event after its entity type. */
 export const DESK_TYPES = ['report', 'incident', 'incident_event', 'claim', 'info_request', 'info_answer', 'determination', 'concurrence'] as const;
 
+/** Entity types of humanitarian access (the aid board reloads on them). */
+export const AID_TYPES = ['besieged_area', 'besieged_status', 'convoy', 'convoy_event'] as const;
+
 const listeners = new Set<Listener>();
 const stateListeners = new Set<(s: LiveState) => void>();
 let source: EventSource | null = null;
@@ -49,7 +52,7 @@ function open(): void {
       setState('closed');
     } else setState('connecting');
   };
-  for (const type of DESK_TYPES) source.addEventListener(type, handle as EventListener);
+  for (const type of [...DESK_TYPES, ...AID_TYPES]) source.addEventListener(type, handle as EventListener);
   source.onmessage = handle;
 }
 

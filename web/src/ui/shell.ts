@@ -8,6 +8,7 @@ const NAV: { path: string; label: string; roles?: string[] }[] = [
   { path: '/map', label: 'Map' },
   { path: '/incidents', label: 'Incidents' },
   { path: '/vetting', label: 'Vetting', roles: ['admin', 'cochair', 'secretariat', 'liaison'] },
+  { path: '/aid', label: 'Aid' },
   { path: '/territory', label: 'Territory' },
   { path: '/parties', label: 'Parties' },
   { path: '/record', label: 'Record' },
