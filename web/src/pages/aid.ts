@@ -6,10 +6,13 @@
 // approvals asked of its party; a co-chair or admin may decide for any party).
 import type { Position } from 'geojson';
 import type { MapLibreMap, Marker } from 'maplibre-gl';
-import { api, ApiError, errorMessage } from '../api.ts';
-import type { AidFigures, Approval, BesiegedArea, CargoCategory, Convoy, ConvoyInput, ConvoyState } from '../types.ts';
+import { api, ApiError, errorMessage, withQuery } from '../api.ts';
+import type { AidFigures, Approval, BesiegedArea, BesiegedStatus, BesiegedStatusInput, CargoCategory, Convoy, ConvoyInput, ConvoyState, DeliveryInput, Report } from '../types.ts';
+
+type DeliveryRemoved = NonNullable<DeliveryInput['removed']>[number];
 import {
   APPROVERS,
+  AREA_STATUSES,
   AREA_STYLE,
   CARGO_CATEGORIES,
   CONVOY_STATES,
@@ -63,6 +66,9 @@ export async function aidPage(outlet: HTMLElement, route: Route): Promise<Page> 
   const mayRequest = REQUESTERS.includes(role);
   const mayApprove = APPROVERS.includes(role);
   const mayMove = MOVERS.includes(role);
+  const mayStatus = role === 'admin' || role === 'secretariat';
+  /** Areas whose history (and status form) is open: kept open across readings. */
+  const openAreas = new Set<string>();
 
   let view: View = 'board';
   let selected: string | null = null;
@@ -140,18 +146,64 @@ export async function aidPage(outlet: HTMLElement, route: Route): Promise<Page> 
       if (isAbort(e)) return;
       problem(`The aid data could not be loaded: ${errorMessage(e)}`);
     }
-    try {
-      figures = await api<AidFigures>('GET', '/api/v1/aid/figures', undefined, { signal: ctrl.signal });
-    } catch (e) {
-      if (isAbort(e)) return;
-      figures = null; // the board stands without its figures
-    }
+    if (!(await loadFigures())) return;
     loaded = true;
     root.dataset.loaded = 'yes';
     root.dataset.convoys = String(convoys.length);
     renderAll();
     drawMap();
   }
+
+  // ---- the figures' period: from/to (UTC), empty for the server's defaults (30 days to now) ----
+  const periodFrom = h('input', { type: 'datetime-local', id: 'aid-fig-from', name: 'figuresFrom', step: '60' });
+  const periodTo = h('input', { type: 'datetime-local', id: 'aid-fig-to', name: 'figuresTo', step: '60' });
+  const periodReset = h('button', { type: 'button', class: 'btn btn-small btn-ghost-dark', 'data-action': 'figures-default' }, 'Last 30 days');
+  const periodError = h('div', { class: 'field-error small', role: 'alert', 'data-testid': 'figures-error', hidden: true });
+  const period = h(
+    'fieldset',
+    { class: 'aid-period', 'data-testid': 'figures-period' },
+    h('legend', {}, 'Figures for the period (UTC)'),
+    h('div', { class: 'aid-period-row' }, h('label', { for: periodFrom.id, class: 'small' }, 'From'), periodFrom, h('label', { for: periodTo.id, class: 'small' }, 'To'), periodTo, periodReset),
+    periodError,
+  );
+  let figuresSeq = 0;
+  /** Reads the figures for the period chosen; false when the page is gone. */
+  async function loadFigures(): Promise<boolean> {
+    const seq = ++figuresSeq;
+    const f = fromUtcInputValue(periodFrom.value);
+    const t = fromUtcInputValue(periodTo.value);
+    periodError.hidden = true;
+    period.dataset.state = 'loading';
+    try {
+      if (f && t && f >= t) throw new Error('The period must end after it starts.');
+      const next = await api<AidFigures>('GET', withQuery('/api/v1/aid/figures', { from: f?.toISOString(), to: t?.toISOString() }), undefined, { signal: ctrl.signal });
+      if (seq !== figuresSeq) return true;
+      figures = next;
+    } catch (e) {
+      if (isAbort(e)) return false;
+      if (seq !== figuresSeq) return true;
+      figures = null; // the board stands without its figures
+      periodError.textContent = `No figures for that period: ${problemText(e)}`;
+      periodError.hidden = false;
+    }
+    period.dataset.state = figures ? 'ready' : 'failed';
+    if (figures) {
+      period.dataset.from = figures.from;
+      period.dataset.to = figures.to;
+    }
+    return true;
+  }
+  const periodChanged = async (): Promise<void> => {
+    if (!(await loadFigures())) return;
+    if (loaded) renderBoard();
+  };
+  periodFrom.addEventListener('change', () => void periodChanged());
+  periodTo.addEventListener('change', () => void periodChanged());
+  periodReset.addEventListener('click', () => {
+    periodFrom.value = '';
+    periodTo.value = '';
+    void periodChanged();
+  });
 
   // ---- the map ----
   const map: MapLibreMap | null = await createBaseMap(container, { problem, doubleClickZoom: false });
@@ -239,20 +291,31 @@ export async function aidPage(outlet: HTMLElement, route: Route): Promise<Page> 
         h('div', {}, h('dt', {}, 'Convoys waiting for approval'), h('dd', {}, String(counts.get('requested') ?? 0))),
         h('div', {}, h('dt', {}, 'On the road'), h('dd', {}, String(counts.get('dispatched') ?? 0))),
       ),
-      figures ? h('p', { class: 'muted small' }, `Reached: people reached by deliveries from ${formatUtc(figures.from)} to ${formatUtc(figures.to)}.`) : null,
+      figures ? h('p', { class: 'muted small', 'data-testid': 'figures-note' }, `Reached: people reached by deliveries from ${formatUtc(figures.from)} to ${formatUtc(figures.to)}.`) : null,
+      period,
       h('h2', { class: 'aid-h2' }, 'Areas'),
-      besieged.length
+      areas.length
         ? h(
             'ul',
             { class: 'aid-areas', 'data-testid': 'aid-areas' },
-            besieged.map((a) => {
+            // the lifted last: their history stays readable
+            [...besieged, ...areas.filter((a) => a.status === 'lifted')].map((a) => {
               const tone = daysTone(a.daysSinceLastDelivery);
               return h(
                 'li',
-                { class: 'aid-area', tabindex: 0, 'data-area-row': a.id, 'aria-label': `${a.name}, ${areaStatusLabel(a.status).toLowerCase()}`, onclick: () => focusArea(a), onkeydown: (ev: KeyboardEvent) => ev.key === 'Enter' && focusArea(a) },
+                {
+                  class: `aid-area${a.status === 'lifted' ? ' lifted' : ''}`,
+                  tabindex: 0,
+                  'data-area-row': a.id,
+                  'data-status': a.status,
+                  'aria-label': `${a.name}, ${areaStatusLabel(a.status).toLowerCase()}`,
+                  onclick: (ev: MouseEvent) => !(ev.target as HTMLElement).closest('.area-more') && focusArea(a),
+                  onkeydown: (ev: KeyboardEvent) => ev.key === 'Enter' && ev.target === ev.currentTarget && focusArea(a),
+                },
                 h('div', { class: 'aid-area-head' }, h('strong', {}, a.name), h('span', { class: `area-status area-${a.status}` }, areaStatusLabel(a.status)), h('span', { class: `days-badge tone-${tone}`, 'data-testid': 'days-since', title: 'Days since the last delivery' }, a.daysSinceLastDelivery === null ? 'no delivery recorded' : `${a.daysSinceLastDelivery} d without aid`)),
                 h('div', { class: 'small' }, h('span', { class: 'num' }, fmtInt(a.population.count)), ' people', h('span', { class: 'muted' }, ` (as of ${a.population.asOf?.slice(0, 10) ?? '—'}, ${a.population.source})`)),
                 h('div', { class: 'small muted' }, `Last delivery: ${formatUtc(a.lastDeliveryAt)}`, a.besiegingPartyIds.length ? ` · besieged by ${a.besiegingPartyIds.map(partyName).join(', ')}` : '', ` · since ${a.since?.slice(0, 10) ?? '—'}`),
+                areaMore(a),
               );
             }),
           )
@@ -271,6 +334,73 @@ export async function aidPage(outlet: HTMLElement, route: Route): Promise<Page> 
       h('div', { class: 'aid-h2-row' }, h('h2', { class: 'aid-h2' }, 'Convoys'), h('label', { for: 'aid-state-filter', class: 'visually-hidden' }, 'Convoys in state'), filter),
       shown.length ? h('ul', { class: 'convoy-list', 'data-testid': 'convoy-list' }, shown.map(convoyCard)) : h('p', { class: 'muted' }, loaded ? 'No convoy in that state.' : 'Loading…'),
     );
+  }
+
+  /** An area's status history and, for the secretariat, a new status from a time on (an event, never an edit). */
+  function areaMore(a: BesiegedArea): HTMLElement {
+    const key = a.id;
+    const history = h(
+      'ol',
+      { class: 'area-history small', 'data-testid': 'area-history' },
+      [...a.history].reverse().map((x) =>
+        h('li', { 'data-status': x.status }, h('span', { class: 'mono' }, formatUtc(x.at)), ' ', h('span', { class: `area-status area-${x.status}` }, areaStatusLabel(x.status)), x.reason ? h('span', { class: 'muted' }, ` — ${x.reason}`) : null),
+      ),
+    );
+    let form: HTMLElement | null = null;
+    if (mayStatus) {
+      const st = h('select', { id: `as-status-${key}`, name: 'status' }, AREA_STATUSES.filter(([v]) => v !== a.status).map(([v, l]) => h('option', { value: v }, l)));
+      const at = h('input', { type: 'datetime-local', id: `as-at-${key}`, name: 'at', step: '60', value: toUtcInputValue(new Date(Math.floor(Date.now() / 60_000) * 60_000)) });
+      const why = h('textarea', { id: `as-reason-${key}`, name: 'reason', rows: 2, placeholder: 'e.g. the checkpoint at the northern road reopened' });
+      const error = h('div', { class: 'inline-error', role: 'alert', 'data-testid': 'area-status-error', hidden: true });
+      const go = h('button', { type: 'submit', class: 'btn btn-primary', 'data-action': 'area-status' }, 'Record the status');
+      const fieldErr = { status: h('div', { class: 'field-error small', role: 'alert', hidden: true }), at: h('div', { class: 'field-error small', role: 'alert', hidden: true }), reason: h('div', { class: 'field-error small', role: 'alert', hidden: true }) };
+      const submit = async (): Promise<void> => {
+        error.hidden = true;
+        for (const e of Object.values(fieldErr)) e.hidden = true;
+        const t = fromUtcInputValue(at.value);
+        const say = (f: keyof typeof fieldErr, m: string): void => {
+          fieldErr[f].textContent = m;
+          fieldErr[f].hidden = false;
+        };
+        if (!t) return say('at', 'Give the time (UTC) the status holds from.');
+        if (!why.value.trim()) return say('reason', 'Give the reason, for the record.');
+        go.disabled = true;
+        try {
+          const body: BesiegedStatusInput = { status: st.value as BesiegedStatus, at: t.toISOString(), reason: why.value.trim() };
+          const updated = await api<BesiegedArea>('POST', `/api/v1/besieged-areas/${encodeURIComponent(a.id)}/status`, body);
+          areas = areas.map((x) => (x.id === updated.id ? updated : x));
+          openAreas.add(a.id);
+          await loadAll();
+        } catch (e) {
+          const p = e instanceof ApiError ? e.problem : null;
+          const f = (p?.errors?.[0]?.field ?? p?.field ?? '').replace(/^\/?(body\.)?/, '');
+          if (f === 'status' || f === 'at' || f === 'reason') say(f, errorMessage(e));
+          else {
+            error.textContent = `Not recorded: ${problemText(e)}`;
+            error.hidden = false;
+          }
+          go.disabled = false;
+        }
+      };
+      form = h(
+        'form',
+        { class: 'area-status-form', novalidate: true, 'data-testid': 'area-status-form', onsubmit: (ev: SubmitEvent) => (ev.preventDefault(), void submit()) },
+        h('div', { class: 'panel-title' }, 'A new status'),
+        h('div', { class: 'area-status-fields' }, h('div', { class: 'field' }, h('label', { for: st.id }, 'Status'), st, fieldErr.status), h('div', { class: 'field' }, h('label', { for: at.id }, 'From (UTC)'), at, fieldErr.at)),
+        h('div', { class: 'field' }, h('label', { for: why.id }, 'Reason'), why, fieldErr.reason),
+        error,
+        go,
+      );
+    }
+    const more = h(
+      'details',
+      { class: 'area-more', 'data-testid': 'area-more', open: openAreas.has(a.id) },
+      h('summary', { class: 'small' }, mayStatus ? `History (${a.history.length}) and status` : `Status history (${a.history.length})`),
+      history,
+      form,
+    );
+    more.addEventListener('toggle', () => (more.open ? openAreas.add(a.id) : openAreas.delete(a.id)));
+    return more;
   }
 
   function approvalsTable(c: Convoy): HTMLElement {
@@ -366,6 +496,7 @@ export async function aidPage(outlet: HTMLElement, route: Route): Promise<Page> 
       const b = h('button', { type: 'button', class: 'btn btn-primary', 'data-action': 'deliver' }, 'Record delivery');
       b.addEventListener('click', () => void act('deliver', {}, b));
       actions.push(b);
+      actions.push(partialForm(c));
       // Where it was stopped: a point, the route's middle until the map is clicked.
       const mid = c.route.coordinates[Math.floor((c.route.coordinates.length - 1) / 2)] ?? c.route.coordinates[0];
       let point: Position = mid;
@@ -444,17 +575,203 @@ export async function aidPage(outlet: HTMLElement, route: Route): Promise<Page> 
     replace(
       box,
       h('dl', { class: 'convoy-dl small' }, h('dt', {}, 'Cargo'), h('dd', {}, cargoText(c)), h('dt', {}, 'Route'), h('dd', {}, `${c.route.coordinates.length} points, ${routeKm(c.route.coordinates).toFixed(1)} km`), h('dt', {}, 'Requested'), h('dd', {}, formatUtc(c.createdAt))),
+      removedBox(c),
       h('h3', { class: 'aid-h3' }, 'History'),
       h(
         'ol',
         { class: 'convoy-history small', 'data-testid': 'convoy-history' },
-        c.history.map((ev) => h('li', {}, h('span', { class: 'mono' }, formatUtc(ev.at)), ' ', humanEvent(ev.type), typeof ev.detail === 'string' && ev.detail ? h('span', { class: 'muted' }, ` — ${ev.detail}`) : null)),
+        c.history.map((ev) =>
+          h(
+            'li',
+            { 'data-event': ev.type },
+            h('span', { class: 'mono' }, formatUtc(ev.at)),
+            ' ',
+            humanEvent(ev.type),
+            typeof ev.detail === 'string' && ev.detail ? h('span', { class: 'muted' }, ` — ${ev.detail}`) : null,
+            ev.reportId ? [' ', reportLink(ev.reportId)] : null,
+          ),
+        ),
       ),
       actions.length ? h('div', { class: 'convoy-actions' }, actions) : null,
       error,
     );
     return box;
   }
+  /** What a checkpoint took from a partially delivered convoy, and the desk report it filed. */
+  function removedBox(c: Convoy): HTMLElement | null {
+    const ev = [...c.history].reverse().find((e) => e.type === 'partially_delivered');
+    if (c.state !== 'partially_delivered' && !ev) return null;
+    const lines = ev?.detail.replace(/^[^:]*:\s*/, '').replace(/\.$/, '').split(/;\s*/).filter(Boolean) ?? [];
+    return h(
+      'div',
+      { class: 'removed-box', 'data-testid': 'removed-cargo' },
+      h('h3', { class: 'aid-h3' }, 'Removed at a checkpoint'),
+      lines.length ? h('ul', { class: 'removed-lines small' }, lines.map((l) => h('li', {}, l))) : h('p', { class: 'small muted' }, 'Cargo was removed on the way.'),
+      c.reportIds.length ? h('p', { class: 'small' }, 'Filed on the incidents desk: ', c.reportIds.flatMap((id, i) => [i ? ', ' : '', reportLink(id)])) : null,
+    );
+  }
+
+  /** A link to the incident of a desk report the convoy filed: to the incidents list until the report says which. */
+  const incidentOf = new Map<string, Promise<string | null>>();
+  function reportLink(reportId: string): HTMLElement {
+    const a = h('a', { href: href('/incidents'), class: 'report-link', 'data-testid': 'desk-report-link', 'data-report-id': reportId }, 'desk report →');
+    let p = incidentOf.get(reportId);
+    if (!p) {
+      p = api<Report>('GET', `/api/v1/reports/${encodeURIComponent(reportId)}`, undefined, { signal: ctrl.signal }).then(
+        (r) => r.incidentId ?? null,
+        () => null,
+      );
+      incidentOf.set(reportId, p);
+    }
+    void p.then((incident) => {
+      if (!incident) return;
+      a.setAttribute('href', href('/incident', { id: incident }));
+      a.dataset.incidentId = incident;
+      a.textContent = 'desk report (its incident) →';
+    });
+    return a;
+  }
+
+  /** Partial delivery: the cargo removed at a checkpoint, line by line (what, how much, by whom, where). */
+  function partialForm(c: Convoy): HTMLElement {
+    const rows = h('div', { class: 'removed-rows', 'data-testid': 'removed-rows' });
+    const error = h('div', { class: 'inline-error', role: 'alert', 'data-testid': 'partial-error', hidden: true });
+    const go = h('button', { type: 'submit', class: 'btn btn-primary', 'data-action': 'deliver-partially' }, 'Record the partial delivery');
+    let seq = 0;
+    /** The row whose place on the map the next click sets. */
+    let picking: { set: (p: Position) => void } | null = null;
+    type Row = { el: HTMLElement; read: () => DeliveryRemoved | string; errors: Record<string, HTMLElement> };
+    const list: Row[] = [];
+    function addRow(): void {
+      const n = ++seq;
+      const key = `${c.id}-${n}`;
+      const line = h('select', { id: `rm-line-${key}`, name: 'line' }, c.cargo.map((x, i) => h('option', { value: String(i) }, `${cargoLabel(x.category)}${x.item ? ` (${x.item})` : ''}: ${fmtInt(x.quantity)} ${x.unit}`)));
+      const qty = h('input', { type: 'number', id: `rm-qty-${key}`, name: 'quantity', min: '0', step: 'any', inputmode: 'decimal', class: 'input-num' });
+      const unit = h('input', { type: 'text', id: `rm-unit-${key}`, name: 'unit', readonly: true, tabindex: -1, class: 'readonly' });
+      const by = h('select', { id: `rm-by-${key}`, name: 'byPartyId' }, h('option', { value: '' }, 'Choose…'), parties.map((p) => h('option', { value: p.id }, p.name)));
+      const where = h('output', { class: 'mono small', 'data-testid': 'removed-where' }, 'not marked');
+      let point: Position | null = null;
+      const pick = h('button', { type: 'button', class: 'btn btn-small', 'data-action': 'removed-where', 'aria-pressed': 'false' }, 'Mark on the map');
+      const unpick = h('button', { type: 'button', class: 'btn btn-small btn-ghost-dark', hidden: true, onclick: () => set(null) }, 'Clear');
+      const set = (p: Position | null): void => {
+        point = p;
+        where.textContent = p ? `${p[1].toFixed(5)}, ${p[0].toFixed(5)}` : 'not marked';
+        unpick.hidden = !p;
+        showDraft(map!, p ? [p] : []);
+      };
+      pick.addEventListener('click', () => {
+        const on = pick.getAttribute('aria-pressed') !== 'true';
+        for (const b of rows.querySelectorAll('[data-action="removed-where"]')) b.setAttribute('aria-pressed', 'false');
+        pick.setAttribute('aria-pressed', String(on));
+        picking = on ? { set } : null;
+        blockPick = on
+          ? (p) => {
+              picking?.set(p);
+            }
+          : null;
+      });
+      const syncUnit = (): void => {
+        unit.value = c.cargo[Number(line.value)]?.unit ?? '';
+      };
+      line.addEventListener('change', syncUnit);
+      syncUnit();
+      const fieldError = (): HTMLElement => h('div', { class: 'field-error small', role: 'alert', hidden: true });
+      const errors = { line: fieldError(), quantity: fieldError(), byPartyId: fieldError(), where: fieldError() };
+      const el = h(
+        'fieldset',
+        { class: 'removed-row', 'data-row': String(list.length) },
+        h('legend', { class: 'visually-hidden' }, `Removed cargo line ${n}`),
+        h('div', { class: 'field rm-line' }, h('label', { for: line.id }, 'Cargo line'), line, errors.line),
+        h('div', { class: 'field rm-qty' }, h('label', { for: qty.id }, 'Quantity removed'), h('div', { class: 'qty-unit' }, qty, unit), errors.quantity),
+        h('div', { class: 'field rm-by' }, h('label', { for: by.id }, 'Removed by'), by, errors.byPartyId),
+        h('div', { class: 'field rm-where' }, h('span', { class: 'label' }, 'Where (optional)'), h('div', { class: 'field-row' }, where, pick, unpick), errors.where),
+      );
+      const row: Row = {
+        el,
+        errors,
+        read: () => {
+          const x = c.cargo[Number(line.value)];
+          const q = Number(qty.value);
+          if (!x) return 'Choose the cargo line.';
+          if (!qty.value.trim() || !(q > 0)) return 'Give the quantity removed, above zero.';
+          if (!by.value) return 'Say which party removed it.';
+          return { category: x.category, ...(x.item ? { item: x.item } : {}), quantity: q, unit: x.unit, byPartyId: by.value, ...(point ? { where: { type: 'Point', coordinates: point } } : {}) };
+        },
+      };
+      if (list.length) el.append(h('button', { type: 'button', class: 'btn-icon', 'aria-label': `Remove removed line ${n}`, onclick: () => (el.remove(), list.splice(list.indexOf(row), 1)) }, '×'));
+      list.push(row);
+      rows.append(el);
+    }
+    addRow();
+    const clearErrors = (): void => {
+      error.hidden = true;
+      for (const r of list) for (const e of Object.values(r.errors)) e.hidden = true;
+    };
+    const showAt = (field: string | undefined, message: string): boolean => {
+      // removed.<i>[.<name>]: beside that field of that line
+      const m = field ? /^removed\.(\d+)(?:\.(\w+))?/.exec(field) : null;
+      const r = m ? list[Number(m[1])] : undefined;
+      if (!m || !r) return false;
+      const name = m[2] === 'quantity' || m[2] === 'byPartyId' || m[2] === 'where' ? m[2] : m[2] === 'unit' ? 'quantity' : 'line';
+      const e = r.errors[name];
+      e.textContent = message;
+      e.hidden = false;
+      return true;
+    };
+    async function submit(): Promise<void> {
+      clearErrors();
+      const removed: DeliveryRemoved[] = [];
+      for (const [i, r] of list.entries()) {
+        const x = r.read();
+        if (typeof x === 'string') {
+          error.textContent = `Line ${i + 1}: ${x}`;
+          error.hidden = false;
+          return;
+        }
+        removed.push(x);
+      }
+      go.disabled = true;
+      try {
+        const body: DeliveryInput = { removed };
+        const updated = await api<Convoy>('POST', `/api/v1/convoys/${encodeURIComponent(c.id)}/deliver`, body);
+        convoys = convoys.map((x) => (x.id === updated.id ? updated : x));
+        blockPick = null;
+        showDraft(map!, []);
+        details.open = false;
+        await loadAll();
+      } catch (e) {
+        const p = e instanceof ApiError ? e.problem : null;
+        const fields = [...(p?.errors ?? []).map((x) => [x.field, x.reason] as const), ...(p?.field ? [[p.field, errorMessage(e)] as const] : [])];
+        const placed = fields.map(([f, m]) => showAt(f, m)).some(Boolean);
+        error.textContent = placed ? 'Not recorded: see the line marked.' : `Not recorded: ${problemText(e)}`;
+        error.hidden = false;
+        go.disabled = false;
+      }
+    }
+    const details = h(
+      'details',
+      { class: 'convoy-partial', 'data-testid': 'partial-delivery' },
+      h('summary', {}, 'Delivered, but cargo removed at a checkpoint?'),
+      h(
+        'form',
+        { novalidate: true, onsubmit: (ev: SubmitEvent) => (ev.preventDefault(), void submit()) },
+        h('p', { class: 'small muted' }, 'What was taken, how much, by whom. The convoy is then partially delivered and a report is filed on the incidents desk.'),
+        rows,
+        h('button', { type: 'button', class: 'btn btn-small', 'data-action': 'add-removed', onclick: () => addRow() }, 'Add a line'),
+        error,
+        go,
+      ),
+    );
+    details.addEventListener('toggle', () => {
+      if (!details.open) {
+        picking = null;
+        blockPick = null;
+        showDraft(map!, []);
+      }
+    });
+    return details;
+  }
+
   const humanEvent = (t: string): string => t.charAt(0).toUpperCase() + t.slice(1).replace(/[_.]+/g, ' ');
 
 
@@ -774,7 +1091,7 @@ export async function aidPage(outlet: HTMLElement, route: Route): Promise<Page> 
   // and so does a slow timer in case the stream is down; neither while someone types into it.
   const busy = (): boolean => {
     const active = document.activeElement;
-    return Boolean((active && panel.contains(active) && /^(INPUT|TEXTAREA|SELECT)$/.test(active.tagName)) || panel.querySelector('.convoy-actions details[open]'));
+    return Boolean((active && panel.contains(active) && /^(INPUT|TEXTAREA|SELECT)$/.test(active.tagName)) || panel.querySelector('.convoy-actions details[open]') || [...panel.querySelectorAll<HTMLTextAreaElement>('.area-status-form textarea')].some((t) => t.value.trim()));
   };
   let liveTimer = 0;
   const reload = (): void => {
