@@ -2,7 +2,9 @@
 // the real server with the Syria 2016 demo: an agency draws a convoy's route on the map (undo,
 // clear) and requests it; the liaison of each party whose approval it needs grants it on the
 // approval screen, and the convoy becomes approved; the agency dispatches it and records its
-// delivery, and the board shows it delivered. Screenshots at 1280×800 and 390×844 go to
+// delivery, and the board shows it delivered; another convoy is delivered partially (cargo removed at a
+// checkpoint, its desk report linked); the secretariat reads the figures over another period
+// and records a new status of an area, shown in its history. Screenshots at 1280×800 and 390×844 go to
 // test-artifacts/aid-*.png. Skipped, saying which, while the server lacks the aid routes.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -272,6 +274,166 @@ describe('aid board: request, approve, dispatch and deliver a convoy (Chromium)'
     await shot(agency, 'delivered-1280');
   });
 
+  /** A convoy requested through the API, every approval granted by a co-chair, and dispatched: on the road. */
+  let cochair: { cookie: string; csrf: string } | null = null;
+  async function onTheRoad(cargo: Convoy['cargo'], peopleToReach: number): Promise<Convoy> {
+    const now = Date.now();
+    const c = await api<Convoy>('POST', '/api/v1/convoys', {
+      agency: 'WFP',
+      originName: 'Damascus, UN hub',
+      destinationAreaId: area!.id,
+      route: { type: 'LineString', coordinates: ROUTE },
+      window: { from: new Date(now - 5 * 60_000).toISOString(), to: new Date(now + 12 * 3_600_000).toISOString() },
+      cargo,
+      peopleToReach,
+    });
+    if (!cochair) {
+      const user = { name: 'Aid co-chair', username: 'aid.cochair', password: PASSWORD, role: 'cochair' };
+      await server!.createUser(user);
+      const res = await fetch(`${server!.url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: user.username, password: user.password }) });
+      if (!res.ok) throw new Error(`co-chair sign-in: ${res.status} ${await res.text()}`);
+      cochair = { cookie: res.headers.getSetCookie().map((x) => x.split(';')[0]).join('; '), csrf: ((await res.json()) as { csrfToken: string }).csrfToken };
+    }
+    for (const a of c.approvals) {
+      const res = await fetch(`${server!.url}/api/v1/convoys/${c.id}/approvals/${a.partyId}`, {
+        method: 'POST',
+        headers: { cookie: cochair.cookie, 'x-csrf-token': cochair.csrf, 'content-type': 'application/json', origin: new URL(server!.url).origin },
+        body: JSON.stringify({ status: 'granted' }),
+      });
+      if (!res.ok) throw new Error(`granting ${a.partyName}: ${res.status} ${await res.text()}`);
+    }
+    return api<Convoy>('POST', `/api/v1/convoys/${c.id}/dispatch`, {});
+  }
+
+  it.skipIf(!hasChromium)('a partial delivery: cargo removed at a checkpoint (more than loaded is refused beside the field); the convoy is partially delivered, the desk report linked', async (ctx) => {
+    needs(ctx, 'POST /api/v1/convoys', 'POST /api/v1/convoys/{id}/deliver', 'GET /api/v1/reports/{id}');
+    const convoy = await onTheRoad([{ category: 'food', item: 'food parcels', quantity: 2400, unit: 'parcels' }, { category: 'medical', quantity: 40, unit: 'kits' }], 9000);
+    expect(convoy.state).toBe('dispatched');
+    refused.length = 0;
+    await agency.goto(`${server!.url}/#/aid?convoy=${convoy.id}`);
+    await agency.reload();
+    await boardReady(agency);
+    const card = agency.locator(`.convoy-card[data-convoy="${convoy.id}"][data-state="dispatched"]`);
+    await card.waitFor({ timeout: 60_000 });
+    const form = card.locator('[data-testid="partial-delivery"]');
+    await form.locator('summary').click();
+    const row = form.locator('.removed-row').first();
+    // the medical kits: more than were loaded
+    await row.locator('select[name="line"]').selectOption('1');
+    expect(await row.locator('input[name="unit"]').inputValue()).toBe('kits');
+    await row.locator('input[name="quantity"]').fill('55');
+    await row.locator('select[name="byPartyId"]').selectOption(demoId('saaf'));
+    await form.locator('[data-action="deliver-partially"]').click();
+    const qtyError = row.locator('.rm-qty .field-error');
+    await qtyError.waitFor({ state: 'visible', timeout: 30_000 });
+    expect(await qtyError.textContent()).toMatch(/more than the 40 kits loaded/);
+    await row.scrollIntoViewIfNeeded();
+    await shot(agency, 'partial-refused-1280');
+    refused.length = 0;
+
+    // 15 kits and 300 parcels, where on the map the checkpoint was
+    await row.locator('input[name="quantity"]').fill('15');
+    await form.locator('[data-action="add-removed"]').click();
+    const second = form.locator('.removed-row').nth(1);
+    await second.locator('select[name="line"]').selectOption('0');
+    await second.locator('input[name="quantity"]').fill('300');
+    await second.locator('select[name="byPartyId"]').selectOption(demoId('saaf'));
+    await second.locator('[data-action="removed-where"]').click();
+    await clickMap(agency, ROUTE[1]);
+    await expect.poll(() => second.locator('[data-testid="removed-where"]').textContent()).toMatch(/^33\.5\d+, 36\.3\d+$/);
+    await waitForMapIdle(agency);
+    await shot(agency, 'partial-form-1280');
+    await form.locator('[data-action="deliver-partially"]').click();
+    await agency.waitForSelector(`.convoy-card[data-convoy="${convoy.id}"][data-state="partially_delivered"]`, { timeout: 60_000 });
+    expect(refused).toEqual([]);
+
+    const after = await api<Convoy>('GET', `/api/v1/convoys/${convoy.id}`);
+    expect(after.state).toBe('partially_delivered');
+    expect(after.reportIds).toHaveLength(1);
+    const done = agency.locator(`.convoy-card[data-convoy="${convoy.id}"]`);
+    const removed = done.locator('[data-testid="removed-cargo"]');
+    await removed.waitFor();
+    expect(await removed.textContent()).toMatch(/15 kits of medical/);
+    expect(await removed.textContent()).toMatch(/300 parcels of food \(food parcels\)/);
+    // the desk report: its incident, linked from the convoy and from its history
+    const report = await api<{ id: string; incidentId: string; eventType: string }>('GET', `/api/v1/reports/${after.reportIds[0]}`);
+    expect(report.eventType).toBe('siege_or_aid_denial');
+    const link = removed.locator(`[data-testid="desk-report-link"][data-report-id="${after.reportIds[0]}"]`);
+    await expect.poll(() => link.getAttribute('data-incident-id'), { timeout: 30_000 }).toBe(report.incidentId);
+    expect(await link.getAttribute('href')).toBe(`#/incident?id=${report.incidentId}`);
+    expect(await done.locator('[data-testid="convoy-history"] li[data-event="partially_delivered"] [data-testid="desk-report-link"]').count()).toBe(1);
+    await removed.scrollIntoViewIfNeeded();
+    await waitForMapIdle(agency);
+    await shot(agency, 'partially-delivered-1280');
+    await noSidewaysScroll(agency);
+    await link.click();
+    await agency.waitForURL(/#\/incident\?id=/, { timeout: 30_000 });
+  }, 120_000);
+
+  it.skipIf(!hasChromium)('the secretariat: the figures over another period, and a new status of an area, shown in its history', async (ctx) => {
+    needs(ctx, 'POST /api/v1/besieged-areas/{id}/status', 'GET /api/v1/aid/figures');
+    const user = { name: 'Aid secretariat', username: 'aid.secretariat', password: PASSWORD, role: 'secretariat' };
+    await server!.createUser(user);
+    const page = await signedIn(user, '#/aid');
+    await boardReady(page);
+    const period = page.locator('[data-testid="figures-period"]');
+    await expect.poll(() => period.getAttribute('data-state')).toBe('ready');
+    const defaultFrom = await period.getAttribute('data-from');
+    // January 2016: the figures read again for it
+    await page.fill('#aid-fig-from', '2016-01-01T00:00');
+    await page.fill('#aid-fig-to', '2016-02-01T00:00');
+    await page.locator('#aid-fig-to').blur();
+    await expect.poll(() => period.getAttribute('data-to'), { timeout: 30_000 }).toBe('2016-02-01T00:00:00.000Z');
+    expect(await period.getAttribute('data-from')).toBe('2016-01-01T00:00:00.000Z');
+    expect(await page.locator('[data-testid="figures-note"]').textContent()).toMatch(/2016/);
+    // a period ending before it starts: said beside the picker
+    await page.fill('#aid-fig-from', '2016-03-01T00:00');
+    await page.locator('#aid-fig-from').blur();
+    await page.locator('[data-testid="figures-error"]').waitFor({ state: 'visible' });
+    await page.click('[data-action="figures-default"]');
+    await expect.poll(() => period.getAttribute('data-to'), { timeout: 30_000 }).not.toBe('2016-02-01T00:00:00.000Z');
+    expect(await period.getAttribute('data-state')).toBe('ready');
+    expect(defaultFrom).toBeTruthy();
+
+    const row = page.locator(`[data-area-row="${area!.id}"]`);
+    await row.locator('[data-testid="area-more"] summary').click();
+    const form = row.locator('[data-testid="area-status-form"]');
+    await form.waitFor();
+    await form.locator('select[name="status"]').selectOption('hard_to_reach');
+    // a reason is needed: said beside the field before asking the server
+    await form.locator('[data-action="area-status"]').click();
+    expect(await form.locator('.field-error:not([hidden])').textContent()).toMatch(/reason/);
+    await form.locator('textarea[name="reason"]').fill('The northern road reopened to the UN; the eastern checkpoints still stop convoys.');
+    await row.scrollIntoViewIfNeeded();
+    await shot(page, 'area-status-1280');
+    await form.locator('[data-action="area-status"]').click();
+    await page.waitForSelector(`[data-area-row="${area!.id}"][data-status="hard_to_reach"]`, { timeout: 60_000 });
+    const history = page.locator(`[data-area-row="${area!.id}"] [data-testid="area-history"]`);
+    await history.waitFor({ state: 'visible' });
+    expect(await history.locator('li').count()).toBe(2);
+    expect(await history.locator('li').first().textContent()).toMatch(/Hard to reach.*northern road reopened/);
+    const after = await api<BesiegedArea>('GET', `/api/v1/besieged-areas/${area!.id}`);
+    expect(after.status).toBe('hard_to_reach');
+    expect(after.history.at(-1)?.reason).toMatch(/northern road/);
+    await page.locator(`[data-area-row="${area!.id}"]`).scrollIntoViewIfNeeded();
+    await shot(page, 'area-history-1280');
+    await noSidewaysScroll(page);
+
+    // on a phone: the period picker and the status form, no sideways scrolling
+    const phone = await signedIn(user, '#/aid', PHONE);
+    await boardReady(phone);
+    await phone.locator('[data-testid="figures-period"]').scrollIntoViewIfNeeded();
+    await shot(phone, 'figures-period-390');
+    await noSidewaysScroll(phone);
+    const prow = phone.locator(`[data-area-row="${area!.id}"]`);
+    await prow.locator('[data-testid="area-more"] summary').click();
+    await prow.locator('[data-testid="area-status-form"]').scrollIntoViewIfNeeded();
+    await shot(phone, 'area-status-390');
+    await noSidewaysScroll(phone);
+    await phone.context().close();
+    await page.context().close();
+  }, 120_000);
+
   it.skipIf(!hasChromium)('on a phone (390×844): the board, the request form and the approval screen, no sideways scrolling', async (ctx) => {
     needs(ctx, 'GET /api/v1/besieged-areas', 'GET /api/v1/convoys');
     const phone = await signedIn(AGENCY, '#/aid', PHONE);
@@ -285,6 +447,27 @@ describe('aid board: request, approve, dispatch and deliver a convoy (Chromium)'
       await phone.evaluate((id) => document.querySelector(`.convoy-card[data-convoy="${id}"]`)?.scrollIntoView(), convoyId);
       await shot(phone, 'convoy-390');
       await noSidewaysScroll(phone);
+    }
+    if (routes.has('POST /api/v1/convoys/{id}/deliver') && area) {
+      const c = await onTheRoad([{ category: 'food', item: 'food parcels', quantity: 800, unit: 'parcels' }], 2000);
+      await phone.goto(`${server!.url}/#/aid?convoy=${c.id}`);
+      const card = phone.locator(`.convoy-card.open[data-convoy="${c.id}"][data-state="dispatched"]`);
+      await card.waitFor({ timeout: 60_000 });
+      await card.locator('[data-testid="partial-delivery"] summary').click();
+      await card.locator('.removed-row input[name="quantity"]').fill('120');
+      await card.locator('[data-testid="partial-delivery"]').evaluate((el) => el.scrollIntoView());
+      await shot(phone, 'partial-form-390');
+      await noSidewaysScroll(phone);
+      await card.locator('[data-testid="partial-delivery"] summary').click();
+      const partial = (await api<{ items: Convoy[] }>('GET', '/api/v1/convoys?state=partially_delivered')).items[0];
+      if (partial) {
+        await phone.goto(`${server!.url}/#/aid?convoy=${partial.id}`);
+        await phone.waitForSelector(`.convoy-card.open[data-convoy="${partial.id}"] [data-testid="removed-cargo"]`, { timeout: 60_000 });
+        await phone.evaluate((id) => document.querySelector(`.convoy-card[data-convoy="${id}"] [data-testid="removed-cargo"]`)?.scrollIntoView(), partial.id);
+        await shot(phone, 'partially-delivered-390');
+        await noSidewaysScroll(phone);
+      }
+      await phone.goto(`${server!.url}/#/aid`);
     }
     await phone.click('a.aid-tab[data-view="request"]');
     await phone.waitForSelector('[data-testid="aid-page"][data-view="request"]');
