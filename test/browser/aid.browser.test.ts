@@ -259,8 +259,8 @@ describe('aid board: request, approve, dispatch and deliver a convoy (Chromium)'
     /** Presses the button; fails with the board's own message when the server refused. */
     const step = async (action: string, state: string): Promise<void> => {
       await card.locator(`[data-action="${action}"]`).click();
-      await agency.waitForSelector(`.convoy-card[data-convoy="${convoyId}"][data-state="${state}"], .convoy-card[data-convoy="${convoyId}"] .convoy-detail [role="alert"]:not([hidden])`, { timeout: 30_000 });
-      const alert = card.locator('.convoy-detail [role="alert"]');
+      await agency.waitForSelector(`.convoy-card[data-convoy="${convoyId}"][data-state="${state}"], .convoy-card[data-convoy="${convoyId}"] .convoy-detail > [role="alert"]:not([hidden])`, { timeout: 30_000 });
+      const alert = card.locator('.convoy-detail > [role="alert"]');
       if (await alert.isVisible()) throw new Error(`the board says: ${await alert.textContent()}`);
       expect(refused).toEqual([]);
     };
@@ -274,8 +274,23 @@ describe('aid board: request, approve, dispatch and deliver a convoy (Chromium)'
     await shot(agency, 'delivered-1280');
   });
 
-  /** A convoy requested through the API, every approval granted by a co-chair, and dispatched: on the road. */
-  let cochair: { cookie: string; csrf: string } | null = null;
+  /** A convoy requested through the API, every approval granted by its party's liaison (over the API), and dispatched: on the road. */
+  const sessions = new Map<string, { cookie: string; csrf: string }>();
+  async function liaisonSession(partyId: string, partyName: string): Promise<{ cookie: string; csrf: string }> {
+    let l = liaisons.find((x) => x.partyId === partyId);
+    if (!l) {
+      l = { username: `aid.liaison.api.${liaisons.length}`, partyId };
+      await server!.createUser({ name: `${partyName} liaison`, username: l.username, password: PASSWORD, role: 'liaison', partyId });
+      liaisons.push(l);
+    }
+    const known = sessions.get(l.username);
+    if (known) return known;
+    const res = await fetch(`${server!.url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: l.username, password: PASSWORD }) });
+    if (!res.ok) throw new Error(`sign-in as ${l.username}: ${res.status} ${await res.text()}`);
+    const s = { cookie: res.headers.getSetCookie().map((x) => x.split(';')[0]).join('; '), csrf: ((await res.json()) as { csrfToken: string }).csrfToken };
+    sessions.set(l.username, s);
+    return s;
+  }
   async function onTheRoad(cargo: Convoy['cargo'], peopleToReach: number): Promise<Convoy> {
     const now = Date.now();
     const c = await api<Convoy>('POST', '/api/v1/convoys', {
@@ -287,17 +302,11 @@ describe('aid board: request, approve, dispatch and deliver a convoy (Chromium)'
       cargo,
       peopleToReach,
     });
-    if (!cochair) {
-      const user = { name: 'Aid co-chair', username: 'aid.cochair', password: PASSWORD, role: 'cochair' };
-      await server!.createUser(user);
-      const res = await fetch(`${server!.url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: user.username, password: user.password }) });
-      if (!res.ok) throw new Error(`co-chair sign-in: ${res.status} ${await res.text()}`);
-      cochair = { cookie: res.headers.getSetCookie().map((x) => x.split(';')[0]).join('; '), csrf: ((await res.json()) as { csrfToken: string }).csrfToken };
-    }
     for (const a of c.approvals) {
+      const session = await liaisonSession(a.partyId, a.partyName);
       const res = await fetch(`${server!.url}/api/v1/convoys/${c.id}/approvals/${a.partyId}`, {
         method: 'POST',
-        headers: { cookie: cochair.cookie, 'x-csrf-token': cochair.csrf, 'content-type': 'application/json', origin: new URL(server!.url).origin },
+        headers: { cookie: session.cookie, 'x-csrf-token': session.csrf, 'content-type': 'application/json', origin: new URL(server!.url).origin },
         body: JSON.stringify({ status: 'granted' }),
       });
       if (!res.ok) throw new Error(`granting ${a.partyName}: ${res.status} ${await res.text()}`);
