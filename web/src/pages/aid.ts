@@ -163,7 +163,13 @@ export async function aidPage(outlet: HTMLElement, route: Route): Promise<Page> 
     'fieldset',
     { class: 'aid-period', 'data-testid': 'figures-period' },
     h('legend', {}, 'Figures for the period (UTC)'),
-    h('div', { class: 'aid-period-row' }, h('label', { for: periodFrom.id, class: 'small' }, 'From'), periodFrom, h('label', { for: periodTo.id, class: 'small' }, 'To'), periodTo, periodReset),
+    h(
+      'div',
+      { class: 'aid-period-row' },
+      h('div', { class: 'period-field' }, h('label', { for: periodFrom.id, class: 'small' }, 'From'), periodFrom),
+      h('div', { class: 'period-field' }, h('label', { for: periodTo.id, class: 'small' }, 'To'), periodTo),
+      periodReset,
+    ),
     periodError,
   );
   let figuresSeq = 0;
@@ -354,6 +360,8 @@ export async function aidPage(outlet: HTMLElement, route: Route): Promise<Page> 
       const error = h('div', { class: 'inline-error', role: 'alert', 'data-testid': 'area-status-error', hidden: true });
       const go = h('button', { type: 'submit', class: 'btn btn-primary', 'data-action': 'area-status' }, 'Record the status');
       const fieldErr = { status: h('div', { class: 'field-error small', role: 'alert', hidden: true }), at: h('div', { class: 'field-error small', role: 'alert', hidden: true }), reason: h('div', { class: 'field-error small', role: 'alert', hidden: true }) };
+      // a field's message goes once the field is changed
+      for (const [el, f] of [[st, 'status'], [at, 'at'], [why, 'reason']] as const) el.addEventListener('input', () => (fieldErr[f].hidden = true));
       const submit = async (): Promise<void> => {
         error.hidden = true;
         for (const e of Object.values(fieldErr)) e.hidden = true;
@@ -674,6 +682,9 @@ export async function aidPage(outlet: HTMLElement, route: Route): Promise<Page> 
         unit.value = c.cargo[Number(line.value)]?.unit ?? '';
       };
       line.addEventListener('change', syncUnit);
+      line.addEventListener('change', () => (errors.line.hidden = true));
+      qty.addEventListener('input', () => (errors.quantity.hidden = true));
+      by.addEventListener('change', () => (errors.byPartyId.hidden = true));
       syncUnit();
       const fieldError = (): HTMLElement => h('div', { class: 'field-error small', role: 'alert', hidden: true });
       const errors = { line: fieldError(), quantity: fieldError(), byPartyId: fieldError(), where: fieldError() };
