@@ -342,6 +342,9 @@ describe('aid board: request, approve, dispatch and deliver a convoy (Chromium)'
 
     // 15 kits and 300 parcels, where on the map the checkpoint was
     await row.locator('input[name="quantity"]').fill('15');
+    // the messages go once the field is changed
+    expect(await qtyError.isHidden()).toBe(true);
+    expect(await form.locator('[data-testid="partial-error"]').isHidden()).toBe(true);
     await form.locator('[data-action="add-removed"]').click();
     const second = form.locator('.removed-row').nth(1);
     await second.locator('select[name="line"]').selectOption('0');

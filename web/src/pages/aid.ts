@@ -731,6 +731,7 @@ export async function aidPage(outlet: HTMLElement, route: Route): Promise<Page> 
     };
     async function submit(): Promise<void> {
       clearErrors();
+      error.dataset.placed = 'no';
       const removed: DeliveryRemoved[] = [];
       for (const [i, r] of list.entries()) {
         const x = r.read();
@@ -755,6 +756,7 @@ export async function aidPage(outlet: HTMLElement, route: Route): Promise<Page> 
         const fields = [...(p?.errors ?? []).map((x) => [x.field, x.reason] as const), ...(p?.field ? [[p.field, errorMessage(e)] as const] : [])];
         const placed = fields.map(([f, m]) => showAt(f, m)).some(Boolean);
         error.textContent = placed ? 'Not recorded: see the line marked.' : `Not recorded: ${problemText(e)}`;
+        error.dataset.placed = placed ? 'yes' : 'no';
         error.hidden = false;
         go.disabled = false;
       }
@@ -773,6 +775,12 @@ export async function aidPage(outlet: HTMLElement, route: Route): Promise<Page> 
         go,
       ),
     );
+    // the summary's "see the line marked" goes with the last message beside a field
+    const settle = (): void => {
+      if (error.dataset.placed === 'yes' && list.every((r) => Object.values(r.errors).every((e) => e.hidden))) error.hidden = true;
+    };
+    details.addEventListener('input', settle);
+    details.addEventListener('change', settle);
     details.addEventListener('toggle', () => {
       if (!details.open) {
         picking = null;
