@@ -9,13 +9,27 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { seedDemoAid } from '../../src/demo/syria2016-aid.ts';
 import { seedDemoMap } from '../../src/demo/syria2016-map.ts';
 import type { BesiegedArea, Convoy } from '../../web/src/types.ts';
 import { ADMIN_TOKEN, demoId, testConfig } from '../support/app.ts';
 import { clickMap, hasChromium, launchChromium, signInWithForm, waitForMapIdle, type MapWindow } from '../support/browser.ts';
+
+/**
+ * Scrolls to an element for a screenshot. The board is drawn anew when the stream brings an aid
+ * event, which can detach the element mid-scroll: the locator is resolved again and retried.
+ */
+async function scrollTo(l: Locator) {
+  for (let i = 0; ; i++) {
+    try {
+      return await l.scrollIntoViewIfNeeded({ timeout: 10_000 });
+    } catch (e) {
+      if (i >= 4) throw e;
+    }
+  }
+}
 import { startTestServer } from '../support/server.ts';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -336,7 +350,7 @@ describe('aid board: request, approve, dispatch and deliver a convoy (Chromium)'
     const qtyError = row.locator('.rm-qty .field-error');
     await qtyError.waitFor({ state: 'visible', timeout: 30_000 });
     expect(await qtyError.textContent()).toMatch(/more than the 40 kits loaded/);
-    await row.scrollIntoViewIfNeeded();
+    await scrollTo(row);
     await shot(agency, 'partial-refused-1280');
     refused.length = 0;
 
@@ -374,7 +388,7 @@ describe('aid board: request, approve, dispatch and deliver a convoy (Chromium)'
     await expect.poll(() => link.getAttribute('data-incident-id'), { timeout: 30_000 }).toBe(report.incidentId);
     expect(await link.getAttribute('href')).toBe(`#/incident?id=${report.incidentId}`);
     expect(await done.locator('[data-testid="convoy-history"] li[data-event="partially_delivered"] [data-testid="desk-report-link"]').count()).toBe(1);
-    await removed.scrollIntoViewIfNeeded();
+    await scrollTo(removed);
     await waitForMapIdle(agency);
     await shot(agency, 'partially-delivered-1280');
     await noSidewaysScroll(agency);
@@ -416,7 +430,7 @@ describe('aid board: request, approve, dispatch and deliver a convoy (Chromium)'
     await form.locator('[data-action="area-status"]').click();
     expect(await form.locator('.field-error:not([hidden])').textContent()).toMatch(/reason/);
     await form.locator('textarea[name="reason"]').fill('The northern road reopened to the UN; the eastern checkpoints still stop convoys.');
-    await row.scrollIntoViewIfNeeded();
+    await scrollTo(row);
     await shot(page, 'area-status-1280');
     await form.locator('[data-action="area-status"]').click();
     await page.waitForSelector(`[data-area-row="${area!.id}"][data-status="hard_to_reach"]`, { timeout: 60_000 });
@@ -427,19 +441,19 @@ describe('aid board: request, approve, dispatch and deliver a convoy (Chromium)'
     const after = await api<BesiegedArea>('GET', `/api/v1/besieged-areas/${area!.id}`);
     expect(after.status).toBe('hard_to_reach');
     expect(after.history.at(-1)?.reason).toMatch(/northern road/);
-    await page.locator(`[data-area-row="${area!.id}"]`).scrollIntoViewIfNeeded();
+    await scrollTo(page.locator(`[data-area-row="${area!.id}"]`));
     await shot(page, 'area-history-1280');
     await noSidewaysScroll(page);
 
     // on a phone: the period picker and the status form, no sideways scrolling
     const phone = await signedIn(user, '#/aid', PHONE);
     await boardReady(phone);
-    await phone.locator('[data-testid="figures-period"]').scrollIntoViewIfNeeded();
+    await scrollTo(phone.locator('[data-testid="figures-period"]'));
     await shot(phone, 'figures-period-390');
     await noSidewaysScroll(phone);
     const prow = phone.locator(`[data-area-row="${area!.id}"]`);
     await prow.locator('[data-testid="area-more"] summary').click();
-    await prow.locator('[data-testid="area-status-form"]').scrollIntoViewIfNeeded();
+    await scrollTo(prow.locator('[data-testid="area-status-form"]'));
     await shot(phone, 'area-status-390');
     await noSidewaysScroll(phone);
     await phone.context().close();
