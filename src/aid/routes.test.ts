@@ -145,6 +145,7 @@ describe('the life of a convoy', () => {
     const rep = (await t.call('admin', { method: 'GET', url: `/api/v1/reports/${b.reportIds[0]}` })).json();
     expect(rep).toMatchObject({ eventType: 'siege_or_aid_denial', perpetratorPartyIds: [demoId('hzb')] });
     expect(rep.text).toContain(c.id);
+    expect(rep.sources).toEqual([{ description: `Aid convoy /api/v1/convoys/${c.id}` }]); // the report's way back to its convoy
   });
 
   it('delivered with cargo removed: partially delivered, a report, the area’s last delivery', async () => {

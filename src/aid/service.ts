@@ -232,6 +232,10 @@ export interface Filing {
   reporter: { accountId: string; role: string; partyId: string | null; organisation: string | null };
 }
 
+
+/** The source a desk report filed for a convoy names: the convoy's API path (the report links back). */
+const convoySource = (id: string) => `Aid convoy /api/v1/convoys/${id}`;
+
 export async function deliver(w: Writer, c: store.ConvoyRecord, b: S.Deliver, filing: Filing): Promise<store.ConvoyRecord> {
   const f = fold(c.events);
   const removed = b.removed ?? [];
@@ -251,6 +255,7 @@ export async function deliver(w: Writer, c: store.ConvoyRecord, b: S.Deliver, fi
     locationPrecision: removed.some((r) => r.where) ? 'exact' : 'near',
     perpetratorPartyIds: [...new Set(by)],
     text: `Aid convoy ${c.id} (${c.agency}, from ${c.originName}): cargo removed at a checkpoint: ${lines}.`,
+    source: convoySource(c.id),
     reporter: filing.reporter,
   });
   return append(w, c, [{ type: 'partially_delivered', at, detail: `Delivered, less cargo removed at a checkpoint: ${lines}.`, data: { removed }, reportId: report.reportId }], { settle: false });
@@ -269,6 +274,7 @@ export async function block(w: Writer, c: store.ConvoyRecord, b: S.Block, filing
     location: [lon, lat],
     perpetratorPartyIds: [pid],
     text: `Aid convoy ${c.id} (${c.agency}, from ${c.originName}) blocked by ${name}: ${b.reason.trim()}`,
+    source: convoySource(c.id),
     reporter: filing.reporter,
   });
   return append(w, c, [{ type: 'blocked', at, partyId: pid, detail: `Blocked by ${name}: ${b.reason.trim()}`, data: { where: { type: 'Point', coordinates: [lon, lat] }, reason: b.reason.trim() }, reportId: report.reportId }], { settle: false });

@@ -131,6 +131,8 @@ export interface DeskFiling {
   locationPrecision?: 'exact' | 'near';
   perpetratorPartyIds: string[];
   text: string;
+  /** What the report came from, as one of its sources (e.g. the convoy: its API path), so the report links back. */
+  source?: string;
   reporter: { accountId: string; role: string; partyId: string | null; organisation: string | null };
 }
 
@@ -148,6 +150,7 @@ export async function fileDeskReport(db: Db, config: Config, w: Writer, f: DeskF
     eventType: f.eventType,
     perpetratorPartyIds: f.perpetratorPartyIds,
     text: f.text,
+    ...(f.source ? { sources: [{ description: f.source }] } : {}),
   };
   const [outcome] = await prepareAll(w.q, [body], enricherFor(db, config), f.reporter as Reporter);
   const refuse = (r: Rejection) => new ApiError(r.code, r.detail, r.errors[0]?.field);
