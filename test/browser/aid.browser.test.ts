@@ -15,7 +15,7 @@ import { seedDemoAid } from '../../src/demo/syria2016-aid.ts';
 import { seedDemoMap } from '../../src/demo/syria2016-map.ts';
 import type { BesiegedArea, Convoy } from '../../web/src/types.ts';
 import { ADMIN_TOKEN, demoId, testConfig } from '../support/app.ts';
-import { clickMap, hasChromium, launchChromium, signInWithForm, waitForMapIdle, type MapWindow } from '../support/browser.ts';
+import { apiAs, clickMap, hasChromium, launchChromium, signInWithForm, waitForMapIdle, type MapWindow } from '../support/browser.ts';
 
 /**
  * Scrolls to an element for a screenshot. The board is drawn anew when the stream brings an aid
@@ -78,16 +78,7 @@ describe('aid board: request, approve, dispatch and deliver a convoy (Chromium)'
     if (missing.length) ctx.skip(`waits on ${missing.join(', ')}`);
   };
 
-  const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${server!.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-    return JSON.parse(text) as T;
-  };
+  const api = apiAs(() => server!.url, ADMIN_TOKEN);
 
   async function signedIn(user: { username: string; password: string }, hash: string, viewport = DESKTOP): Promise<Page> {
     const context = await browser!.newContext({ viewport, deviceScaleFactor: 1, locale: 'en-GB', timezoneId: 'Asia/Damascus' });

@@ -11,7 +11,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { seedDemoMap } from '../../src/demo/syria2016-map.ts';
 import { ADMIN_TOKEN, demoId, testConfig } from '../support/app.ts';
-import { clickMap, hasChromium, launchChromium, signInWithForm, waitForMapIdle, type MapWindow } from '../support/browser.ts';
+import { apiAs, clickMap, hasChromium, launchChromium, signInWithForm, waitForMapIdle, type MapWindow } from '../support/browser.ts';
 import { startTestServer } from '../support/server.ts';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -49,16 +49,7 @@ describe('incidents: map, inbox, incident page (Chromium)', { timeout: 90_000 },
     if (missing.length) ctx.skip(`waits on ${missing.join(', ')}`);
   };
 
-  const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${server!.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-    return JSON.parse(text) as T;
-  };
+  const api = apiAs(() => server!.url, ADMIN_TOKEN);
 
   async function open(viewport = DESKTOP): Promise<Page> {
     const context = await browser!.newContext({ viewport, deviceScaleFactor: 1, locale: 'en-GB', timezoneId: 'Asia/Damascus' });

@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COLORS, OVERLAY_COLORS, TERRITORY_COLORS, TERRITORY_FILL_OPACITY } from '../../web/src/map/style.ts';
 import { ADMIN_TOKEN, demoId } from '../support/app.ts';
-import { blend, clickMap, colourDistance, hasChromium, hexToRgb, launchChromium, readMapPixels, signInWithForm, waitForMapIdle, type MapWindow, type Rgb } from '../support/browser.ts';
+import { apiAs, blend, clickMap, colourDistance, hasChromium, hexToRgb, launchChromium, readMapPixels, signInWithForm, waitForMapIdle, type MapWindow, type Rgb } from '../support/browser.ts';
 import { startTestServer } from '../support/server.ts';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -43,16 +43,7 @@ describe('vetting console and territory changes (Chromium)', () => {
   const pageErrors: string[] = [];
   const siteRequests: { url: string; status: number }[] = [];
 
-  const admin = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${server!.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-    return JSON.parse(text) as T;
-  };
+  const admin = apiAs(() => server!.url, ADMIN_TOKEN);
 
   const shot = async (name: string): Promise<void> => {
     await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });

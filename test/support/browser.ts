@@ -112,3 +112,17 @@ export async function readMapPixels(page: Page, points: [number, number][]): Pro
   }, points);
   return { ...out, png: Buffer.from(out.png.split(',')[1], 'base64') };
 }
+
+/** A JSON call to the test server with a token (the browser tests' own setup and checks); a non-2xx answer throws with its body. */
+export function apiAs(baseUrl: () => string, token: string) {
+  return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${baseUrl()}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+    return JSON.parse(text) as T;
+  };
+}
