@@ -1,34 +1,23 @@
 // The `truce` command: serve, migrate, seed, token and account management.
+// Each command loads what it needs when it runs (dynamic imports): `truce --help` and the quick
+// commands then start in a fraction of a second instead of compiling the whole server first.
 import { Command, Option } from 'commander';
 import { ConfigError, loadConfig } from './config.ts';
 import { FatalError } from './db/db.ts';
-import { openDb } from './db/open.ts';
-import { snapshotTx } from './db/statements.ts';
-import { migrate } from './db/migrate.ts';
 import { ROLES, type Role } from './auth/roles.ts';
-import { createAccount, createServiceToken } from './auth/service.ts';
-import fs from 'node:fs';
-import { headPayload, keyIdOf, loadLedgerKey, readLedgerPublicKey, signPayload, verifyPayload } from './ledger/keys.ts';
-import { createPrivateKey, createPublicKey } from 'node:crypto';
-import * as M from './ledger/merkle.ts';
-import { currentHead, SYSTEM, useLedgerKey, write } from './ledger/ledger.ts';
-import { BUNDLE_FORMATS, exportBundle, verifyBundle, verifyDatabase, type Anchor, type Verdict } from './ledger/verify.ts';
-import { seedDemo } from './demo/syria2016.ts';
-import { seedDemoMap } from './demo/syria2016-map.ts';
-import { seedDemoReports } from './demo/syria2016-reports.ts';
-import { seedDemoAid } from './demo/syria2016-aid.ts';
 import { ApiError } from './http/errors.ts';
-import { fieldErrors, makeValidatorCompiler } from './http/validation.ts';
-import { AccountCreate, TokenCreate } from './auth/schemas.ts';
+import fs from 'node:fs';
 import path from 'node:path';
-import { start } from './server.ts';
+import type { Anchor, Verdict } from './ledger/verify.ts';
+import type { Db } from './db/db.ts';
 
 const program = new Command('truce')
   .description('The software a ceasefire mechanism runs on.\nSettings come from the environment (see README): HOST, PORT, TRUCE_DATA_DIR, DATABASE_URL, ...')
   .showHelpAfterError();
 
 /** Opens the configured database, runs fn, closes it: for the one-shot commands. */
-async function withDb<T>(fn: (db: Awaited<ReturnType<typeof openDb>>) => Promise<T>, opts: { sign?: boolean; migrate?: boolean } = { sign: true }): Promise<T> {
+async function withDb<T>(fn: (db: Db) => Promise<T>, opts: { sign?: boolean; migrate?: boolean } = { sign: true }): Promise<T> {
+  const [{ openDb }, { loadLedgerKey }, { useLedgerKey }] = await Promise.all([import('./db/open.ts'), import('./ledger/keys.ts'), import('./ledger/ledger.ts')]);
   const config = loadConfig();
   const key = opts.sign ? loadLedgerKey(config) : null; // writers sign the heads their writes lead to
   const db = await openDb(config, { migrate: opts.migrate });
@@ -47,6 +36,7 @@ program
   .action(async (o: { demo?: boolean }) => {
     const config = loadConfig(process.env, o.demo ? { demo: true } : {});
     // Handlers first: a signal during start-up (creating the database takes seconds) still closes it cleanly.
+    const { start } = await import('./server.ts');
     let running: Awaited<ReturnType<typeof start>> | null = null;
     let stopping = false;
     const stop = async () => {
@@ -74,6 +64,7 @@ program
   .command('migrate')
   .description('Apply pending database migrations and exit')
   .action(async () => {
+    const { migrate } = await import('./db/migrate.ts');
     const names = await withDb((db) => migrate(db)); // openDb has applied them; report what is there
     process.stdout.write(names.length ? `Applied ${names.join(', ')}\n` : 'The database is up to date.\n');
   });
@@ -86,6 +77,12 @@ program
     return v;
   })
   .action(async () => {
+    const [{ seedDemo }, { seedDemoMap }, { seedDemoReports }, { seedDemoAid }] = await Promise.all([
+      import('./demo/syria2016.ts'),
+      import('./demo/syria2016-map.ts'),
+      import('./demo/syria2016-reports.ts'),
+      import('./demo/syria2016-aid.ts'),
+    ]);
     const { created } = await withDb(async (db) => {
       const parties = await seedDemo(db);
       const map = await seedDemoMap(db, loadConfig());
@@ -96,11 +93,12 @@ program
     process.stdout.write(created ? 'Loaded the Syria 2016 demo scenario.\n' : 'The demo scenario is already loaded; nothing changed.\n');
   });
 
-const compile = makeValidatorCompiler();
 const OPTION_OF: Record<string, string> = { partyId: '--party', username: '--username', name: '--name', role: '--role', organisation: '--organisation', password: 'the password' };
 
 /** The same schema the API applies, so the command line cannot store what the API would refuse. */
-function validated<T>(schema: object, value: Record<string, unknown>): T {
+async function validated<T>(schema: object, value: Record<string, unknown>): Promise<T> {
+  const { fieldErrors, makeValidatorCompiler } = await import('./http/validation.ts');
+  const compile = makeValidatorCompiler();
   const clean = Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
   const check = compile({ schema, httpPart: 'body', method: 'POST', url: '' } as any) as ((v: unknown) => boolean) & { errors?: any[] };
   if (!check(clean)) {
@@ -122,7 +120,8 @@ program
   .option('--party <id>', 'party id (required for cochair and liaison)')
   .option('--organisation <name>', 'organisation (for agency tokens)')
   .action(async (o: { role: Role; name: string; party?: string; organisation?: string }) => {
-    const body = validated<TokenCreate>(TokenCreate, { role: o.role, name: o.name, partyId: o.party, organisation: o.organisation });
+    const [{ TokenCreate }, { createServiceToken }, { write, SYSTEM }] = await Promise.all([import('./auth/schemas.ts'), import('./auth/service.ts'), import('./ledger/ledger.ts')]);
+    const body = await validated<import('./auth/schemas.ts').TokenCreate>(TokenCreate, { role: o.role, name: o.name, partyId: o.party, organisation: o.organisation });
     const out = await withDb((db) => write(db, SYSTEM, (w) => createServiceToken(w, body)));
     process.stdout.write(`${out.token}\n`);
     process.stderr.write(`Token ${out.info.id} for ${o.name} (${o.role}); it is shown only this once.\n`);
@@ -143,7 +142,8 @@ program
     for await (const c of process.stdin) chunks.push(c as Buffer);
     const password = Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0].normalize('NFC');
     if (password.length < 12) throw new ConfigError('the password (first line of standard input) must have at least 12 characters');
-    const body = validated<AccountCreate>(AccountCreate, { username: o.username, name: o.name, role: o.role, password, partyId: o.party, organisation: o.organisation });
+    const [{ AccountCreate }, { createAccount }, { write, SYSTEM }] = await Promise.all([import('./auth/schemas.ts'), import('./auth/service.ts'), import('./ledger/ledger.ts')]);
+    const body = await validated<import('./auth/schemas.ts').AccountCreate>(AccountCreate, { username: o.username, name: o.name, role: o.role, password, partyId: o.party, organisation: o.organisation });
     const a = await withDb((db) => write(db, SYSTEM, (w) => createAccount(w, body)));
     process.stdout.write(`Created account ${a.id} (${a.username}, ${a.role}).\n`);
   });
@@ -187,7 +187,7 @@ function readJson(file: string): any {
 }
 
 /** The heads a file keeps: a bundle's, or one head as GET /api/v1/ledger/head (or `truce heads pull`) gave it. */
-function anchorsOfFile(file: string): Anchor[] {
+function anchorsOfFile(file: string, BUNDLE_FORMATS: readonly unknown[]): Anchor[] {
   const v = readJson(file);
   const heads = BUNDLE_FORMATS.includes(v?.format) ? v.heads : [v];
   if (!Array.isArray(heads) || heads.some((h: any) => !Number.isSafeInteger(h?.size) || typeof h?.rootHash !== 'string')) {
@@ -201,11 +201,12 @@ function anchorsOfFile(file: string): Anchor[] {
 }
 
 /** Heads kept from before (a bundle, a head, or a folder of them): the log must still agree with each. */
-function anchorsFrom(where: string): Anchor[] {
+async function anchorsFrom(where: string): Promise<Anchor[]> {
+  const { BUNDLE_FORMATS } = await import('./ledger/verify.ts');
   if (fs.existsSync(where) && fs.statSync(where).isDirectory()) {
-    return keptHeadFiles(where).flatMap((f) => anchorsOfFile(f));
+    return keptHeadFiles(where).flatMap((f) => anchorsOfFile(f, BUNDLE_FORMATS));
   }
-  return anchorsOfFile(where);
+  return anchorsOfFile(where, BUNDLE_FORMATS);
 }
 
 const HEAD_FILE = /^head-(\d+)\.json$/;
@@ -230,7 +231,8 @@ program
   .option('--public-key <file>', 'the log public key (SPKI PEM) to check against, instead of the server\'s key')
   .option('--against <file|dir>', 'an earlier bundle or signed head someone kept, or a folder of them (truce heads pull --out): the log must still agree with each')
   .action(async (o: { bundle?: string; keyId?: string; publicKey?: string; against?: string }) => {
-    const anchors = o.against ? anchorsFrom(o.against) : [];
+    const [{ verifyBundle, verifyDatabase }, { keyIdOf, readLedgerPublicKey }, { createPublicKey }] = await Promise.all([import('./ledger/verify.ts'), import('./ledger/keys.ts'), import('node:crypto')]);
+    const anchors = o.against ? await anchorsFrom(o.against) : [];
     if (o.bundle) {
       const bundle = readJson(o.bundle);
       const r = await verifyBundle(bundle, { keyId: o.keyId, anchors });
@@ -286,6 +288,7 @@ program
   .option('--key-id <hex>', 'the log key id the task force publishes (otherwise the one of the heads already kept)')
   .option('--cosign-key <file>', 'your Ed25519 private key (PKCS#8 PEM): cosign the head and keep the cosignature with it')
   .action(async (o: { url: string; token: string; out: string; keyId?: string; cosignKey?: string }) => {
+    const [{ headPayload, keyIdOf, signPayload, verifyPayload }, M, { createPrivateKey, createPublicKey }] = await Promise.all([import('./ledger/keys.ts'), import('./ledger/merkle.ts'), import('node:crypto')]);
     fs.mkdirSync(o.out, { recursive: true });
     const kept = keptHeadFiles(o.out).filter((f) => HEAD_FILE.test(path.basename(f))).map((f) => ({ file: f, head: readJson(f) }));
     const last = kept[kept.length - 1];
@@ -339,6 +342,7 @@ program
   })
   .requiredOption('--out <file>', 'file to write')
   .action(async (_what: string, o: { out: string }) => {
+    const [{ loadLedgerKey }, { currentHead }, { snapshotTx }, { exportBundle }] = await Promise.all([import('./ledger/keys.ts'), import('./ledger/ledger.ts'), import('./db/statements.ts'), import('./ledger/verify.ts')]);
     const key = loadLedgerKey(loadConfig());
     const bundle = await withDb(async (db) => {
       await currentHead(db, key); // the newest head covers every leaf exported
