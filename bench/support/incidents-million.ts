@@ -19,7 +19,7 @@ import type { Db } from '../../src/db/db.ts';
 import { analyze } from '../../src/db/statements.ts';
 import { DEMO_PARTIES } from '../../src/demo/syria2016.ts';
 import { EVENT_TYPES } from '../../src/incidents/acled.ts';
-import { insertIncidentsBulk, type IncidentColumns } from '../../src/incidents/store.ts';
+import { insertIncidentsBulk, withIncidentIndexesRebuilt, type IncidentColumns } from '../../src/incidents/store.ts';
 import { rng } from '../../test/support/random.ts';
 
 export const BLOCK = 10_000;
@@ -264,6 +264,8 @@ export interface SeedOptions {
   /** Statements in flight at once (PostgreSQL; PGlite runs one at a time anyway). */
   concurrency?: number;
   onProgress?: (done: number) => void;
+  /** From this many incidents on, drop the secondary indexes while seeding and build them after (default 100,000). */
+  rebuildIndexesFrom?: number;
 }
 
 /** Inserts N seeded incidents (blocks of BLOCK, in parallel on PostgreSQL), then ANALYZE. Returns the time taken, ms. */
@@ -281,7 +283,10 @@ export async function seedIncidents(db: Db, n: number, o: SeedOptions = {}): Pro
       o.onProgress?.(done);
     }
   };
-  await Promise.all(Array.from({ length: db.engine === 'postgres' ? (o.concurrency ?? 3) : 1 }, worker));
+  const fill = () => Promise.all(Array.from({ length: db.engine === 'postgres' ? (o.concurrency ?? 3) : 1 }, worker));
+  // a large seeding builds the secondary indexes once, at the end, rather than row by row
+  if (n >= (o.rebuildIndexesFrom ?? 100_000)) await withIncidentIndexesRebuilt(db, fill);
+  else await fill();
   await analyze(db);
   return performance.now() - t0;
 }

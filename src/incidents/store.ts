@@ -602,3 +602,28 @@ export async function insertIncidentsBulk(q: Queryable, c: IncidentColumns): Pro
     );
   }
 }
+
+/**
+ * Bench and test data only: runs `fill` with the incidents' secondary indexes dropped, then builds
+ * them again from their own definitions (as the migrations wrote them), which is several times
+ * faster than keeping them current row by row when a large desk is seeded at once. The primary
+ * key stays (merged_into refers to it).
+ */
+export async function withIncidentIndexesRebuilt<T>(q: Queryable, fill: () => Promise<T>): Promise<T> {
+  const defs = await q.query(
+    `SELECT i.indexname AS name, i.indexdef AS def FROM pg_indexes i
+     WHERE i.schemaname = current_schema() AND i.tablename = 'incidents' AND i.indexname <> 'incidents_pkey' ORDER BY i.indexname`,
+  );
+  for (const d of defs) await q.exec(`DROP INDEX ${d.name}`);
+  try {
+    return await fill();
+  } finally {
+    // two at a time: on a pool, each on its own connection (the machines have two cores or more)
+    const queue = [...defs];
+    const next = async (): Promise<void> => {
+      const d = queue.shift();
+      if (d) await q.exec(d.def).then(next);
+    };
+    await Promise.all([next(), next()]);
+  }
+}
