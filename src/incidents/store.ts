@@ -627,3 +627,61 @@ export async function withIncidentIndexesRebuilt<T>(q: Queryable, fill: () => Pr
     await Promise.all([next(), next()]);
   }
 }
+
+// ---- the map's cluster index (cluster-index.ts): incidents by columns
+
+/** What the cluster index holds of an incident: its point, window (whole milliseconds), type, status, grade, publication and parties. */
+export interface ClusterRow {
+  seq: number;
+  id: string;
+  lon: number | null;
+  lat: number | null;
+  /** occurred_from rounded up and occurred_to rounded down to the millisecond. */
+  fromMs: number;
+  toMs: number;
+  eventType: string;
+  status: string;
+  grade: string | null;
+  published: boolean;
+  /** Perpetrators then targets, comma-separated ('' for none). */
+  named: string;
+  firstPerpetrator: string | null;
+}
+
+const CLUSTER_COLUMNS = `i.seq, i.id, ST_X(i.location) AS lon, ST_Y(i.location) AS lat,
+  ceil(extract(epoch FROM i.occurred_from) * 1000)::float8 AS from_ms, floor(extract(epoch FROM i.occurred_to) * 1000)::float8 AS to_ms,
+  i.event_type, i.status, i.grade, i.published_at IS NOT NULL AS published,
+  array_to_string(i.perpetrator_party_ids || i.target_party_ids, ',') AS named, i.perpetrator_party_ids[1] AS first_perp`;
+
+const toClusterRow = (r: Row): ClusterRow => ({
+  seq: Number(r.seq),
+  id: r.id,
+  lon: r.lon,
+  lat: r.lat,
+  fromMs: r.from_ms,
+  toMs: r.to_ms,
+  eventType: r.event_type,
+  status: r.status,
+  grade: r.grade,
+  published: r.published,
+  named: r.named,
+  firstPerpetrator: r.first_perp,
+});
+
+/** A page of every incident (merged ones too), in seq order after `afterSeq`. */
+export async function clusterRows(q: Queryable, afterSeq: number, limit: number): Promise<ClusterRow[]> {
+  return (await q.query(`SELECT ${CLUSTER_COLUMNS} FROM incidents i WHERE i.seq > $1 ORDER BY i.seq LIMIT $2`, [afterSeq, limit])).map(toClusterRow);
+}
+
+export async function clusterRowsByIds(q: Queryable, ids: string[]): Promise<ClusterRow[]> {
+  if (!ids.length) return [];
+  return (await q.query(`SELECT ${CLUSTER_COLUMNS} FROM incidents i WHERE i.id = ANY($1::uuid[])`, [ids])).map(toClusterRow);
+}
+
+/** Each party asked for information and the incidents it was asked about (a merged incident's requests are its successor's). */
+export async function requestedIncidents(q: Queryable): Promise<{ partyId: string; incidentId: string }[]> {
+  const rows = await q.query(
+    'SELECT DISTINCT r.addressed_to_party_id AS party, coalesce(m.merged_into, m.id) AS head FROM info_requests r JOIN incidents m ON m.id = r.incident_id',
+  );
+  return rows.map((r) => ({ partyId: r.party, incidentId: r.head }));
+}
