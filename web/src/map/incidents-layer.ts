@@ -38,6 +38,10 @@ declare global {
       firstPaintMs(): number | null;
       paints(): number[];
       requests(): number;
+      /** The query of the answer drawn (its bbox is the view with its margin). */
+      query(): Record<string, string> | null;
+      /** The answer drawn. */
+      answer(): IncidentClusters | null;
     };
   }
 }
@@ -47,6 +51,7 @@ const isAbort = (e: unknown): boolean => (e as Error | undefined)?.name === 'Abo
 export class IncidentsLayer {
   private filters: MapFilters | null = null;
   private last: IncidentClusters | null = null;
+  private lastQuery: Record<string, string> | null = null;
   private markers: Marker[] = [];
   private items: MapItem[] = [];
   private popup: Popup | null = null;
@@ -72,6 +77,8 @@ export class IncidentsLayer {
       firstPaintMs: () => this.firstPaint,
       paints: () => [...this.paintTimes],
       requests: () => this.sent,
+      query: () => this.lastQuery,
+      answer: () => this.last,
     };
   }
 
@@ -122,6 +129,7 @@ export class IncidentsLayer {
       const res = await api<IncidentClusters>('GET', withQuery('/api/v1/incidents/clusters', q), undefined, { signal: ctrl.signal });
       if (ctrl.signal.aborted) return;
       this.last = res;
+      this.lastQuery = q;
       this.draw();
       const now = performance.now();
       this.paintTimes.push(now - t0);
