@@ -5,3 +5,5 @@
 -- Checked with EXPLAIN on 1,000,000 seeded incidents (bench/incidents-scale.ts).
 CREATE INDEX incidents_window ON incidents USING gist (tstzrange(least(occurred_from, occurred_to), greatest(occurred_from, occurred_to), '[]'));
 CREATE INDEX incidents_place_window ON incidents USING gist (location, tstzrange(least(occurred_from, occurred_to), greatest(occurred_from, occurred_to), '[]'));
+-- The map's cluster index (src/incidents/cluster-index.ts) reads every incident in pages by seq.
+CREATE INDEX incidents_seq ON incidents (seq);
