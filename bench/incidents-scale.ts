@@ -26,6 +26,8 @@ import { aggregateIncidents, clusterCountsSql, listIncidents, type IncidentFilte
 import { SYSTEM, write } from '../src/ledger/ledger.ts';
 import { rng } from '../test/support/random.ts';
 import { freshDb } from './database.ts';
+import { migrate } from '../src/db/migrate.ts';
+import { openPostgres } from '../src/db/postgres.ts';
 import { seedIncidents } from './support/incidents-million.ts';
 
 const ADMIN = 'truce_bench-admin-token-0123456789abcdef';
@@ -53,12 +55,12 @@ async function timed<T>(items: T[], fn: (x: T) => Promise<unknown>): Promise<{ p
   return pct(ms);
 }
 
-/** Runs fn with migration 019's indexes dropped, then rolls back: the plan before. */
+/** Runs fn with migration 019's window index dropped, then rolls back: the plan before. */
 async function without019<T>(db: Db, fn: (q: Queryable) => Promise<T>): Promise<T> {
   let out: T;
   await db
     .tx(async (q) => {
-      await q.exec('DROP INDEX incidents_window; DROP INDEX incidents_place_window');
+      await q.exec('DROP INDEX incidents_window_place');
       out = await fn(q);
       throw new Error('roll back');
     })
@@ -97,19 +99,29 @@ function view(c: [number, number], zoom: number, w = 1920, h = 1200): [number, n
   return [r(Math.max(-180, c[0] - dx)), r(lat(Math.min(1, cy + dy))), r(Math.min(180, c[0] + dx)), r(lat(Math.max(0, cy - dy)))];
 }
 
+async function reused(url: string): Promise<{ db: Db; done: () => Promise<void> }> {
+  const db = await openPostgres(url, 6);
+  await migrate(db);
+  return { db, done: () => db.close() };
+}
+
 async function bench(engine: 'pglite' | 'postgres', n: number): Promise<void> {
   console.log(`\n## ${engine}: ${int(n)} incidents\n`);
-  const { db, done } = await freshDb(engine, 'bench_scale', 6);
+  // TRUCE_BENCH_REUSE_URL: a database seeded by an earlier run (the same seed: the same incidents), kept
+  const reuse = engine === 'postgres' && process.env.TRUCE_BENCH_REUSE_URL;
+  const { db, done } = reuse ? await reused(reuse) : await freshDb(engine, 'bench_scale', 6);
   try {
     await ensureFirstAdmin(db, ADMIN);
     await seedDemo(db);
     let shown = 0;
-    const seedMs = await seedIncidents(db, n, {
+    const have = reuse ? (await aggregateIncidents(db, { all: true }, { status: 'merged' }, 'type')).total + (await aggregateIncidents(db, { all: true }, {}, 'type')).total : 0;
+    if (reuse && have !== n) throw new Error(`TRUCE_BENCH_REUSE_URL holds ${have} incidents, not ${n}`);
+    const seedMs = reuse ? NaN : await seedIncidents(db, n, {
       onProgress: (d) => {
         if (d - shown >= n / 10 || d === n) process.stdout.write(`  seeded ${int((shown = d))}\r`);
       },
     });
-    console.log(`seeded ${int(n)} incidents in ${fmt(seedMs / 1000)} s (${int(n / (seedMs / 1000))}/s, indexes built after)`);
+    console.log(reuse ? `reused ${int(n)} seeded incidents` : `seeded ${int(n)} incidents in ${fmt(seedMs / 1000)} s (${int(n / (seedMs / 1000))}/s, indexes built after)`);
     const tokens = {} as Record<Role, string>;
     for (const role of ['secretariat', 'liaison', 'public'] as Role[]) {
       tokens[role] = (await write(db, SYSTEM, (w) => createServiceToken(w, { role, name: `bench ${role}`, partyId: role === 'liaison' ? SAAF : undefined }))).token;
