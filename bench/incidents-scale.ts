@@ -4,8 +4,8 @@
 // engine), then measures through the app (app.inject, no network), for the desk, a liaison and
 // the public, each beside a named baseline in the same run:
 // - GET /api/v1/incidents with a bbox (a town and its surroundings) and a week, p50/p95; baseline:
-//   the same list without migration 019's window indexes (dropped in a transaction, rolled back:
-//   the plan before), both at the store.
+//   the same list's SQL without migration 019's window index (dropped in a transaction, rolled
+//   back), both at the store.
 // - GET /api/v1/incidents/aggregates by day over 30 days, p50/p95; the same baseline.
 // - the cluster index: build time, memory (its typed arrays, and the process's RSS growth).
 // - GET /api/v1/incidents/clusters per view (1920×1200 px: a 1280×800 screen with the map's
