@@ -158,6 +158,11 @@ export async function mapPage(outlet: HTMLElement, route: Route): Promise<Page> 
     colourOf,
     partyName: (id) => parties.find((p) => p.id === id)?.name ?? 'unknown party',
     onData: (res, f) => {
+      // the histogram (a count by day since the start: heavy at a million) waits for the first paint
+      if (!histogramAsked) {
+        histogramAsked = true;
+        void loadHistogram();
+      }
       renderCounts(res);
       root.dataset.incidents = 'ready';
       root.dataset.incidentsDay = isoDay(new Date(f.to.getTime() - 86_400_000)); // the day chosen: the window ends with it
@@ -336,6 +341,7 @@ export async function mapPage(outlet: HTMLElement, route: Route): Promise<Page> 
     }
   }
   let histTimer = 0;
+  let histogramAsked = false;
   const clampDay = (d: Date): Date => (d < start ? start : d > lastDay() ? lastDay() : d);
 
   function readRoute(r: Route): { dayChanged: boolean; spanChanged: boolean; colourChanged: boolean; filtersChanged: boolean } {
@@ -393,7 +399,6 @@ export async function mapPage(outlet: HTMLElement, route: Route): Promise<Page> 
   renderLegend();
   void loadTerritory();
   loadIncidents();
-  void loadHistogram();
   void fetchParties(new Date(), ctrl.signal)
     .then((list) => {
       parties = list;
