@@ -11,7 +11,7 @@ import type { Db } from '../db/db.ts';
 import { enricherFor } from './enrich.ts';
 import { fileReports, prepareAll, type Rejection, type Reporter } from './intake.ts';
 import type { ReportCreate } from './report-schemas.ts';
-import { determinationViews, incidentsJson, seen, viewerOf, type IncidentJson, type Seen } from './service.ts';
+import { determinationViews, incidentsJson, listVisibility, seen, viewerOf, type IncidentJson, type Seen } from './service.ts';
 import { getReport } from './reports.store.ts';
 import * as store from './store.ts';
 import { reportView, seesClaim, seesDetermination, seesRequest, type Scope } from './visibility.ts';
@@ -158,4 +158,41 @@ export async function fileDeskReport(db: Db, config: Config, w: Writer, f: DeskF
   const [filed] = await fileReports(w, [outcome], { distanceM: config.groupDistanceM, gapMs: config.groupGapH * 3_600_000 });
   if (!filed.ok) throw refuse(filed.rejection);
   return { reportId: filed.row.id, incidentId: filed.row.incidentId };
+}
+
+/** Filters another capability may list incidents by (OGC API – Features): located in the box; the window overlaps from..to. */
+export interface IncidentAreaFilter {
+  bbox?: [number, number, number, number];
+  from?: Date;
+  to?: Date;
+}
+
+/**
+ * A page of incidents exactly as GET /api/v1/incidents lists them to this caller (its visibility,
+ * `svc.listVisibility`, and the list's per-role JSON), newest first (`-occurredFrom`), keyset after
+ * `after` ([microseconds, id], a key this function gave out); `keys` has one per item.
+ */
+export async function listIncidentsFor(
+  q: Queryable,
+  p: Principal,
+  f: IncidentAreaFilter,
+  page: { after?: [number, string]; limit: number },
+): Promise<{ items: IncidentJson[]; keys: [number, string][] }> {
+  const v = await viewerOf(q, p);
+  const { items, keys } = await store.listIncidents(q, listVisibility(v), f, { sort: '-occurredFrom', after: page.after, limit: page.limit });
+  return { items: await incidentsJson(q, v, items), keys };
+}
+
+/** The exact number of incidents listIncidentsFor would give this caller over every page. */
+export async function countIncidentsFor(q: Queryable, p: Principal, f: IncidentAreaFilter): Promise<number> {
+  return store.countIncidents(q, listVisibility(await viewerOf(q, p)), f);
+}
+
+/** One incident as the list shows it to this caller, or null when it is not in the caller's list (unseen, unknown or merged away). */
+export async function listedIncidentFor(q: Queryable, p: Principal, id: string): Promise<IncidentJson | null> {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null;
+  const s = await scopeOf(q, p, id);
+  if (!s || s.incident.mergedInto || s.incident.status === 'merged') return null;
+  const [json] = await incidentsJson(q, await viewerOf(q, p), [s.incident]);
+  return json;
 }
