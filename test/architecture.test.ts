@@ -39,6 +39,10 @@ export const ARCHITECTURE: Architecture = {
     { file: 'src/aid/areas.ts' },
     { file: 'src/aid/figures.ts' },
     { file: 'src/aid/visibility.ts' },
+    // issue 11: OGC API – Features
+    { file: 'src/ogc/params.ts' },
+    { file: 'src/ogc/documents.ts' },
+    { file: 'src/ogc/features.ts' },
   ],
   ioBuiltins: ['fs', 'fs/promises', 'net', 'http', 'https', 'http2', 'dgram', 'dns', 'dns/promises', 'tls', 'child_process', 'cluster', 'worker_threads', 'readline', 'repl', 'inspector', 'os', 'process'],
   ioPackages: [/^pg(\/|$)/, /^@electric-sql\//, /^fastify(\/|$)/, /^@fastify\//, /^undici(\/|$)/, /^ws$/, /^commander$/, /^playwright/],
