@@ -31,6 +31,7 @@ import { reportRoutes } from './incidents/report-routes.ts';
 import { placeRoutes } from './places/routes.ts';
 import { eventRoutes } from './events/routes.ts';
 import { incidentRoutes } from './incidents/routes.ts';
+import { clusterRoutes } from './incidents/cluster-routes.ts';
 import { aidRoutes } from './aid/routes.ts';
 import { ogcRoutes } from './ogc/routes.ts';
 
@@ -289,6 +290,7 @@ export async function buildApp({ db, config, ledgerKey = loadLedgerKey(config) }
   await app.register(placeRoutes, { config }); // the gazetteer (issue 9)
   await app.register(eventRoutes, { db, config }); // the events hub (LISTEN/NOTIFY) and GET /api/v1/stream
   await app.register(incidentRoutes, { db }); // the investigation desk
+  await app.register(clusterRoutes, { db, config }); // the map's clusters at scale (issue 11)
   await app.register(aidRoutes, { db, config }); // humanitarian access: besieged areas, convoys, approvals, figures
   await app.register(ogcRoutes, { db, config }); // OGC API – Features at /ogc (issue 11)
 

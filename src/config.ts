@@ -121,6 +121,11 @@ export interface Config {
   reportSiteSearchM: number;
   /** Seconds the first answer to an Idempotency-Key is kept for its retries. */
   idempotencyTtlS: number;
+  // ---- the map at scale (src/incidents/cluster-index.ts) ----
+  /** Milliseconds between checks for incidents written by other instances, should the events hub miss one (writes through this one refresh at once). */
+  clusterRefreshMs: number;
+  /** Build the map's cluster index when the app starts (1 = yes), not on the first map request. */
+  clusterWarm: number;
   /** Folder of the built web app served at `/`. */
   webDir: string;
   /** Folder of the shipped reference data served at `/reference/`. */
@@ -199,6 +204,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     reportBatchBodyLimit: int(env.TRUCE_REPORT_BATCH_BODY_LIMIT, 16 * 1024 * 1024, 'TRUCE_REPORT_BATCH_BODY_LIMIT'),
     reportSiteSearchM: int(env.TRUCE_REPORT_SITE_SEARCH_M, 10_000, 'TRUCE_REPORT_SITE_SEARCH_M'),
     idempotencyTtlS: int(env.TRUCE_IDEMPOTENCY_TTL_S, 86_400, 'TRUCE_IDEMPOTENCY_TTL_S'),
+    clusterRefreshMs: int(env.TRUCE_CLUSTER_REFRESH_MS, 5000, 'TRUCE_CLUSTER_REFRESH_MS'),
+    clusterWarm: int(env.TRUCE_CLUSTER_WARM, 1, 'TRUCE_CLUSTER_WARM'),
     webDir: env.TRUCE_WEB_DIR ? path.resolve(env.TRUCE_WEB_DIR) : path.join(root, 'web', 'dist'),
     referenceDir: path.join(root, 'reference'),
     ...overrides,

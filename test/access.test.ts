@@ -165,6 +165,8 @@ const SAMPLES: Record<string, () => Promise<InjectOptions>> = {
   // the investigation desk: a fresh incident per call, so every allowed role's step is a first one
   'GET /api/v1/incidents': async () => ({}),
   'GET /api/v1/incidents/aggregates': async () => ({ url: '/api/v1/incidents/aggregates?by=type' }),
+  // issue 11: the map's clusters
+  'GET /api/v1/incidents/clusters': async () => ({ url: '/api/v1/incidents/clusters?bbox=35.5,32.3,42.5,37.4&zoom=6' }),
   'GET /api/v1/incidents/:id': async () => ({ url: `/api/v1/incidents/${(await decidedIncident(t.db, {}, { publish: true })).incidentId}` }),
   'POST /api/v1/incidents/:id/review': async () => ({ url: `/api/v1/incidents/${(await fileReport(t.db)).incidentId}/review`, payload: { status: 'under_review', reasoning: 'access test' } }),
   'POST /api/v1/incidents/:id/merge': async () => ({ url: `/api/v1/incidents/${(await fileReport(t.db)).incidentId}/merge`, payload: { incidentIds: [(await fileReport(t.db)).incidentId] } }),

@@ -206,3 +206,26 @@ describe('OGC API – Features: refusals name the parameter and change nothing',
     expect(await snapshot(t.db)).toBe(before);
   });
 });
+
+// issue 11: the map's clusters
+describe('bad cluster requests', () => {
+  it.each([
+    ['no bbox', 'zoom=6', 'bbox'],
+    ['no zoom', 'bbox=35,32,43,38', 'zoom'],
+    ['a bbox inside out', 'bbox=43,32,35,38&zoom=6', 'bbox'],
+    ['a latitude past 90', 'bbox=35,32,43,98&zoom=6', 'bbox'],
+    ['a bbox of three numbers', 'bbox=35,32,43&zoom=6', 'bbox'],
+    ['a zoom past 30', 'bbox=35,32,43,38&zoom=31', 'zoom'],
+    ['a view too large for its zoom', 'bbox=35,32,43,38&zoom=16', 'bbox'],
+    ['an unknown type', 'bbox=35,32,43,38&zoom=6&type=bombing', 'type'],
+    ['a party that is no uuid', 'bbox=35,32,43,38&zoom=6&partyId=saaf', 'partyId'],
+    ['an unknown parameter', 'bbox=35,32,43,38&zoom=6&pcode=SY01', 'pcode'],
+    ['to before from', 'bbox=35,32,43,38&zoom=6&from=2016-03-01T00:00:00Z&to=2016-02-01T00:00:00Z', 'to'],
+  ])('%s', async (_n, qs, field) => {
+    const res = await t.call('public', { method: 'GET', url: `/api/v1/incidents/clusters?${qs}` });
+    expect(res.statusCode, res.body).toBeGreaterThanOrEqual(400);
+    expect(res.statusCode).toBeLessThan(500);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.json().field).toBe(field);
+  });
+});
