@@ -538,13 +538,6 @@ export async function hasReportWithSource(q: Queryable, description: string): Pr
   return Boolean(r.x);
 }
 
-/** How many incidents a list with these filters would give, exactly (OGC API's numberMatched): the list's own WHERE clause. */
-export async function countIncidents(q: Queryable, v: Visibility, f: IncidentFilter): Promise<number> {
-  const params: unknown[] = [];
-  const [r] = await q.query(`SELECT count(*)::int AS n FROM incidents i WHERE ${where(v, f, params).join(' AND ')}`, params);
-  return r.n;
-}
-
 // ---- bulk seeding (bench and test data only)
 
 /**

@@ -6,10 +6,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../auth/roles.ts';
 import { ROLES } from '../auth/roles.ts';
+import { SYSTEM, write } from '../ledger/ledger.ts';
 import { adminAreas, placeSettings } from '../places/lookup.ts';
 import { boundsOf } from './documents.ts';
 import { demoId, snapshot, testApp, type TestApp } from '../../test/support/app.ts';
 import { decidedIncident, fileReport } from '../../test/support/desk.ts';
+import { merge, publish } from '../incidents/service.ts';
 
 let t: TestApp;
 const ids: Record<string, string> = {};
@@ -20,7 +22,11 @@ const square = (w: number, s: number, e: number, n: number) => ({ type: 'Polygon
 /** Incidents in a box of their own (10..11°E, 10..11°N), with windows set as the tables need them. */
 async function incident(key: string, lonLat: [number, number] | null, from: string, to: string, o: { publish?: boolean; perpetrators?: string[] } = {}) {
   const { incidentId } = o.publish ? await decidedIncident(t.db, { lonLat, at: from, perpetrators: o.perpetrators }, { publish: true }) : await fileReport(t.db, { lonLat, at: from, perpetrators: o.perpetrators });
-  await t.db.query('UPDATE incidents SET occurred_from = $2, occurred_to = $3 WHERE id = $1', [incidentId, from, to]); // test data: the window the table needs
+  // test data: the window the table needs, recorded as a change of the incident (so the map's index hears of it)
+  await write(t.db, SYSTEM, async (w) => {
+    await w.q.query('UPDATE incidents SET occurred_from = $2, occurred_to = $3 WHERE id = $1', [incidentId, from, to]);
+    w.record('incident.updated', 'incident', incidentId);
+  });
   ids[key] = incidentId;
 }
 
@@ -373,5 +379,21 @@ describe('incidents: what each role sees through the API, no more', () => {
       expect(res.statusCode).toBe(401);
       expect(res.json().code).toBe('UNAUTHENTICATED');
     }
+  });
+});
+
+describe('numberMatched follows the desk’s writes at once', () => {
+  it('a new incident, a publication and a merge each change the count the next request gives', async () => {
+    const count = async (role: Role) => (await get(role, '/ogc/collections/incidents/items?limit=1&bbox=50,50,51,51')).json().numberMatched;
+    expect([await count('admin'), await count('public')]).toEqual([0, 0]);
+    const a = await decidedIncident(t.db, { lonLat: [50.5, 50.5] });
+    expect([await count('admin'), await count('public')]).toEqual([1, 0]);
+    await write(t.db, SYSTEM, (w) => publish(w, a.incidentId));
+    expect([await count('admin'), await count('public')]).toEqual([1, 1]);
+    const b = await fileReport(t.db, { lonLat: [50.6, 50.6] });
+    expect(await count('admin')).toBe(2);
+    await write(t.db, SYSTEM, (w) => merge(w, a.incidentId, { incidentIds: [b.incidentId] }));
+    expect(await count('admin')).toBe(1);
+    expect(await itemIds('admin', 'bbox=50,50,51,51')).toEqual([a.incidentId]);
   });
 });

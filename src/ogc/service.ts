@@ -53,7 +53,7 @@ function incidentFeature(i: Awaited<ReturnType<typeof listIncidentsFor>>['items'
   return { type: 'Feature', id: i.id, geometry: location, properties };
 }
 
-async function incidentItems(db: Db, p: Principal, bbox: BBox | undefined, dt: DateTimeQuery | undefined, limit: number, cursor: string | undefined): Promise<ItemsPage> {
+async function incidentItems(db: Db, config: Config, p: Principal, bbox: BBox | undefined, dt: DateTimeQuery | undefined, limit: number, cursor: string | undefined): Promise<ItemsPage> {
   let after: [number, string] | undefined;
   if (cursor) {
     const [k, id] = decodeCursor(cursor, INCIDENT_SORT);
@@ -62,7 +62,7 @@ async function incidentItems(db: Db, p: Principal, bbox: BBox | undefined, dt: D
   }
   // overlap with the occurrence window: it ends at or after the start, and starts at or before the end
   const f: IncidentAreaFilter = { bbox, from: dt?.from ?? undefined, to: dt?.to ?? undefined };
-  const [page, numberMatched] = await Promise.all([listIncidentsFor(db, p, f, { after, limit: limit + 1 }), countIncidentsFor(db, p, f)]);
+  const [page, numberMatched] = await Promise.all([listIncidentsFor(db, p, f, { after, limit: limit + 1 }), countIncidentsFor(db, p, f, config.clusterRefreshMs)]);
   const items = page.items.slice(0, limit);
   return { features: items.map(incidentFeature), numberMatched, next: page.items.length > limit ? encodeCursor(INCIDENT_SORT, page.keys[limit - 1]) : null, pin: {} };
 }
@@ -155,7 +155,7 @@ export async function items(db: Db, config: Config, p: Principal, id: Collection
   const limit = q.limit ?? DEFAULT_LIMIT;
   switch (id) {
     case 'incidents':
-      return incidentItems(db, p, bbox, dt, limit, q.cursor);
+      return incidentItems(db, config, p, bbox, dt, limit, q.cursor);
     case 'territories':
       return territoryItems(db, bbox, dt, limit, q.cursor);
     case 'admin-areas':
