@@ -1,14 +1,16 @@
 // The map's cluster index: every incident of the desk by columns (typed arrays, clusters.ts scans
 // them), one per instance and database, built from the database when first asked for (or when
 // the app is ready) and kept current from the events hub, as the vetting index is: a write through
-// this process marks it stale before the write returns, another instance's as soon as the hub
-// hears of it, and past `refreshMs` a request compares the ledger's size should the hub have
-// missed one. A refresh reads only the incidents the leaves since the last one name (and the
+// this process marks it stale before the write returns (the next request reads it first), another
+// instance's as soon as the hub hears of it, and past `refreshMs` a request starts a comparison of
+// the ledger's size in the background, should the hub have missed one (answering from the index
+// as it is: the map's request never waits on the database for that). A refresh reads only the incidents the leaves since the last one name (and the
 // small table of who was asked about what). The database stays the source of truth; the tests
 // hold the scan to the SQL's counts for every role.
 //
-// Memory is bounded by the number of incidents: about 60 bytes per incident (typed arrays grown
-// by doubling, so at most twice that), reported by `stats()`. Incidents seeded by bulk SQL (bench
+// Memory is bounded by the number of incidents: about 82 bytes per incident held (typed arrays
+// grown by a quarter at a time, and an id table of two to four slots per incident), reported by
+// `stats()`. Incidents seeded by bulk SQL (bench
 // and test data, no ledger leaves) are seen by a build, so seed before the first request or call
 // `reset()`.
 import type { Db, Queryable } from '../db/db.ts';
@@ -119,11 +121,11 @@ export class ClusterIndex {
     };
   }
 
-  /** Room for `need` rows: the arrays double (copied), the id table is rebuilt at twice the rows. */
+  /** Room for `need` rows: the arrays grow by a quarter (copied), the id table is rebuilt at twice the rows or more. */
   private reserve(need: number): void {
     const cap = this.c.xLo.length;
     if (need <= cap) return;
-    const next = Math.max(1024, cap * 2, need);
+    const next = Math.max(1024, Math.ceil(cap * 1.25), need);
     const old = this.c;
     const c = ClusterIndex.columns(next);
     for (const k of ['xLo', 'xHi', 'yLo', 'yHi', 'mx', 'my', 'from', 'to', 'type', 'status', 'grade', 'flags', 'named0', 'named1', 'perp'] as const) (c[k] as Uint8Array).set(old[k] as Uint8Array);
@@ -284,10 +286,15 @@ export class ClusterIndex {
       throw e;
     });
     await this.built;
-    while (this.freshAt !== this.generation || Date.now() - this.checkedAt >= this.refreshMs) {
-      this.pending ??= this.refresh().finally(() => (this.pending = null));
-      await this.pending;
-    }
+    // the hub says something changed: read it before answering (a write is seen by the next request)
+    while (this.freshAt !== this.generation) await this.refreshing();
+    // only the clock says so (in case the hub missed a write): answer now, look in the background
+    if (Date.now() - this.checkedAt >= this.refreshMs) this.refreshing().catch(() => undefined);
+  }
+
+  private refreshing(): Promise<void> {
+    this.pending ??= this.refresh().finally(() => (this.pending = null));
+    return this.pending;
   }
 
   /** Forgets everything: the next request builds again (after a bulk seeding). */

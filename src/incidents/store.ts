@@ -412,6 +412,9 @@ export interface IncidentFilter {
 export type IncidentSort = 'occurredFrom' | '-occurredFrom' | 'updatedAt' | '-updatedAt';
 const SORT_COLUMN = { occurredFrom: 'occurred_from', updatedAt: 'updated_at' } as const;
 
+/** An incident's window as a range (the expression of migration 019's indexes, written exactly so). */
+const WINDOW = `tstzrange(least(i.occurred_from, i.occurred_to), greatest(i.occurred_from, i.occurred_to), '[]')`;
+
 /** Builds the WHERE clause of a list or count: visibility first, then the caller's filters. */
 function where(v: Visibility, f: IncidentFilter, params: unknown[]): string[] {
   const p = (x: unknown) => `$${params.push(x)}`;
@@ -432,6 +435,15 @@ function where(v: Visibility, f: IncidentFilter, params: unknown[]): string[] {
   // merged incidents live on in the one they were merged into; only asked for by name
   w.push(f.status ? `i.status = ${p(f.status)}` : "i.status <> 'merged'");
   if (f.bbox) w.push(`i.location && ST_MakeEnvelope(${f.bbox.map(p).join(', ')}, 4326)`);
+  if (f.from || f.to) {
+    // The window overlaps [from, to]: as a range test first, which the GiST indexes of migration 019
+    // answer (two btree bounds cannot: "starts before to" alone is most of the table). It is implied
+    // by the two comparisons below (also for a window written backwards), which stay and decide.
+    const from = f.from ? `${p(f.from)}::timestamptz` : 'NULL';
+    const to = f.to ? `${p(f.to)}::timestamptz` : 'NULL';
+    const q = f.from && f.to ? `tstzrange(least(${from}, ${to}), greatest(${from}, ${to}), '[]')` : `tstzrange(${from}, ${to}, '[]')`;
+    w.push(`${WINDOW} && ${q}`);
+  }
   if (f.from) w.push(`i.occurred_to >= ${p(f.from)}`);
   if (f.to) w.push(`i.occurred_from <= ${p(f.to)}`);
   if (f.type) w.push(`i.event_type = ${p(f.type)}`);
@@ -684,4 +696,21 @@ export async function requestedIncidents(q: Queryable): Promise<{ partyId: strin
     'SELECT DISTINCT r.addressed_to_party_id AS party, coalesce(m.merged_into, m.id) AS head FROM info_requests r JOIN incidents m ON m.id = r.incident_id',
   );
   return rows.map((r) => ({ partyId: r.party, incidentId: r.head }));
+}
+
+/**
+ * The benchmark's baseline for the map's clusters (bench/incidents-scale.ts): the same cells as
+ * clusters.ts (Web Mercator, 2^(zoom+2) across), counted by SQL GROUP BY with the list's WHERE.
+ */
+export async function clusterCountsSql(q: Queryable, v: Visibility, f: IncidentFilter & { bbox: [number, number, number, number] }, zoom: number): Promise<{ count: number; lon: number; lat: number }[]> {
+  const params: unknown[] = [];
+  const w = where(v, f, params).join(' AND ');
+  const cells = 2 ** (Math.floor(zoom) + 2);
+  const rows = await q.query(
+    `SELECT count(*)::int AS count, avg(ST_X(i.location)) AS lon, avg(ST_Y(i.location)) AS lat FROM incidents i WHERE ${w}
+     GROUP BY floor((ST_X(i.location) + 180) / 360 * ${cells}),
+              floor((1 - ln(tan(radians(ST_Y(i.location))) + 1 / cos(radians(ST_Y(i.location)))) / pi()) / 2 * ${cells})`,
+    params,
+  );
+  return rows.map((r) => ({ count: r.count, lon: Number(r.lon), lat: Number(r.lat) }));
 }

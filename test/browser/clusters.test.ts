@@ -1,118 +1,67 @@
-// The incidents layer's rules (web/src/map/clusters.ts), in Node: counts are exact at every
-// zoom and stay exact as the stream adds, moves, merges and repeats incidents.
+// The incidents layer's rules (web/src/map/clusters.ts), in Node: what a view asks the server
+// for, and how its answer is drawn (counts exact, never abbreviated).
 import { describe, expect, it } from 'vitest';
-import { belongs, buildIndex, countOf, IncidentSet, itemsIn } from '../../web/src/map/clusters.ts';
-import type { Incident } from '../../web/src/types.ts';
+import { clusterSize, countLabel, countOf, itemsOf, MAX_ZOOM, oneSpot, viewQuery } from '../../web/src/map/clusters.ts';
+import type { IncidentClusters } from '../../web/src/types.ts';
 
-const WORLD: [number, number, number, number] = [-180, -85, 180, 85];
 const DAY = { from: new Date('2016-02-27T00:00:00Z'), to: new Date('2016-02-28T00:00:00Z') };
 
-let n = 0;
-function incident(o: Partial<Incident> & { lonLat?: [number, number] | null } = {}): Incident {
-  const { lonLat = [36.3, 33.5], ...rest } = o;
-  n++;
-  return {
-    id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
-    status: 'reported',
-    grade: null,
-    reasoning: null,
-    eventType: 'shelling',
-    occurredFrom: '2016-02-27T10:00:00.000Z',
-    occurredTo: '2016-02-27T10:00:00.000Z',
-    location: lonLat ? { type: 'Point', coordinates: lonLat } : null,
-    locationPrecision: lonLat ? 'exact' : null,
-    pcodes: {},
-    perpetratorPartyIds: [],
-    targetPartyIds: [],
-    casualties: {},
-    reportCount: 1,
-    mergedInto: null,
-    publishedAt: null,
-    determination: null,
-    createdAt: '2016-02-27T11:00:00.000Z',
-    updatedAt: '2016-02-27T11:00:00.000Z',
-    ...rest,
-  };
-}
+describe('the query of a view', () => {
+  it.each<[string, [number, number, number, number], number, object, Record<string, string>]>([
+    ['Syria at zoom 6.4, a quarter of margin each side', [36, 33, 40, 36], 6.4, {}, { bbox: '35,32.25,41,36.75', zoom: '6' }],
+    ['the world, clamped', [-200, -89, 200, 89], 0.5, {}, { bbox: '-180,-85,180,85', zoom: '0' }],
+    ['past the last zoom', [36.3, 33.5, 36.3001, 33.5001], 21, {}, { zoom: String(MAX_ZOOM) }],
+    ['rounded outwards to a metre', [36.123456, 33.123456, 36.223456, 33.223456], 12, {}, { bbox: '36.09845,33.09845,36.24846,33.24846' }],
+    ['the window [from, to) as the API’s inclusive to', [36, 33, 40, 36], 6, {}, { from: '2016-02-27T00:00:00.000Z', to: '2016-02-27T23:59:59.999Z' }],
+    ['with the filters', [36, 33, 40, 36], 6, { type: 'shelling', status: 'verified', partyId: 'p' }, { type: 'shelling', status: 'verified', partyId: 'p' }],
+    ['without empty filters', [36, 33, 40, 36], 6, { type: null, status: '', partyId: undefined }, {}],
+  ])('%s', (_name, view, zoom, filters, expected) => {
+    const q = viewQuery(view, zoom, { ...DAY, ...filters });
+    expect(q).toMatchObject(expected);
+    if (!('type' in expected)) expect(q.type).toBeUndefined();
+  });
+});
 
-/** A seeded pseudo-random generator (mulberry32): the same points every run. */
-function rng(seed: number): () => number {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const answer = (clusters: IncidentClusters['clusters']): IncidentClusters => ({
+  zoom: 6,
+  inView: clusters.reduce((n, c) => n + c.count, 0),
+  located: 0,
+  unlocated: 0,
+  version: 1,
+  clusters,
+});
 
-describe('belongs: which incidents a day shows', () => {
+describe('what an answer draws', () => {
+  const res = answer([
+    { count: 1234, lon: 36.3, lat: 33.5, bounds: [36.2, 33.4, 36.4, 33.6] },
+    { count: 1, lon: 37.1, lat: 36.2, bounds: [37.1, 36.2, 37.1, 36.2], incident: { id: 'i1', status: 'verified', eventType: 'shelling', partyId: 'saaf' } },
+    { count: 7, lon: 40.1, lat: 35.3, bounds: [40.1, 35.3, 40.1, 35.3] },
+  ]);
+
+  it('a marker per cluster, a cluster of one as its incident, and the counts add up to the view', () => {
+    const items = itemsOf(res);
+    expect(items.map((i) => i.kind)).toEqual(['cluster', 'incident', 'cluster']);
+    expect(items[1]).toMatchObject({ kind: 'incident', props: { id: 'i1', status: 'verified', partyId: 'saaf' } });
+    expect(countOf(items)).toBe(res.inView);
+    expect(countOf(items)).toBe(1242);
+  });
+
   it.each([
-    ['inside the day', '2016-02-27T10:00:00Z', '2016-02-27T10:00:00Z', 'reported', true],
-    ['at the first instant', '2016-02-27T00:00:00Z', '2016-02-27T00:00:00Z', 'reported', true],
-    ['at the next day’s first instant', '2016-02-28T00:00:00Z', '2016-02-28T00:00:00Z', 'reported', false],
-    ['the day before', '2016-02-26T23:59:59Z', '2016-02-26T23:59:59Z', 'reported', false],
-    ['a week-precision window over the day', '2016-02-22T00:00:00Z', '2016-02-29T00:00:00Z', 'verified', true],
-    ['ending as the day starts', '2016-02-26T00:00:00Z', '2016-02-27T00:00:00Z', 'reported', true],
-    ['merged away', '2016-02-27T10:00:00Z', '2016-02-27T10:00:00Z', 'merged', false],
-  ] as const)('%s', (_name, from, to, status, expected) => {
-    expect(belongs(incident({ occurredFrom: from, occurredTo: to, status }), DAY)).toBe(expected);
-  });
-});
+    [1, '1'],
+    [1234, '1234'],
+    [9999, '9999'],
+    [123456, '123\u2009456'],
+    [1000000, '1\u2009000\u2009000'],
+  ])('a count of %s is written %s: never abbreviated', (n, label) => expect(countLabel(n)).toBe(label));
 
-describe('cluster counts', () => {
-  it('add up to the number of located incidents at every zoom, over the world and over Syria', () => {
-    const r = rng(9);
-    const list = Array.from({ length: 2000 }, () => incident({ lonLat: [35.7 + r() * 6.3, 32.3 + r() * 5] }));
-    // Many on the very same spot (reports of one town): never lost or merged into one.
-    for (let i = 0; i < 50; i++) list.push(incident({ lonLat: [36.2765, 33.5138] }));
-    list.push(incident({ lonLat: null }), incident({ lonLat: null }));
-    const set = new IncidentSet(DAY);
-    set.reset(DAY, list);
-    const index = buildIndex(set.located());
-    for (let z = 0; z <= 16; z++) {
-      const items = itemsIn(index, WORLD, z);
-      expect(countOf(items), `zoom ${z}`).toBe(2050);
-      expect(itemsIn(index, [35, 32, 43, 38], z + 0.7).length).toBe(items.length);
-    }
-    expect(set.unlocatedCount()).toBe(2);
-    // Deep enough, the 50 on one spot stay one cluster of exactly 50 (same point), the rest single.
-    const deep = itemsIn(index, [36.27, 33.51, 36.28, 33.52], 16);
-    expect(deep.filter((i) => i.kind === 'cluster').map((i) => (i.kind === 'cluster' ? i.count : 0))).toContain(50);
+  it('a marker grows with its count, within bounds', () => {
+    expect(clusterSize(2)).toBeLessThan(clusterSize(200));
+    expect(clusterSize(1_000_000)).toBeLessThanOrEqual(56);
   });
 
-  it('never abbreviates: a cluster of 1,234 says 1234', () => {
-    const list = Array.from({ length: 1234 }, (_, i) => incident({ lonLat: [36.3 + (i % 10) * 1e-4, 33.5 + Math.floor(i / 10) * 1e-4] }));
-    const items = itemsIn(buildIndex(list), WORLD, 3);
-    expect(items).toEqual([expect.objectContaining({ kind: 'cluster', count: 1234 })]);
-  });
-});
-
-describe('live updates keep the set exact', () => {
-  const steps: [string, (set: IncidentSet, base: Incident[]) => boolean, number][] = [
-    ['a new incident of the day is added', (s) => s.apply(incident()), 4],
-    ['the same incident again counts once', (s, b) => s.apply({ ...b[0], updatedAt: '2016-02-27T12:00:00.000Z', reportCount: 2 }), 3],
-    ['an older copy arriving late changes nothing', (s, b) => s.apply({ ...b[0], updatedAt: '2016-02-27T09:00:00.000Z' }), 3],
-    ['an incident merged away leaves', (s, b) => s.apply({ ...b[1], status: 'merged', mergedInto: b[0].id, updatedAt: '2016-02-28T00:00:00.000Z' }), 2],
-    ['an incident moved to another day leaves', (s, b) => s.apply({ ...b[2], occurredFrom: '2016-03-01T00:00:00Z', occurredTo: '2016-03-01T00:00:00Z', updatedAt: '2016-02-28T00:00:00.000Z' }), 2],
-    ['an incident of another day is not added', (s) => s.apply(incident({ occurredFrom: '2016-03-02T00:00:00Z', occurredTo: '2016-03-02T00:00:00Z' })), 3],
-  ];
-  it.each(steps)('%s', (_name, step, size) => {
-    const base = [incident(), incident(), incident()];
-    const set = new IncidentSet(DAY);
-    set.reset(DAY, base);
-    const before = set.revision;
-    const changed = step(set, base);
-    expect(set.size).toBe(size);
-    expect(changed).toBe(set.revision !== before);
-    expect(countOf(itemsIn(buildIndex(set.located()), WORLD, 5))).toBe(size);
-  });
-
-  it('the updated copy is the one kept', () => {
-    const base = [incident()];
-    const set = new IncidentSet(DAY);
-    set.reset(DAY, base);
-    set.apply({ ...base[0], reportCount: 3, updatedAt: '2016-02-27T12:00:00.000Z' });
-    expect(set.get(base[0].id)?.reportCount).toBe(3);
-  });
+  it.each<[[number, number, number, number], boolean]>([
+    [[40.1, 35.3, 40.1, 35.3], true],
+    [[40.1, 35.3, 40.100005, 35.300005], true],
+    [[40.1, 35.3, 40.2, 35.3], false],
+  ])('%j is one spot: %s', (b, one) => expect(oneSpot(b)).toBe(one));
 });

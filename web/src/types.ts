@@ -630,3 +630,26 @@ export interface AidFigures {
   reachedShare: number;
   pendingApprovals: { partyId: string; partyName: string; pending: number; longestWaitDays: number }[];
 }
+
+// ---- the map at scale (issue 11): GET /api/v1/incidents/clusters?bbox=&zoom=&from=&to=&type=&status=&partyId=
+
+/** One cell of the server's grid: its incidents in the view (a cluster of one carries its incident). */
+export interface IncidentCluster {
+  count: number;
+  lon: number;
+  lat: number;
+  /** [w, s, e, n] of its incidents. */
+  bounds: [number, number, number, number];
+  incident?: { id: string; status: IncidentStatus; eventType: string; partyId: string | null };
+}
+
+export interface IncidentClusters {
+  zoom: number;
+  /** The sum of the clusters' counts: the incidents in the view. */
+  inView: number;
+  /** Incidents matching the filters anywhere, with and without a location. */
+  located: number;
+  unlocated: number;
+  version: number;
+  clusters: IncidentCluster[];
+}

@@ -1,23 +1,21 @@
-// The incidents on the map, clustered with supercluster (kept free of DOM and MapLibre so the
-// rules are tested in Node). Counts are exact: a cluster's number is supercluster's
-// `point_count`, the true number of incidents under it (never the "1.2k" abbreviation), and
-// every incident is counted once, under its id, however often the stream repeats it.
-import type { BBox } from 'geojson';
-import Supercluster, { type ClusterProperties } from 'supercluster';
-import type { Incident } from '../types.ts';
+// The incidents on the map as the server clusters them (GET /api/v1/incidents/clusters): what to
+// ask for a view, and what the answer draws (kept free of DOM and MapLibre so the rules are tested
+// in Node). Counts are exact: the server cuts the view into cells and counts each incident of the
+// view in one cell, so the numbers drawn add up to the incidents in the view, at every zoom,
+// however many there are (a million: the browser never holds them, only a screenful of cells).
+import type { IncidentCluster, IncidentClusters } from '../types.ts';
 
-/** What the map needs of an incident, per point. */
+/** What a single incident's marker needs. */
 export interface IncidentProps {
   id: string;
   status: string;
   eventType: string;
   /** The first named perpetrator, for the colour by party. */
   partyId: string | null;
-  reportCount: number;
 }
 
 export type MapItem =
-  | { kind: 'cluster'; clusterId: number; count: number; lon: number; lat: number }
+  | { kind: 'cluster'; count: number; lon: number; lat: number; bounds: [number, number, number, number] }
   | { kind: 'incident'; props: IncidentProps; lon: number; lat: number };
 
 /** A time window [from, to): the day (or days) the map shows. */
@@ -26,113 +24,57 @@ export interface Window {
   to: Date;
 }
 
-/** Whether an incident belongs on a map of `w`: it may have happened in it, and it was not merged away. */
-export function belongs(incident: Incident, w: Window): boolean {
-  if (incident.status === 'merged') return false;
-  const from = Date.parse(incident.occurredFrom);
-  const to = Date.parse(incident.occurredTo);
-  return from < w.to.getTime() && to >= w.from.getTime();
+/** The map's filters: the slider's window, and optionally a type, a status and a party. */
+export interface MapFilters extends Window {
+  type?: string | null;
+  status?: string | null;
+  partyId?: string | null;
 }
 
-/**
- * The incidents of the map's window, by id. Loaded from a list, then kept current by the
- * stream: an update of an incident that no longer belongs (merged, or moved out of the
- * window) removes it; one that now belongs adds it.
- */
-export class IncidentSet {
-  private readonly byId = new Map<string, Incident>();
-  private version = 0;
+/** The view is asked for with this margin on each side, so markers do not pop in at the edges while panning. */
+export const VIEW_PAD = 0.25;
+/** The server's grid stops here; past it a cluster is incidents on (nearly) one spot, listed on click. */
+export const MAX_ZOOM = 18;
 
-  constructor(public window: Window) {}
+const round = (x: number, up: boolean) => (up ? Math.ceil(x * 1e5) : Math.floor(x * 1e5)) / 1e5;
 
-  /** Replaces everything (a new window was loaded). */
-  reset(window: Window, incidents: Incident[]): void {
-    this.window = window;
-    this.byId.clear();
-    for (const i of incidents) if (belongs(i, window)) this.byId.set(i.id, i);
-    this.version++;
-  }
-
-  /** Applies a changed incident; true when the map must be redrawn. */
-  apply(incident: Incident): boolean {
-    const had = this.byId.get(incident.id);
-    if (!belongs(incident, this.window)) {
-      if (!had) return false;
-      this.byId.delete(incident.id);
-    } else {
-      // An older copy arriving late (a reconnect replays) must not undo a newer one.
-      if (had && Date.parse(had.updatedAt) > Date.parse(incident.updatedAt)) return false;
-      this.byId.set(incident.id, incident);
-    }
-    this.version++;
-    return true;
-  }
-
-  remove(id: string): boolean {
-    const gone = this.byId.delete(id);
-    if (gone) this.version++;
-    return gone;
-  }
-
-  get size(): number {
-    return this.byId.size;
-  }
-  /** Changes whenever the content does (the cluster index is rebuilt only then). */
-  get revision(): number {
-    return this.version;
-  }
-  get(id: string): Incident | undefined {
-    return this.byId.get(id);
-  }
-  all(): Incident[] {
-    return [...this.byId.values()];
-  }
-  /** Incidents with a position: the ones on the map. */
-  located(): Incident[] {
-    return this.all().filter((i) => i.location);
-  }
-  /** Incidents known only by a place name still unresolved: counted beside the map, not on it. */
-  unlocatedCount(): number {
-    return this.all().filter((i) => !i.location).length;
-  }
+/** The query for a view [w, s, e, n] at a zoom: the view with its margin (clamped to the world), the zoom floored, the filters. */
+export function viewQuery(view: [number, number, number, number], zoom: number, f: MapFilters): Record<string, string> {
+  const [w, s, e, n] = view;
+  const padX = (e - w) * VIEW_PAD;
+  const padY = (n - s) * VIEW_PAD;
+  // outwards to 5 decimals (a metre): a short URL that still covers the view
+  const bbox = [round(Math.max(-180, w - padX), false), round(Math.max(-85, s - padY), false), round(Math.min(180, e + padX), true), round(Math.min(85, n + padY), true)];
+  const q: Record<string, string> = {
+    bbox: bbox.join(','),
+    zoom: String(Math.max(0, Math.min(MAX_ZOOM, Math.floor(zoom)))),
+    from: f.from.toISOString(),
+    // the window is [from, to): the API's `to` is inclusive
+    to: new Date(f.to.getTime() - 1).toISOString(),
+  };
+  if (f.type) q.type = f.type;
+  if (f.status) q.status = f.status;
+  if (f.partyId) q.partyId = f.partyId;
+  return q;
 }
 
-export const toProps = (i: Incident): IncidentProps => ({
-  id: i.id,
-  status: i.status,
-  eventType: i.eventType,
-  partyId: i.perpetratorPartyIds[0] ?? null,
-  reportCount: i.reportCount,
-});
-
-/** Cluster radius in CSS pixels, and the zoom from which every incident stands alone. */
-export const CLUSTER_RADIUS = 48;
-export const CLUSTER_MAX_ZOOM = 14;
-
-export function buildIndex(incidents: Incident[]): Supercluster<IncidentProps> {
-  const index = new Supercluster<IncidentProps>({ radius: CLUSTER_RADIUS, maxZoom: CLUSTER_MAX_ZOOM, extent: 512 });
-  index.load(
-    incidents
-      .filter((i) => i.location)
-      .map((i) => ({ type: 'Feature' as const, geometry: i.location!, properties: toProps(i) })),
+/** The answer as markers: a cluster of one is its incident. */
+export function itemsOf(res: IncidentClusters): MapItem[] {
+  return res.clusters.map((c: IncidentCluster): MapItem =>
+    c.count === 1 && c.incident
+      ? { kind: 'incident', props: { id: c.incident.id, status: c.incident.status, eventType: c.incident.eventType, partyId: c.incident.partyId }, lon: c.lon, lat: c.lat }
+      : { kind: 'cluster', count: c.count, lon: c.lon, lat: c.lat, bounds: c.bounds },
   );
-  return index;
 }
 
-/** Clusters and single incidents in `bbox` [w, s, e, n] at `zoom` (floored: supercluster has one level per integer zoom). */
-export function itemsIn(index: Supercluster<IncidentProps>, bbox: BBox, zoom: number): MapItem[] {
-  const [w, s, e, n] = bbox;
-  // Never past the index's last level: incidents on one spot stay one cluster there (listed on click).
-  const z = Math.max(0, Math.min(Math.floor(zoom), CLUSTER_MAX_ZOOM));
-  // Longitudes past ±180 (a map panned around the globe) are clamped: Syria never needs the wrap.
-  const box: [number, number, number, number] = [Math.max(-180, w), Math.max(-85, s), Math.min(180, e), Math.min(85, n)];
-  return index.getClusters(box, z).map((f): MapItem => {
-    const [lon, lat] = f.geometry.coordinates;
-    const p = f.properties as IncidentProps | (ClusterProperties & Partial<IncidentProps>);
-    if ('cluster' in p && p.cluster) return { kind: 'cluster', clusterId: p.cluster_id, count: p.point_count, lon, lat };
-    return { kind: 'incident', props: p as IncidentProps, lon, lat };
-  });
-}
-
-/** How many incidents the items stand for (clusters by their count): the total of the map. */
+/** How many incidents the items stand for (clusters by their count). */
 export const countOf = (items: MapItem[]): number => items.reduce((n, it) => n + (it.kind === 'cluster' ? it.count : 1), 0);
+
+/** Whether a cluster's incidents share one spot (nearly): zooming cannot split it, so it is listed. */
+export const oneSpot = (b: [number, number, number, number]): boolean => b[2] - b[0] < 1e-5 && b[3] - b[1] < 1e-5;
+
+/** The marker's side in pixels: the area grows with the count (the number is always exact). */
+export const clusterSize = (count: number): number => Math.round(26 + Math.min(30, Math.log10(count) * 14));
+
+/** "1234": never abbreviated; with thin spaces past 9,999 so a large count stays readable. */
+export const countLabel = (count: number): string => (count < 10_000 ? String(count) : count.toLocaleString('en-GB').replace(/,/g, '\u2009'));

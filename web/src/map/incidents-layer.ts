@@ -1,69 +1,154 @@
-// The incidents on a MapLibre map: supercluster's clusters (map/clusters.ts) drawn as HTML
-// markers, because the offline style has no glyphs to print a count with. A cluster shows
-// its exact count; clicking it zooms in until it splits, or lists its incidents where they
-// share one spot. A single incident opens a summary with a link to its page.
+// The incidents on a MapLibre map, as the server clusters them (map/clusters.ts): one request
+// per view, sent when the map rests (debounced), the one before aborted when superseded, drawn as
+// HTML markers because the offline style has no glyphs to print a count with. A cluster shows its
+// exact count; clicking it zooms to its incidents, or lists them where they share one spot. A
+// single incident opens a summary with a link to its page.
 import { Marker, Popup, type MapLibreMap } from 'maplibre-gl';
-import type Supercluster from 'supercluster';
+import { api, withQuery } from '../api.ts';
 import { eventTypeLabel, statusLabel } from '../desk/labels.ts';
 import { href } from '../router.ts';
-import type { Incident } from '../types.ts';
+import type { Incident, IncidentClusters, IncidentList } from '../types.ts';
 import { h } from '../ui/dom.ts';
 import { formatUtc } from '../ui/format.ts';
-import { buildIndex, CLUSTER_MAX_ZOOM, countOf, itemsIn, type IncidentProps, type IncidentSet, type MapItem } from './clusters.ts';
+import { clusterSize, countLabel, countOf, itemsOf, MAX_ZOOM, oneSpot, viewQuery, type IncidentProps, type MapFilters, type MapItem } from './clusters.ts';
 
 export interface IncidentsLayerOptions {
   /** The colour of a single incident's marker. */
   colourOf(props: IncidentProps): string;
   /** A party's name, for the summaries. */
   partyName(id: string): string;
+  /** Each answer drawn, with the filters it was for. */
+  onData?(res: IncidentClusters, filters: MapFilters): void;
+  onError?(e: unknown): void;
 }
+
+/** Milliseconds the map must rest before its view is asked for. */
+const DEBOUNCE_MS = 80;
+/** Incidents listed in a cluster's popup at most. */
+const LISTED = 50;
 
 declare global {
   interface Window {
-    /** The incidents layer, for tests: what is on the map now. */
-    __truceIncidents?: { total(): number; drawn(): number; items(): MapItem[] };
+    /** The incidents layer, for tests: what is on the map now, and how fast it came. */
+    __truceIncidents?: {
+      total(): number;
+      drawn(): number;
+      items(): MapItem[];
+      /** Milliseconds from the layer's start to its first markers, and from each request to its markers. */
+      firstPaintMs(): number | null;
+      paints(): number[];
+      requests(): number;
+      /** The query of the answer drawn (its bbox is the view with its margin). */
+      query(): Record<string, string> | null;
+      /** The answer drawn. */
+      answer(): IncidentClusters | null;
+    };
   }
 }
 
+const isAbort = (e: unknown): boolean => (e as Error | undefined)?.name === 'AbortError';
+
 export class IncidentsLayer {
-  private index: Supercluster<IncidentProps> | null = null;
-  private indexed = -1;
+  private filters: MapFilters | null = null;
+  private last: IncidentClusters | null = null;
+  private lastQuery: Record<string, string> | null = null;
   private markers: Marker[] = [];
   private items: MapItem[] = [];
   private popup: Popup | null = null;
-  private readonly onMoveEnd = (): void => this.draw();
+  private timer = 0;
+  private ctrl: AbortController | null = null;
+  /** While a view is being asked for, the map repaints each frame, so "idle" means the incidents are drawn. */
+  private busy = false;
+  private readonly started = performance.now();
+  private firstPaint: number | null = null;
+  private readonly paintTimes: number[] = [];
+  private sent = 0;
+  private readonly onMoveEnd = (): void => this.schedule();
 
   constructor(
     private readonly map: MapLibreMap,
-    private set: IncidentSet,
     private readonly opts: IncidentsLayerOptions,
   ) {
     map.on('moveend', this.onMoveEnd);
-    window.__truceIncidents = { total: () => this.set.located().length, drawn: () => countOf(this.items), items: () => this.items };
+    window.__truceIncidents = {
+      total: () => this.last?.located ?? 0,
+      drawn: () => countOf(this.items),
+      items: () => this.items,
+      firstPaintMs: () => this.firstPaint,
+      paints: () => [...this.paintTimes],
+      requests: () => this.sent,
+      query: () => this.lastQuery,
+      answer: () => this.last,
+    };
   }
 
-  /** Redraws after the set changed (a new day, or a live update). */
-  refresh(set: IncidentSet = this.set): void {
-    this.set = set;
-    if (this.indexed !== set.revision || !this.index) {
-      this.index = buildIndex(set.located());
-      this.indexed = set.revision;
-    }
-    this.draw();
+  /** New filters (the day, the span, a type, a status, a party): asked for at once. */
+  setFilters(f: MapFilters): void {
+    this.filters = f;
+    this.schedule(0);
   }
 
-  /** Colours changed (the party toggle): redraw without re-indexing. */
+  /** The data changed (a live update): the view is asked for again, soon. */
+  refresh(): void {
+    this.schedule(500);
+  }
+
+  /** Colours changed (the party toggle): redraw without asking again. */
   recolour(): void {
     this.draw();
   }
 
-  private draw(): void {
-    if (!this.index) return;
+  private hold(): void {
+    if (this.busy) return;
+    this.busy = true;
+    const spin = (): void => {
+      if (!this.busy) return;
+      this.map.triggerRepaint();
+      requestAnimationFrame(spin);
+    };
+    requestAnimationFrame(spin);
+  }
+
+  private schedule(ms = DEBOUNCE_MS): void {
+    if (!this.filters) return;
+    this.hold();
+    window.clearTimeout(this.timer);
+    this.timer = window.setTimeout(() => void this.load(), ms);
+  }
+
+  private async load(): Promise<void> {
+    const f = this.filters;
+    if (!f) return;
+    this.ctrl?.abort();
+    const ctrl = (this.ctrl = new AbortController());
     const b = this.map.getBounds();
-    // A margin around the view so markers do not pop in at the edges while panning.
-    const padX = (b.getEast() - b.getWest()) * 0.25;
-    const padY = (b.getNorth() - b.getSouth()) * 0.25;
-    this.items = itemsIn(this.index, [b.getWest() - padX, b.getSouth() - padY, b.getEast() + padX, b.getNorth() + padY], this.map.getZoom());
+    const q = viewQuery([b.getWest(), b.getSouth(), b.getEast(), b.getNorth()], this.map.getZoom(), f);
+    const t0 = performance.now();
+    this.sent++;
+    try {
+      const res = await api<IncidentClusters>('GET', withQuery('/api/v1/incidents/clusters', q), undefined, { signal: ctrl.signal });
+      if (ctrl.signal.aborted) return;
+      this.last = res;
+      this.lastQuery = q;
+      this.draw();
+      const now = performance.now();
+      this.paintTimes.push(now - t0);
+      if (this.paintTimes.length > 100) this.paintTimes.shift();
+      this.firstPaint ??= now - this.started;
+      this.opts.onData?.(res, f);
+    } catch (e) {
+      if (isAbort(e)) return;
+      this.opts.onError?.(e);
+    } finally {
+      if (this.ctrl === ctrl) {
+        this.ctrl = null;
+        this.busy = false;
+      }
+    }
+  }
+
+  private draw(): void {
+    this.items = this.last ? itemsOf(this.last) : [];
     for (const m of this.markers) m.remove();
     this.markers = this.items.map((item) => new Marker({ element: this.element(item) }).setLngLat([item.lon, item.lat]).addTo(this.map));
     this.map.getContainer().dataset.incidents = String(countOf(this.items));
@@ -71,8 +156,7 @@ export class IncidentsLayer {
 
   private element(item: MapItem): HTMLElement {
     if (item.kind === 'cluster') {
-      // Area grows with the count; the number is always exact.
-      const size = Math.round(26 + Math.min(30, Math.log10(item.count) * 14));
+      const size = clusterSize(item.count);
       return h(
         'button',
         {
@@ -81,9 +165,9 @@ export class IncidentsLayer {
           style: `width: ${size}px; height: ${size}px`,
           'data-count': item.count,
           'aria-label': `${item.count} incidents: zoom in`,
-          onclick: (ev: MouseEvent) => (ev.stopPropagation(), this.openCluster(item)),
+          onclick: (ev: MouseEvent) => (ev.stopPropagation(), void this.openCluster(item)),
         },
-        String(item.count),
+        countLabel(item.count),
       );
     }
     const p = item.props;
@@ -94,33 +178,47 @@ export class IncidentsLayer {
       'data-incident-id': p.id,
       'data-status': p.status,
       'aria-label': `${eventTypeLabel(p.eventType)}, ${statusLabel(p.status).toLowerCase()}`,
-      onclick: (ev: MouseEvent) => (ev.stopPropagation(), this.openIncident(p.id, [item.lon, item.lat])),
+      onclick: (ev: MouseEvent) => (ev.stopPropagation(), void this.openIncident(p.id, [item.lon, item.lat])),
     });
   }
 
-  private openCluster(item: Extract<MapItem, { kind: 'cluster' }>): void {
-    const index = this.index!;
-    const zoom = index.getClusterExpansionZoom(item.clusterId);
-    if (zoom <= CLUSTER_MAX_ZOOM && zoom > this.map.getZoom()) {
-      this.map.easeTo({ center: [item.lon, item.lat], zoom });
+  private async openCluster(item: Extract<MapItem, { kind: 'cluster' }>): Promise<void> {
+    const zoom = this.map.getZoom();
+    if (!oneSpot(item.bounds) && zoom < MAX_ZOOM) {
+      const [w, s, e, n] = item.bounds;
+      const camera = this.map.cameraForBounds([[w, s], [e, n]], { padding: 40, maxZoom: MAX_ZOOM });
+      // at least two levels closer: the cells halve at each, so the cluster splits
+      const to = Math.min(MAX_ZOOM, Math.max(zoom + 2, camera?.zoom ?? 0));
+      this.map.easeTo({ center: camera?.center ?? [item.lon, item.lat], zoom: to });
       return;
     }
-    // They share one spot (or nearly): list them.
-    const leaves = index.getLeaves(item.clusterId, Infinity).map((f) => this.set.get(f.properties.id)).filter((i): i is Incident => Boolean(i));
+    // They share one spot (or nearly): list them (as the list has them: its bbox filter is the clusters')
+    const f = this.filters!;
+    const eps = 1e-6;
+    const [w, s, e, n] = item.bounds;
+    const q = viewQuery([w, s, e, n], MAX_ZOOM, f);
+    const list = await api<IncidentList>(
+      'GET',
+      withQuery('/api/v1/incidents', { bbox: [w - eps, s - eps, e + eps, n + eps].map((x) => x.toFixed(6)).join(','), from: q.from, to: q.to, type: q.type, status: q.status, partyId: q.partyId, limit: LISTED }),
+    );
     this.showPopup(
       [item.lon, item.lat],
       h(
         'div',
         { class: 'incident-popup', 'data-testid': 'cluster-popup' },
         h('div', { class: 'panel-title' }, `${item.count} incidents here`),
-        h('ul', { class: 'popup-list' }, leaves.map((i) => h('li', {}, h('a', { href: href('/incident', { id: i.id }) }, `${eventTypeLabel(i.eventType)} · ${formatUtc(i.occurredFrom)}`), ` (${statusLabel(i.status).toLowerCase()})`))),
+        h(
+          'ul',
+          { class: 'popup-list' },
+          list.items.map((i) => h('li', {}, h('a', { href: href('/incident', { id: i.id }) }, `${eventTypeLabel(i.eventType)} · ${formatUtc(i.occurredFrom)}`), ` (${statusLabel(i.status).toLowerCase()})`)),
+        ),
+        item.count > list.items.length ? h('div', { class: 'muted small' }, `and ${item.count - list.items.length} more: see the incidents list`) : null,
       ),
     );
   }
 
-  private openIncident(id: string, at: [number, number]): void {
-    const i = this.set.get(id);
-    if (!i) return;
+  private async openIncident(id: string, at: [number, number]): Promise<void> {
+    const i = await api<Incident>('GET', `/api/v1/incidents/${id}`);
     const parties = (ids: string[]): string => (ids.length ? ids.map((x) => this.opts.partyName(x)).join(', ') : 'not named');
     const killed = i.casualties?.killed?.best;
     this.showPopup(
@@ -145,6 +243,9 @@ export class IncidentsLayer {
 
   destroy(): void {
     this.map.off('moveend', this.onMoveEnd);
+    window.clearTimeout(this.timer);
+    this.ctrl?.abort();
+    this.busy = false;
     for (const m of this.markers) m.remove();
     this.popup?.remove();
     if (window.__truceIncidents) delete window.__truceIncidents;

@@ -1,15 +1,16 @@
 // The ops-room map: territory and incidents as they were on a chosen day (the day slider,
-// in the hash as #/map?day=2016-02-27&span=day&colour=party), incidents clustered with exact
-// counts and kept current by the live stream, each party in its own colour on request, and
-// filing a report by clicking the map.
+// in the hash as #/map?day=2016-02-27&span=day&colour=party&type=&status=&party=), incidents
+// clustered by the server with exact counts (a million of them stay fluid: the browser holds a
+// screenful of clusters, never the incidents) and kept current by the live stream, each party
+// in its own colour on request, and filing a report by clicking the map.
 import type { MapGeoJSONFeature, MapLibreMap } from 'maplibre-gl';
 import { Marker } from 'maplibre-gl';
 import { api, errorMessage, withQuery } from '../api.ts';
-import { FILERS, STATUS_COLORS, statusLabel } from '../desk/labels.ts';
+import { eventTypeLabel, FILERS, STATUS_COLORS, statusLabel } from '../desk/labels.ts';
 import { reportForm, type ReportForm } from '../desk/report-form.ts';
 import { subscribe } from '../live/stream.ts';
 import { createBaseMap, destroyBaseMap, styleReady } from '../map/basemap.ts';
-import { IncidentSet, type IncidentProps } from '../map/clusters.ts';
+import type { IncidentProps, MapFilters } from '../map/clusters.ts';
 import { addDays, daysBetween, firstWholeDay, formatDay, isoDay, parseDay, startOfDay, windowOf, type Span } from '../map/days.ts';
 import { IncidentsLayer } from '../map/incidents-layer.ts';
 import { dotSwatch, fillSwatch, legendList, opsLegend } from '../map/legend.ts';
@@ -18,7 +19,7 @@ import { NO_PARTY_COLOUR, partyColourExpression, partyColours } from '../map/par
 import { TERRITORY_FILL_OPACITY } from '../map/style.ts';
 import { navigate, type Route } from '../router.ts';
 import { getSession } from '../session.ts';
-import type { Incident, IncidentList, Party } from '../types.ts';
+import type { IncidentClusters, Party } from '../types.ts';
 import { h, replace } from '../ui/dom.ts';
 import { humanize } from '../ui/format.ts';
 import type { Page } from './page.ts';
@@ -34,24 +35,11 @@ export const formatLatLng = (lat: number, lng: number): string =>
   `${Math.abs(lat).toFixed(4)}° ${lat < 0 ? 'S' : 'N'}, ${Math.abs(lng).toFixed(4)}° ${lng < 0 ? 'W' : 'E'}`;
 
 const isAbort = (e: unknown): boolean => (e as Error | undefined)?.name === 'AbortError';
-/** Incidents fetched per request, and the most requests for one window. */
-const PAGE = 500;
-const MAX_PAGES = 40;
 /** Before any terms are recorded the slider still needs a start. */
 const FALLBACK_START = new Date('2016-02-27T00:00:00Z');
 const SYRIA_BOUNDS: [[number, number], [number, number]] = [[35.6, 32.3], [42.4, 37.4]];
-
-async function incidentsIn(from: Date, to: Date, signal: AbortSignal): Promise<{ items: Incident[]; complete: boolean }> {
-  const items: Incident[] = [];
-  let cursor: string | null = null;
-  for (let i = 0; i < MAX_PAGES; i++) {
-    const page: IncidentList = await api<IncidentList>('GET', withQuery('/api/v1/incidents', { from: from.toISOString(), to: to.toISOString(), limit: PAGE, cursor }), undefined, { signal });
-    items.push(...page.items);
-    cursor = page.next;
-    if (!cursor) return { items, complete: true };
-  }
-  return { items, complete: false };
-}
+const EVENT_TYPES = ['airstrike', 'shelling', 'ground_attack', 'sniper_fire', 'attack_on_civilians', 'siege_or_aid_denial', 'cross_border_fire', 'position_enhancement', 'arms_transfer', 'other'];
+const STATUSES = ['reported', 'under_review', 'verified', 'unverified', 'disputed', 'discounted'];
 
 export async function mapPage(outlet: HTMLElement, route: Route): Promise<Page> {
   const role = getSession()?.account.role ?? 'public';
@@ -64,7 +52,9 @@ export async function mapPage(outlet: HTMLElement, route: Route): Promise<Page> 
   let byParty = false;
   let parties: Party[] = [];
   let colours = new Map<string, string>();
-  const set = new IncidentSet(windowOf(day, span, start));
+  let typeFilter: string | null = null;
+  let statusFilter: string | null = null;
+  let partyFilter: string | null = null;
 
   // ---- the panel: day slider, span, colour toggle ----
   const dayLabel = h('output', { class: 'day-label', 'data-testid': 'day-label', for: 'day-slider' });
@@ -83,6 +73,13 @@ export async function mapPage(outlet: HTMLElement, route: Route): Promise<Page> 
   const partyToggle = h('input', { type: 'checkbox', id: 'colour-party', name: 'colourByParty', 'data-testid': 'colour-by-party' });
   partyToggle.addEventListener('change', () => go({ byParty: partyToggle.checked }));
   const counts = h('div', { class: 'day-counts', 'data-testid': 'incident-counts', role: 'status' }, 'Loading incidents…');
+  // the map's filters beside the window: a type, a status, a party
+  const typeSelect = h('select', { name: 'type', 'aria-label': 'Type', 'data-testid': 'filter-type' }, h('option', { value: '' }, 'Every type'), ...EVENT_TYPES.map((t) => h('option', { value: t }, eventTypeLabel(t))));
+  const statusSelect = h('select', { name: 'status', 'aria-label': 'Status', 'data-testid': 'filter-status' }, h('option', { value: '' }, 'Every status'), ...STATUSES.map((x) => h('option', { value: x }, statusLabel(x))));
+  const partySelect = h('select', { name: 'party', 'aria-label': 'Party', 'data-testid': 'filter-party' }, h('option', { value: '' }, 'Every party'));
+  typeSelect.addEventListener('change', () => go({ type: typeSelect.value || null }));
+  statusSelect.addEventListener('change', () => go({ status: statusSelect.value || null }));
+  partySelect.addEventListener('change', () => go({ party: partySelect.value || null }));
   const reportBtn = mayFile ? h('button', { type: 'button', class: 'btn btn-primary btn-block', 'data-action': 'open-report', onclick: () => openReport() }, 'Report a violation') : null;
 
   let sliderTimer = 0;
@@ -101,6 +98,8 @@ export async function mapPage(outlet: HTMLElement, route: Route): Promise<Page> 
     h('div', { class: 'day-head' }, dayLabel, h('span', { class: 'zone' }, 'UTC')),
     h('div', { class: 'day-slide' }, histogram, h('div', { class: 'day-row' }, prev, slider, next)),
     h('div', { class: 'day-row' }, spanSelect, today),
+    h('div', { class: 'day-row filter-row' }, typeSelect, statusSelect),
+    h('div', { class: 'day-row filter-row' }, partySelect),
     h('label', { class: 'check day-toggle', for: 'colour-party' }, partyToggle, 'Each party in its own colour'),
     counts,
     reportBtn,
@@ -155,7 +154,19 @@ export async function mapPage(outlet: HTMLElement, route: Route): Promise<Page> 
 
   // ---- layers ----
   const colourOf = (p: IncidentProps): string => (byParty ? (p.partyId ? (colours.get(p.partyId) ?? NO_PARTY_COLOUR) : NO_PARTY_COLOUR) : (STATUS_COLORS[p.status] ?? NO_PARTY_COLOUR));
-  const layer = new IncidentsLayer(map, set, { colourOf, partyName: (id) => parties.find((p) => p.id === id)?.name ?? 'unknown party' });
+  const layer = new IncidentsLayer(map, {
+    colourOf,
+    partyName: (id) => parties.find((p) => p.id === id)?.name ?? 'unknown party',
+    onData: (res, f) => {
+      renderCounts(res);
+      root.dataset.incidents = 'ready';
+      root.dataset.incidentsDay = isoDay(new Date(f.to.getTime() - 86_400_000)); // the day chosen: the window ends with it
+    },
+    onError: (e) => {
+      replace(counts, h('span', { class: 'inline-error' }, `Incidents could not be loaded: ${errorMessage(e)}`));
+      root.dataset.incidents = 'failed';
+    },
+  });
 
   let layersReady = false;
   function paintTerritory(): void {
@@ -187,57 +198,39 @@ export async function mapPage(outlet: HTMLElement, route: Route): Promise<Page> 
     }
   }
 
-  let incCtrl: AbortController | null = null;
-  let partial = false;
-  async function loadIncidents(): Promise<void> {
-    incCtrl?.abort();
-    const c = (incCtrl = new AbortController());
+  /** The filters of the day, span and selects: the layer asks the server for the view with them. */
+  function loadIncidents(): void {
     const w = windowOf(day, span, start);
+    const f: MapFilters = { ...w, type: typeFilter, status: statusFilter, partyId: partyFilter };
     root.dataset.incidents = 'loading';
     replace(counts, 'Loading incidents…');
-    try {
-      const { items, complete } = await incidentsIn(w.from, w.to, c.signal);
-      if (c.signal.aborted) return;
-      partial = !complete;
-      set.reset(w, items);
-      layer.refresh(set);
-      renderCounts();
-      root.dataset.incidents = 'ready';
-      root.dataset.incidentsDay = isoDay(day);
-    } catch (e) {
-      if (isAbort(e)) return;
-      set.reset(w, []);
-      layer.refresh(set);
-      replace(counts, h('span', { class: 'inline-error' }, `Incidents could not be loaded: ${errorMessage(e)}`));
-      root.dataset.incidents = 'failed';
-    }
+    layer.setFilters(f);
   }
 
-  function renderCounts(): void {
-    const located = set.located().length;
-    const unlocated = set.unlocatedCount();
+  function renderCounts(res: IncidentClusters): void {
+    const total = res.located + res.unlocated;
     const what = span === 'day' ? 'that day' : span === 'week' ? 'in the 7 days to it' : 'since the cessation began';
-    counts.dataset.total = String(set.size);
-    counts.dataset.located = String(located);
+    const filtered = typeFilter || statusFilter || partyFilter ? ' (filtered)' : '';
+    counts.dataset.total = String(total);
+    counts.dataset.located = String(res.located);
+    counts.dataset.inView = String(res.inView);
     replace(
       counts,
-      h('strong', {}, String(set.size)),
-      ` incident${set.size === 1 ? '' : 's'} ${what}`,
-      unlocated ? h('span', { class: 'muted' }, ` (${unlocated} not yet located, not on the map)`) : null,
-      partial ? h('span', { class: 'inline-error' }, ' — more than the map loads at once; narrow the days') : null,
+      h('strong', {}, total.toLocaleString('en-GB')),
+      ` incident${total === 1 ? '' : 's'} ${what}${filtered}`,
+      res.inView !== res.located ? h('span', { class: 'muted' }, ` · ${res.inView.toLocaleString('en-GB')} around this view`) : null,
+      res.unlocated ? h('span', { class: 'muted' }, ` (${res.unlocated.toLocaleString('en-GB')} not yet located, not on the map)`) : null,
     );
   }
 
   // ---- live ----
+  // an incident changed: the server's clusters of the view are asked for again (they follow at once)
   const unsubscribe = subscribe((ev) => {
     if (!ev.incident) return;
     window.clearTimeout(histTimer);
     histTimer = window.setTimeout(() => void loadHistogram(), 2000);
-    if (set.apply(ev.incident)) {
-      layer.refresh(set);
-      renderCounts();
-      root.dataset.liveUpdates = String(Number(root.dataset.liveUpdates ?? 0) + 1);
-    }
+    layer.refresh();
+    root.dataset.liveUpdates = String(Number(root.dataset.liveUpdates ?? 0) + 1);
   });
 
   // ---- the report form ----
@@ -293,9 +286,17 @@ export async function mapPage(outlet: HTMLElement, route: Route): Promise<Page> 
   });
 
   // ---- hash <-> state ----
-  function go(change: { day?: Date; span?: Span; byParty?: boolean }): void {
+  function go(change: { day?: Date; span?: Span; byParty?: boolean; type?: string | null; status?: string | null; party?: string | null }): void {
     const d = change.day ?? day;
-    navigate('/map', { day: isoDay(clampDay(d)), span: (change.span ?? span) === 'day' ? null : (change.span ?? span), colour: (change.byParty ?? byParty) ? 'party' : null });
+    const pick = <T,>(k: keyof typeof change, v: T): T => (k in change ? (change[k] as T) : v);
+    navigate('/map', {
+      day: isoDay(clampDay(d)),
+      span: (change.span ?? span) === 'day' ? null : (change.span ?? span),
+      colour: (change.byParty ?? byParty) ? 'party' : null,
+      type: pick('type', typeFilter),
+      status: pick('status', statusFilter),
+      party: pick('party', partyFilter),
+    });
   }
   const lastDay = (): Date => startOfDay(new Date());
   /**
@@ -337,12 +338,21 @@ export async function mapPage(outlet: HTMLElement, route: Route): Promise<Page> 
   let histTimer = 0;
   const clampDay = (d: Date): Date => (d < start ? start : d > lastDay() ? lastDay() : d);
 
-  function readRoute(r: Route): { dayChanged: boolean; spanChanged: boolean; colourChanged: boolean } {
+  function readRoute(r: Route): { dayChanged: boolean; spanChanged: boolean; colourChanged: boolean; filtersChanged: boolean } {
     const nextDay = clampDay(parseDay(r.params.get('day')) ?? start);
     const rawSpan = r.params.get('span');
     const nextSpan: Span = rawSpan === 'week' || rawSpan === 'all' ? rawSpan : 'day';
     const nextByParty = r.params.get('colour') === 'party';
-    const out = { dayChanged: nextDay.getTime() !== day.getTime(), spanChanged: nextSpan !== span, colourChanged: nextByParty !== byParty };
+    const nextType = EVENT_TYPES.includes(r.params.get('type') ?? '') ? r.params.get('type') : null;
+    const nextStatus = STATUSES.includes(r.params.get('status') ?? '') ? r.params.get('status') : null;
+    const nextParty = /^[0-9a-f-]{36}$/.test(r.params.get('party') ?? '') ? r.params.get('party') : null;
+    const filtersChanged = nextType !== typeFilter || nextStatus !== statusFilter || nextParty !== partyFilter;
+    [typeFilter, statusFilter, partyFilter] = [nextType, nextStatus, nextParty];
+    typeSelect.value = typeFilter ?? '';
+    statusSelect.value = statusFilter ?? '';
+    if (partyFilter && !partySelect.querySelector(`option[value="${partyFilter}"]`)) partySelect.append(h('option', { value: partyFilter }, 'a party'));
+    partySelect.value = partyFilter ?? '';
+    const out = { dayChanged: nextDay.getTime() !== day.getTime(), spanChanged: nextSpan !== span, colourChanged: nextByParty !== byParty, filtersChanged };
     day = nextDay;
     span = nextSpan;
     byParty = nextByParty;
@@ -382,12 +392,14 @@ export async function mapPage(outlet: HTMLElement, route: Route): Promise<Page> 
   readRoute(route);
   renderLegend();
   void loadTerritory();
-  void loadIncidents();
+  loadIncidents();
   void loadHistogram();
   void fetchParties(new Date(), ctrl.signal)
     .then((list) => {
       parties = list;
       colours = partyColours(list);
+      replace(partySelect, h('option', { value: '' }, 'Every party'), ...list.map((p) => h('option', { value: p.id }, p.name)));
+      partySelect.value = partyFilter ?? '';
       applyColours();
     })
     .catch((e) => !isAbort(e) && problem(`Parties could not be loaded: ${errorMessage(e)}`));
@@ -432,15 +444,14 @@ export async function mapPage(outlet: HTMLElement, route: Route): Promise<Page> 
 
   return {
     update(r) {
-      const { dayChanged, spanChanged, colourChanged } = readRoute(r);
+      const { dayChanged, spanChanged, colourChanged, filtersChanged } = readRoute(r);
       if (dayChanged) void loadTerritory();
-      if (dayChanged || spanChanged) void loadIncidents();
+      if (dayChanged || spanChanged || filtersChanged) loadIncidents();
       if (colourChanged) applyColours();
     },
     destroy() {
       ctrl.abort();
       opsCtrl?.abort();
-      incCtrl?.abort();
       window.clearTimeout(sliderTimer);
       window.clearTimeout(histTimer);
       unsubscribe();
