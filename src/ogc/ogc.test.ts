@@ -37,7 +37,7 @@ beforeAll(async () => {
   await incident('C', [10.5, 10.5], '2016-03-01T00:00:00Z', '2016-03-31T00:00:00Z'); // unpublished: the desk's
   await incident('D', null, '2016-02-01T12:00:00Z', '2016-02-01T12:00:00Z', { publish: true }); // no location
   await incident('E', [20.5, 20.5], '2016-02-10T00:00:00Z', '2016-02-10T00:00:00Z', { perpetrators: [demoId('saaf')] }); // the liaison's party named
-  for (let i = 0; i < 12; i++) await incident(`P${i}`, [30 + i / 100, 30], `2016-04-${String(i + 1).padStart(2, '0')}T00:00:00Z`, `2016-04-${String(i + 1).padStart(2, '0')}T06:00:00Z`, { publish: i % 3 !== 0 });
+  for (let i = 0; i < 6; i++) await incident(`P${i}`, [30 + i / 100, 30], `2016-04-${String(i + 1).padStart(2, '0')}T00:00:00Z`, `2016-04-${String(i + 1).padStart(2, '0')}T06:00:00Z`, { publish: i % 3 !== 0 });
   // territory: saaf's area changes on 1 March; hzb holds a square from 1 February
   const territory = async (party: string, geometry: object, validFrom: string) => {
     const res = await t.call('admin', { method: 'POST', url: '/api/v1/territories', payload: { partyId: demoId(party), geometry, validFrom } });
@@ -137,13 +137,14 @@ describe('paging: every feature exactly once across the next links', () => {
     ['incidents', 'public', 3],
     ['incidents', 'liaison', 4],
     ['territories', 'admin', 1],
-    ['admin-areas', 'analyst', 50],
-  ] as [string, Role, number][])('%s as %s, %i a page', async (collection, role, limit) => {
-    const { seen, matched, pages } = await pageThrough(role, `/ogc/collections/${collection}/items?limit=${limit}`);
+    ['admin-areas', 'analyst', 7, 'bbox=36,33,37,34'], // around Damascus: the areas are large documents
+  ] as [string, Role, number, string?][])('%s as %s, %i a page', async (collection, role, limit, filter) => {
+    const { seen, matched, pages } = await pageThrough(role, `/ogc/collections/${collection}/items?limit=${limit}${filter ? `&${filter}` : ''}`);
     expect(new Set(seen).size).toBe(seen.length);
     expect(seen.length).toBe(matched);
     expect(pages).toBe(Math.max(1, Math.ceil(matched / limit)));
-    expect(seen.sort()).toEqual(await itemIds(role, '', collection));
+    expect(pages).toBeGreaterThan(1);
+    expect(seen.sort()).toEqual(await itemIds(role, filter ?? '', collection));
   });
 
   it('keeps the filters on the next link', async () => {
