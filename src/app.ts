@@ -33,6 +33,7 @@ import { eventRoutes } from './events/routes.ts';
 import { incidentRoutes } from './incidents/routes.ts';
 import { clusterRoutes } from './incidents/cluster-routes.ts';
 import { aidRoutes } from './aid/routes.ts';
+import { ogcRoutes } from './ogc/routes.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -163,12 +164,14 @@ export async function buildApp({ db, config, ledgerKey = loadLedgerKey(config) }
   jobs.register(plannerStatisticsJob(db, config.analyzeIntervalS));
   app.addHook('onReady', () => jobs.start());
   app.addHook('onClose', () => jobs.stop());
+  // OGC API – Features (/ogc) is API too: declared access, problem documents, in the route x role walk
+  const isApi = (url: string) => url.startsWith('/api/') || url === '/ogc' || url.startsWith('/ogc/');
   app.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/api/') && route.config?.access) {
+    if (isApi(route.url) && route.config?.access) {
       for (const method of [route.method].flat()) if (method !== 'HEAD') apiRoutes.push({ method, url: route.url, access: route.config.access });
     }
-    if (route.url.startsWith('/api/') && !route.config?.access) throw new Error(`route ${route.method} ${route.url} declares no access`);
-    if (route.url.startsWith('/api/') && route.schema) {
+    if (isApi(route.url) && !route.config?.access) throw new Error(`route ${route.method} ${route.url} declares no access`);
+    if (isApi(route.url) && route.schema) {
       const s = route.schema as Record<string, any>;
       s.response = { ...s.response, '4xx': { $ref: 'Problem#' } };
       s.security = route.config?.access === 'anonymous' ? [] : [{ bearer: [] }, { session: [] }];
@@ -267,7 +270,7 @@ export async function buildApp({ db, config, ledgerKey = loadLedgerKey(config) }
 
   app.setNotFoundHandler((req, reply) => {
     const index = path.join(config.webDir, 'index.html');
-    const wantsPage = req.method === 'GET' && !req.url.startsWith('/api/') && !req.url.startsWith('/reference/') && fs.existsSync(index);
+    const wantsPage = req.method === 'GET' && !isApi(req.url) && !req.url.startsWith('/reference/') && fs.existsSync(index);
     if (wantsPage) return reply.type('text/html').send(fs.createReadStream(index)); // the web app routes itself
     reply
       .code(404)
@@ -289,6 +292,7 @@ export async function buildApp({ db, config, ledgerKey = loadLedgerKey(config) }
   await app.register(incidentRoutes, { db }); // the investigation desk
   await app.register(clusterRoutes, { db, config }); // the map's clusters at scale (issue 11)
   await app.register(aidRoutes, { db, config }); // humanitarian access: besieged areas, convoys, approvals, figures
+  await app.register(ogcRoutes, { db, config }); // OGC API – Features at /ogc (issue 11)
 
   if (fs.existsSync(config.referenceDir)) {
     await app.register(fastifyStatic, { root: config.referenceDir, prefix: '/reference/', decorateReply: false, maxAge: 3600_000 });

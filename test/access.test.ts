@@ -223,6 +223,13 @@ const SAMPLES: Record<string, () => Promise<InjectOptions>> = {
   },
   // every role may follow the events it may see; the stream ends after streamMaxMs (above)
   'GET /api/v1/stream': async () => ({}),
+  // OGC API – Features (issue 11): every signed-in role, incidents as the list shows them to it (a published one all see)
+  'GET /ogc': async () => ({}),
+  'GET /ogc/conformance': async () => ({}),
+  'GET /ogc/collections': async () => ({}),
+  'GET /ogc/collections/:collectionId': async () => ({ url: '/ogc/collections/incidents' }),
+  'GET /ogc/collections/:collectionId/items': async () => ({ url: '/ogc/collections/incidents/items?limit=5&bbox=36,33,37,34' }),
+  'GET /ogc/collections/:collectionId/items/:featureId': async () => ({ url: `/ogc/collections/incidents/items/${(await decidedIncident(t.db, {}, { publish: true })).incidentId}` }),
 };
 
 describe('route × role', () => {

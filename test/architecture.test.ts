@@ -39,6 +39,10 @@ export const ARCHITECTURE: Architecture = {
     { file: 'src/aid/areas.ts' },
     { file: 'src/aid/figures.ts' },
     { file: 'src/aid/visibility.ts' },
+    // issue 11: OGC API – Features
+    { file: 'src/ogc/params.ts' },
+    { file: 'src/ogc/documents.ts' },
+    { file: 'src/ogc/features.ts' },
     // issue 11: the map's cluster scan
     { file: 'src/incidents/clusters.ts' },
   ],

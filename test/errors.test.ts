@@ -187,6 +187,26 @@ describe('humanitarian access: refused requests change nothing', () => {
   });
 });
 
+describe('OGC API – Features: refusals name the parameter and change nothing', () => {
+  it.each([
+    ['an unknown query parameter', '/ogc/collections/incidents/items?filter=x', 400, 'VALIDATION_FAILED', 'filter'],
+    ['a bbox of three numbers', '/ogc/collections/incidents/items?bbox=36,33,37', 400, 'VALIDATION_FAILED', 'bbox'],
+    ['a datetime that is no time', '/ogc/collections/incidents/items?datetime=soon', 400, 'VALIDATION_FAILED', 'datetime'],
+    ['a limit over 10,000', '/ogc/collections/admin-areas/items?limit=10001', 400, 'VALIDATION_FAILED', 'limit'],
+    ['an interval for the territories’ map', '/ogc/collections/territories/items?datetime=2016-01-01T00:00:00Z/..', 400, 'VALIDATION_FAILED', 'datetime'],
+    ['a cursor not given out', '/ogc/collections/incidents/items?cursor=x.y', 400, 'BAD_CURSOR', 'cursor'],
+    ['an unknown collection', '/ogc/collections/sites/items', 404, 'NOT_FOUND', 'collectionId'],
+    ['an unknown feature', '/ogc/collections/incidents/items/00000000-0000-4000-8000-000000000000', 404, 'NOT_FOUND', 'featureId'],
+  ])('%s', async (_n, url, status, code, field) => {
+    const before = await snapshot(t.db);
+    const res = await t.call('public', { method: 'GET', url });
+    expect(res.statusCode, res.body).toBe(status);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.json()).toMatchObject({ code, field, requestId: res.headers['x-request-id'] });
+    expect(await snapshot(t.db)).toBe(before);
+  });
+});
+
 // issue 11: the map's clusters
 describe('bad cluster requests', () => {
   it.each([

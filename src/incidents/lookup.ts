@@ -8,10 +8,11 @@ import { registerRowReader } from '../ledger/entities.ts';
 import type { Actor, Writer } from '../ledger/ledger.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/db.ts';
+import { clusterIndexOf } from './cluster-index.ts';
 import { enricherFor } from './enrich.ts';
 import { fileReports, prepareAll, type Rejection, type Reporter } from './intake.ts';
 import type { ReportCreate } from './report-schemas.ts';
-import { determinationViews, incidentsJson, seen, viewerOf, type IncidentJson, type Seen } from './service.ts';
+import { determinationViews, incidentsJson, listVisibility, seen, viewerOf, type IncidentJson, type Seen } from './service.ts';
 import { getReport } from './reports.store.ts';
 import * as store from './store.ts';
 import { reportView, seesClaim, seesDetermination, seesRequest, type Scope } from './visibility.ts';
@@ -158,4 +159,50 @@ export async function fileDeskReport(db: Db, config: Config, w: Writer, f: DeskF
   const [filed] = await fileReports(w, [outcome], { distanceM: config.groupDistanceM, gapMs: config.groupGapH * 3_600_000 });
   if (!filed.ok) throw refuse(filed.rejection);
   return { reportId: filed.row.id, incidentId: filed.row.incidentId };
+}
+
+/** Filters another capability may list incidents by (OGC API – Features): located in the box; the window overlaps from..to. */
+export interface IncidentAreaFilter {
+  bbox?: [number, number, number, number];
+  from?: Date;
+  to?: Date;
+}
+
+/**
+ * A page of incidents exactly as GET /api/v1/incidents lists them to this caller (its visibility,
+ * `svc.listVisibility`, and the list's per-role JSON), newest first (`-occurredFrom`), keyset after
+ * `after` ([microseconds, id], a key this function gave out); `keys` has one per item.
+ */
+export async function listIncidentsFor(
+  q: Queryable,
+  p: Principal,
+  f: IncidentAreaFilter,
+  page: { after?: [number, string]; limit: number },
+): Promise<{ items: IncidentJson[]; keys: [number, string][] }> {
+  const v = await viewerOf(q, p);
+  const { items, keys } = await store.listIncidents(q, listVisibility(v), f, { sort: '-occurredFrom', after: page.after, limit: page.limit });
+  return { items: await incidentsJson(q, v, items), keys };
+}
+
+/**
+ * The number of incidents listIncidentsFor would give this caller over every page, exactly, from
+ * the map's columnar index (cluster-index.ts: the list's WHERE clause over typed arrays, held equal
+ * to the SQL for every role by its tests) rather than a count(*) that reads every matching row: a
+ * scan of a million rows takes milliseconds. Current to the ledger's last entry this instance has
+ * heard of (its own writes at once, another instance's when the events hub brings them, within
+ * config.clusterRefreshMs at most), as the map's counts are.
+ */
+export async function countIncidentsFor(db: Db, p: Principal, f: IncidentAreaFilter, refreshMs?: number): Promise<number> {
+  const visibility = listVisibility(await viewerOf(db, p));
+  const r = await clusterIndexOf(db, refreshMs).clusters({ bbox: f.bbox ?? [-180, -90, 180, 90], zoom: 0, from: f.from, to: f.to, visibility });
+  return f.bbox ? r.inView : r.located + r.unlocated;
+}
+
+/** One incident as the list shows it to this caller, or null when it is not in the caller's list (unseen, unknown or merged away). */
+export async function listedIncidentFor(q: Queryable, p: Principal, id: string): Promise<IncidentJson | null> {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null;
+  const s = await scopeOf(q, p, id);
+  if (!s || s.incident.mergedInto || s.incident.status === 'merged') return null;
+  const [json] = await incidentsJson(q, await viewerOf(q, p), [s.incident]);
+  return json;
 }

@@ -88,3 +88,28 @@ export async function readSources(s: PlaceSettings): Promise<GazetteerSource> {
     sameKm: s.sameKm,
   };
 }
+
+/** An OCHA administrative unit of any level, as shipped (public data: OGC API's admin-areas collection). */
+export interface AdminArea {
+  level: 1 | 2 | 3;
+  pcode: string;
+  name: string;
+  nameAr: string | null;
+  adm1Pcode: string | null;
+  adm2Pcode: string | null;
+  areaSqkm: number | null;
+  geometry: { type: 'Polygon' | 'MultiPolygon'; coordinates: any };
+}
+
+/** The governorates (adm1) and districts (adm2) of placesDir and the sub-districts (adm3) territory reads, in P-code order. */
+export async function readAdminAreas(s: Pick<PlaceSettings, 'placesDir' | 'adminUnitsFile'>): Promise<AdminArea[]> {
+  const [adm1, adm2, adm3] = await Promise.all([features(s.placesDir, 'adm1'), features(s.placesDir, 'adm2'), adminUnits(s.adminUnitsFile)]);
+  const area = (x: unknown) => (typeof x === 'number' ? x : null);
+  const str = (x: unknown) => (typeof x === 'string' ? x : null);
+  const out: AdminArea[] = [
+    ...adm1.map((f) => ({ level: 1 as const, pcode: String(f.properties.pcode), name: String(f.properties.name), nameAr: str(f.properties.name_ar), adm1Pcode: null, adm2Pcode: null, areaSqkm: area(f.properties.area_sqkm), geometry: f.geometry as AdminArea['geometry'] })),
+    ...adm2.map((f) => ({ level: 2 as const, pcode: String(f.properties.pcode), name: String(f.properties.name), nameAr: str(f.properties.name_ar), adm1Pcode: str(f.properties.adm1_pcode), adm2Pcode: null, areaSqkm: area(f.properties.area_sqkm), geometry: f.geometry as AdminArea['geometry'] })),
+    ...adm3.map((u) => ({ level: 3 as const, pcode: u.pcode, name: u.name, nameAr: u.nameAr, adm1Pcode: u.adm1Pcode, adm2Pcode: u.adm2Pcode, areaSqkm: u.areaSqkm, geometry: JSON.parse(u.geometry) })),
+  ];
+  return out.sort((a, b) => (a.pcode < b.pcode ? -1 : a.pcode > b.pcode ? 1 : 0));
+}

@@ -3,6 +3,7 @@
 import { loadConfig } from '../config.ts';
 import type { AdminAt, Place, Resolution } from './gazetteer.ts';
 import { gazetteer, placeSettings, type PlaceSettings } from './service.ts';
+import { readAdminAreas, type AdminArea } from './data.ts';
 
 export type { AdminAt, AdminRef, Candidate, Place, PlaceKind, Resolution } from './gazetteer.ts';
 export { placeSettings, type PlaceSettings } from './service.ts';
@@ -29,4 +30,19 @@ export async function adminAt(lon: number, lat: number, s?: PlaceSettings): Prom
 export async function loadPlaces(s?: PlaceSettings): Promise<{ resolvePlace(name: string): Resolution; adminAt(lon: number, lat: number): AdminAt; search(q: string, limit?: number): Place[] }> {
   const g = await gazetteer(settingsOr(s));
   return { resolvePlace: (name) => g.resolve(name), adminAt: (lon, lat) => g.adminAt(lon, lat), search: (q, limit = 10) => g.search(q, { limit }) };
+}
+
+export type { AdminArea } from './data.ts';
+const areasLoaded = new Map<string, Promise<AdminArea[]>>();
+/** Every OCHA governorate, district and sub-district with its geometry, read once (public reference data), in P-code order. */
+export function adminAreas(s?: PlaceSettings): Promise<AdminArea[]> {
+  const settings = settingsOr(s);
+  const key = JSON.stringify([settings.placesDir, settings.adminUnitsFile]);
+  let p = areasLoaded.get(key);
+  if (!p) {
+    p = readAdminAreas(settings);
+    p.catch(() => areasLoaded.delete(key)); // a missing file is retried, not cached as a failure
+    areasLoaded.set(key, p);
+  }
+  return p;
 }
