@@ -537,3 +537,93 @@ export async function hasReportWithSource(q: Queryable, description: string): Pr
   const [r] = await q.query('SELECT EXISTS (SELECT 1 FROM reports WHERE sources @> $1::jsonb) AS x', [JSON.stringify([{ description }])]);
   return Boolean(r.x);
 }
+
+// ---- bulk seeding (bench and test data only)
+
+/**
+ * Incidents by columns, one entry per incident in each array (bench/support/incidents-million.ts
+ * draws them). `pcodes` and `parties` are small tables that rows index into, so a million rows
+ * send a few bytes each: `unit[i]` is an index into `pcodes` (a JSON `{adm1, adm2, adm3}`) and
+ * `perpetrators[i]`/`targets[i]` index into `parties` (each a uuid[] literal such as `{a,b}`).
+ */
+export interface IncidentColumns {
+  id: string[];
+  status: string[];
+  grade: (string | null)[];
+  eventType: string[];
+  /** Milliseconds since the epoch. */
+  from: number[];
+  to: number[];
+  lon: (number | null)[];
+  lat: (number | null)[];
+  precision: string[];
+  unit: number[];
+  pcodes: string[];
+  perpetrators: number[];
+  targets: number[];
+  parties: string[];
+  killed: number[];
+  injured: number[];
+  mergedInto: (string | null)[];
+  /** Milliseconds since the epoch, or null when not published. */
+  publishedAt: (number | null)[];
+  /** Requests for information: incident ids and the party addressed, in parallel. */
+  requestIncident: string[];
+  requestParty: string[];
+}
+
+/**
+ * Bench and test data only: inserts incidents in one statement (multi-row INSERT ... SELECT FROM
+ * unnest), without reports or ledger leaves, so `truce verify` does not know them. Requests for
+ * information about them go in a second statement.
+ */
+export async function insertIncidentsBulk(q: Queryable, c: IncidentColumns): Promise<void> {
+  // casualties as summary.ts writes them: { killed: { best, low, high } } for each figure above 0
+  const figures = (col: string) => `CASE WHEN x.${col} > 0 THEN jsonb_build_object('${col}', jsonb_build_object('best', x.${col}, 'low', x.${col}, 'high', x.${col})) ELSE '{}' END`;
+  await q.query(
+    `INSERT INTO incidents (id, status, grade, event_type, occurred_from, occurred_to, location, location_precision, pcodes,
+       perpetrator_party_ids, target_party_ids, casualties, report_count, merged_into, published_at, created_at, updated_at)
+     SELECT x.id, x.status, x.grade, x.event_type, to_timestamp(x.f / 1000.0), to_timestamp(x.t / 1000.0),
+       CASE WHEN x.lon IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(x.lon, x.lat), 4326) END, x.prec,
+       ($11::jsonb[])[x.unit + 1], ($14::text[])[x.perp + 1]::uuid[], ($14::text[])[x.tgt + 1]::uuid[],
+       ${figures('killed')} || ${figures('injured')}, 1, x.merged, to_timestamp(x.pub / 1000.0),
+       to_timestamp(x.t / 1000.0), to_timestamp(x.t / 1000.0)
+     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::float8[], $6::float8[], $7::float8[], $8::float8[], $9::text[], $10::int[],
+                 $12::int[], $13::int[], $15::int[], $16::int[], $17::uuid[], $18::float8[])
+       AS x (id, status, grade, event_type, f, t, lon, lat, prec, unit, perp, tgt, killed, injured, merged, pub)`,
+    [c.id, c.status, c.grade, c.eventType, c.from, c.to, c.lon, c.lat, c.precision, c.unit, c.pcodes, c.perpetrators, c.targets, c.parties, c.killed, c.injured, c.mergedInto, c.publishedAt],
+  );
+  if (c.requestIncident.length) {
+    await q.query(
+      `INSERT INTO info_requests (incident_id, addressed_to_party_id, question, due_at, asked_at)
+       SELECT x.i, x.p, 'Bench data: what did your forces do there?', i.occurred_to + interval '14 days', i.occurred_to + interval '1 day'
+       FROM unnest($1::uuid[], $2::uuid[]) AS x (i, p) JOIN incidents i ON i.id = x.i`,
+      [c.requestIncident, c.requestParty],
+    );
+  }
+}
+
+/**
+ * Bench and test data only: runs `fill` with the incidents' secondary indexes dropped, then builds
+ * them again from their own definitions (as the migrations wrote them), which is several times
+ * faster than keeping them current row by row when a large desk is seeded at once. The primary
+ * key stays (merged_into refers to it).
+ */
+export async function withIncidentIndexesRebuilt<T>(q: Queryable, fill: () => Promise<T>): Promise<T> {
+  const defs = await q.query(
+    `SELECT i.indexname AS name, i.indexdef AS def FROM pg_indexes i
+     WHERE i.schemaname = current_schema() AND i.tablename = 'incidents' AND i.indexname <> 'incidents_pkey' ORDER BY i.indexname`,
+  );
+  for (const d of defs) await q.exec(`DROP INDEX ${d.name}`);
+  try {
+    return await fill();
+  } finally {
+    // two at a time: on a pool, each on its own connection (the machines have two cores or more)
+    const queue = [...defs];
+    const next = async (): Promise<void> => {
+      const d = queue.shift();
+      if (d) await q.exec(d.def).then(next);
+    };
+    await Promise.all([next(), next()]);
+  }
+}
