@@ -15,7 +15,7 @@ let t: TestApp;
 let base: string;
 let total: number;
 beforeAll(async () => {
-  t = await testApp({ config: { exportsPerAccount: 1, exportsMax: 2, exportChunkRows: 500, exportStallS: 3 } });
+  t = await testApp({ config: { exportsPerAccount: 1, exportsMax: 2, exportChunkRows: 500, exportStallS: 5 } });
   await seedIncidents(t.db, N);
   await t.app.listen({ host: '127.0.0.1', port: 0 });
   base = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`;
@@ -32,6 +32,16 @@ const until = async (ok: () => boolean | Promise<boolean>, ms = 5000) => {
     await sleep(20);
   }
 };
+
+/** The rows the one running export has written, once they stop growing (its client has stopped reading). */
+async function settled(): Promise<number> {
+  let rows = -1;
+  for (let k = 0; k < 40 && running()[0].rows !== rows; k++) {
+    rows = running()[0].rows;
+    await sleep(150);
+  }
+  return rows;
+}
 
 interface Download {
   req: http.ClientRequest;
@@ -84,14 +94,12 @@ describe('streaming', () => {
   it('sends the first rows at once and reads the next pages only as the client takes them', async () => {
     const d = await openPaused('admin', 'geojson');
     expect(d.first.toString('utf8')).toMatch(/^\{"type":"FeatureCollection","features":\[/);
-    await sleep(300);
-    const [r1] = running();
-    await sleep(300);
-    const [r2] = running();
-    // the client took a few pages (socket buffers), then the export waited for it
-    expect(r1.rows).toBeGreaterThanOrEqual(FIRST_PAGE_ROWS);
-    expect(r1.rows).toBeLessThan(total / 2);
-    expect(r2.rows).toBe(r1.rows);
+    // the client took a few pages (socket buffers fill), then the export waits for it
+    const rows = await settled();
+    expect(rows).toBeGreaterThanOrEqual(FIRST_PAGE_ROWS);
+    expect(rows).toBeLessThan(total / 2);
+    await sleep(400);
+    expect(running()[0].rows).toBe(rows);
     // meanwhile it holds no database connection: others are answered, nothing is busy
     expect(await busyConnections()).toBe(0);
     const other = await t.call('monitor', { method: 'GET', url: '/api/v1/incidents?limit=5' });
@@ -110,8 +118,9 @@ describe('clients that misbehave', () => {
   it('cuts off a client that stops reading after the stall time, and frees its place', async () => {
     const d = await openPaused('secretariat', 'geojson');
     expect(running()).toHaveLength(1);
+    expect(await settled()).toBeLessThan(total);
     expect(await busyConnections()).toBe(0);
-    await until(() => running().length === 0, 10_000); // exportStallS: 3
+    await until(() => running().length === 0, 10_000); // exportStallS: 5
     // the server closed the connection (the client, not reading, has not seen it yet)
     await until(async () => (await new Promise<number>((r) => t.app.server.getConnections((_e, n) => r(n)))) === 0, 2000);
     expect(await busyConnections()).toBe(0);
