@@ -39,6 +39,8 @@ export const ARCHITECTURE: Architecture = {
     { file: 'src/aid/areas.ts' },
     { file: 'src/aid/figures.ts' },
     { file: 'src/aid/visibility.ts' },
+    // issue 11: exports
+    { file: 'src/exports/formats.ts' },
   ],
   ioBuiltins: ['fs', 'fs/promises', 'net', 'http', 'https', 'http2', 'dgram', 'dns', 'dns/promises', 'tls', 'child_process', 'cluster', 'worker_threads', 'readline', 'repl', 'inspector', 'os', 'process'],
   ioPackages: [/^pg(\/|$)/, /^@electric-sql\//, /^fastify(\/|$)/, /^@fastify\//, /^undici(\/|$)/, /^ws$/, /^commander$/, /^playwright/],
