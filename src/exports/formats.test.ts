@@ -1,7 +1,10 @@
 // The export formats' pure rules, table by table: formula guards, ACLED's precision and actor
 // codes, and an incident written in each layout.
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
 import { describe, expect, it } from 'vitest';
-import { ACLED_COLUMNS, acledCells, csvCells, CSV_COLUMNS, csvRow, feature, fileName, geoPrecision, HXL_COLUMNS, hxlCells, interaction, interCode, safeText, timePrecision, type ExportIncident, type RowContext } from './formats.ts';
+import { rng } from '../../test/support/random.ts';
+import { ACLED_COLUMNS, acledCells, csvCells, CSV_COLUMNS, csvRow, csvText, feature, fileName, geoPrecision, HXL_COLUMNS, hxlCells, interaction, interCode, safeText, timePrecision, type ExportIncident, type RowContext } from './formats.ts';
 
 describe('safeText', () => {
   it.each([
@@ -19,6 +22,33 @@ describe('safeText', () => {
 
   it('guards text cells only: numbers stay numbers, nothing is empty', () => {
     expect(csvRow(['-x', -3.7, null, 0, '=A1'])).toEqual(["'-x", -3.7, '', 0, "'=A1"]);
+  });
+});
+
+describe('csvText', () => {
+  it.each([
+    [[['a', 1, -2.5, '']], 'a,1,-2.5,\r\n'],
+    [[['x,y', 'say "hi"', 'two\nlines', 'cr\r']], '"x,y","say ""hi""","two\nlines","cr\r"\r\n'],
+    [[['  spaced ', "'=1", 'دوما']], "  spaced ,'=1,دوما\r\n"],
+    [[], ''],
+  ] as const)('%j', (rows, text) => expect(csvText(rows as never)).toBe(text));
+
+  /** Seeded hostile rows: text of quotes, commas, line ends, formula marks and other scripts, and numbers. */
+  const hostile = (seed: number, alphabet: string[]) => {
+    const r = rng(seed);
+    const cell = () => (r() < 0.3 ? Math.round((r() - 0.5) * 1e6) / 100 : Array.from({ length: Math.floor(r() * 8) }, () => alphabet[Math.floor(r() * alphabet.length)]).join(''));
+    return Array.from({ length: 500 }, () => Array.from({ length: 1 + Math.floor(r() * 6) }, cell));
+  };
+  const ALPHABET = ['a', 'Z', ' ', ',', '"', ';', "'", '=', '-', 'é', 'ج', '\t', '0', '.'];
+
+  it('writes the same bytes as csv-stringify (on one-line text)', () => {
+    const rows = hostile(11, ALPHABET);
+    expect(csvText(rows)).toBe(stringify(rows, { record_delimiter: 'windows' }));
+  });
+
+  it('reads back with csv-parse as it was, line ends inside a cell too (quoted always: csv-stringify leaves a lone CR or LF bare beside CRLF records)', () => {
+    const rows = hostile(12, [...ALPHABET, '\r', '\n']);
+    expect(parse(csvText(rows), { relax_column_count: true })).toEqual(rows.map((row) => row.map(String)));
   });
 });
 

@@ -5,7 +5,6 @@
 // alike), no more memory than a page. Bounded per account and in all; a client that stops reading
 // is ended after a while; one that goes away stops the export at the next page.
 import { Readable } from 'node:stream';
-import { stringify } from 'csv-stringify/sync';
 import countries from 'i18n-iso-countries';
 import type { Principal } from '../auth/roles.ts';
 import type { Db } from '../db/db.ts';
@@ -13,7 +12,7 @@ import { stateAt } from '../geo/borders.ts';
 import { ApiError } from '../http/errors.ts';
 import { incidentFilterOf, incidentPage, viewerOf, type IncidentFilter } from '../incidents/lookup.ts';
 import { listParties } from '../parties/lookup.ts';
-import { csvRow, feature, fileName, SPECS, type ExportIncident, type Format, type PartyInfo, type RowContext } from './formats.ts';
+import { csvRow, csvText, feature, fileName, SPECS, type ExportIncident, type Format, type PartyInfo, type RowContext } from './formats.ts';
 import type { ExportQuery } from './schemas.ts';
 
 export interface ExportSettings {
@@ -122,8 +121,8 @@ export interface Export {
   stream: Readable;
 }
 
-/** csv-stringify for every CSV row (quoting by RFC 4180, CRLF line ends); a page at a time. */
-const csv = (rows: (string | number)[][]) => stringify(rows, { record_delimiter: 'windows' });
+/** A page of CSV rows (RFC 4180, CRLF line ends; see csvText for why by hand). */
+const csv = (rows: (string | number)[][]) => csvText(rows);
 
 /**
  * Starts an export for this caller: its place is taken (429 past the bounds) and the filters
