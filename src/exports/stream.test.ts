@@ -120,7 +120,7 @@ describe('clients that misbehave', () => {
     expect(running()).toHaveLength(1);
     expect(await settled()).toBeLessThan(total);
     expect(await busyConnections()).toBe(0);
-    await until(() => running().length === 0, 10_000); // exportStallS: 5
+    await until(() => running().length === 0, 15_000); // exportStallS: 5
     // the server closed the connection (the client, not reading, has not seen it yet)
     await until(async () => (await new Promise<number>((r) => t.app.server.getConnections((_e, n) => r(n)))) === 0, 2000);
     expect(await busyConnections()).toBe(0);
