@@ -2,7 +2,7 @@
 // filters, streamed (service.ts). Read-only: no write, no ledger leaf.
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { principal } from '../auth/hook.ts';
+import { principal, recheckPrincipal } from '../auth/hook.ts';
 import { ANY_ROLE } from '../auth/roles.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/db.ts';
@@ -12,7 +12,7 @@ import { exportSlots, startExport, type ExportSettings } from './service.ts';
 
 export async function exportRoutes(app: FastifyInstance, { db, config }: { db: Db; config: Config }) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
-  const settings: ExportSettings = { perAccount: config.exportsPerAccount, max: config.exportsMax, chunkRows: config.exportChunkRows, stallMs: config.exportStallS * 1000 };
+  const settings: ExportSettings = { perAccount: config.exportsPerAccount, max: config.exportsMax, chunkRows: config.exportChunkRows, stallMs: config.exportStallS * 1000, recheckMs: config.streamRecheckMs };
   const slots = exportSlots(db, settings);
   app.addHook('preClose', async () => {
     for (const x of slots.list()) app.log.info({ export: x }, 'export cut short: the server is closing');
@@ -30,7 +30,7 @@ export async function exportRoutes(app: FastifyInstance, { db, config }: { db: D
         'each with the fields the list shows that caller. Streamed as it is read: the first rows come at once whatever the size. ' +
         `ACLED columns: ${ACLED_COLUMNS.join(', ')}. HXL hashtags: ${HXL_COLUMNS.map(([, t]) => t).join(' ')}. CSV columns: ${CSV_COLUMNS.join(', ')}. ` +
         'A text cell starting with = + - @ (a spreadsheet formula) is written with a leading apostrophe. ' +
-        `At most ${config.exportsPerAccount} exports per account and ${config.exportsMax} in all per server at once (429 \`TOO_MANY_EXPORTS\`); a client that reads nothing for ${config.exportStallS} s is cut off.`,
+        `At most ${config.exportsPerAccount} exports per account and ${config.exportsMax} in all per server at once (429 \`TOO_MANY_EXPORTS\`); a client that reads nothing for ${config.exportStallS} s is cut off, and an export whose credentials are revoked meanwhile ends (checked every ${config.streamRecheckMs / 1000} s).`,
       querystring: ExportQuery,
       produces: ['application/geo+json', 'text/csv'],
       response: {
@@ -41,7 +41,7 @@ export async function exportRoutes(app: FastifyInstance, { db, config }: { db: D
       },
     },
     handler: async (req, reply) => {
-      const x = await startExport(db, principal(req), req.query, settings);
+      const x = await startExport(db, principal(req), req.query, settings, () => recheckPrincipal(db, config, req));
       reply
         .type(x.mediaType)
         .header('content-disposition', `attachment; filename="${x.fileName}"`)

@@ -20,6 +20,8 @@ export interface ExportSettings {
   max: number;
   chunkRows: number;
   stallMs: number;
+  /** How often a running export checks its caller's credentials again (revoked, signed out: it ends). */
+  recheckMs: number;
 }
 
 /** The first page is small, so the first rows go out at once; pages then grow to chunkRows. */
@@ -129,7 +131,15 @@ const csv = (rows: (string | number)[][]) => csvText(rows);
  * checked (400/422 naming the field) before anything is sent; then a stream of the file, read
  * page by page as the client reads it.
  */
-export async function startExport(db: Db, p: Principal, q: ExportQuery, settings: ExportSettings, now = new Date()): Promise<Export> {
+export async function startExport(
+  db: Db,
+  p: Principal,
+  q: ExportQuery,
+  settings: ExportSettings,
+  /** Authenticates the request again: the export ends when it no longer gives the same principal. */
+  recheck: () => Promise<Principal | null>,
+  now = new Date(),
+): Promise<Export> {
   const { format, ...filters } = q;
   const filter: IncidentFilter = incidentFilterOf(filters);
   const slot = exportSlots(db, settings).take(p.accountId, format);
@@ -145,7 +155,13 @@ export async function startExport(db: Db, p: Principal, q: ExportQuery, settings
         let after: [number, string] | undefined;
         let limit = Math.min(FIRST_PAGE_ROWS, settings.chunkRows);
         let first = true;
+        let checked = Date.now();
         for (;;) {
+          if (Date.now() - checked >= settings.recheckMs) {
+            const again = await recheck();
+            if (!again || again.accountId !== p.accountId || again.role !== p.role || again.partyId !== p.partyId) throw new Error('the credentials of the export no longer hold');
+            checked = Date.now();
+          }
           const page = await incidentPage(db, viewer, filter, { after, limit });
           if (page.items.length) {
             let text: string;

@@ -15,7 +15,7 @@ let t: TestApp;
 let base: string;
 let total: number;
 beforeAll(async () => {
-  t = await testApp({ config: { exportsPerAccount: 1, exportsMax: 2, exportChunkRows: 500, exportStallS: 5 } });
+  t = await testApp({ config: { exportsPerAccount: 1, exportsMax: 2, exportChunkRows: 500, exportStallS: 5, streamRecheckMs: 200 } });
   await seedIncidents(t.db, N);
   await t.app.listen({ host: '127.0.0.1', port: 0 });
   base = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`;
@@ -52,9 +52,10 @@ interface Download {
 }
 
 /** Starts a download and stops reading after its first bytes. */
-function openPaused(role: Role, format: string): Promise<Download> {
+function openPaused(role: Role | { token: string }, format: string): Promise<Download> {
+  const token = typeof role === 'string' ? t.tokens[role] : role.token;
   return new Promise((resolve, reject) => {
-    const req = http.get(`${base}/api/v1/exports/incidents?format=${format}`, { headers: { authorization: `Bearer ${t.tokens[role]}` } }, (res) => {
+    const req = http.get(`${base}/api/v1/exports/incidents?format=${format}`, { headers: { authorization: `Bearer ${token}` } }, (res) => {
       if (res.statusCode !== 200) return reject(new Error(`status ${res.statusCode}`));
       const closed = new Promise<'end' | 'aborted'>((done) => {
         res.on('end', () => done('end'));
@@ -139,6 +140,18 @@ describe('clients that misbehave', () => {
     expect(await busyConnections()).toBe(0);
     // its place is free again at once
     expect((await t.call('monitor', { method: 'GET', url: '/api/v1/exports/incidents?format=csv&type=other' })).statusCode).toBe(200);
+  });
+
+  it('ends an export whose token is revoked while it runs', async () => {
+    const tok = (await t.call('admin', { method: 'POST', url: '/api/v1/tokens', payload: { name: 'export revoked', role: 'analyst' } })).json();
+    const d = await openPaused({ token: tok.token }, 'geojson');
+    expect((await t.call('admin', { method: 'DELETE', url: `/api/v1/tokens/${tok.id}` })).statusCode).toBe(200);
+    let bytes = d.first.length;
+    d.res.on('data', (c: Buffer) => (bytes += c.length));
+    d.res.resume(); // it reads on: the next check of its credentials (every 200 ms here) ends it
+    expect(await d.closed).toBe('aborted');
+    await until(() => running().length === 0, 5000);
+    expect(bytes).toBeGreaterThan(0);
   });
 
   it('bounds exports per account and in all: 429 naming the bound', async () => {

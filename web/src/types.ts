@@ -630,3 +630,7 @@ export interface AidFigures {
   reachedShare: number;
   pendingApprovals: { partyId: string; partyName: string; pending: number; longestWaitDays: number }[];
 }
+
+// ---- exports (issue 11): GET /api/v1/exports/incidents?format=&<the incident list's filters>
+/** The file formats of an export (a download, not JSON: link to it, the browser saves the attachment). */
+export type ExportFormat = 'geojson' | 'acled' | 'hxl' | 'csv';
