@@ -32,6 +32,8 @@ interface Running {
   format: Format;
   rows: number;
   startedAt: number;
+  /** Since when it has waited for the client to take a page (null while it reads or writes one). */
+  waitingSince: number | null;
   end(): void;
   /** Cuts the export short (the server is closing). */
   cancel(): void;
@@ -52,7 +54,7 @@ export class ExportSlots {
     if (this.running.size >= this.settings.max) {
       throw new ApiError('TOO_MANY_EXPORTS', 'This server is running as many exports as it allows; try again shortly.', '(request)', { limit: this.settings.max });
     }
-    const r: Running = { accountId, format, rows: 0, startedAt: Date.now(), end: () => this.running.delete(r), cancel: () => r.end() };
+    const r: Running = { accountId, format, rows: 0, startedAt: Date.now(), waitingSince: null, end: () => this.running.delete(r), cancel: () => r.end() };
     this.running.add(r);
     return r;
   }
@@ -63,8 +65,8 @@ export class ExportSlots {
   }
 
   /** What runs now (for tests and operators): account, format, rows written so far. */
-  list(): { accountId: string; format: Format; rows: number; startedAt: number }[] {
-    return [...this.running].map(({ accountId, format, rows, startedAt }) => ({ accountId, format, rows, startedAt }));
+  list(): { accountId: string; format: Format; rows: number; startedAt: number; waitingSince: number | null }[] {
+    return [...this.running].map(({ accountId, format, rows, startedAt, waitingSince }) => ({ accountId, format, rows, startedAt, waitingSince }));
   }
 }
 
@@ -175,7 +177,9 @@ export async function startExport(
             slot.rows += page.items.length;
             // the client has this many seconds to take the page, else the export ends
             stall = setTimeout(() => stream?.destroy(new Error('the client stopped reading')), settings.stallMs);
+            slot.waitingSince = Date.now();
             yield text;
+            slot.waitingSince = null;
             clearTimeout(stall);
           }
           if (!page.next) break;

@@ -33,14 +33,13 @@ const until = async (ok: () => boolean | Promise<boolean>, ms = 5000) => {
   }
 };
 
-/** The rows the one running export has written, once they stop growing (its client has stopped reading). */
+/** The rows the one running export has written, once it has waited half a second for its client to read (it has stopped reading). */
 async function settled(): Promise<number> {
-  let rows = -1;
-  for (let k = 0; k < 40 && running()[0].rows !== rows; k++) {
-    rows = running()[0].rows;
-    await sleep(150);
-  }
-  return rows;
+  await until(() => {
+    const [r] = running();
+    return r.waitingSince !== null && Date.now() - r.waitingSince > 500;
+  }, 15_000);
+  return running()[0].rows;
 }
 
 interface Download {
