@@ -34,6 +34,7 @@ import { incidentRoutes } from './incidents/routes.ts';
 import { clusterRoutes } from './incidents/cluster-routes.ts';
 import { aidRoutes } from './aid/routes.ts';
 import { ogcRoutes } from './ogc/routes.ts';
+import { exportRoutes } from './exports/routes.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -293,6 +294,7 @@ export async function buildApp({ db, config, ledgerKey = loadLedgerKey(config) }
   await app.register(clusterRoutes, { db, config }); // the map's clusters at scale (issue 11)
   await app.register(aidRoutes, { db, config }); // humanitarian access: besieged areas, convoys, approvals, figures
   await app.register(ogcRoutes, { db, config }); // OGC API – Features at /ogc (issue 11)
+  await app.register(exportRoutes, { db, config }); // exports of the incident list (GeoJSON, ACLED, HXL, CSV), streamed
 
   if (fs.existsSync(config.referenceDir)) {
     await app.register(fastifyStatic, { root: config.referenceDir, prefix: '/reference/', decorateReply: false, maxAge: 3600_000 });

@@ -355,7 +355,7 @@ program
 program
   .command('bench')
   .description('Run a benchmark from bench/ and print its figures (e.g. "truce bench vetting")')
-  .argument('<name>', 'benchmark name: ledger, vetting, borders, places or reports')
+  .argument('<name>', 'benchmark name: ledger, vetting, borders, places, reports or exports')
   .action(async (name: string) => {
     if (!/^[a-z-]+$/.test(name)) throw new ConfigError(`unknown benchmark "${name}"`);
     const file = path.resolve(import.meta.dirname, '..', 'bench', `${name}.ts`);

@@ -126,6 +126,15 @@ export interface Config {
   clusterRefreshMs: number;
   /** Build the map's cluster index when the app starts (1 = yes), not on the first map request. */
   clusterWarm: number;
+  // ---- exports (src/exports) ----
+  /** Exports one account may have running at once on one instance (429 above): each reads the whole list. */
+  exportsPerAccount: number;
+  /** Exports running at once on one instance in all (429 above); below the pool size, so other requests keep connections. */
+  exportsMax: number;
+  /** Incidents read per database statement of an export after its first (small) page: bounds its memory. */
+  exportChunkRows: number;
+  /** Seconds an export waits for a client that reads nothing before ending it (its place is freed). */
+  exportStallS: number;
   /** Folder of the built web app served at `/`. */
   webDir: string;
   /** Folder of the shipped reference data served at `/reference/`. */
@@ -206,6 +215,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     idempotencyTtlS: int(env.TRUCE_IDEMPOTENCY_TTL_S, 86_400, 'TRUCE_IDEMPOTENCY_TTL_S'),
     clusterRefreshMs: int(env.TRUCE_CLUSTER_REFRESH_MS, 5000, 'TRUCE_CLUSTER_REFRESH_MS'),
     clusterWarm: int(env.TRUCE_CLUSTER_WARM, 1, 'TRUCE_CLUSTER_WARM'),
+    exportsPerAccount: int(env.TRUCE_EXPORTS_PER_ACCOUNT, 2, 'TRUCE_EXPORTS_PER_ACCOUNT'),
+    exportsMax: int(env.TRUCE_EXPORTS_MAX, 4, 'TRUCE_EXPORTS_MAX'),
+    exportChunkRows: int(env.TRUCE_EXPORT_CHUNK_ROWS, 2000, 'TRUCE_EXPORT_CHUNK_ROWS'),
+    exportStallS: int(env.TRUCE_EXPORT_STALL_S, 60, 'TRUCE_EXPORT_STALL_S'),
     webDir: env.TRUCE_WEB_DIR ? path.resolve(env.TRUCE_WEB_DIR) : path.join(root, 'web', 'dist'),
     referenceDir: path.join(root, 'reference'),
     ...overrides,
@@ -216,6 +229,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   for (const [k, name] of [['streamHeartbeatMs', 'TRUCE_STREAM_HEARTBEAT_MS'], ['streamMaxMs', 'TRUCE_STREAM_MAX_MS'], ['streamRecheckMs', 'TRUCE_STREAM_RECHECK_MS']] as const) {
     if (cfg[k] < 10) throw new ConfigError(`${name} must be at least 10, got ${cfg[k]}`);
   }
+  if (cfg.exportChunkRows < 1 || cfg.exportStallS < 1) throw new ConfigError('TRUCE_EXPORT_CHUNK_ROWS and TRUCE_EXPORT_STALL_S must be at least 1');
   if (cfg.adminToken !== null && cfg.adminToken.length < 24) throw new ConfigError('TRUCE_ADMIN_TOKEN must have at least 24 characters');
   return cfg;
 }

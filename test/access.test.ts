@@ -158,6 +158,8 @@ const SAMPLES: Record<string, () => Promise<InjectOptions>> = {
   'POST /api/v1/convoys/:id/block': async () => ({ url: `/api/v1/convoys/${await aidConvoy('dispatched')}/block`, payload: { where: { type: 'Point', coordinates: [36.1, 33.6] }, byPartyId: demoId('saaf'), reason: 'access test' } }),
   'POST /api/v1/convoys/:id/cancel': async () => ({ url: `/api/v1/convoys/${await aidConvoy('requested')}/cancel`, payload: { reason: 'access test' } }),
   'GET /api/v1/aid/figures': async () => ({}),
+  // exports (issue 11)
+  'GET /api/v1/exports/incidents': async () => ({ url: '/api/v1/exports/incidents?format=csv' }),
   'GET /api/v1/vetting/audit': async () => ({}),
   'GET /api/v1/vetting/:id': async () => ({ url: `/api/v1/vetting/${await liaisonVetting()}` }),
   'GET /api/v1/vetting/:id/replay': async () => ({ url: `/api/v1/vetting/${await liaisonVetting()}/replay` }),

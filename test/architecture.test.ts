@@ -45,6 +45,8 @@ export const ARCHITECTURE: Architecture = {
     { file: 'src/ogc/features.ts' },
     // issue 11: the map's cluster scan
     { file: 'src/incidents/clusters.ts' },
+    // issue 11: exports
+    { file: 'src/exports/formats.ts' },
   ],
   ioBuiltins: ['fs', 'fs/promises', 'net', 'http', 'https', 'http2', 'dgram', 'dns', 'dns/promises', 'tls', 'child_process', 'cluster', 'worker_threads', 'readline', 'repl', 'inspector', 'os', 'process'],
   ioPackages: [/^pg(\/|$)/, /^@electric-sql\//, /^fastify(\/|$)/, /^@fastify\//, /^undici(\/|$)/, /^ws$/, /^commander$/, /^playwright/],

@@ -229,3 +229,24 @@ describe('bad cluster requests', () => {
     expect(res.json().field).toBe(field);
   });
 });
+describe('exports: refused requests name the field and start nothing', () => {
+  it.each([
+    ['an unknown format', 'format=xlsx', 400, 'VALIDATION_FAILED', 'format'],
+    ['no format', 'type=shelling', 400, 'VALIDATION_FAILED', 'format'],
+    ['a bbox that is not four numbers', 'format=csv&bbox=36,33,37', 400, 'VALIDATION_FAILED', 'bbox'],
+    ['a bbox out of range', 'format=geojson&bbox=36,33,190,34', 400, 'VALIDATION_FAILED', 'bbox'],
+    ['a bbox inside out', 'format=acled&bbox=37,33,36,34', 400, 'VALIDATION_FAILED', 'bbox'],
+    ['to before from', 'format=hxl&from=2016-03-01&to=2016-02-01', 422, 'INCONSISTENT', 'to'],
+    ['an unknown type', 'format=csv&type=bombing', 400, 'VALIDATION_FAILED', 'type'],
+    ['a party that is not an id', 'format=csv&partyId=saaf', 400, 'VALIDATION_FAILED', 'partyId'],
+    ['a parameter the list does not take', 'format=csv&cursor=abc', 400, 'VALIDATION_FAILED', 'cursor'],
+  ])('%s', async (_n, qs, status, code, field) => {
+    const before = await snapshot(t.db);
+    const res = await t.call('analyst', { method: 'GET', url: `/api/v1/exports/incidents?${qs}` });
+    expect(res.statusCode, res.body).toBe(status);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.headers['content-disposition']).toBeUndefined();
+    expect(res.json()).toMatchObject({ code, field });
+    expect(await snapshot(t.db)).toBe(before);
+  });
+});

@@ -39,6 +39,8 @@ export const ERRORS = {
   // humanitarian access (src/aid)
   CONVOY_TRANSITION: { status: 409, title: 'The convoy’s state does not allow this step' },
   CARGO_EXCEEDED: { status: 422, title: 'More cargo than the convoy loaded' },
+  // exports (src/exports)
+  TOO_MANY_EXPORTS: { status: 429, title: 'Too many exports running; wait for one to finish' },
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -206,3 +206,28 @@ export async function listedIncidentFor(q: Queryable, p: Principal, id: string):
   const [json] = await incidentsJson(q, await viewerOf(q, p), [s.incident]);
   return json;
 }
+
+// ---- exports (src/exports): the incident list as GET /incidents gives it, page by page
+
+export { viewerOf } from './service.ts';
+export type { IncidentJson } from './service.ts';
+export type { IncidentFilter } from './store.ts';
+import type { Viewer } from './visibility.ts';
+/** The list's filters from its query (bbox, from/to, type, partyId, status, grade, pcode), refused as GET /incidents refuses them. */
+export { filterOf as incidentFilterOf } from './routes.ts';
+
+/**
+ * One keyset page of GET /api/v1/incidents for this viewer: exactly the list's visibility
+ * (listVisibility in SQL), filters and order (newest first), each incident as incidentsJson gives
+ * it to the viewer. `next` is the key to continue after, null on the last page. One statement for
+ * the page and a few for its determinations, on whatever connection is free: nothing is held between pages.
+ */
+export async function incidentPage(
+  q: Queryable,
+  v: Viewer,
+  f: store.IncidentFilter,
+  page: { after?: [number, string]; limit: number },
+): Promise<{ items: IncidentJson[]; next: [number, string] | null }> {
+  const { items, keys } = await store.listIncidents(q, listVisibility(v), f, { sort: '-occurredFrom', after: page.after, limit: page.limit });
+  return { items: await incidentsJson(q, v, items), next: keys.length === page.limit ? keys[keys.length - 1] : null };
+}

@@ -28,7 +28,7 @@ function parseBBox(s: string | undefined): [number, number, number, number] | un
   return [w, so, e, n];
 }
 
-function filterOf(q: Omit<S.AggregateQuery, 'by'>): store.IncidentFilter {
+export function filterOf(q: Omit<S.AggregateQuery, 'by'>): store.IncidentFilter {
   const from = q.from ? new Date(q.from) : undefined;
   const to = q.to ? new Date(q.to) : undefined;
   if (from && to && from > to) throw new ApiError('INCONSISTENT', 'to must not be before from.', 'to');

@@ -653,3 +653,6 @@ export interface IncidentClusters {
   version: number;
   clusters: IncidentCluster[];
 }
+// ---- exports (issue 11): GET /api/v1/exports/incidents?format=&<the incident list's filters>
+/** The file formats of an export (a download, not JSON: link to it, the browser saves the attachment). */
+export type ExportFormat = 'geojson' | 'acled' | 'hxl' | 'csv';
