@@ -121,6 +121,33 @@ export interface Config {
   reportSiteSearchM: number;
   /** Seconds the first answer to an Idempotency-Key is kept for its retries. */
   idempotencyTtlS: number;
+  // ---- webhooks (src/webhooks) ----
+  /** Admit webhook URLs over http and to loopback, private, link-local and CGNAT addresses (tests, local deployments); cloud metadata addresses never. */
+  webhookAllowPrivate: boolean;
+  /** Webhooks one account may have registered at once (deleted ones do not count). */
+  webhooksPerAccount: number;
+  /** Milliseconds between an instance's looks at the outbox and at other instances' ledger entries (its own are handled at once). */
+  webhookPollMs: number;
+  /** Longest wait for a receiver, per attempt (connect, send, answer), in milliseconds. */
+  webhookTimeoutMs: number;
+  /** Delay after a delivery's first failed attempt, in ms; doubled after each further one, with jitter. */
+  webhookRetryBaseMs: number;
+  /** Longest delay between two attempts of one delivery, in ms. */
+  webhookRetryMaxMs: number;
+  /** Attempts of one delivery before it is given up (marked failed in the log). */
+  webhookMaxAttempts: number;
+  /** Failed attempts in a row after which a webhook is disabled (its owner re-enables it); 0 for never. */
+  webhookDisableAfter: number;
+  /** A request for information's "deadline near" notice goes this many hours before it is due. */
+  webhookDeadlineNearH: number;
+  /** Milliseconds between the deadline job's runs (near and passed deadlines). */
+  webhookDeadlineCheckMs: number;
+  /** Deadlines crossed longer ago than this many hours (the server was stopped, or they predate the webhooks) are not told any more. */
+  webhookDeadlineCatchUpH: number;
+  /** A report is near an agency's site when its nearest site (its organisation's) is within this many metres, or when it hits the site's buffer. */
+  webhookNearSiteM: number;
+  /** Deliveries an instance sends at once. */
+  webhookConcurrency: number;
   /** Folder of the built web app served at `/`. */
   webDir: string;
   /** Folder of the shipped reference data served at `/reference/`. */
@@ -199,6 +226,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     reportBatchBodyLimit: int(env.TRUCE_REPORT_BATCH_BODY_LIMIT, 16 * 1024 * 1024, 'TRUCE_REPORT_BATCH_BODY_LIMIT'),
     reportSiteSearchM: int(env.TRUCE_REPORT_SITE_SEARCH_M, 10_000, 'TRUCE_REPORT_SITE_SEARCH_M'),
     idempotencyTtlS: int(env.TRUCE_IDEMPOTENCY_TTL_S, 86_400, 'TRUCE_IDEMPOTENCY_TTL_S'),
+    webhookAllowPrivate: env.TRUCE_WEBHOOK_ALLOW_PRIVATE === '1' || env.TRUCE_WEBHOOK_ALLOW_PRIVATE === 'true',
+    webhooksPerAccount: int(env.TRUCE_WEBHOOKS_PER_ACCOUNT, 10, 'TRUCE_WEBHOOKS_PER_ACCOUNT'),
+    webhookPollMs: int(env.TRUCE_WEBHOOK_POLL_MS, 1000, 'TRUCE_WEBHOOK_POLL_MS'),
+    webhookTimeoutMs: int(env.TRUCE_WEBHOOK_TIMEOUT_MS, 10_000, 'TRUCE_WEBHOOK_TIMEOUT_MS'),
+    webhookRetryBaseMs: int(env.TRUCE_WEBHOOK_RETRY_BASE_MS, 30_000, 'TRUCE_WEBHOOK_RETRY_BASE_MS'),
+    webhookRetryMaxMs: int(env.TRUCE_WEBHOOK_RETRY_MAX_MS, 6 * 3_600_000, 'TRUCE_WEBHOOK_RETRY_MAX_MS'),
+    webhookMaxAttempts: int(env.TRUCE_WEBHOOK_MAX_ATTEMPTS, 12, 'TRUCE_WEBHOOK_MAX_ATTEMPTS'),
+    webhookDisableAfter: int(env.TRUCE_WEBHOOK_DISABLE_AFTER, 20, 'TRUCE_WEBHOOK_DISABLE_AFTER'),
+    webhookDeadlineNearH: int(env.TRUCE_WEBHOOK_DEADLINE_NEAR_H, 24, 'TRUCE_WEBHOOK_DEADLINE_NEAR_H'),
+    webhookDeadlineCheckMs: int(env.TRUCE_WEBHOOK_DEADLINE_CHECK_MS, 60_000, 'TRUCE_WEBHOOK_DEADLINE_CHECK_MS'),
+    webhookDeadlineCatchUpH: int(env.TRUCE_WEBHOOK_DEADLINE_CATCH_UP_H, 24, 'TRUCE_WEBHOOK_DEADLINE_CATCH_UP_H'),
+    webhookNearSiteM: int(env.TRUCE_WEBHOOK_NEAR_SITE_M, 1_000, 'TRUCE_WEBHOOK_NEAR_SITE_M'),
+    webhookConcurrency: int(env.TRUCE_WEBHOOK_CONCURRENCY, 8, 'TRUCE_WEBHOOK_CONCURRENCY'),
     webDir: env.TRUCE_WEB_DIR ? path.resolve(env.TRUCE_WEB_DIR) : path.join(root, 'web', 'dist'),
     referenceDir: path.join(root, 'reference'),
     ...overrides,
@@ -209,6 +249,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   for (const [k, name] of [['streamHeartbeatMs', 'TRUCE_STREAM_HEARTBEAT_MS'], ['streamMaxMs', 'TRUCE_STREAM_MAX_MS'], ['streamRecheckMs', 'TRUCE_STREAM_RECHECK_MS']] as const) {
     if (cfg[k] < 10) throw new ConfigError(`${name} must be at least 10, got ${cfg[k]}`);
   }
+  if (cfg.webhookTimeoutMs < 100 || cfg.webhookConcurrency < 1 || cfg.webhookMaxAttempts < 1) throw new ConfigError('TRUCE_WEBHOOK_TIMEOUT_MS must be at least 100, TRUCE_WEBHOOK_CONCURRENCY and TRUCE_WEBHOOK_MAX_ATTEMPTS at least 1');
   if (cfg.adminToken !== null && cfg.adminToken.length < 24) throw new ConfigError('TRUCE_ADMIN_TOKEN must have at least 24 characters');
   return cfg;
 }

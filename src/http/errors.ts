@@ -39,6 +39,10 @@ export const ERRORS = {
   // humanitarian access (src/aid)
   CONVOY_TRANSITION: { status: 409, title: 'The convoy’s state does not allow this step' },
   CARGO_EXCEEDED: { status: 422, title: 'More cargo than the convoy loaded' },
+  // webhooks (src/webhooks)
+  URL_REFUSED: { status: 422, title: 'truce does not send to this URL' },
+  TOO_MANY_WEBHOOKS: { status: 409, title: 'The account has as many webhooks as it may' },
+  WEBHOOK_STATE: { status: 409, title: 'The webhook’s state does not allow this step' },
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;
