@@ -74,6 +74,8 @@ export async function snapshot(db: Db): Promise<string> {
   Object.assign(tables, { incident_events: 'x', claims: 'x', info_requests: 'x', info_answers: 'x', determinations: 'x', concurrences: 'x' });
   // humanitarian access
   Object.assign(tables, { besieged_areas: 'x', besieged_area_events: 'x', convoys: 'x', convoy_events: 'x' });
+  // webhooks (the failure count and the fan-out's position move on their own: bookkeeping)
+  Object.assign(tables, { webhooks: '(x.id, x.url, x.events, x.state, x.secret)', webhook_outbox: '(x.id, x.webhook_id, x.dedupe)', webhook_deliveries: 'x', webhook_deadlines: 'x' });
   const parts = [];
   for (const [t, cols] of Object.entries(tables)) {
     const [r] = await db.query(`SELECT count(*)::int AS n, coalesce(md5(string_agg(${cols}::text, ',' ORDER BY ${cols}::text)), '') AS h FROM ${t} x`);
