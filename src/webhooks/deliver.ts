@@ -50,6 +50,7 @@ export function postOnce(url: string, body: string, headers: Record<string, stri
   const done = (r: Omit<AttemptResult, 'durationMs'>): AttemptResult => ({ ...r, error: r.error && short(r.error), durationMs: Math.round(performance.now() - started) });
   const fault = urlFault(url, o.rules);
   if (fault) return Promise.resolve(done({ status: null, error: `refused: the URL ${fault}`, response: null }));
+  if (o.signal?.aborted) return Promise.resolve(done({ status: null, error: 'the server is stopping', response: null }));
   const u = new URL(url);
   const literal = ipLiteral(u.hostname);
   if (literal && addressFault(literal, o.rules)) return Promise.resolve(done({ status: null, error: `refused: ${addressFault(literal, o.rules)}`, response: null }));

@@ -2,7 +2,7 @@
 // every delivery's HMAC as the README tells a receiver to; each kind reaches its registrant and
 // no other; retries with backoff; disabling and enabling again; a restart resumes the outbox;
 // two instances never send one delivery twice. Backoff settings are small so this runs fast.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createPublicKey, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.ts';
 import { SYSTEM, write } from '../ledger/ledger.ts';
 import { concur, propose, requestInfo } from '../incidents/service.ts';
-import { addAgencies, demoId, testApp, type Agencies, type TestApp } from '../../test/support/app.ts';
+import { addAgencies, demoId, TEST_LEDGER_KEY, testApp, type Agencies, type TestApp } from '../../test/support/app.ts';
+import { verifySnapshot } from '../ledger/verify.ts';
 import { decidedIncident, fileReport } from '../../test/support/desk.ts';
 import { guardedLookup, postOnce } from './deliver.ts';
 
@@ -364,4 +365,14 @@ describe('a restart resumes the outbox; two instances deliver once', () => {
       for (const a of apps) await a.close();
     }
   }, 30_000);
+});
+
+describe('the record', () => {
+  it('holds: every registration, disabling, enabling and deletion is a leaf that truce verify accepts', async () => {
+    const pem = createPublicKey(TEST_LEDGER_KEY).export({ type: 'spki', format: 'pem' }).toString();
+    const report = await verifySnapshot(t.db, pem);
+    expect(report.findings).toEqual([]);
+    const [n] = await t.db.query("SELECT count(*)::int AS n FROM ledger_leaves WHERE entity_type = 'webhook'");
+    expect(n.n).toBeGreaterThanOrEqual(Object.keys(hooks).length + 4); // created, disabled (twice), enabled (twice), deleted
+  });
 });
