@@ -15,7 +15,7 @@
 // an exponential delay with jitter, up to the attempts allowed; after too many failures in a row
 // the webhook is disabled. A delivery interrupted by a stop is given back, and sent after restart.
 import { randomUUID } from 'node:crypto';
-import { accountsByIds, getAccount } from '../auth/lookup.ts';
+import { accountsByIds } from '../auth/lookup.ts';
 import type { Principal } from '../auth/roles.ts';
 import type { Config } from '../config.ts';
 import type { Db, Queryable } from '../db/db.ts';
@@ -167,9 +167,17 @@ export class Dispatcher {
     }, log, 'delivering');
   }
 
+  /**
+   * Were there active webhooks at the last pass (or has this instance registered or enabled one
+   * since)? When not, a commit does not wake the fan-out: the periodic pass moves the position on
+   * (or, if another instance registered one meanwhile, fans out), so nothing is lost, and writes
+   * cost nothing more while nobody listens.
+   */
+  listening = true;
+
   /** Entries of interest woke us (the hub): fan out soon. */
   wake(events: readonly LedgerEvent[]): void {
-    if (events.some((e) => kindOfEntry(e))) this.fanout.kick();
+    if (this.listening && events.some((e) => kindOfEntry(e))) this.fanout.kick();
   }
 
   async close(): Promise<void> {
@@ -184,7 +192,8 @@ export class Dispatcher {
       if (position === null) return { queued: 0, more: false }; // another instance is at it
       const size = await ledgerSize(q);
       if (position >= size - 1) return { queued: 0, more: false };
-      if (!(await store.anyActive(q))) {
+      this.listening = await store.anyActive(q);
+      if (!this.listening) {
         // nobody listens: skip ahead (a registration committed after the size was read has a later leaf, so nothing it wants is skipped)
         await store.moveCursor(q, 'fanout', size - 1);
         return { queued: 0, more: false };
@@ -197,10 +206,12 @@ export class Dispatcher {
       const who = await principals(q, hooks);
       const items: store.Queued[] = [];
       for (const { e, kind } of wanted) {
+        const byAccount = new Map<string, Awaited<ReturnType<typeof noticeOf>>>(); // an account's webhooks are told the same
         for (const h of hooks) {
           const p = who.get(h.accountId);
           if (!p || !h.events.includes(kind) || h.createdAt.getTime() > Date.parse(e.at)) continue;
-          const n = await noticeOf(q, p, kind, e, this.config);
+          if (!byAccount.has(p.accountId)) byAccount.set(p.accountId, await noticeOf(q, p, kind, e, this.config));
+          const n = byAccount.get(p.accountId);
           if (!n) continue;
           const id = randomUUID();
           items.push({ id, webhookId: h.id, dedupe: n.dedupe, kind, body: envelope(id, kind, h.id, e.at, e.index, n.data) });
@@ -233,10 +244,12 @@ export class Dispatcher {
         for (const m of marks) {
           if (!fresh.has(`${m.requestId}/${m.threshold}`)) continue;
           const kind: Kind = m.threshold === 'near' ? 'info_request.deadline_near' : 'info_request.deadline_passed';
+          const byAccount = new Map<string, Awaited<ReturnType<typeof requestAsSeenBy>>>();
           for (const h of hooks) {
             const p = who.get(h.accountId);
             if (!p || !h.events.includes(kind) || p.role !== 'liaison' || p.partyId !== m.r.addressedToPartyId) continue;
-            const seen = await requestAsSeenBy(q, p, m.requestId);
+            if (!byAccount.has(p.accountId)) byAccount.set(p.accountId, await requestAsSeenBy(q, p, m.requestId));
+            const seen = byAccount.get(p.accountId);
             if (!seen || seen.answered) continue;
             const id = randomUUID();
             items.push({ id, webhookId: h.id, dedupe: `${kind}:${m.requestId}`, kind, body: envelope(id, kind, h.id, new Date(now).toISOString(), null, { request: seen.request, incident: seen.incident }) });
@@ -253,13 +266,14 @@ export class Dispatcher {
   async deliverBatch(): Promise<number> {
     const leaseMs = this.config.webhookTimeoutMs * 2 + 5_000;
     const claimed = await store.claimDue(this.db, this.config.webhookConcurrency, leaseMs);
-    await Promise.all(claimed.map((c) => this.attempt(c)));
+    if (!claimed.length) return 0;
+    const owners = await accountsByIds(this.db, claimed.map((c) => c.accountId));
+    await Promise.all(claimed.map((c) => this.attempt(c, owners.get(c.accountId))));
     return claimed.length;
   }
 
-  private async attempt(c: store.Claimed): Promise<void> {
+  private async attempt(c: store.Claimed, owner: { disabled: boolean } | undefined): Promise<void> {
     const base = { outboxId: c.id, webhookId: c.webhookId, attempt: c.attempt };
-    const owner = await getAccount(this.db, c.accountId);
     if (!owner || owner.disabled) {
       await this.db.tx((q) => store.recordAttempt(q, { ...base, durationMs: 0, status: null, ok: false, error: 'not sent: the owner account is disabled', response: null }, { state: 'dropped' }));
       return;

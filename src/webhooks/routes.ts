@@ -88,6 +88,7 @@ export async function webhookRoutes(app: FastifyInstance, { db, config }: { db: 
     handler: async (req, reply) => {
       const me = principal(req);
       const made = await write(db, me, (w) => service.create(w, me, req.body, config, (url) => hostFault(url, rules)));
+      dispatcher.listening = true;
       reply.code(201).header('location', `/api/v1/webhooks/${made.webhook.id}`);
       return { ...webhookJson(made.webhook, 0), secret: made.secret };
     },
@@ -144,6 +145,7 @@ export async function webhookRoutes(app: FastifyInstance, { db, config }: { db: 
     handler: async (req) => {
       const me = principal(req);
       const h = await write(db, me, (w) => service.enable(w, me, req.params.id));
+      dispatcher.listening = true;
       dispatcher.deliver.kick();
       return out(h);
     },

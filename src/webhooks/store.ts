@@ -199,6 +199,8 @@ export interface Attempt {
 
 /** Logs an attempt and moves its delivery on: delivered, failed, dropped, or pending again after `retryMs`. Returns the webhook's failures in a row after it. */
 export async function recordAttempt(q: Queryable, a: Attempt, next: { state: 'delivered' | 'failed' | 'dropped' } | { state: 'pending'; retryMs: number }): Promise<number> {
+  // the webhook's row first, as enabling, disabling and deleting take it (then its deliveries): no deadlock between them
+  await q.query('SELECT 1 FROM webhooks WHERE id = $1 FOR UPDATE', [a.webhookId]);
   await q.query(
     'INSERT INTO webhook_deliveries (outbox_id, webhook_id, attempt, duration_ms, status, ok, error, response) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
     [a.outboxId, a.webhookId, a.attempt, a.durationMs, a.status, a.ok, a.error, a.response],
