@@ -77,7 +77,7 @@ async function run(engine: string) {
   const url = `http://127.0.0.1:${(rec.server.address() as AddressInfo).port}/hook`;
   const { db, done } = await freshDb(engine, 'truce_bench_hooks', 10);
   const ledgerKey = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-  const config = loadConfig({}, { logLevel: 'silent', adminToken: 'truce_bench-admin-token-0123456789abcdef', ledgerKey, analyzeIntervalS: 0, webhookAllowPrivate: true, webhookPollMs: 50, webhookConcurrency: CONCURRENCY, webhooksPerAccount: HOOKS });
+  const config = loadConfig({}, { logLevel: 'silent', adminToken: 'truce_bench-admin-token-0123456789abcdef', ledgerKey, analyzeIntervalS: 0, webhookDeliver: true, webhookAllowPrivate: true, webhookPollMs: 50, webhookConcurrency: CONCURRENCY, webhooksPerAccount: HOOKS });
   await ensureFirstAdmin(db, config.adminToken);
   await seedDemo(db);
   const saaf = DEMO_PARTIES.find((p) => p.key === 'saaf')!.id;
@@ -106,8 +106,10 @@ async function run(engine: string) {
     const t0 = performance.now();
     for (let i = 0; i < EVENTS; i++) await ask();
     const written = performance.now() - t0;
+    const atLastWrite = rec.total - before;
     await until(() => rec.total - before >= EVENTS * HOOKS);
     const truceS = (performance.now() - t0) / 1000;
+    const drainS = truceS - written / 1000;
 
     // baseline: the same number of signed POSTs of a body of the same size, CONCURRENCY at a time
     const [{ body }] = await db.query('SELECT body FROM webhook_outbox LIMIT 1');
@@ -127,7 +129,8 @@ async function run(engine: string) {
     const n = EVENTS * HOOKS;
     console.log(`\n${engine}: ${fmt(EVENTS)} requests for information × ${HOOKS} webhooks = ${fmt(n)} deliveries`);
     console.log(`  commit → all ${HOOKS} deliveries received, one write at a time (${LATENCY_SAMPLES}): p50 ${fmt(pct(lat, 50), 1)} ms, p95 ${fmt(pct(lat, 95), 1)} ms`);
-    console.log(`  writes: ${fmt(EVENTS / (written / 1000))}/s; truce (ledger → fan-out → outbox → signed POST → log): ${fmt(n / truceS)} deliveries/s (${fmt(truceS, 2)} s)`);
+    console.log(`  writes: ${fmt(EVENTS / (written / 1000))}/s (${fmt(written / 1000, 2)} s), ${fmt(atLastWrite)} deliveries received by the last write; the other ${fmt(n - atLastWrite)} in ${fmt(drainS, 2)} s after it (${fmt((n - atLastWrite) / drainS)}/s)`);
+    console.log(`  truce end to end (ledger → fan-out → outbox → signed POST → log), from the first write: ${fmt(n / truceS)} deliveries/s (${fmt(truceS, 2)} s)`);
     console.log(`  baseline (the same signed POSTs sent straight, ${CONCURRENCY} at a time): ${fmt(n / baseS)} deliveries/s (${fmt(baseS, 2)} s)`);
     console.log(`  ratio truce / baseline: ${fmt((n / truceS) / (n / baseS), 3)}`);
     const [dups] = await db.query("SELECT count(*)::int AS n FROM webhook_deliveries WHERE ok GROUP BY outbox_id HAVING count(*) > 1 LIMIT 1");

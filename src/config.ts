@@ -124,6 +124,8 @@ export interface Config {
   // ---- webhooks (src/webhooks) ----
   /** Admit webhook URLs over http and to loopback, private, link-local and CGNAT addresses (tests, local deployments); cloud metadata addresses never. */
   webhookAllowPrivate: boolean;
+  /** Does this instance fan out and send webhook deliveries? false: an API-only instance (another on the same database sends them), and test apps that send nothing. */
+  webhookDeliver: boolean;
   /** Webhooks one account may have registered at once (deleted ones do not count). */
   webhooksPerAccount: number;
   /** Milliseconds between an instance's looks at the outbox and at other instances' ledger entries (its own are handled at once). */
@@ -227,6 +229,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     reportSiteSearchM: int(env.TRUCE_REPORT_SITE_SEARCH_M, 10_000, 'TRUCE_REPORT_SITE_SEARCH_M'),
     idempotencyTtlS: int(env.TRUCE_IDEMPOTENCY_TTL_S, 86_400, 'TRUCE_IDEMPOTENCY_TTL_S'),
     webhookAllowPrivate: env.TRUCE_WEBHOOK_ALLOW_PRIVATE === '1' || env.TRUCE_WEBHOOK_ALLOW_PRIVATE === 'true',
+    webhookDeliver: env.TRUCE_WEBHOOK_DELIVER !== '0' && env.TRUCE_WEBHOOK_DELIVER !== 'false',
     webhooksPerAccount: int(env.TRUCE_WEBHOOKS_PER_ACCOUNT, 10, 'TRUCE_WEBHOOKS_PER_ACCOUNT'),
     webhookPollMs: int(env.TRUCE_WEBHOOK_POLL_MS, 1000, 'TRUCE_WEBHOOK_POLL_MS'),
     webhookTimeoutMs: int(env.TRUCE_WEBHOOK_TIMEOUT_MS, 10_000, 'TRUCE_WEBHOOK_TIMEOUT_MS'),

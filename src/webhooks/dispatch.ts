@@ -163,7 +163,7 @@ export class Dispatcher {
       if (await this.deadlinePass(Date.now())) this.deliver.kick();
     }, log, 'the deadline notices');
     this.deliver = new Serial(async () => {
-      while (!this.deliver.closed && (await this.deliverBatch()) === this.config.webhookConcurrency);
+      while (!this.deliver.closed && (await this.startDue()) > 0);
     }, log, 'delivering');
   }
 
@@ -183,6 +183,7 @@ export class Dispatcher {
   async close(): Promise<void> {
     this.stopping.abort();
     await Promise.all([this.fanout.close(), this.deadlines.close(), this.deliver.close()]);
+    await Promise.allSettled([...this.inflight]); // each gives its claim back
   }
 
   /** One transaction of the fan-out: the next page of the ledger after the position. */
@@ -262,37 +263,62 @@ export class Dispatcher {
     });
   }
 
-  /** Claims and sends one batch; returns how many were claimed. */
-  async deliverBatch(): Promise<number> {
+  /** Attempts being sent now, at most TRUCE_WEBHOOK_CONCURRENCY. */
+  private readonly inflight = new Set<Promise<void>>();
+
+  /**
+   * Claims as many due deliveries as there are free places and starts them; does not wait for
+   * them: a slow receiver holds one place until its timeout, never the others' deliveries.
+   * Each ends by logging itself and waking this again. Returns how many were claimed.
+   */
+  async startDue(): Promise<number> {
+    const free = this.config.webhookConcurrency - this.inflight.size;
+    if (free <= 0 || this.stopping.signal.aborted) return 0;
     const leaseMs = this.config.webhookTimeoutMs * 2 + 5_000;
-    const claimed = await store.claimDue(this.db, this.config.webhookConcurrency, leaseMs);
+    const claimed = await store.claimDue(this.db, free, leaseMs);
     if (!claimed.length) return 0;
     const owners = await accountsByIds(this.db, claimed.map((c) => c.accountId));
-    await Promise.all(claimed.map((c) => this.attempt(c, owners.get(c.accountId))));
+    for (const c of claimed) {
+      const p: Promise<void> = this.send(c, owners.get(c.accountId))
+        .catch((e) => this.log.error({ err: e }, 'webhooks: logging a delivery failed'))
+        .finally(() => {
+          this.inflight.delete(p);
+          this.deliver.kick();
+        });
+      this.inflight.add(p);
+    }
     return claimed.length;
   }
 
-  private async attempt(c: store.Claimed, owner: { disabled: boolean } | undefined): Promise<void> {
-    const base = { outboxId: c.id, webhookId: c.webhookId, attempt: c.attempt };
-    if (!owner || owner.disabled) {
-      await this.db.tx((q) => store.recordAttempt(q, { ...base, durationMs: 0, status: null, ok: false, error: 'not sent: the owner account is disabled', response: null }, { state: 'dropped' }));
+  private async send(c: store.Claimed, owner: { disabled: boolean } | undefined): Promise<void> {
+    const done = await this.attempt(c, owner);
+    if (!done) {
+      await store.release(this.db, [c.id]); // stopping: not an attempt; sent again after restart (or when the lease ends)
       return;
     }
+    // logged, and disabled after too many failures in a row, in one transaction: no attempt can be claimed in between
+    const off = await write(
+      this.db,
+      SYSTEM,
+      async (w) => {
+        const n = (await store.recordAttempts(w.q, [done])).get(c.webhookId) ?? 0;
+        return !done.a.ok && done.next.state !== 'dropped' && shouldDisable(n, this.config.webhookDisableAfter) && (await disableForFailures(w, c.webhookId)) ? n : 0;
+      },
+      { allowEmpty: true },
+    );
+    if (off) this.log.warn({ webhookId: c.webhookId, failures: off }, 'webhooks: disabled after repeated failure');
+  }
+
+  /** One attempt, not yet logged; null when the instance is stopping. */
+  private async attempt(c: store.Claimed, owner: { disabled: boolean } | undefined): Promise<{ a: store.Attempt; next: store.Next } | null> {
+    const base = { outboxId: c.id, webhookId: c.webhookId, attempt: c.attempt };
+    if (!owner || owner.disabled) return { a: { ...base, durationMs: 0, status: null, ok: false, error: 'not sent: the owner account is disabled', response: null }, next: { state: 'dropped' } };
     const t = Math.floor(Date.now() / 1000);
     const headers = { 'truce-signature': signHeader(c.secret, t, c.body), 'truce-event': c.kind, 'truce-delivery': c.id, 'truce-attempt': String(c.attempt) };
     const res = await postOnce(c.url, c.body, headers, { rules: { allowPrivate: this.config.webhookAllowPrivate }, timeoutMs: this.config.webhookTimeoutMs, signal: this.stopping.signal });
-    if (this.stopping.signal.aborted) {
-      await store.release(this.db, [c.id]).catch(() => {}); // not an attempt: sent again after restart (or when the lease ends)
-      return;
-    }
+    if (this.stopping.signal.aborted) return null;
     const ok = res.error === null && isSuccess(res.status);
-    const next = afterAttempt(ok, c.attempt, this.retry, Math.random());
-    const failures = await this.db.tx((q) =>
-      store.recordAttempt(q, { ...base, durationMs: res.durationMs, status: res.status, ok, error: res.error, response: res.response }, next.state === 'pending' ? { state: 'pending', retryMs: next.delayMs } : next),
-    );
-    if (!ok && shouldDisable(failures, this.config.webhookDisableAfter)) {
-      const done = await write(this.db, SYSTEM, (w) => disableForFailures(w, c.webhookId), { allowEmpty: true });
-      if (done) this.log.warn({ webhookId: c.webhookId, failures }, 'webhooks: disabled after repeated failure');
-    }
+    const after = afterAttempt(ok, c.attempt, this.retry, Math.random());
+    return { a: { ...base, durationMs: res.durationMs, status: res.status, ok, error: res.error, response: res.response }, next: after.state === 'pending' ? { state: 'pending', retryMs: after.delayMs } : after };
   }
 }

@@ -61,15 +61,18 @@ export async function webhookRoutes(app: FastifyInstance, { db, config }: { db: 
   // the ledger gives a registration's salt and state to its owner (the secretariat and admins read all)
   registerRowReader('webhook', async (q, p, id) => (await store.getWebhook(q, id))?.accountId === p.accountId);
 
+  // the fan-out, the deadline notices and the deliveries: on every instance that sends (TRUCE_WEBHOOK_DELIVER)
   const dispatcher = new Dispatcher(db, config, app.log);
-  const unhook = eventsHub(db).onEvents((events) => dispatcher.wake(events));
-  app.jobs.register({ name: 'webhooks.fanout', everyMs: config.webhookPollMs, run: () => dispatcher.fanout.run() });
-  app.jobs.register({ name: 'webhooks.deliver', everyMs: config.webhookPollMs, atStart: false, run: () => dispatcher.deliver.run() });
-  app.jobs.register({ name: 'webhooks.deadlines', everyMs: config.webhookDeadlineCheckMs, atStart: false, run: () => dispatcher.deadlines.run() });
-  app.addHook('onClose', async () => {
-    unhook();
-    await dispatcher.close();
-  });
+  if (config.webhookDeliver) {
+    const unhook = eventsHub(db).onEvents((events) => dispatcher.wake(events));
+    app.jobs.register({ name: 'webhooks.fanout', everyMs: config.webhookPollMs, run: () => dispatcher.fanout.run() });
+    app.jobs.register({ name: 'webhooks.deliver', everyMs: config.webhookPollMs, atStart: false, run: () => dispatcher.deliver.run() });
+    app.jobs.register({ name: 'webhooks.deadlines', everyMs: config.webhookDeadlineCheckMs, atStart: false, run: () => dispatcher.deadlines.run() });
+    app.addHook('onClose', async () => {
+      unhook();
+      await dispatcher.close();
+    });
+  } else dispatcher.deliver.closed = dispatcher.fanout.closed = dispatcher.deadlines.closed = true; // kicks (enable) do nothing here
 
   const out = async (h: store.WebhookRecord) => webhookJson(h, (await store.pendingCount(db, [h.id])).get(h.id) ?? 0);
 

@@ -197,22 +197,41 @@ export interface Attempt {
   response: string | null;
 }
 
-/** Logs an attempt and moves its delivery on: delivered, failed, dropped, or pending again after `retryMs`. Returns the webhook's failures in a row after it. */
-export async function recordAttempt(q: Queryable, a: Attempt, next: { state: 'delivered' | 'failed' | 'dropped' } | { state: 'pending'; retryMs: number }): Promise<number> {
-  // the webhook's row first, as enabling, disabling and deleting take it (then its deliveries): no deadlock between them
-  await q.query('SELECT 1 FROM webhooks WHERE id = $1 FOR UPDATE', [a.webhookId]);
+export type Next = { state: 'delivered' | 'failed' | 'dropped' } | { state: 'pending'; retryMs: number };
+
+/**
+ * Logs a batch of attempts and moves each delivery on (delivered, failed, dropped, or pending
+ * again after its delay), in a few statements for the whole batch. Returns each webhook's failed
+ * attempts in a row after them (a success in the batch resets it). The webhooks' rows are locked
+ * first, in id order, as enabling, disabling and deleting take them before their deliveries.
+ */
+export async function recordAttempts(q: Queryable, batch: { a: Attempt; next: Next }[]): Promise<Map<string, number>> {
+  if (!batch.length) return new Map();
+  const hooks = [...new Set(batch.map((b) => b.a.webhookId))].sort();
+  await q.query('SELECT 1 FROM webhooks WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE', [hooks]);
+  const col = <T>(f: (b: { a: Attempt; next: Next }) => T) => batch.map(f);
   await q.query(
-    'INSERT INTO webhook_deliveries (outbox_id, webhook_id, attempt, duration_ms, status, ok, error, response) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
-    [a.outboxId, a.webhookId, a.attempt, a.durationMs, a.status, a.ok, a.error, a.response],
+    `INSERT INTO webhook_deliveries (outbox_id, webhook_id, attempt, duration_ms, status, ok, error, response)
+     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::int[], $5::int[], $6::boolean[], $7::text[], $8::text[])`,
+    [col((b) => b.a.outboxId), col((b) => b.a.webhookId), col((b) => b.a.attempt), col((b) => b.a.durationMs), col((b) => b.a.status), col((b) => b.a.ok), col((b) => b.a.error), col((b) => b.a.response)],
   );
-  if (next.state === 'pending') {
-    await q.query("UPDATE webhook_outbox SET claimed_until = NULL, next_at = now() + make_interval(secs => $2::double precision / 1000) WHERE id = $1", [a.outboxId, next.retryMs]);
-  } else {
-    await q.query('UPDATE webhook_outbox SET claimed_until = NULL, state = $2, done_at = now() WHERE id = $1', [a.outboxId, next.state]);
-  }
-  if (next.state === 'dropped') return -1;
-  const [r] = await q.query(`UPDATE webhooks SET failures = CASE WHEN $2 THEN 0 ELSE failures + 1 END WHERE id = $1 RETURNING failures`, [a.webhookId, a.ok]);
-  return r ? Number(r.failures) : 0;
+  await q.query(
+    `UPDATE webhook_outbox o SET claimed_until = NULL,
+       state = CASE WHEN t.st = 'pending' THEN o.state ELSE t.st END,
+       done_at = CASE WHEN t.st = 'pending' THEN NULL ELSE now() END,
+       next_at = CASE WHEN t.st = 'pending' THEN now() + make_interval(secs => t.ms / 1000) ELSE o.next_at END
+     FROM unnest($1::uuid[], $2::text[], $3::double precision[]) AS t(id, st, ms) WHERE o.id = t.id`,
+    [col((b) => b.a.outboxId), col((b) => b.next.state), col((b) => (b.next.state === 'pending' ? b.next.retryMs : 0))],
+  );
+  const counted = batch.filter((b) => b.next.state !== 'dropped');
+  const ok = hooks.filter((h) => counted.some((b) => b.a.webhookId === h && b.a.ok));
+  const failed = hooks.map((h) => counted.filter((b) => b.a.webhookId === h && !b.a.ok).length);
+  const rows = await q.query(
+    `UPDATE webhooks w SET failures = CASE WHEN t.id = ANY($3::uuid[]) THEN 0 ELSE w.failures + t.n END
+     FROM unnest($1::uuid[], $2::int[]) AS t(id, n) WHERE w.id = t.id RETURNING w.id::text AS id, w.failures`,
+    [hooks, failed, ok],
+  );
+  return new Map(rows.map((r) => [r.id, Number(r.failures)]));
 }
 
 /** Deliveries left pending while a webhook was disabled are due at once when it is enabled again. */
