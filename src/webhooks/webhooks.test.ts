@@ -6,7 +6,7 @@ import { createHmac, createPublicKey, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../app.ts';
 import { SYSTEM, write } from '../ledger/ledger.ts';
 import { concur, propose, requestInfo } from '../incidents/service.ts';
@@ -14,6 +14,9 @@ import { addAgencies, demoId, TEST_LEDGER_KEY, testApp, type Agencies, type Test
 import { verifySnapshot } from '../ledger/verify.ts';
 import { decidedIncident, fileReport } from '../../test/support/desk.ts';
 import { guardedLookup, postOnce } from './deliver.ts';
+
+// PGlite runs in this process: on a busy machine its queries hold the receiver and the timers too
+vi.setConfig({ testTimeout: 60_000 });
 
 interface Received {
   path: string;
@@ -88,7 +91,7 @@ async function register(name: string, who: string, events: string[], path = `/ok
   return res.json();
 }
 
-async function until<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, ms = 15_000): Promise<T> {
+async function until<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, ms = 40_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await fn();
@@ -154,14 +157,13 @@ describe('each kind reaches its registrant only', () => {
 
   it('a deadline passed: once, to the party asked only', async () => {
     const { incidentId } = await fileReport(t.db);
-    const res = await ask(incidentId, 'hzb', new Date(Date.now() + 2000).toISOString());
-    expect(res.statusCode, res.body).toBe(201);
-    const id = res.json().id;
+    // asked an hour ago, due a minute ago (as the demo records history): found past its deadline, so told only that it passed
+    const now = Date.now();
+    const { id } = await write(t.db, SYSTEM, (w) => requestInfo(w, incidentId, { addressedToPartyId: demoId('hzb'), question: 'Late?', dueAt: new Date(now - 60_000).toISOString() }, new Date(now - 3_600_000)));
     await until('passed', () => deadlineNotices('info_request.deadline_passed', id).length > 0);
     await settle();
     expect(deadlineNotices('info_request.deadline_passed', id).map((r) => r.path)).toEqual(['/ok/hzb']);
-    // "near" if the job ran while it was still due (on a busy machine it may not have): at most once
-    expect(deadlineNotices('info_request.deadline_near', id).length).toBeLessThanOrEqual(1);
+    expect(deadlineNotices('info_request.deadline_near', id)).toEqual([]);
     expect(received.filter((r) => r.json.data.request?.id === id).every((r) => r.path === '/ok/hzb')).toBe(true);
   });
 
@@ -337,10 +339,10 @@ describe('delivery rules (one attempt)', () => {
   it('follows no redirect, keeps a few hundred bytes of the answer, and times out', async () => {
     const local = { allowPrivate: true };
     const before = received.length;
-    const redirect = await postOnce(`${base}/redirect`, '{}', {}, { rules: local, timeoutMs: 1000 });
+    const redirect = await postOnce(`${base}/redirect`, '{}', {}, { rules: local, timeoutMs: 10_000 });
     expect(redirect).toMatchObject({ status: 302, error: 'a redirect (302) is not followed' });
     expect(received.length).toBe(before); // /ok/redirected was never asked
-    const big = await postOnce(`${base}/big`, '{}', {}, { rules: local, timeoutMs: 1000 });
+    const big = await postOnce(`${base}/big`, '{}', {}, { rules: local, timeoutMs: 10_000 });
     expect(big.status).toBe(200);
     expect(big.response!.length).toBeLessThanOrEqual(256);
     plan.set('/slowly', ['slow']);
@@ -377,7 +379,7 @@ describe('a restart resumes the outbox; two instances deliver once', () => {
     } finally {
       for (const a of apps) await a.close();
     }
-  }, 30_000);
+  }, 90_000);
 });
 
 describe('the record', () => {
