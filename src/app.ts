@@ -35,6 +35,7 @@ import { clusterRoutes } from './incidents/cluster-routes.ts';
 import { aidRoutes } from './aid/routes.ts';
 import { ogcRoutes } from './ogc/routes.ts';
 import { exportRoutes } from './exports/routes.ts';
+import { webhookRoutes } from './webhooks/routes.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -295,6 +296,7 @@ export async function buildApp({ db, config, ledgerKey = loadLedgerKey(config) }
   await app.register(aidRoutes, { db, config }); // humanitarian access: besieged areas, convoys, approvals, figures
   await app.register(ogcRoutes, { db, config }); // OGC API – Features at /ogc (issue 11)
   await app.register(exportRoutes, { db, config }); // exports of the incident list (GeoJSON, ACLED, HXL, CSV), streamed
+  await app.register(webhookRoutes, { db, config }); // webhooks: registrations, the outbox and its deliveries (issue 11)
 
   if (fs.existsSync(config.referenceDir)) {
     await app.register(fastifyStatic, { root: config.referenceDir, prefix: '/reference/', decorateReply: false, maxAge: 3600_000 });

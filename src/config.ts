@@ -135,6 +135,35 @@ export interface Config {
   exportChunkRows: number;
   /** Seconds an export waits for a client that reads nothing before ending it (its place is freed). */
   exportStallS: number;
+  // ---- webhooks (src/webhooks) ----
+  /** Admit webhook URLs over http and to loopback, private, link-local and CGNAT addresses (tests, local deployments); cloud metadata addresses never. */
+  webhookAllowPrivate: boolean;
+  /** Does this instance fan out and send webhook deliveries? false: an API-only instance (another on the same database sends them), and test apps that send nothing. */
+  webhookDeliver: boolean;
+  /** Webhooks one account may have registered at once (deleted ones do not count). */
+  webhooksPerAccount: number;
+  /** Milliseconds between an instance's looks at the outbox and at other instances' ledger entries (its own are handled at once). */
+  webhookPollMs: number;
+  /** Longest wait for a receiver, per attempt (connect, send, answer), in milliseconds. */
+  webhookTimeoutMs: number;
+  /** Delay after a delivery's first failed attempt, in ms; doubled after each further one, with jitter. */
+  webhookRetryBaseMs: number;
+  /** Longest delay between two attempts of one delivery, in ms. */
+  webhookRetryMaxMs: number;
+  /** Attempts of one delivery before it is given up (marked failed in the log). */
+  webhookMaxAttempts: number;
+  /** Failed attempts in a row after which a webhook is disabled (its owner re-enables it); 0 for never. */
+  webhookDisableAfter: number;
+  /** A request for information's "deadline near" notice goes this many hours before it is due. */
+  webhookDeadlineNearH: number;
+  /** Milliseconds between the deadline job's runs (near and passed deadlines). */
+  webhookDeadlineCheckMs: number;
+  /** Deadlines crossed longer ago than this many hours (the server was stopped, or they predate the webhooks) are not told any more. */
+  webhookDeadlineCatchUpH: number;
+  /** A report is near an agency's site when its nearest site (its organisation's) is within this many metres, or when it hits the site's buffer. */
+  webhookNearSiteM: number;
+  /** Deliveries an instance sends at once. */
+  webhookConcurrency: number;
   /** Folder of the built web app served at `/`. */
   webDir: string;
   /** Folder of the shipped reference data served at `/reference/`. */
@@ -219,6 +248,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     exportsMax: int(env.TRUCE_EXPORTS_MAX, 4, 'TRUCE_EXPORTS_MAX'),
     exportChunkRows: int(env.TRUCE_EXPORT_CHUNK_ROWS, 2000, 'TRUCE_EXPORT_CHUNK_ROWS'),
     exportStallS: int(env.TRUCE_EXPORT_STALL_S, 60, 'TRUCE_EXPORT_STALL_S'),
+    webhookAllowPrivate: env.TRUCE_WEBHOOK_ALLOW_PRIVATE === '1' || env.TRUCE_WEBHOOK_ALLOW_PRIVATE === 'true',
+    webhookDeliver: env.TRUCE_WEBHOOK_DELIVER !== '0' && env.TRUCE_WEBHOOK_DELIVER !== 'false',
+    webhooksPerAccount: int(env.TRUCE_WEBHOOKS_PER_ACCOUNT, 10, 'TRUCE_WEBHOOKS_PER_ACCOUNT'),
+    webhookPollMs: int(env.TRUCE_WEBHOOK_POLL_MS, 1000, 'TRUCE_WEBHOOK_POLL_MS'),
+    webhookTimeoutMs: int(env.TRUCE_WEBHOOK_TIMEOUT_MS, 10_000, 'TRUCE_WEBHOOK_TIMEOUT_MS'),
+    webhookRetryBaseMs: int(env.TRUCE_WEBHOOK_RETRY_BASE_MS, 30_000, 'TRUCE_WEBHOOK_RETRY_BASE_MS'),
+    webhookRetryMaxMs: int(env.TRUCE_WEBHOOK_RETRY_MAX_MS, 6 * 3_600_000, 'TRUCE_WEBHOOK_RETRY_MAX_MS'),
+    webhookMaxAttempts: int(env.TRUCE_WEBHOOK_MAX_ATTEMPTS, 12, 'TRUCE_WEBHOOK_MAX_ATTEMPTS'),
+    webhookDisableAfter: int(env.TRUCE_WEBHOOK_DISABLE_AFTER, 20, 'TRUCE_WEBHOOK_DISABLE_AFTER'),
+    webhookDeadlineNearH: int(env.TRUCE_WEBHOOK_DEADLINE_NEAR_H, 24, 'TRUCE_WEBHOOK_DEADLINE_NEAR_H'),
+    webhookDeadlineCheckMs: int(env.TRUCE_WEBHOOK_DEADLINE_CHECK_MS, 60_000, 'TRUCE_WEBHOOK_DEADLINE_CHECK_MS'),
+    webhookDeadlineCatchUpH: int(env.TRUCE_WEBHOOK_DEADLINE_CATCH_UP_H, 24, 'TRUCE_WEBHOOK_DEADLINE_CATCH_UP_H'),
+    webhookNearSiteM: int(env.TRUCE_WEBHOOK_NEAR_SITE_M, 1_000, 'TRUCE_WEBHOOK_NEAR_SITE_M'),
+    webhookConcurrency: int(env.TRUCE_WEBHOOK_CONCURRENCY, 8, 'TRUCE_WEBHOOK_CONCURRENCY'),
     webDir: env.TRUCE_WEB_DIR ? path.resolve(env.TRUCE_WEB_DIR) : path.join(root, 'web', 'dist'),
     referenceDir: path.join(root, 'reference'),
     ...overrides,
@@ -230,6 +273,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     if (cfg[k] < 10) throw new ConfigError(`${name} must be at least 10, got ${cfg[k]}`);
   }
   if (cfg.exportChunkRows < 1 || cfg.exportStallS < 1) throw new ConfigError('TRUCE_EXPORT_CHUNK_ROWS and TRUCE_EXPORT_STALL_S must be at least 1');
+  if (cfg.webhookTimeoutMs < 100 || cfg.webhookConcurrency < 1 || cfg.webhookMaxAttempts < 1) throw new ConfigError('TRUCE_WEBHOOK_TIMEOUT_MS must be at least 100, TRUCE_WEBHOOK_CONCURRENCY and TRUCE_WEBHOOK_MAX_ATTEMPTS at least 1');
   if (cfg.adminToken !== null && cfg.adminToken.length < 24) throw new ConfigError('TRUCE_ADMIN_TOKEN must have at least 24 characters');
   return cfg;
 }

@@ -10,6 +10,8 @@ import { insertFlag } from '../src/vetting/store.ts';
 import { demoId, testApp, type TestApp } from './support/app.ts';
 import { decidedIncident, fileReport } from './support/desk.ts';
 import { propose, requestInfo } from '../src/incidents/service.ts';
+import { disableForFailures } from '../src/webhooks/service.ts';
+import { setState } from '../src/webhooks/store.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -72,8 +74,32 @@ async function aidConvoy(upTo: 'requested' | 'approved' | 'dispatched' = 'approv
 }
 let sharedConvoy: Promise<string> | undefined;
 
-/** One valid request per route; every API route must have one here. */
-const SAMPLES: Record<string, () => Promise<InjectOptions>> = {
+// webhooks: each owner role reads, enables and deletes its own; the secretariat and admins read and
+// disable the liaison's. Registrations are made once per key (an account may hold only so many).
+const hookIds = new Map<string, Promise<string>>();
+const newHook = async (owner: 'liaison' | 'agency') => {
+  const res = await t.call(owner, { method: 'POST', url: '/api/v1/webhooks', payload: { url: 'https://93.184.216.34/truce', events: owner === 'agency' ? ['report.near_site'] : ['info_request.sent'] } });
+  if (res.statusCode !== 201) throw new Error(`webhook: ${res.statusCode} ${res.body}`);
+  return res.json().id as string;
+};
+const hookOf = (owner: 'liaison' | 'agency', key: string = owner) => {
+  if (!hookIds.has(key)) hookIds.set(key, newHook(owner));
+  return hookIds.get(key)!;
+};
+const ownerOf = (role?: Role) => (role === 'agency' ? 'agency' : 'liaison');
+const activeHook = async (key: string) => {
+  const id = await hookOf('liaison', key);
+  await write(t.db, SYSTEM, async (w) => w.record('webhook.enabled', 'webhook', await setState(w.q, id, { state: 'active', reason: null, by: null })));
+  return id;
+};
+const failedHook = async (owner: 'liaison' | 'agency') => {
+  const id = await hookOf(owner, `failed-${owner}`);
+  await write(t.db, SYSTEM, (w) => disableForFailures(w, id), { allowEmpty: true });
+  return id;
+};
+
+/** One valid request per route (given the role that will send it); every API route must have one here. */
+const SAMPLES: Record<string, (role?: Role) => Promise<InjectOptions>> = {
   'POST /api/v1/session': async () => ({ payload: { username: 'nobody', password: 'wrong' } }),
   'GET /api/v1/session': async () => ({}),
   'DELETE /api/v1/session': async () => ({}),
@@ -232,6 +258,14 @@ const SAMPLES: Record<string, () => Promise<InjectOptions>> = {
   'GET /ogc/collections/:collectionId': async () => ({ url: '/ogc/collections/incidents' }),
   'GET /ogc/collections/:collectionId/items': async () => ({ url: '/ogc/collections/incidents/items?limit=5&bbox=36,33,37,34' }),
   'GET /ogc/collections/:collectionId/items/:featureId': async () => ({ url: `/ogc/collections/incidents/items/${(await decidedIncident(t.db, {}, { publish: true })).incidentId}` }),
+  // webhooks (issue 11)
+  'POST /api/v1/webhooks': async (role) => ({ payload: { url: 'https://93.184.216.34/truce', events: role === 'agency' ? ['report.near_site'] : ['info_request.sent'] } }),
+  'GET /api/v1/webhooks': async () => ({}),
+  'GET /api/v1/webhooks/:id': async (role) => ({ url: `/api/v1/webhooks/${await hookOf(ownerOf(role))}` }),
+  'GET /api/v1/webhooks/:id/deliveries': async (role) => ({ url: `/api/v1/webhooks/${await hookOf(ownerOf(role))}/deliveries` }),
+  'DELETE /api/v1/webhooks/:id': async (role) => ({ url: `/api/v1/webhooks/${role === 'liaison' || role === 'agency' ? await newHook(role) : await hookOf('liaison')}` }),
+  'POST /api/v1/webhooks/:id/disable': async () => ({ url: `/api/v1/webhooks/${await activeHook('to-disable')}/disable`, payload: {} }),
+  'POST /api/v1/webhooks/:id/enable': async (role) => ({ url: `/api/v1/webhooks/${await failedHook(ownerOf(role))}/enable`, payload: {} }),
 };
 
 describe('route × role', () => {
@@ -244,7 +278,7 @@ describe('route × role', () => {
     const seen: string[] = [];
     for (const r of t.app.apiRoutes) {
       const key = `${r.method} ${r.url}`;
-      const sample = async () => ({ method: r.method as InjectOptions['method'], url: r.url, ...(await SAMPLES[key]()) });
+      const sample = async (role?: Role) => ({ method: r.method as InjectOptions['method'], url: r.url, ...(await SAMPLES[key](role)) });
       if (r.access === 'anonymous') {
         const res = await t.call(null, await sample());
         expect(res.statusCode, key).not.toBe(403);
@@ -256,7 +290,7 @@ describe('route × role', () => {
       const bad = await t.app.inject({ ...(await sample()), headers: { authorization: 'Bearer truce_not-a-real-token' } });
       expect(bad.statusCode, `${key} with a bad token`).toBe(401);
       for (const role of ROLES as readonly Role[]) {
-        const res = await t.call(role, await sample());
+        const res = await t.call(role, await sample(role));
         if (r.access.includes(role)) {
           expect(res.statusCode, `${key} as ${role}: ${res.body}`).toBeGreaterThanOrEqual(200);
           expect(res.statusCode, `${key} as ${role}: ${res.body}`).toBeLessThan(300);

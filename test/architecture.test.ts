@@ -47,6 +47,11 @@ export const ARCHITECTURE: Architecture = {
     { file: 'src/incidents/clusters.ts' },
     // issue 11: exports
     { file: 'src/exports/formats.ts' },
+    // issue 11: webhooks
+    { file: 'src/webhooks/ssrf.ts' },
+    { file: 'src/webhooks/signature.ts' },
+    { file: 'src/webhooks/backoff.ts' },
+    { file: 'src/webhooks/kinds.ts' },
   ],
   ioBuiltins: ['fs', 'fs/promises', 'net', 'http', 'https', 'http2', 'dgram', 'dns', 'dns/promises', 'tls', 'child_process', 'cluster', 'worker_threads', 'readline', 'repl', 'inspector', 'os', 'process'],
   ioPackages: [/^pg(\/|$)/, /^@electric-sql\//, /^fastify(\/|$)/, /^@fastify\//, /^undici(\/|$)/, /^ws$/, /^commander$/, /^playwright/],
@@ -64,6 +69,7 @@ export const ARCHITECTURE: Architecture = {
     vetting: ['vettings', 'vetting_flags', 'vetting_grid', 'vetting_rate_refusals'],
     incidents: ['reports', 'idempotency_keys', 'incidents', 'incident_reports', 'incident_events', 'claims', 'info_requests', 'info_answers', 'determinations', 'concurrences'],
     aid: ['besieged_areas', 'besieged_area_events', 'convoys', 'convoy_events'],
+    webhooks: ['webhooks', 'webhook_outbox', 'webhook_deliveries', 'webhook_cursors', 'webhook_deadlines'],
     ledger: ['ledger_state', 'ledger_leaves', 'ledger_nodes', 'ledger_heads', 'ledger_cosignatures'],
     db: ['schema_migrations'],
   },

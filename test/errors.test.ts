@@ -250,3 +250,43 @@ describe('exports: refused requests name the field and start nothing', () => {
     expect(await snapshot(t.db)).toBe(before);
   });
 });
+
+describe('webhooks: refused registrations store nothing', () => {
+  const ok = { url: 'https://93.184.216.34/truce', events: ['info_request.sent'] };
+  const cases: [string, () => { role: 'liaison' | 'agency' | 'secretariat'; method: 'POST' | 'GET'; url: string; payload?: unknown }, number, string, string][] = [
+    ['an http URL (https only by default)', () => ({ role: 'liaison', method: 'POST', url: '/api/v1/webhooks', payload: { ...ok, url: 'http://93.184.216.34/truce' } }), 422, 'URL_REFUSED', 'url'],
+    ['a loopback URL', () => ({ role: 'liaison', method: 'POST', url: '/api/v1/webhooks', payload: { ...ok, url: 'https://127.0.0.1:8080/' } }), 422, 'URL_REFUSED', 'url'],
+    ['a private URL', () => ({ role: 'liaison', method: 'POST', url: '/api/v1/webhooks', payload: { ...ok, url: 'https://10.0.0.1/' } }), 422, 'URL_REFUSED', 'url'],
+    ['a cloud metadata URL', () => ({ role: 'liaison', method: 'POST', url: '/api/v1/webhooks', payload: { ...ok, url: 'https://169.254.169.254/latest/meta-data/' } }), 422, 'URL_REFUSED', 'url'],
+    ['localhost by name', () => ({ role: 'liaison', method: 'POST', url: '/api/v1/webhooks', payload: { ...ok, url: 'https://localhost/' } }), 422, 'URL_REFUSED', 'url'],
+    ['a URL with credentials', () => ({ role: 'liaison', method: 'POST', url: '/api/v1/webhooks', payload: { ...ok, url: 'https://a:b@93.184.216.34/' } }), 422, 'URL_REFUSED', 'url'],
+    ['not a URL', () => ({ role: 'liaison', method: 'POST', url: '/api/v1/webhooks', payload: { ...ok, url: 'hooks' } }), 422, 'URL_REFUSED', 'url'],
+    ['an unknown event kind', () => ({ role: 'liaison', method: 'POST', url: '/api/v1/webhooks', payload: { ...ok, events: ['everything'] } }), 400, 'VALIDATION_FAILED', 'events.0'],
+    ['no event kind', () => ({ role: 'liaison', method: 'POST', url: '/api/v1/webhooks', payload: { ...ok, events: [] } }), 400, 'VALIDATION_FAILED', 'events'],
+    ['a kind the role may not register for', () => ({ role: 'agency', method: 'POST', url: '/api/v1/webhooks', payload: { ...ok, events: ['report.near_site', 'determination.standing'] } }), 422, 'INCONSISTENT', 'events.1'],
+    ['an unknown member', () => ({ role: 'liaison', method: 'POST', url: '/api/v1/webhooks', payload: { ...ok, secret: 'mine' } }), 400, 'VALIDATION_FAILED', 'secret'],
+    ['a webhook that is none', () => ({ role: 'secretariat', method: 'GET', url: '/api/v1/webhooks/00000000-0000-4000-8000-000000000000/deliveries' }), 404, 'NOT_FOUND', 'id'],
+    ['a bad cursor', () => ({ role: 'liaison', method: 'GET', url: '/api/v1/webhooks?cursor=bm90LWEtY3Vyc29y' }), 400, 'BAD_CURSOR', 'cursor'],
+  ];
+  it.each(cases)('%s', async (_n, req, status, code, field) => {
+    const { role, ...o } = req();
+    const before = await snapshot(t.db);
+    const res = await t.call(role, o as never);
+    expect(res.statusCode, res.body).toBe(status);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.json()).toMatchObject({ code, field });
+    expect(await snapshot(t.db)).toBe(before);
+  });
+
+  it('refuses a registration past the bound per account, storing nothing', async () => {
+    for (let i = 0; i < t.config.webhooksPerAccount; i++) {
+      const res = await t.call('agency', { method: 'POST', url: '/api/v1/webhooks', payload: { url: `https://93.184.216.34/hook/${i}`, events: ['report.near_site'] } });
+      expect(res.statusCode, res.body).toBe(201);
+    }
+    const before = await snapshot(t.db);
+    const res = await t.call('agency', { method: 'POST', url: '/api/v1/webhooks', payload: { url: 'https://93.184.216.34/one-more', events: ['report.near_site'] } });
+    expect(res.statusCode).toBe(409);
+    expect(res.json()).toMatchObject({ code: 'TOO_MANY_WEBHOOKS', field: 'url', limit: t.config.webhooksPerAccount });
+    expect(await snapshot(t.db)).toBe(before);
+  });
+});

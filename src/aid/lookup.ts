@@ -29,3 +29,6 @@ export async function convoyCorridors(q: Queryable, version: number | null, ids:
 /** The convoy of each of these events, by event id (a convoy event changes its convoy's corridor). */
 export const convoyOfEvents = convoysOfEvents;
 export { hasAreaFromSource } from './store.ts';
+// webhooks: an approval asked of a party (a convoy event's convoy, type, party and reason); what
+// the party's liaison may see of it is decided by the events view of `convoy_event` (routes.ts)
+export { convoyEventFacts } from './store.ts';

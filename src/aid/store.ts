@@ -255,3 +255,10 @@ export async function hasAreaFromSource(q: Queryable, source: string): Promise<b
   const rows = await q.query('SELECT 1 FROM besieged_areas WHERE population_source = $1 LIMIT 1', [source]);
   return rows.length > 0;
 }
+
+/** What webhooks need of some convoy events (through lookup.ts): the convoy, the event's type, its party and its reason. */
+export async function convoyEventFacts(q: Queryable, eventIds: string[]): Promise<Map<string, { convoyId: string; type: string; partyId: string | null; reason: string | null }>> {
+  if (!eventIds.length) return new Map();
+  const rows = await q.query("SELECT id::text AS id, convoy_id::text AS convoy_id, type, party_id::text AS party_id, data->>'reason' AS reason FROM convoy_events WHERE id = ANY($1::uuid[])", [eventIds]);
+  return new Map(rows.map((r) => [r.id, { convoyId: r.convoy_id, type: r.type, partyId: r.party_id, reason: r.reason }]));
+}

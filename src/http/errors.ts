@@ -41,6 +41,10 @@ export const ERRORS = {
   CARGO_EXCEEDED: { status: 422, title: 'More cargo than the convoy loaded' },
   // exports (src/exports)
   TOO_MANY_EXPORTS: { status: 429, title: 'Too many exports running; wait for one to finish' },
+  // webhooks (src/webhooks)
+  URL_REFUSED: { status: 422, title: 'truce does not send to this URL' },
+  TOO_MANY_WEBHOOKS: { status: 409, title: 'The account has as many webhooks as it may' },
+  WEBHOOK_STATE: { status: 409, title: 'The webhook’s state does not allow this step' },
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

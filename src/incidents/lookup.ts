@@ -12,7 +12,8 @@ import { clusterIndexOf } from './cluster-index.ts';
 import { enricherFor } from './enrich.ts';
 import { fileReports, prepareAll, type Rejection, type Reporter } from './intake.ts';
 import type { ReportCreate } from './report-schemas.ts';
-import { determinationViews, incidentsJson, listVisibility, seen, viewerOf, type IncidentJson, type Seen } from './service.ts';
+import { determinationJson, determinationViews, incidentsJson, listVisibility, requestsJson, seen, viewerOf, type IncidentJson, type Seen } from './service.ts';
+import { reportJson, viewerOf as reportViewerOf } from './report-routes.ts';
 import { getReport } from './reports.store.ts';
 import * as store from './store.ts';
 import { reportView, seesClaim, seesDetermination, seesRequest, type Scope } from './visibility.ts';
@@ -230,4 +231,40 @@ export async function incidentPage(
 ): Promise<{ items: IncidentJson[]; next: [number, string] | null }> {
   const { items, keys } = await store.listIncidents(q, listVisibility(v), f, { sort: '-occurredFrom', after: page.after, limit: page.limit });
   return { items: await incidentsJson(q, v, items), next: keys.length === page.limit ? keys[keys.length - 1] : null };
+}
+
+// ---- webhooks (src/webhooks): what a liaison or an agency is told, exactly as it may read it through the API
+
+/** A request for information as this caller may read it (GET /requests' entry) with its incident as the caller sees it, or null. */
+export async function requestAsSeenBy(q: Queryable, p: Principal, requestId: string) {
+  const hit = await rowIncident(q, p, 'info_request', requestId);
+  const r = hit && (await store.getRequest(q, requestId));
+  if (!hit || !r) return null;
+  const [request] = await requestsJson(q, [r]);
+  const [incident] = await incidentsJson(q, await viewerOf(q, p), [hit.s.incident]);
+  return { request, incident, answered: r.answered };
+}
+
+/** Requests for information not answered and due in (from, to], oldest deadline first, at most `limit` (the deadline notices). */
+export const openRequestsDue = (q: Queryable, from: Date, to: Date, limit: number, after?: { dueAt: Date; seq: number }) => store.openRequestsDue(q, from, to, limit, after);
+
+/**
+ * The determination a `determination` or `concurrence` entry is about, as this caller may read it
+ * (a liaison: only once it stands), with its incident as the caller sees it; null when it may not.
+ */
+export async function determinationAsSeenBy(q: Queryable, p: Principal, type: 'determination' | 'concurrence', id: string) {
+  const detId = type === 'determination' ? id : (await store.getConcurrence(q, id))?.determinationId;
+  if (!detId) return null;
+  const hit = await rowIncident(q, p, 'determination', detId);
+  const d = hit && (await store.getDetermination(q, detId));
+  if (!hit || !d) return null;
+  const [view] = await determinationViews(q, [d], await store.familyOf(q, [d.incidentId]));
+  const [incident] = await incidentsJson(q, await viewerOf(q, p), [hit.s.incident]);
+  return { determination: determinationJson(view), standing: view.standing, incident };
+}
+
+/** A report as this caller may read it (GET /reports/{id}), or null. */
+export async function reportAsSeenBy(q: Queryable, p: Principal, id: string) {
+  const r = await getReport(q, id);
+  return r ? reportJson(r, await reportViewerOf(q, p)) : null;
 }

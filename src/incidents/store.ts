@@ -716,3 +716,11 @@ export async function clusterCountsSql(q: Queryable, v: Visibility, f: IncidentF
   );
   return rows.map((r) => ({ count: r.count, lon: Number(r.lon), lat: Number(r.lat) }));
 }
+
+/** Requests not answered and due in (from, to], oldest deadline first (webhooks' deadline notices, through lookup.ts). */
+export async function openRequestsDue(q: Queryable, from: Date, to: Date, limit: number, after?: { dueAt: Date; seq: number }): Promise<RequestRecord[]> {
+  const params: unknown[] = [from, to, limit];
+  const page = after ? `AND (r.due_at, r.seq) > ($${params.push(after.dueAt)}::timestamptz, $${params.push(after.seq)}::bigint)` : '';
+  const rows = await q.query(`SELECT r.*, false AS answered FROM info_requests r WHERE r.due_at > $1 AND r.due_at <= $2 AND NOT ${ANSWERED} ${page} ORDER BY r.due_at, r.seq LIMIT $3`, params);
+  return rows.map(toRequest);
+}

@@ -131,6 +131,14 @@ export const ENTITIES = {
     sensitive: true,
     readers: DESK,
   },
+  // Webhooks (src/webhooks): who listens for what, where, is the registrant's and the task force's
+  // (its row reader widens it to the owner). The signing secret and the failure count are not state.
+  webhook: {
+    table: 'webhooks',
+    columns: ['id', 'seq', 'account_id', 'url', 'events', 'description', 'state', 'disabled_reason', 'disabled_at', 'changed_by', 'created_at', 'updated_at'],
+    sensitive: true,
+    readers: ['admin', 'secretariat'],
+  },
 } satisfies Record<string, EntityDef>;
 
 export type EntityType = keyof typeof ENTITIES;

@@ -31,7 +31,8 @@ export interface TestApp {
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
   // no ANALYZE job: it would run as every test app starts (seconds on a busy machine); src/jobs.test.ts turns it on
-  return loadConfig({}, { logLevel: 'silent', adminToken: ADMIN_TOKEN, ledgerKey: TEST_LEDGER_KEY, analyzeIntervalS: 0, ...overrides });
+  // no webhook deliveries either (a test's registrations would be sent to their URLs); src/webhooks/webhooks.test.ts turns them on
+  return loadConfig({}, { logLevel: 'silent', adminToken: ADMIN_TOKEN, ledgerKey: TEST_LEDGER_KEY, analyzeIntervalS: 0, webhookDeliver: false, ...overrides });
 }
 
 /** Builds the app on a fresh database with the demo scenario and one token per role. */
@@ -74,6 +75,8 @@ export async function snapshot(db: Db): Promise<string> {
   Object.assign(tables, { incident_events: 'x', claims: 'x', info_requests: 'x', info_answers: 'x', determinations: 'x', concurrences: 'x' });
   // humanitarian access
   Object.assign(tables, { besieged_areas: 'x', besieged_area_events: 'x', convoys: 'x', convoy_events: 'x' });
+  // webhooks (the outbox, the delivery log, the deadline marks and the failure count are the background jobs' bookkeeping)
+  Object.assign(tables, { webhooks: '(x.id, x.url, x.events, x.state, x.secret)' });
   const parts = [];
   for (const [t, cols] of Object.entries(tables)) {
     const [r] = await db.query(`SELECT count(*)::int AS n, coalesce(md5(string_agg(${cols}::text, ',' ORDER BY ${cols}::text)), '') AS h FROM ${t} x`);

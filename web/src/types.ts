@@ -656,3 +656,64 @@ export interface IncidentClusters {
 // ---- exports (issue 11): GET /api/v1/exports/incidents?format=&<the incident list's filters>
 /** The file formats of an export (a download, not JSON: link to it, the browser saves the attachment). */
 export type ExportFormat = 'geojson' | 'acled' | 'hxl' | 'csv';
+// ---- Webhooks (issue 11, src/webhooks): registrations and their delivery log
+
+export type WebhookKind =
+  | 'info_request.sent'
+  | 'info_request.deadline_near'
+  | 'info_request.deadline_passed'
+  | 'determination.standing'
+  | 'convoy.approval_asked'
+  | 'report.near_site';
+
+/** POST /api/v1/webhooks (liaison, agency) */
+export interface WebhookInput {
+  url: string;
+  events: WebhookKind[];
+  description?: string;
+}
+
+/** GET /api/v1/webhooks, /api/v1/webhooks/:id (never the secret) */
+export interface Webhook {
+  id: string;
+  accountId: string;
+  url: string;
+  events: WebhookKind[];
+  description: string | null;
+  state: 'active' | 'disabled';
+  disabledReason: 'failures' | 'secretariat' | null;
+  disabledAt: string | null;
+  consecutiveFailures: number;
+  pendingDeliveries: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** The answer of POST /api/v1/webhooks: the signing secret, this once. */
+export type WebhookCreated = Webhook & { secret: string };
+
+/** GET /api/v1/webhooks/:id/deliveries: one attempt */
+export interface WebhookDelivery {
+  id: number;
+  deliveryId: string;
+  kind: WebhookKind;
+  attempt: number;
+  at: string;
+  durationMs: number;
+  status: number | null;
+  ok: boolean;
+  error: string | null;
+  /** At most 256 bytes of the receiver's answer. */
+  response: string | null;
+  deliveryState: 'pending' | 'delivered' | 'failed' | 'dropped';
+}
+
+/** The body POSTed to a webhook (signed: Truce-Signature t=<unix>,v1=<hex> over "<t>.<body>"). */
+export interface WebhookEnvelope {
+  id: string;
+  kind: WebhookKind;
+  webhookId: string;
+  occurredAt: string;
+  ledgerIndex: number | null;
+  data: Record<string, unknown>;
+}
