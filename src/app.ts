@@ -32,6 +32,7 @@ import { placeRoutes } from './places/routes.ts';
 import { eventRoutes } from './events/routes.ts';
 import { incidentRoutes } from './incidents/routes.ts';
 import { aidRoutes } from './aid/routes.ts';
+import { importRoutes } from './imports/routes.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -287,6 +288,7 @@ export async function buildApp({ db, config, ledgerKey = loadLedgerKey(config) }
   await app.register(eventRoutes, { db, config }); // the events hub (LISTEN/NOTIFY) and GET /api/v1/stream
   await app.register(incidentRoutes, { db }); // the investigation desk
   await app.register(aidRoutes, { db, config }); // humanitarian access: besieged areas, convoys, approvals, figures
+  await app.register(importRoutes, { db, config }); // ACLED and UCDP GED imports (issue 11)
 
   if (fs.existsSync(config.referenceDir)) {
     await app.register(fastifyStatic, { root: config.referenceDir, prefix: '/reference/', decorateReply: false, maxAge: 3600_000 });

@@ -121,6 +121,11 @@ export interface Config {
   reportSiteSearchM: number;
   /** Seconds the first answer to an Idempotency-Key is kept for its retries. */
   idempotencyTtlS: number;
+  // ---- imports (src/imports) ----
+  /** Largest CSV body of POST /api/v1/imports, in bytes (413 above; `truce import` reads files of any size). */
+  importBodyLimit: number;
+  /** Most rejected rows an import lists (line and reason); the rest are counted. */
+  importRejectsListed: number;
   /** Folder of the built web app served at `/`. */
   webDir: string;
   /** Folder of the shipped reference data served at `/reference/`. */
@@ -199,6 +204,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     reportBatchBodyLimit: int(env.TRUCE_REPORT_BATCH_BODY_LIMIT, 16 * 1024 * 1024, 'TRUCE_REPORT_BATCH_BODY_LIMIT'),
     reportSiteSearchM: int(env.TRUCE_REPORT_SITE_SEARCH_M, 10_000, 'TRUCE_REPORT_SITE_SEARCH_M'),
     idempotencyTtlS: int(env.TRUCE_IDEMPOTENCY_TTL_S, 86_400, 'TRUCE_IDEMPOTENCY_TTL_S'),
+    importBodyLimit: int(env.TRUCE_IMPORT_BODY_LIMIT, 32 * 1024 * 1024, 'TRUCE_IMPORT_BODY_LIMIT'),
+    importRejectsListed: int(env.TRUCE_IMPORT_REJECTS_LISTED, 100, 'TRUCE_IMPORT_REJECTS_LISTED'),
     webDir: env.TRUCE_WEB_DIR ? path.resolve(env.TRUCE_WEB_DIR) : path.join(root, 'web', 'dist'),
     referenceDir: path.join(root, 'reference'),
     ...overrides,

@@ -39,6 +39,8 @@ export const ERRORS = {
   // humanitarian access (src/aid)
   CONVOY_TRANSITION: { status: 409, title: 'The convoy’s state does not allow this step' },
   CARGO_EXCEEDED: { status: 422, title: 'More cargo than the convoy loaded' },
+  // imports (issue 11)
+  MALFORMED_CSV: { status: 400, title: 'The CSV file cannot be read' },
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

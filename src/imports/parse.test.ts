@@ -8,7 +8,7 @@ import { ACLED_TYPES } from '../incidents/acled.ts';
 import { ApiError } from '../http/errors.ts';
 import { ACLED_PRE_2019, ACLED_TO_REPORT, acledEventType, acledLayout, acledNotParty, acledRow } from './acled.ts';
 import { ActorMatcher, importBody, Unmatched } from './actors.ts';
-import { Cells, parseDay, type Layout } from './cells.ts';
+import { Cells, parseDay, type Layout, type RowResult } from './cells.ts';
 import { readCsv, type ReadLimits } from './read.ts';
 import { FORMATS } from './service.ts';
 import { ucdpLayout, ucdpRow, ucdpWindow } from './ucdp.ts';
@@ -324,7 +324,8 @@ describe('the CSV reader', () => {
     ['UTF-8 cut short at the end', Buffer.from([0x61, 0x0a, 0xc3]), {}, { code: 'MALFORMED_CSV', detail: expect.stringMatching(/^The file is not UTF-8 text/) }],
     ['empty', '', {}, { code: 'MALFORMED_CSV', detail: 'The file is empty: it has no header and no rows.' }],
     ['too large', 'a,b\n1,2\n', { maxBytes: 5 }, { code: 'BODY_TOO_LARGE', detail: 'The file is larger than 5 bytes; split it.' }],
-    ['10,000 columns', `${Array.from({ length: 10_000 }, (_, i) => `c${i}`).join(',')}\n1\n`, {}, { code: 'MALFORMED_CSV', detail: 'The header has 10000 columns; at most 256 are read.', field: 'line 1' }],
+    ['10,000 columns', `${Array.from({ length: 10_000 }, (_, i) => `c${i}`).join(',')}\n1\n`, {}, { code: 'MALFORMED_CSV', detail: 'The header has more than 256 columns; at most 256 are read.', field: 'line 1' }],
+    ['a wide header sent a byte at a time', [...Buffer.from(`${'c,'.repeat(300)}c\n1\n`)].map((b) => Buffer.from([b])), {}, { code: 'MALFORMED_CSV', detail: 'The header has more than 256 columns; at most 256 are read.' }],
     ['a 1 MB cell', `a,b\n1,2\n3,${'x'.repeat(1 << 20)}\n`, {}, { code: 'MALFORMED_CSV', detail: 'The record at line 3 is longer than 65536 bytes (a cell that large is not an event).', field: 'line 3' }],
     ['a quote never closed', 'a,b\n1,2\r\n"3,4\n5,6\n', {}, { code: 'MALFORMED_CSV', detail: 'A quote opened at line 3 or after is never closed.', field: 'line 3' }],
   ])('refuses %s', async (_what, input, limits, want) => {
@@ -345,7 +346,7 @@ async function outcome(file: string, source: 'acled' | 'ucdp') {
       layout = l;
       continue;
     }
-    const res = r.cells.length !== layout.width ? { ok: false, reason: `has ${r.cells.length} cells` } : f.row(layout, r.cells);
+    const res: RowResult = r.cells.length !== layout.width ? { ok: false, reason: `has ${r.cells.length} cells` } : f.row(layout, r.cells);
     rows.push({ line: r.line, ...(res.ok ? { row: res.row } : { reason: res.reason }) });
   }
   return { layout: layout!.variant, rows };

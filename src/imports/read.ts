@@ -53,6 +53,9 @@ const utf8Refusal = (at: number) =>
 function guard(limits: ReadLimits, lines: Lines, onBytes?: (total: number) => void): Transform {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let total = 0;
+  // the header's commas are counted before csv-parse sees them: it takes a second over a header of 10,000 names
+  let headerCommas = 0;
+  let inHeader = true;
   return new Transform({
     transform(chunk: Buffer | string, _enc, done: TransformCallback) {
       const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
@@ -65,6 +68,13 @@ function guard(limits: ReadLimits, lines: Lines, onBytes?: (total: number) => vo
         decoder.decode(buf, { stream: true });
       } catch {
         return done(utf8Refusal(total));
+      }
+      if (inHeader) {
+        const nl = buf.indexOf(10);
+        const head = nl < 0 ? buf : buf.subarray(0, nl);
+        for (let i = head.indexOf(44); i >= 0; i = head.indexOf(44, i + 1)) headerCommas++;
+        if (headerCommas >= limits.maxColumns) return done(new ApiError('MALFORMED_CSV', `The header has more than ${limits.maxColumns} columns; at most ${limits.maxColumns} are read.`, 'line 1', { line: 1 }));
+        if (nl >= 0) inHeader = false;
       }
       for (let i = buf.indexOf(10); i >= 0; i = buf.indexOf(10, i + 1)) lines.note(total + i);
       total += buf.length;
@@ -83,8 +93,7 @@ function guard(limits: ReadLimits, lines: Lines, onBytes?: (total: number) => vo
 }
 
 /** What a csv-parse error means for the person who sent the file. */
-function refusal(e: CsvError & { bytes_records?: number }, lines: Lines, limits: ReadLimits): ApiError {
-  const line = lines.countBefore(Math.max(0, (e.bytes_records ?? 0))) + 1;
+function refusal(e: CsvError, line: number, limits: ReadLimits): ApiError {
   const at = `line ${line}`;
   switch (e.code) {
     case 'CSV_MAX_RECORD_SIZE':
@@ -103,27 +112,41 @@ function refusal(e: CsvError & { bytes_records?: number }, lines: Lines, limits:
  */
 export async function* readCsv(input: AsyncIterable<Buffer | string> | NodeJS.ReadableStream, limits: ReadLimits, onBytes?: (total: number) => void): AsyncGenerator<CsvRecord> {
   const lines = new Lines();
-  const parser = parse({ bom: true, info: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, max_record_size: limits.maxRecordBytes });
+  let next = 1; // the line after the last record parsed: where one that fails starts (blank lines aside)
+  // each record's line is worked out as it is parsed (in order, after the guard noted its bytes' line ends)
+  const onRecord = (record: string[], info: { bytes: number }): CsvRecord => {
+    const end = lines.countBefore(info.bytes - 1) + 1;
+    let inside = 0;
+    for (const c of record) for (let i = c.indexOf('\n'); i >= 0; i = c.indexOf('\n', i + 1)) inside++;
+    next = end + 1;
+    return { line: end - inside, cells: record };
+  };
+  const parser = parse({
+    bom: true,
+    info: true,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: true,
+    max_record_size: limits.maxRecordBytes,
+    on_record: (r: { record: string[]; info: { bytes: number } }) => onRecord(r.record, r.info),
+  } as never);
   const piping = pipeline(input as AsyncIterable<Buffer>, guard(limits, lines, onBytes), parser);
   let failure: unknown = null;
   piping.catch((e) => (failure ??= e));
   let first = true;
   try {
-    for await (const r of parser as AsyncIterable<{ record: string[]; info: { bytes: number } }>) {
-      const end = lines.countBefore(r.info.bytes - 1) + 1;
-      let inside = 0;
-      for (const c of r.record) for (let i = c.indexOf('\n'); i >= 0; i = c.indexOf('\n', i + 1)) inside++;
+    for await (const r of parser as AsyncIterable<CsvRecord>) {
       if (first) {
         first = false;
-        if (r.record.length > limits.maxColumns) throw new ApiError('MALFORMED_CSV', `The header has ${r.record.length} columns; at most ${limits.maxColumns} are read.`, 'line 1', { line: 1 });
+        if (r.cells.length > limits.maxColumns) throw new ApiError('MALFORMED_CSV', `The header has ${r.cells.length} columns; at most ${limits.maxColumns} are read.`, 'line 1', { line: 1 });
       }
-      yield { line: end - inside, cells: r.record };
+      yield r;
     }
     await piping;
   } catch (e) {
     const cause = failure ?? e;
     if (cause instanceof ApiError) throw cause;
-    if (cause instanceof CsvError) throw refusal(cause, lines, limits);
+    if (cause instanceof CsvError) throw refusal(cause, next, limits);
     throw cause;
   } finally {
     if (!parser.destroyed) parser.destroy();

@@ -30,7 +30,7 @@ export const FORMATS: Record<Source, Format> = {
 
 /** Most columns a header may have (ACLED has 31, UCDP 49), and the longest record read (a cell of a megabyte is refused). */
 export const MAX_COLUMNS = 256;
-export const MAX_RECORD_BYTES = 256 * 1024;
+export const MAX_RECORD_BYTES = 64 * 1024;
 
 export interface ImportSummary {
   source: Source;

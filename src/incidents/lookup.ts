@@ -159,3 +159,9 @@ export async function fileDeskReport(db: Db, config: Config, w: Writer, f: DeskF
   if (!filed.ok) throw refuse(filed.rejection);
   return { reportId: filed.row.id, incidentId: filed.row.incidentId };
 }
+
+// ---- imports (src/imports): filing rows of a file as reports, as POST /reports/batch files them ----
+export { prepareAll, fileReports, type Outcome, type Filed, type Reporter, type Rejection } from './intake.ts';
+export { enricherFor } from './enrich.ts';
+export { existingSourceRefs } from './reports.store.ts';
+export { ReportCreate } from './report-schemas.ts';
