@@ -39,6 +39,11 @@ export const ARCHITECTURE: Architecture = {
     { file: 'src/aid/areas.ts' },
     { file: 'src/aid/figures.ts' },
     { file: 'src/aid/visibility.ts' },
+    // issue 11: imports (ACLED and UCDP GED parsers, actor matching)
+    { file: 'src/imports/cells.ts' },
+    { file: 'src/imports/acled.ts' },
+    { file: 'src/imports/ucdp.ts' },
+    { file: 'src/imports/actors.ts' },
   ],
   ioBuiltins: ['fs', 'fs/promises', 'net', 'http', 'https', 'http2', 'dgram', 'dns', 'dns/promises', 'tls', 'child_process', 'cluster', 'worker_threads', 'readline', 'repl', 'inspector', 'os', 'process'],
   ioPackages: [/^pg(\/|$)/, /^@electric-sql\//, /^fastify(\/|$)/, /^@fastify\//, /^undici(\/|$)/, /^ws$/, /^commander$/, /^playwright/],

@@ -172,7 +172,8 @@ export class Importer {
 
   private result(): ImportSummary {
     const { actors, omitted } = this.unmatched.list(this.config.importRejectsListed);
-    return { ...this.summary, incidents: this.incidents.size, unmatchedActors: actors, unmatchedOmitted: omitted };
+    const rejectedRows = [...this.summary.rejectedRows].sort((a, b) => a.line - b.line); // intake's refusals come after the parser's
+    return { ...this.summary, rejectedRows, incidents: this.incidents.size, unmatchedActors: actors, unmatchedOmitted: omitted };
   }
 
   async run(input: AsyncIterable<Buffer | string> | NodeJS.ReadableStream): Promise<ImportSummary> {
