@@ -193,10 +193,10 @@ try {
     const parse = await parseOnly(file, parties.db);
     await parties.done();
     const imp = await viaImport(engine, file, size, config);
-    const intake = await viaIntake(engine, parse.bodies, config);
     const s = imp.summary;
     console.log(`\n${engine}`);
     console.log(`  import (truce import acled):  ${fmt(imp.rate)} rows/s (${fmt(s.read)} rows, ${fmt(imp.mb, 1)} MB in ${fmt(imp.ms / 1000, 1)} s: ${fmt(s.imported)} imported, ${fmt(s.rejected)} rejected, ${fmt(s.duplicate)} duplicate; ${fmt(s.unmatchedActors.length)} unmatched actors)`);
+    const intake = await viaIntake(engine, parse.bodies, config);
     console.log(`  baseline, parsing alone:      ${fmt(parse.rate)} rows/s (${fmt(parse.ms / 1000, 1)} s; the import at ${fmt((imp.rate / parse.rate) * 100, 1)}% of it)`);
     console.log(`  baseline, intake alone:       ${fmt(intake.rate)} reports/s (the same ${fmt(parse.bodies.length)} bodies through prepareAll/fileReports in batches of ${config.reportBatchMax}, ${fmt(intake.ms / 1000, 1)} s; the import at ${fmt((imp.rate / intake.rate) * 100, 1)}% of it)`);
     console.log(`  stored:                       ${fmt(imp.reports)} reports in ${fmt(imp.incidents)} incidents`);
