@@ -36,6 +36,7 @@ import { aidRoutes } from './aid/routes.ts';
 import { ogcRoutes } from './ogc/routes.ts';
 import { exportRoutes } from './exports/routes.ts';
 import { webhookRoutes } from './webhooks/routes.ts';
+import { importRoutes } from './imports/routes.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -297,6 +298,7 @@ export async function buildApp({ db, config, ledgerKey = loadLedgerKey(config) }
   await app.register(ogcRoutes, { db, config }); // OGC API – Features at /ogc (issue 11)
   await app.register(exportRoutes, { db, config }); // exports of the incident list (GeoJSON, ACLED, HXL, CSV), streamed
   await app.register(webhookRoutes, { db, config }); // webhooks: registrations, the outbox and its deliveries (issue 11)
+  await app.register(importRoutes, { db, config }); // ACLED and UCDP GED imports (issue 11)
 
   if (fs.existsSync(config.referenceDir)) {
     await app.register(fastifyStatic, { root: config.referenceDir, prefix: '/reference/', decorateReply: false, maxAge: 3600_000 });

@@ -352,10 +352,92 @@ program
     process.stdout.write(`Wrote ${bundle.leaves.length} leaves and ${bundle.heads.length} signed heads to ${o.out}.\n`);
   });
 
+// ---- truce import (issue 11): ACLED and UCDP GED files as reports ----
+program
+  .command('import')
+  .description(
+    'Import an ACLED export or a UCDP GED CSV file as reports (channel import), enriched and grouped into incidents. ' +
+      "Columns are found by name (ACLED's current and older layouts; UCDP GED's 49 and older 42 columns). Each row's event id " +
+      'is kept (acled:<event_id_cnty>, ucdp:<id>), so a rerun imports nothing twice. Rows with a bad value are skipped and listed ' +
+      "by line; actors no party's name or alias matches are listed with their row counts (no party is created). A progress bar " +
+      'shows on a terminal, a summary at the end. Exit 1 when the file cannot be read at all (missing, not UTF-8 CSV, no header).',
+  )
+  .argument('<source>', 'acled or ucdp', (v) => {
+    if (v !== 'acled' && v !== 'ucdp') throw new ConfigError(`unknown source "${v}" (known: acled, ucdp)`);
+    return v;
+  })
+  .argument('<file>', 'the CSV file')
+  .option('--as <username>', 'the account the reports are filed by: an admin, co-chair or secretariat account (default: the first admin, made on first start)')
+  .option('--json', 'print the summary as JSON (as POST /api/v1/imports answers)')
+  .action(async (source: 'acled' | 'ucdp', file: string, o: { as?: string; json?: boolean }) => {
+    const [{ Presets, SingleBar }, { accountByUsername, firstAdminAccount }, { importCsv, MAX_COLUMNS, MAX_RECORD_BYTES }, { IMPORTERS }] = await Promise.all([
+      import('cli-progress'),
+      import('./auth/lookup.ts'),
+      import('./imports/service.ts'),
+      import('./imports/routes.ts'),
+    ]);
+    let size: number;
+    try {
+      const st = fs.statSync(file);
+      if (!st.isFile()) throw new Error('not a file');
+      size = st.size;
+      fs.accessSync(file, fs.constants.R_OK);
+    } catch (e) {
+      throw new ConfigError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    const config = loadConfig();
+    const summary = await withDb(async (db) => {
+      const account = o.as ? await accountByUsername(db, o.as) : await firstAdminAccount(db);
+      if (!account) throw new ConfigError(o.as ? `no account with user name "${o.as}"` : 'there is no admin account yet: start the server once, or give --as');
+      if (account.disabled) throw new ConfigError(`the account ${account.username ?? account.id} is disabled`);
+      if (!IMPORTERS.includes(account.role)) throw new ConfigError(`--as must be an account of the task force (${IMPORTERS.join(', ')}); ${account.username ?? account.id} is ${account.role}`);
+      const bar = process.stderr.isTTY ? new SingleBar({ format: 'Importing |{bar}| {percentage}% | {value}/{total} bytes | {rows} rows, {imported} imported | ETA {eta_formatted}', hideCursor: true }, Presets.shades_classic) : null;
+      bar?.start(size, 0, { rows: 0, imported: 0 });
+      let rows = { rows: 0, imported: 0 };
+      try {
+        return await importCsv(db, config, fs.createReadStream(file), {
+          source,
+          reporter: { accountId: account.id, role: account.role, partyId: account.partyId, organisation: account.organisation },
+          actor: { accountId: account.id, role: account.role, partyId: account.partyId },
+          limits: { maxBytes: null, maxColumns: MAX_COLUMNS, maxRecordBytes: MAX_RECORD_BYTES },
+          checkFirst: false,
+          onBytes: (n) => bar?.update(n, rows),
+          onRows: (s) => {
+            rows = { rows: s.read, imported: s.imported };
+            bar?.update(rows);
+          },
+        });
+      } finally {
+        bar?.stop();
+      }
+    });
+    if (o.json) {
+      process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+      return;
+    }
+    const n = (x: number) => x.toLocaleString('en-GB');
+    const out = [
+      `${file}: ${summary.layout}`,
+      `  read       ${n(summary.read)}`,
+      `  imported   ${n(summary.imported)} (grouped into ${n(summary.incidents)} incidents)`,
+      `  duplicate  ${n(summary.duplicate)} (imported before: nothing filed twice)`,
+      `  rejected   ${n(summary.rejected)}`,
+    ];
+    if (summary.rejectedRows.length) {
+      out.push('Rejected rows:', ...summary.rejectedRows.map((r) => `  line ${r.line}: ${r.reason}`));
+      if (summary.rejectedOmitted) out.push(`  … and ${n(summary.rejectedOmitted)} more`);
+    }
+    if (summary.unmatchedActors.length) {
+      out.push('Unmatched actors (rows naming them; add the name as an alias of a party to match it):', ...summary.unmatchedActors.map((a) => `  ${n(a.rows).padStart(7)}  ${a.name}`));
+      if (summary.unmatchedOmitted) out.push(`  … and ${n(summary.unmatchedOmitted)} more`);
+    }
+    process.stdout.write(`${out.join('\n')}\n`);
+  });
+
 program
   .command('bench')
   .description('Run a benchmark from bench/ and print its figures (e.g. "truce bench vetting")')
-  .argument('<name>', 'benchmark name: ledger, vetting, borders, places, reports or exports')
+  .argument('<name>', 'benchmark name: ledger, vetting, borders, places, reports, imports, exports, ogc, incidents-scale or webhooks')
   .action(async (name: string) => {
     if (!/^[a-z-]+$/.test(name)) throw new ConfigError(`unknown benchmark "${name}"`);
     const file = path.resolve(import.meta.dirname, '..', 'bench', `${name}.ts`);

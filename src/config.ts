@@ -164,6 +164,11 @@ export interface Config {
   webhookNearSiteM: number;
   /** Deliveries an instance sends at once. */
   webhookConcurrency: number;
+  // ---- imports (src/imports) ----
+  /** Largest CSV body of POST /api/v1/imports, in bytes (413 above; `truce import` reads files of any size). */
+  importBodyLimit: number;
+  /** Most rejected rows an import lists (line and reason); the rest are counted. */
+  importRejectsListed: number;
   /** Folder of the built web app served at `/`. */
   webDir: string;
   /** Folder of the shipped reference data served at `/reference/`. */
@@ -262,6 +267,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     webhookDeadlineCatchUpH: int(env.TRUCE_WEBHOOK_DEADLINE_CATCH_UP_H, 24, 'TRUCE_WEBHOOK_DEADLINE_CATCH_UP_H'),
     webhookNearSiteM: int(env.TRUCE_WEBHOOK_NEAR_SITE_M, 1_000, 'TRUCE_WEBHOOK_NEAR_SITE_M'),
     webhookConcurrency: int(env.TRUCE_WEBHOOK_CONCURRENCY, 8, 'TRUCE_WEBHOOK_CONCURRENCY'),
+    importBodyLimit: int(env.TRUCE_IMPORT_BODY_LIMIT, 32 * 1024 * 1024, 'TRUCE_IMPORT_BODY_LIMIT'),
+    importRejectsListed: int(env.TRUCE_IMPORT_REJECTS_LISTED, 100, 'TRUCE_IMPORT_REJECTS_LISTED'),
     webDir: env.TRUCE_WEB_DIR ? path.resolve(env.TRUCE_WEB_DIR) : path.join(root, 'web', 'dist'),
     referenceDir: path.join(root, 'reference'),
     ...overrides,

@@ -249,6 +249,12 @@ const SAMPLES: Record<string, (role?: Role) => Promise<InjectOptions>> = {
     });
     return { url: `/api/v1/corridors/${res.json().id}` };
   },
+  // imports (issue 11): the task force imports ACLED and UCDP files; a one-row ACLED file with a fresh event id
+  'POST /api/v1/imports': async () => ({
+    url: '/api/v1/imports?source=acled',
+    headers: { 'content-type': 'text/csv' },
+    payload: `event_id_cnty,event_date,event_type,sub_event_type,actor1,latitude,longitude\nACC${uniq()},2016-03-01,Battles,Armed clash,Hezbollah,36.26,37.08\n`,
+  }),
   // every role may follow the events it may see; the stream ends after streamMaxMs (above)
   'GET /api/v1/stream': async () => ({}),
   // OGC API – Features (issue 11): every signed-in role, incidents as the list shows them to it (a published one all see)

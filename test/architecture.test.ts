@@ -52,6 +52,11 @@ export const ARCHITECTURE: Architecture = {
     { file: 'src/webhooks/signature.ts' },
     { file: 'src/webhooks/backoff.ts' },
     { file: 'src/webhooks/kinds.ts' },
+    // issue 11: imports (ACLED and UCDP GED parsers, actor matching)
+    { file: 'src/imports/cells.ts' },
+    { file: 'src/imports/acled.ts' },
+    { file: 'src/imports/ucdp.ts' },
+    { file: 'src/imports/actors.ts' },
   ],
   ioBuiltins: ['fs', 'fs/promises', 'net', 'http', 'https', 'http2', 'dgram', 'dns', 'dns/promises', 'tls', 'child_process', 'cluster', 'worker_threads', 'readline', 'repl', 'inspector', 'os', 'process'],
   ioPackages: [/^pg(\/|$)/, /^@electric-sql\//, /^fastify(\/|$)/, /^@fastify\//, /^undici(\/|$)/, /^ws$/, /^commander$/, /^playwright/],

@@ -287,6 +287,30 @@ describe('webhooks: refused registrations store nothing', () => {
     const res = await t.call('agency', { method: 'POST', url: '/api/v1/webhooks', payload: { url: 'https://93.184.216.34/one-more', events: ['report.near_site'] } });
     expect(res.statusCode).toBe(409);
     expect(res.json()).toMatchObject({ code: 'TOO_MANY_WEBHOOKS', field: 'url', limit: t.config.webhooksPerAccount });
+  });
+});
+
+describe('imports: refused bodies change nothing', () => {
+  const header = 'event_id_cnty,event_date,event_type,sub_event_type,actor1,latitude,longitude';
+  const good = 'ERR1,2016-03-01,Battles,Armed clash,Hezbollah,36.26,37.08';
+  const post = (body: string | Buffer, type = 'text/csv', source = 'acled') =>
+    t.call('secretariat', { method: 'POST', url: `/api/v1/imports?source=${source}`, headers: { 'content-type': type }, payload: body });
+  it.each([
+    ['binary', () => post(Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x00])), 400, 'MALFORMED_CSV', '(body)'],
+    ['Latin-1 text, not UTF-8', () => post(Buffer.from(`${header}\n${good},Al Mayad\xeen\n`, 'latin1')), 400, 'MALFORMED_CSV', '(body)'],
+    ['a header only', () => post(`${header}\r\n`), 400, 'MALFORMED_CSV', '(body)'],
+    ['an ACLED header sent as UCDP', () => post(`${header}\n${good}\n`, 'text/csv', 'ucdp'), 400, 'MALFORMED_CSV', 'line 1'],
+    ['a UCDP file without its header row', () => post('244657,SYR-2016-1-299-2,2016\n', 'text/csv', 'ucdp'), 400, 'MALFORMED_CSV', 'line 1'],
+    ['10,000 columns', () => post(`${Array.from({ length: 10_000 }, (_, i) => `c${i}`).join(',')}\n${good}\n`), 400, 'MALFORMED_CSV', 'line 1'],
+    ['a 1 MB cell after a good row', () => post(`${header}\n${good}\nERR2,2016-03-01,Battles,Armed clash,${'x'.repeat(1 << 20)},36.26,37.08\n`), 400, 'MALFORMED_CSV', 'line 3'],
+    ['a JSON body', () => post(JSON.stringify({ reports: [] }), 'application/json'), 415, 'UNSUPPORTED_MEDIA_TYPE', 'Content-Type'],
+    ['no source', () => t.call('admin', { method: 'POST', url: '/api/v1/imports', headers: { 'content-type': 'text/csv' }, payload: `${header}\n${good}\n` }), 400, 'VALIDATION_FAILED', 'source'],
+  ])('%s', async (_n, send, status, code, field) => {
+    const before = await snapshot(t.db);
+    const res = await send();
+    expect(res.statusCode, res.body).toBe(status);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.json()).toMatchObject({ code, field, detail: expect.any(String) });
     expect(await snapshot(t.db)).toBe(before);
   });
 });

@@ -212,3 +212,15 @@ export async function signingKeyOf(q: Queryable, accountId: string): Promise<str
 export async function setSigningKey(q: Queryable, accountId: string, publicPem: string): Promise<void> {
   await q.query('UPDATE accounts SET signing_key = $2 WHERE id = $1', [accountId, publicPem]);
 }
+
+/** An account by its user name (case aside), for the command line's `--as`. */
+export async function accountByUsername(q: Queryable, username: string): Promise<Account | null> {
+  const [r] = await q.query('SELECT * FROM accounts WHERE lower(username) = lower($1)', [username]);
+  return r ? toAccount(r) : null;
+}
+
+/** The first admin (the one the first start made), as an account. */
+export async function firstAdminAccount(q: Queryable): Promise<Account | null> {
+  const [r] = await q.query(`SELECT * FROM accounts WHERE role = 'admin' ORDER BY created_at LIMIT 1`);
+  return r ? toAccount(r) : null;
+}

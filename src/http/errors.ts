@@ -45,6 +45,8 @@ export const ERRORS = {
   URL_REFUSED: { status: 422, title: 'truce does not send to this URL' },
   TOO_MANY_WEBHOOKS: { status: 409, title: 'The account has as many webhooks as it may' },
   WEBHOOK_STATE: { status: 409, title: 'The webhook’s state does not allow this step' },
+  // imports (issue 11)
+  MALFORMED_CSV: { status: 400, title: 'The CSV file cannot be read' },
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

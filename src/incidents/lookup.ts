@@ -268,3 +268,8 @@ export async function reportAsSeenBy(q: Queryable, p: Principal, id: string) {
   const r = await getReport(q, id);
   return r ? reportJson(r, await reportViewerOf(q, p)) : null;
 }
+// ---- imports (src/imports): filing rows of a file as reports, as POST /reports/batch files them ----
+export { prepareAll, fileReports, type Outcome, type Filed, type Reporter, type Rejection } from './intake.ts';
+export { enricherFor } from './enrich.ts';
+export { existingSourceRefs } from './reports.store.ts';
+export { ReportCreate } from './report-schemas.ts';

@@ -717,3 +717,22 @@ export interface WebhookEnvelope {
   ledgerIndex: number | null;
   data: Record<string, unknown>;
 }
+
+// ---- imports (issue 11): POST /api/v1/imports?source=acled|ucdp, body text/csv ----
+
+/** The answer of POST /api/v1/imports (and `truce import --json`). */
+export interface ImportSummary {
+  source: 'acled' | 'ucdp';
+  /** The layout the header was read as, e.g. "ACLED current layout (31 columns)". */
+  layout: string;
+  read: number;
+  imported: number;
+  duplicate: number;
+  rejected: number;
+  incidents: number;
+  /** line: the physical line of the file the row starts on. */
+  rejectedRows: { line: number; reason: string }[];
+  rejectedOmitted: number;
+  unmatchedActors: { name: string; rows: number }[];
+  unmatchedOmitted: number;
+}
