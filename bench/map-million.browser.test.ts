@@ -10,15 +10,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedIncidents } from '../../bench/support/incidents-million.ts';
-import { clusterIndexOf } from '../../src/incidents/cluster-index.ts';
-import { ADMIN_TOKEN } from '../support/app.ts';
-import { apiAs, hasChromium, launchChromium, signInWithForm, waitForMapIdle, type MapWindow } from '../support/browser.ts';
-import { engine } from '../support/db.ts';
-import { startTestServer } from '../support/server.ts';
+import { seedIncidents } from './support/incidents-million.ts';
+import { clusterIndexOf } from '../src/incidents/cluster-index.ts';
+import { ADMIN_TOKEN } from '../test/support/app.ts';
+import { apiAs, hasChromium, launchChromium, signInWithForm, waitForMapIdle, type MapWindow } from '../test/support/browser.ts';
+import { engine } from '../test/support/db.ts';
+import { startTestServer } from '../test/support/server.ts';
 
 const N = Number(process.env.TRUCE_TEST_MILLION ?? 1_000_000);
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const REPO = fileURLToPath(new URL('../', import.meta.url));
 const ARTIFACTS = join(REPO, 'test-artifacts', `million-${engine}`);
 const USER = { name: 'Scale Secretariat', username: 'scale.secretariat', password: 'correct horse battery staple 2016', role: 'secretariat' };
 
