@@ -512,8 +512,14 @@ export async function aggregateIncidents(q: Queryable, v: Visibility, f: Inciden
      ORDER BY ${order} NULLS LAST`,
     params,
   );
-  const [{ total }] = await q.query(`SELECT count(*)::int AS total FROM incidents i WHERE ${w}`, params);
-  return { buckets: rows.map((r) => ({ key: r.key, count: r.count })), total };
+  const buckets = rows.map((r) => ({ key: r.key as string | null, count: r.count as number }));
+  // Every incident falls in exactly one bucket (a null key is a bucket), except by party: one bucket
+  // per party it names, none when it names none; only there is the total a statement of its own.
+  const total =
+    by === 'party'
+      ? (await q.query(`SELECT count(*)::int AS total FROM incidents i WHERE ${w}`, params))[0].total
+      : buckets.reduce((n, b) => n + b.count, 0);
+  return { buckets, total };
 }
 
 /** Requests for information the caller may see: addressed to a party, overdue (past due, unanswered), in order of due time. */
