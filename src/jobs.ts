@@ -2,7 +2,7 @@
 // onReady hook) and stopped when it closes (its onClose hook), so no timer or listener outlives
 // the app. A capability registers its own in its route plugin: `app.jobs.register({...})`.
 import type { Db } from './db/db.ts';
-import { analyze } from './db/statements.ts';
+import { vacuumAnalyze } from './db/statements.ts';
 import type { LedgerKey } from './ledger/keys.ts';
 import { currentHead } from './ledger/ledger.ts';
 
@@ -131,7 +131,7 @@ export function signedHeadsJob(db: Db, key: LedgerKey, everyS: number): Periodic
   return { name: 'ledger.signed-heads', everyMs: everyS * 1000, run: async () => void (await currentHead(db, key)) };
 }
 
-/** PGlite has no autovacuum daemon: without fresh statistics its plans degrade as tables grow. PostgreSQL does this itself. */
+/** PGlite has no autovacuum daemon: without it plans degrade and dead rows pile up as tables grow. PostgreSQL does this itself. */
 export function plannerStatisticsJob(db: Db, everyS: number): PeriodicJob {
-  return { name: 'db.planner-statistics', everyMs: db.engine === 'pglite' ? everyS * 1000 : 0, run: () => analyze(db) };
+  return { name: 'db.planner-statistics', everyMs: db.engine === 'pglite' ? everyS * 1000 : 0, run: () => vacuumAnalyze(db) };
 }

@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Db } from '../../src/db/db.ts';
-import { analyze } from '../../src/db/statements.ts';
+import { vacuumAnalyze } from '../../src/db/statements.ts';
 import { DEMO_PARTIES } from '../../src/demo/syria2016.ts';
 import { EVENT_TYPES } from '../../src/incidents/acled.ts';
 import { insertIncidentsBulk, withIncidentIndexesRebuilt, type IncidentColumns } from '../../src/incidents/store.ts';
@@ -287,6 +287,6 @@ export async function seedIncidents(db: Db, n: number, o: SeedOptions = {}): Pro
   // a large seeding builds the secondary indexes once, at the end, rather than row by row
   if (n >= (o.rebuildIndexesFrom ?? 100_000)) await withIncidentIndexesRebuilt(db, fill);
   else await fill();
-  await analyze(db);
+  await vacuumAnalyze(db);
   return performance.now() - t0;
 }
