@@ -113,7 +113,9 @@ export class IncidentsLayer {
     if (!this.filters) return;
     this.hold();
     window.clearTimeout(this.timer);
-    this.timer = window.setTimeout(() => void this.load(), ms);
+    // at once means now, not after the frames the map has queued (the first view's paint waits on it)
+    if (ms === 0) void this.load();
+    else this.timer = window.setTimeout(() => void this.load(), ms);
   }
 
   private async load(): Promise<void> {

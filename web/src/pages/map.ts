@@ -125,8 +125,14 @@ export async function mapPage(outlet: HTMLElement, route: Route): Promise<Page> 
   };
 
   const ctrl = new AbortController();
+  // Asked for while the base map loads: the first view of the incidents waits for the terms' start.
+  const termsAsked = api<{ items: { startsAt: string }[] }>('GET', withQuery('/api/v1/terms', { limit: 100 }), undefined, { signal: ctrl.signal });
+  termsAsked.catch(() => undefined); // read (and reported) below, once the map exists
   const map: MapLibreMap | null = await createBaseMap(container, { problem });
-  if (!map) return {};
+  if (!map) {
+    ctrl.abort();
+    return {};
+  }
   map.once('load', () => status.remove());
   // On a narrow screen the whole country, below the day panel.
   if (container.clientWidth < 700) map.fitBounds(SYRIA_BOUNDS, { padding: { top: dayPanel.offsetHeight + 16, bottom: 30, left: 10, right: 10 }, duration: 0 });
@@ -388,7 +394,7 @@ export async function mapPage(outlet: HTMLElement, route: Route): Promise<Page> 
   // The slider runs from the first whole day of the cessation (the terms' start) to today,
   // and opens on that first day: where the record begins (the demo: 27 February 2016).
   try {
-    const terms = await api<{ items: { startsAt: string }[] }>('GET', withQuery('/api/v1/terms', { limit: 100 }), undefined, { signal: ctrl.signal });
+    const terms = await termsAsked;
     const first = terms.items.map((t) => new Date(t.startsAt)).sort((a, b) => a.getTime() - b.getTime())[0];
     if (first) start = firstWholeDay(first);
   } catch (e) {
