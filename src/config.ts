@@ -36,7 +36,7 @@ export interface Config {
   ledgerKey: string | null;
   /** Seconds between automatic signed tree heads while the log grows. */
   ledgerHeadIntervalS: number;
-  /** Seconds between refreshes of the embedded database's planner statistics (PGlite runs no autovacuum); 0 turns it off. */
+  /** Seconds between the embedded database's VACUUM (ANALYZE) runs (PGlite runs no autovacuum); 0 turns it off. */
   analyzeIntervalS: number;
   /** Most vertices a submitted territory, site or corridor geometry may have; larger ones get 422. */
   maxVertices: number;
