@@ -31,6 +31,7 @@ import { listParties } from '../src/parties/lookup.ts';
 import { useLedgerKey, write } from '../src/ledger/ledger.ts';
 import { loadLedgerKey } from '../src/ledger/keys.ts';
 import { freshDb } from './database.ts';
+import { lcg } from '../test/support/random.ts';
 
 const { values: args } = parseArgs({ options: { n: { type: 'string', default: process.env.TRUCE_BENCH_IMPORTS ?? '100000' } }, allowPositionals: true, strict: false });
 const N = Number(args.n);
@@ -38,11 +39,7 @@ const fmt = (n: number, d = 0) => n.toLocaleString('en-GB', { maximumFractionDig
 
 // ---- the seeded file ----
 
-let seed = 20160227;
-const rnd = () => {
-  seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-  return seed / 2 ** 32;
-};
+const rnd = lcg(20160227);
 const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)];
 const HOTSPOTS: [string, string, number, number][] = [
   ['Rural Damascus', 'Douma', 36.405, 33.571], ['Rural Damascus', 'Darayya', 36.233, 33.456], ['Rural Damascus', 'Madaya', 36.096, 33.69], ['Aleppo', 'Aleppo', 37.16, 36.2],

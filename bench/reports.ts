@@ -21,6 +21,7 @@ import path from 'node:path';
 import { migrate } from '../src/db/migrate.ts';
 import { openPglite } from '../src/db/pglite.ts';
 import { freshDb } from './database.ts';
+import { lcg } from '../test/support/random.ts';
 
 /**
  * PGlite in a data folder, as the product runs it (not in memory: Emscripten's in-memory files
@@ -56,11 +57,7 @@ const fmt = (n: number, d = 0) => n.toLocaleString('en-GB', { maximumFractionDig
 
 // ---- the seeded generator ----
 
-let seed = 20160227;
-const rnd = () => {
-  seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-  return seed / 2 ** 32;
-};
+const rnd = lcg(20160227);
 const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)];
 /** Places where reports cluster (towns of the 2016 map): events fall within ~15 km of one. */
 const HOTSPOTS: [number, number][] = [
