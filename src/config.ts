@@ -46,6 +46,8 @@ export interface Config {
   authCacheMs: number;
   /** Vetting requests each account may make per minute (a token bucket of this size), so nobody maps the sites by probing. */
   vettingRatePerMinute: number;
+  /** Requests each account may make per minute to the routes that scan the whole desk (the map's clusters, OGC API items pages), so no one caller holds the event loop. */
+  scanRatePerMinute: number;
   /** Milliseconds between checks for data written by other instances (writes through this one refresh at once). */
   vettingRefreshMs: number;
   /** Largest radius of a point target, in metres. */
@@ -210,6 +212,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     adminUnitsFile: env.TRUCE_ADMIN_UNITS ? path.resolve(env.TRUCE_ADMIN_UNITS) : path.join(root, 'reference', 'syria', 'adm3.geojson'),
     authCacheMs: int(env.TRUCE_AUTH_CACHE_MS, 2000, 'TRUCE_AUTH_CACHE_MS'),
     vettingRatePerMinute: int(env.TRUCE_VETTING_RATE_PER_MINUTE, 120, 'TRUCE_VETTING_RATE_PER_MINUTE'),
+    scanRatePerMinute: int(env.TRUCE_SCAN_RATE_PER_MINUTE, 300, 'TRUCE_SCAN_RATE_PER_MINUTE'),
     vettingRefreshMs: int(env.TRUCE_VETTING_REFRESH_MS, 1000, 'TRUCE_VETTING_REFRESH_MS'),
     vettingMaxRadiusM: int(env.TRUCE_VETTING_MAX_RADIUS_M, 50_000, 'TRUCE_VETTING_MAX_RADIUS_M'),
     vettingMaxTargetVertices: int(env.TRUCE_VETTING_MAX_TARGET_VERTICES, 2_000, 'TRUCE_VETTING_MAX_TARGET_VERTICES'),

@@ -26,7 +26,8 @@ const views: Record<string, [number, number, number, number]> = {
 const fits = (bbox: [number, number, number, number], zoom: number) => viewCells(bbox, zoom).every((n) => n <= MAX_CELLS);
 
 beforeAll(async () => {
-  t = await testApp();
+  // hundreds of views a minute per role: far past the per-account bound a deployment sets (tested below)
+  t = await testApp({ config: { scanRatePerMinute: 1_000_000 } });
   await seedIncidents(t.db, N);
   clusterIndexOf(t.db).reset();
   // a view whose edges lie exactly on incidents' coordinates (in or out as PostGIS's float4 boxes have it)
@@ -155,5 +156,32 @@ describe('the index follows writes', () => {
     expect(s.incidents).toBeGreaterThan(N);
     expect(s.bytes / s.capacity).toBeLessThan(100);
     expect(s.capacity).toBeLessThan(2 * s.incidents + 1024);
+  });
+});
+
+describe('one account asking for view after view', () => {
+  it('gets 429 naming the bound past its budget, while other accounts and the rest of the API carry on', async () => {
+    const small = await testApp({ config: { scanRatePerMinute: 4 } });
+    try {
+      const view = (role: Role) => small.call(role, { method: 'GET', url: '/api/v1/incidents/clusters?bbox=35.5,32.3,42.5,37.4&zoom=6' });
+      const items = (role: Role) => small.call(role, { method: 'GET', url: '/ogc/collections/incidents/items?limit=1' });
+      const codes = [];
+      for (let k = 0; k < 6; k++) codes.push((await view('public')).statusCode);
+      expect(codes).toEqual([200, 200, 200, 200, 429, 429]);
+      const refused = await view('public');
+      expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(refused.json()).toMatchObject({ code: 'RATE_LIMITED', field: 'Authorization' });
+      expect(refused.json().detail).toMatch(/At most 4 map views a minute per account/);
+      // another account's views, and the same account's other reads, are not held up
+      expect((await view('analyst')).statusCode).toBe(200);
+      expect((await small.call('public', { method: 'GET', url: '/api/v1/incidents?limit=1' })).statusCode).toBe(200);
+      // OGC API items pages: the same bound, counted apart from the map's
+      const pages = [];
+      for (let k = 0; k < 5; k++) pages.push((await items('public')).statusCode);
+      expect(pages).toEqual([200, 200, 200, 200, 429]);
+      expect((await items('public')).json()).toMatchObject({ code: 'RATE_LIMITED', field: 'Authorization' });
+    } finally {
+      await small.close();
+    }
   });
 });

@@ -1,6 +1,7 @@
 // GET /api/v1/incidents/clusters: the map's clusters of a view, from the per-instance cluster
 // index (cluster-index.ts), for the caller's visibility (svc.listVisibility, as the list) and the
 // map's filters. Counts are exact: the clusters of a view add up to the incidents in it.
+import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { principal } from '../auth/hook.ts';
@@ -8,6 +9,7 @@ import { ANY_ROLE } from '../auth/roles.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/db.ts';
 import { ApiError } from '../http/errors.ts';
+import { perAccountRate } from '../http/rate.ts';
 import { clusterIndexOf } from './cluster-index.ts';
 import { CELL_PX, MAX_CELLS, viewCells } from './clusters.ts';
 import * as S from './cluster-schemas.ts';
@@ -24,6 +26,7 @@ function bboxOf(s: string): [number, number, number, number] {
 export async function clusterRoutes(app: FastifyInstance, { db, config }: { db: Db; config: Config }) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const index = clusterIndexOf(db, config.clusterRefreshMs);
+  await app.register(rateLimit, { global: false });
   let warm: Promise<unknown> = Promise.resolve();
   app.addHook('onReady', async () => {
     if (config.clusterWarm) warm = index.current().catch((e) => app.log.warn({ err: e }, 'cluster index not built'));
@@ -34,7 +37,8 @@ export async function clusterRoutes(app: FastifyInstance, { db, config }: { db: 
   });
 
   r.get('/api/v1/incidents/clusters', {
-    config: { access: ANY_ROLE },
+    // a view scans every incident the index holds (20-50 ms at a million): bounded per account
+    config: { access: ANY_ROLE, rateLimit: perAccountRate(config.scanRatePerMinute, 'map views') },
     schema: {
       tags: ['incidents'],
       summary: 'The map’s clusters of a view: exact counts at every zoom, for the caller’s visibility and the map’s filters',

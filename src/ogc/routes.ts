@@ -1,12 +1,14 @@
 // OGC API – Features, Part 1: Core with GeoJSON, at /ogc: what GIS tools (QGIS, GDAL/OGR) read.
 // The API's access rules: a bearer token (or session) of any role; incidents as GET
 // /api/v1/incidents lists them to that role.
+import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { principal } from '../auth/hook.ts';
 import { ANY_ROLE } from '../auth/roles.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/db.ts';
+import { perAccountRate } from '../http/rate.ts';
 import * as doc from './documents.ts';
 import * as S from './schemas.ts';
 import { collectionOf, extents, feature, items } from './service.ts';
@@ -27,6 +29,7 @@ export async function ogcRoutes(app: FastifyInstance, { db, config }: { db: Db; 
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['ogc'];
   const access = { access: ANY_ROLE };
+  await app.register(rateLimit, { global: false });
   const json = (schema: unknown) => ({ 200: { content: { 'application/json': { schema } } } });
   const geojson = (schema: unknown) => ({ 200: { content: { 'application/geo+json': { schema } } } });
 
@@ -55,7 +58,8 @@ export async function ogcRoutes(app: FastifyInstance, { db, config }: { db: Db; 
   });
 
   r.get('/ogc/collections/:collectionId/items', {
-    config: access,
+    // a page of up to 10,000 features, and numberMatched counts the whole collection: bounded per account
+    config: { ...access, rateLimit: perAccountRate(config.scanRatePerMinute, 'items pages') },
     schema: {
       tags,
       summary: 'OGC API – Features: a page of a collection’s features (GeoJSON), with numberMatched and a next link',

@@ -11,6 +11,7 @@ import type { Db, Row } from '../db/db.ts';
 import { checkGeometry, geometryFault, type Geometry } from '../geo/geojson.ts';
 import { geodesicAreaKm2 } from '../geo/geodesy.ts';
 import { ApiError, notFound } from '../http/errors.ts';
+import { perAccountRate } from '../http/rate.ts';
 import { decodeCursor, encodeCursor } from '../http/pagination.ts';
 import { IdParams } from '../http/schemas.ts';
 import { write } from '../ledger/ledger.ts';
@@ -107,14 +108,7 @@ export async function vettingRoutes(app: FastifyInstance, { db, config }: { db: 
     config: {
       access: VETTERS,
       // per account, after authentication: probing the map for sites shows up as a wall of 429s
-      rateLimit: {
-        max: config.vettingRatePerMinute,
-        timeWindow: 60_000,
-        hook: 'preHandler',
-        keyGenerator: (req: FastifyRequest) => req.principal?.accountId ?? req.ip,
-        errorResponseBuilder: (_req: FastifyRequest, ctx: { after: string; max: number }) =>
-          new ApiError('RATE_LIMITED', `At most ${ctx.max} vetting requests a minute per account; retry in ${ctx.after}.`, 'Authorization'),
-      },
+      rateLimit: perAccountRate(config.vettingRatePerMinute, 'vetting requests'),
     },
     schema: {
       tags,
