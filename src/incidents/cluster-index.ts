@@ -23,6 +23,8 @@ import { GRADES, STATUSES, type IncidentStatus } from './review.ts';
 import * as store from './store.ts';
 
 const PAGE = 50_000;
+/** Counts remembered at one version at most (one per client paging through, in practice). */
+const MAX_COUNTS = 1_000;
 const WATCHED = ['incident', 'info_request'];
 
 /** What a map request asks of the index (ids and names; the index turns them into its dictionaries' indices). */
@@ -50,6 +52,8 @@ export interface ClusterIndexStats {
   bytes: number;
   buildMs: number;
   refreshes: number;
+  /** Scans of the whole index (each view's clusters, and each count not remembered). */
+  scans: number;
 }
 
 const HEX = /-/g;
@@ -86,7 +90,9 @@ export class ClusterIndex {
   private checkedAt = 0;
   private pending: Promise<void> | null = null;
   private built: Promise<void> | null = null;
-  private readonly stats_ = { buildMs: 0, refreshes: 0 };
+  private readonly stats_ = { buildMs: 0, refreshes: 0, scans: 0 };
+  /** count()'s answers at one version, by ask: a client paging through a collection asks the same count on every page. */
+  private counts = { version: -1, byAsk: new Map<string, number>() };
   readonly stop: () => void;
 
   constructor(
@@ -322,6 +328,7 @@ export class ClusterIndex {
       visibility: v,
     };
     const res = scanClusters(this.c, q);
+    this.stats_.scans++;
     const c = this.c;
     return {
       ...res,
@@ -338,13 +345,32 @@ export class ClusterIndex {
     };
   }
 
+  /**
+   * The incidents a list with these filters holds for this visibility: those in the box when one is
+   * given, else all (with and without a location). Remembered until the index moves on, by the whole
+   * ask (the visibility included, so no caller is told another's count).
+   */
+  async count(a: Omit<ClusterAsk, 'zoom' | 'bbox'> & { bbox?: ClusterAsk['bbox'] }): Promise<number> {
+    await this.current();
+    const key = JSON.stringify([a.bbox ?? null, a.from?.getTime() ?? null, a.to?.getTime() ?? null, a.type ?? null, a.status ?? null, a.grade ?? null, a.partyId ?? null, a.visibility]);
+    if (this.counts.version === this.version) {
+      const known = this.counts.byAsk.get(key);
+      if (known !== undefined) return known;
+    }
+    const r = await this.clusters({ ...a, bbox: a.bbox ?? [-180, -90, 180, 90], zoom: 0 });
+    const n = a.bbox ? r.inView : r.located + r.unlocated;
+    if (this.counts.version !== r.version || this.counts.byAsk.size >= MAX_COUNTS) this.counts = { version: r.version, byAsk: new Map() };
+    this.counts.byAsk.set(key, n);
+    return n;
+  }
+
   stats(): ClusterIndexStats {
     const c = this.c;
     const arrays = [c.xLo, c.xHi, c.yLo, c.yHi, c.mx, c.my, c.from, c.to, c.type, c.status, c.grade, c.flags, c.named0, c.named1, c.perp, this.ids, this.table];
     let bytes = arrays.reduce((s, a) => s + a.byteLength, 0);
     for (const set of c.requested.values()) bytes += set.size * 16; // a Set entry, roughly
     bytes += c.namedMore.size * 48;
-    return { incidents: c.n, capacity: c.xLo.length, bytes, buildMs: this.stats_.buildMs, refreshes: this.stats_.refreshes };
+    return { incidents: c.n, capacity: c.xLo.length, bytes, buildMs: this.stats_.buildMs, refreshes: this.stats_.refreshes, scans: this.stats_.scans };
   }
 }
 

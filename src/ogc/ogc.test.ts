@@ -12,6 +12,7 @@ import { boundsOf } from './documents.ts';
 import { demoId, snapshot, testApp, type TestApp } from '../../test/support/app.ts';
 import { decidedIncident, fileReport } from '../../test/support/desk.ts';
 import { merge, publish } from '../incidents/service.ts';
+import { clusterIndexOf } from '../incidents/cluster-index.ts';
 
 let t: TestApp;
 const ids: Record<string, string> = {};
@@ -399,5 +400,38 @@ describe('numberMatched follows the desk’s writes at once', () => {
     await write(t.db, SYSTEM, (w) => merge(w, a.incidentId, { incidentIds: [b.incidentId] }));
     expect(await count('admin')).toBe(1);
     expect(await itemIds('admin', 'bbox=50,50,51,51')).toEqual([a.incidentId]);
+  });
+  it('is counted once for a client paging through, and again for another caller, other filters or after a write', async () => {
+    const index = clusterIndexOf(t.db);
+    const scans = () => index.stats().scans;
+    const page = async (role: Role, url: string) => {
+      const res = await get(role, url);
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json() as { numberMatched: number; links: { rel: string; href: string }[] };
+    };
+    const first = '/ogc/collections/incidents/items?limit=2&bbox=29,29,31,31';
+    const before = scans();
+    let doc = await page('admin', first);
+    const matched = doc.numberMatched;
+    expect(matched).toBeGreaterThan(4);
+    expect(scans()).toBe(before + 1);
+    let pages = 1;
+    for (let next = doc.links.find((l) => l.rel === 'next'); next; next = doc.links.find((l) => l.rel === 'next')) {
+      doc = await page('admin', new URL(next.href).pathname + new URL(next.href).search);
+      expect(doc.numberMatched).toBe(matched);
+      pages++;
+    }
+    expect(pages).toBeGreaterThan(2);
+    expect(scans()).toBe(before + 1); // every later page: the count remembered
+    // the public's count of the same ask is its own, never the desk's
+    const pub = (await page('public', first)).numberMatched;
+    expect(pub).toBeLessThan(matched);
+    expect(scans()).toBe(before + 2);
+    await page('admin', `${first}&datetime=2016-04-01T00:00:00Z/..`);
+    expect(scans()).toBe(before + 3);
+    // a write: the next page counts again, and sees it
+    await fileReport(t.db, { lonLat: [30.5, 30.5] });
+    expect((await page('admin', first)).numberMatched).toBe(matched + 1);
+    expect(scans()).toBe(before + 4);
   });
 });
