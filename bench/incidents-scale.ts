@@ -126,7 +126,7 @@ async function bench(engine: 'pglite' | 'postgres', n: number): Promise<void> {
     for (const role of ['secretariat', 'liaison', 'public'] as Role[]) {
       tokens[role] = (await write(db, SYSTEM, (w) => createServiceToken(w, { role, name: `bench ${role}`, partyId: role === 'liaison' ? SAAF : undefined }))).token;
     }
-    const config = loadConfig({}, { logLevel: 'silent', adminToken: ADMIN, ledgerKey: generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), analyzeIntervalS: 0, clusterWarm: 0 });
+    const config = loadConfig({}, { logLevel: 'silent', adminToken: ADMIN, ledgerKey: generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), analyzeIntervalS: 0, clusterWarm: 0, scanRatePerMinute: 1e9 }); // the route's cost is measured, not the per-account bound
     const app = await buildApp({ db, config });
     await app.ready();
     const call = async (role: Role, url: string) => {

@@ -41,7 +41,7 @@ const log = (s: string) => console.log(`[${((performance.now() - T0) / 1000).toF
 
 const ADMIN_TOKEN = 'truce_bench-ogc-admin-token-0123456789';
 const { db, done } = await freshDb(engine, 'truce_bench_ogc', 10);
-const config = loadConfig({}, { logLevel: 'silent', adminToken: ADMIN_TOKEN, ledgerKey: generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), analyzeIntervalS: 0 });
+const config = loadConfig({}, { logLevel: 'silent', adminToken: ADMIN_TOKEN, ledgerKey: generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), analyzeIntervalS: 0, scanRatePerMinute: 1e9 }); // the route's cost is measured, not the per-account bound
 await ensureFirstAdmin(db, ADMIN_TOKEN);
 await seedDemo(db);
 const tokens: Partial<Record<Role, string>> = { admin: ADMIN_TOKEN };
