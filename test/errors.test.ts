@@ -11,6 +11,18 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
+type Answer = Awaited<ReturnType<TestApp['call']>>;
+/** A refusal: the status, a problem document that matches `problem` (its code and field), and nothing stored. */
+async function refused(send: () => Promise<Answer>, status: number, problem: Record<string, unknown>): Promise<Answer> {
+  const before = await snapshot(t.db);
+  const res = await send();
+  expect(res.statusCode, res.body).toBe(status);
+  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+  expect(res.json()).toMatchObject(problem);
+  expect(await snapshot(t.db)).toBe(before);
+  return res;
+}
+
 const party = JSON.stringify({ name: 'Body test', kind: 'other' });
 
 describe('bad requests', () => {
@@ -178,12 +190,7 @@ describe('humanitarian access: refused requests change nothing', () => {
   ];
   it.each(cases)('%s', async (_n, req, status, code, field) => {
     const { role, ...o } = req();
-    const before = await snapshot(t.db);
-    const res = await t.call(role, o as never);
-    expect(res.statusCode, res.body).toBe(status);
-    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.json()).toMatchObject({ code, field });
-    expect(await snapshot(t.db)).toBe(before);
+    await refused(() => t.call(role, o as never), status, { code, field });
   });
 });
 
@@ -198,12 +205,8 @@ describe('OGC API – Features: refusals name the parameter and change nothing',
     ['an unknown collection', '/ogc/collections/sites/items', 404, 'NOT_FOUND', 'collectionId'],
     ['an unknown feature', '/ogc/collections/incidents/items/00000000-0000-4000-8000-000000000000', 404, 'NOT_FOUND', 'featureId'],
   ])('%s', async (_n, url, status, code, field) => {
-    const before = await snapshot(t.db);
-    const res = await t.call('public', { method: 'GET', url });
-    expect(res.statusCode, res.body).toBe(status);
-    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.json()).toMatchObject({ code, field, requestId: res.headers['x-request-id'] });
-    expect(await snapshot(t.db)).toBe(before);
+    const res = await refused(() => t.call('public', { method: 'GET', url }), status, { code, field });
+    expect(res.json().requestId).toBe(res.headers['x-request-id']);
   });
 });
 
@@ -241,13 +244,8 @@ describe('exports: refused requests name the field and start nothing', () => {
     ['a party that is not an id', 'format=csv&partyId=saaf', 400, 'VALIDATION_FAILED', 'partyId'],
     ['a parameter the list does not take', 'format=csv&cursor=abc', 400, 'VALIDATION_FAILED', 'cursor'],
   ])('%s', async (_n, qs, status, code, field) => {
-    const before = await snapshot(t.db);
-    const res = await t.call('analyst', { method: 'GET', url: `/api/v1/exports/incidents?${qs}` });
-    expect(res.statusCode, res.body).toBe(status);
-    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    const res = await refused(() => t.call('analyst', { method: 'GET', url: `/api/v1/exports/incidents?${qs}` }), status, { code, field });
     expect(res.headers['content-disposition']).toBeUndefined();
-    expect(res.json()).toMatchObject({ code, field });
-    expect(await snapshot(t.db)).toBe(before);
   });
 });
 
@@ -270,12 +268,7 @@ describe('webhooks: refused registrations store nothing', () => {
   ];
   it.each(cases)('%s', async (_n, req, status, code, field) => {
     const { role, ...o } = req();
-    const before = await snapshot(t.db);
-    const res = await t.call(role, o as never);
-    expect(res.statusCode, res.body).toBe(status);
-    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.json()).toMatchObject({ code, field });
-    expect(await snapshot(t.db)).toBe(before);
+    await refused(() => t.call(role, o as never), status, { code, field });
   });
 
   it('refuses a registration past the bound per account, storing nothing', async () => {
@@ -306,11 +299,6 @@ describe('imports: refused bodies change nothing', () => {
     ['a JSON body', () => post(JSON.stringify({ reports: [] }), 'application/json'), 415, 'UNSUPPORTED_MEDIA_TYPE', 'Content-Type'],
     ['no source', () => t.call('admin', { method: 'POST', url: '/api/v1/imports', headers: { 'content-type': 'text/csv' }, payload: `${header}\n${good}\n` }), 400, 'VALIDATION_FAILED', 'source'],
   ])('%s', async (_n, send, status, code, field) => {
-    const before = await snapshot(t.db);
-    const res = await send();
-    expect(res.statusCode, res.body).toBe(status);
-    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.json()).toMatchObject({ code, field, detail: expect.any(String) });
-    expect(await snapshot(t.db)).toBe(before);
+    await refused(send, status, { code, field, detail: expect.any(String) });
   });
 });
