@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LatLon } from 'geodesy/mgrs.js';
 import { COLORS, OVERLAY_COLORS, TERRITORY_COLORS, TERRITORY_FILL_OPACITY } from '../../web/src/map/style.ts';
 import { ADMIN_TOKEN, demoId } from '../support/app.ts';
 import { apiAs, blend, clickMap, colourDistance, hasChromium, hexToRgb, launchChromium, readMapPixels, signInWithForm, waitForMapIdle, type MapWindow, type Rgb } from '../support/browser.ts';
@@ -195,6 +196,61 @@ describe('vetting console and territory changes (Chromium)', () => {
     expect(designated.codes).toEqual(['DESIGNATED_GROUP_EXCEPTION']);
     expect(await page.textContent('li[data-code="DESIGNATED_GROUP_EXCEPTION"] [data-fact="parties"]')).toBe('Jabhat al-Nusra');
     await shot('03-vet-designated-permitted');
+  });
+
+  it.skipIf(!hasChromium)('places typed and pasted targets (decimal, DMS, MGRS, GeoJSON), flies to them, and says why it cannot read one', async () => {
+    const typed = async (text: string): Promise<{ ok: string | null; read: string }> => {
+      await page.fill('[data-testid="vet-typed"]', text);
+      await page.press('[data-testid="vet-typed"]', 'Enter');
+      const read = page.locator('[data-testid="vet-typed-read"]');
+      return { ok: await read.getAttribute('data-ok'), read: (await read.textContent()) ?? '' };
+    };
+    const placed = () => page.evaluate(() => (window as unknown as { __truceVetting: { getTarget(): { target: { type: string; coordinates: unknown } } | null } }).__truceVetting.getTarget()?.target ?? null);
+    const centre = async (): Promise<Pt> => {
+      await page.waitForFunction(() => !(window as MapWindow).__truceMap!.isMoving());
+      return page.evaluate(() => (window as MapWindow).__truceMap!.getCenter().toArray() as [number, number]);
+    };
+
+    // decimal, latitude first: in committed ground
+    expect(await typed('35.1, 36.9')).toEqual({ ok: 'true', read: 'Read as 35.10000° N, 36.90000° E.' });
+    expect(await placed()).toEqual({ type: 'Point', coordinates: [36.9, 35.1] });
+    const c = await centre();
+    expect(Math.hypot(c[0] - 36.9, c[1] - 35.1)).toBeLessThan(1e-3);
+    expect((await vet()).decision).toBe('prohibited');
+
+    // degrees, minutes and seconds: designated ground
+    expect((await typed('35°06′00″N 37°21′00″E')).ok).toBe('true');
+    expect(await placed()).toEqual({ type: 'Point', coordinates: [37.35, 35.1] });
+    expect((await vet()).decision).toBe('permitted');
+
+    // MGRS, as geodesy writes the committed point's reference
+    const ref = new LatLon(35.1, 36.9).toUtm().toMgrs().toString();
+    const m = await typed(ref);
+    expect(m.ok).toBe('true');
+    expect(m.read).toMatch(new RegExp(`^Read as MGRS ${ref}: the centre of its 1 m square`));
+    const at = (await placed())!.coordinates as number[];
+    expect(Math.hypot(at[0] - 36.9, at[1] - 35.1)).toBeLessThan(2e-5);
+
+    // pasted GeoJSON, as a Feature over several lines: a polygon in committed ground
+    const feature = JSON.stringify({ type: 'Feature', properties: {}, geometry: square(36.7, 35.1, 36.8, 35.2) }, null, 2);
+    expect(await typed(feature)).toEqual({ ok: 'true', read: 'Read as a polygon of 4 vertices.' });
+    expect(await page.getAttribute('[data-testid="vet-target"]', 'data-target')).toBe('polygon');
+    expect(await page.isChecked('#vet-mode-polygon')).toBe(true);
+    expect((await vet()).decision).toBe('prohibited');
+    await shot('02b-typed-geojson');
+
+    // what cannot be read is said, and the target stays as it was
+    const bad = await typed('95, 36.9');
+    expect(bad.ok).toBe('false');
+    expect(bad.read).toMatch(/latitude 95 is beyond 90°/);
+    expect((await placed())!.type).toBe('Polygon');
+    // back to points and the test area, as the tests after this one click them
+    await page.check('#vet-mode-point');
+    expect(await placed()).toBeNull();
+    await page.evaluate((v) => {
+      (window as MapWindow).__truceMap!.jumpTo(v);
+    }, VIEW);
+    await waitForMapIdle(page);
   });
 
   it.skipIf(!hasChromium)('names the protected site a target near the hospital falls within', async () => {

@@ -9,6 +9,7 @@ import { createBaseMap, destroyBaseMap, styleReady } from '../map/basemap.ts';
 import { dotSwatch, opsLegend } from '../map/legend.ts';
 import { addOpsLayers, circlePolygon, EMPTY, loadOps, setData, showOps, type OpsData } from '../map/overlays.ts';
 import { DECISION_COLORS } from '../map/style.ts';
+import { readTarget } from '../map/target-text.ts';
 import { navigate, type Route } from '../router.ts';
 import { RULES, type Effect, type ReasonCode } from '../../../src/vetting/model.ts';
 import { getSession } from '../session.ts';
@@ -91,6 +92,25 @@ export async function vettingPage(outlet: HTMLElement, route: Route): Promise<Pa
   const finishBtn = h('button', { type: 'button', class: 'btn', 'data-action': 'finish-polygon', disabled: true }, 'Finish');
   const clearBtn = h('button', { type: 'button', class: 'btn btn-ghost-dark', 'data-action': 'clear-target' }, 'Clear');
   const radiusField = h('div', { class: 'field' }, h('label', { for: 'vet-radius' }, 'Radius (m)'), radiusInput);
+  // typed or pasted: degrees (decimal or DMS), an MGRS reference, or GeoJSON; Enter or Go places it
+  const typedInput = h('textarea', {
+    name: 'typed',
+    id: 'vet-typed',
+    rows: '1',
+    spellcheck: 'false',
+    autocomplete: 'off',
+    'data-testid': 'vet-typed',
+    placeholder: '33.5138, 36.2765 · 33°30′50″N 36°16′35″E · 37S BT 49826 11260 · GeoJSON',
+    'aria-describedby': 'vet-typed-read',
+  });
+  const typedRead = h('p', { class: 'muted small vet-typed-read', id: 'vet-typed-read', 'data-testid': 'vet-typed-read', 'aria-live': 'polite' });
+  const typedField = h(
+    'div',
+    { class: 'field' },
+    h('label', { for: 'vet-typed' }, 'Type or paste a target'),
+    h('div', { class: 'field-row' }, typedInput, h('button', { type: 'button', class: 'btn', 'data-action': 'place-typed', onclick: () => placeTyped() }, 'Go')),
+    typedRead,
+  );
   const hint = h('p', { class: 'muted small vet-hint', 'data-testid': 'vet-hint' });
   const targetInfo = h('div', { class: 'vet-target', 'data-testid': 'vet-target' });
   const vetBtn = h('button', { type: 'submit', class: 'btn btn-primary btn-block', 'data-action': 'vet', disabled: true }, 'Vet');
@@ -122,6 +142,7 @@ export async function vettingPage(outlet: HTMLElement, route: Route): Promise<Pa
       h('label', { class: 'radio' }, modePoint, 'Point'),
       h('label', { class: 'radio' }, modePolygon, 'Polygon'),
     ),
+    typedField,
     radiusField,
     h('div', { class: 'field-row vet-draw' }, finishBtn, clearBtn),
     hint,
@@ -346,6 +367,33 @@ export async function vettingPage(outlet: HTMLElement, route: Route): Promise<Pa
     modePolygon.checked = m === 'polygon';
     clearTarget();
   }
+  /** Reads the typed target, places it as if drawn, and flies the map to it; or says why not. */
+  function placeTyped(): void {
+    const r = readTarget(typedInput.value);
+    typedRead.classList.toggle('inline-error', !r.ok);
+    typedRead.dataset.ok = String(r.ok);
+    if (!r.ok) {
+      replace(typedRead, r.reason);
+      return;
+    }
+    replace(typedRead, `Read as ${r.read}.`);
+    draft = [];
+    setMode(r.target.type === 'Polygon' ? 'polygon' : 'point');
+    setTarget(r.target);
+    if (r.target.type === 'Point') map!.flyTo({ center: r.target.coordinates, zoom: Math.max(map!.getZoom(), 13) });
+    else {
+      const xs = r.target.coordinates[0].map((p) => p[0]);
+      const ys = r.target.coordinates[0].map((p) => p[1]);
+      map!.fitBounds([Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)], { padding: 60, maxZoom: 16 });
+    }
+  }
+  typedInput.addEventListener('keydown', (ev) => {
+    // Enter places it; Shift+Enter is a new line (pasted GeoJSON)
+    if (ev.key === 'Enter' && !ev.shiftKey) {
+      ev.preventDefault();
+      placeTyped();
+    }
+  });
   modePoint.addEventListener('change', () => setMode('point'));
   modePolygon.addEventListener('change', () => setMode('polygon'));
   finishBtn.addEventListener('click', () => finishPolygon());
