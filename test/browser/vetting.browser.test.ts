@@ -244,6 +244,15 @@ describe('vetting console and territory changes (Chromium)', () => {
     expect(bad.ok).toBe('false');
     expect(bad.read).toMatch(/latitude 95 is beyond 90°/);
     expect((await placed())!.type).toBe('Polygon');
+    // the legend folds away and opens again (open on a wide screen)
+    const box = page.locator('.console-map [data-testid="legend-box"]');
+    const isOpen = () => box.evaluate((d) => (d as HTMLDetailsElement).open);
+    expect(await isOpen()).toBe(true);
+    await box.locator('summary').click();
+    expect(await isOpen()).toBe(false);
+    expect(await page.locator('.console-map [data-legend="committed"]').isVisible()).toBe(false);
+    await box.locator('summary').click();
+    expect(await page.locator('.console-map [data-legend="committed"]').isVisible()).toBe(true);
     // back to points and the test area, as the tests after this one click them
     await page.check('#vet-mode-point');
     expect(await placed()).toBeNull();

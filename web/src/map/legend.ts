@@ -52,3 +52,8 @@ export function opsLegend(role: string, extra: Item[] = []): HTMLElement {
 }
 
 export { fill as fillSwatch, line as lineSwatch, dot as dotSwatch };
+
+/** A legend that folds away (a <details>): open on a wide screen, folded on a phone, where it would cover the map. */
+export function foldingLegend(legend: HTMLElement, className = 'legend-box'): HTMLElement {
+  return h('details', { class: className, 'data-testid': 'legend-box', open: window.matchMedia('(min-width: 700px)').matches }, h('summary', {}, 'Legend'), legend);
+}

@@ -30,7 +30,7 @@ import {
 import { addAidLayers, areaMarkers, DRAFT_COLOUR, showAreas, showConvoys, showDraft } from '../aid/layers.ts';
 import { AID_TYPES, subscribe } from '../live/stream.ts';
 import { createBaseMap, destroyBaseMap, styleReady } from '../map/basemap.ts';
-import { fillSwatch, lineSwatch, territoryLegendItems } from '../map/legend.ts';
+import { fillSwatch, foldingLegend, lineSwatch, territoryLegendItems } from '../map/legend.ts';
 import { OVERLAY_COLORS } from '../map/style.ts';
 import { addOpsLayers, boundsOf, loadOps, showOps } from '../map/overlays.ts';
 import { href, type Route } from '../router.ts';
@@ -122,7 +122,7 @@ export async function aidPage(outlet: HTMLElement, route: Route): Promise<Page> 
       h('ul', {}, territoryLegendItems().map(([sw, label, key]) => item(sw, label, key)), item(lineSwatch(OVERLAY_COLORS.corridor, 3, 'dashed'), 'Aid corridor', 'corridor')),
     ),
   );
-  const legendBox = h('details', { class: 'legend-box aid-legend', open: window.matchMedia('(min-width: 700px)').matches }, h('summary', {}, 'Legend'), legend);
+  const legendBox = foldingLegend(legend, 'legend-box aid-legend');
   const root = h('div', { class: 'aid-page', 'data-testid': 'aid-page', 'data-loaded': 'no' }, h('div', { class: 'aid-map' }, container, status, problems, legendBox), panel);
   replace(outlet, root);
 

@@ -13,7 +13,7 @@ import { createBaseMap, destroyBaseMap, styleReady } from '../map/basemap.ts';
 import type { IncidentProps, MapFilters } from '../map/clusters.ts';
 import { addDays, daysBetween, firstWholeDay, formatDay, isoDay, parseDay, startOfDay, windowOf, type Span } from '../map/days.ts';
 import { IncidentsLayer } from '../map/incidents-layer.ts';
-import { dotSwatch, fillSwatch, legendList, opsLegend } from '../map/legend.ts';
+import { dotSwatch, fillSwatch, foldingLegend, legendList, opsLegend } from '../map/legend.ts';
 import { addOpsLayers, loadOps, showOps, statusColor } from '../map/overlays.ts';
 import { NO_PARTY_COLOUR, partyColourExpression, partyColours } from '../map/party-colours.ts';
 import { TERRITORY_FILL_OPACITY } from '../map/style.ts';
@@ -114,7 +114,7 @@ export async function mapPage(outlet: HTMLElement, route: Route): Promise<Page> 
   const partyLegend = h('div', { class: 'legend-parties', 'data-testid': 'party-legend', hidden: true });
   const legend = opsLegend(role);
   legend.prepend(incidentLegend, partyLegend);
-  const legendBox = h('details', { class: 'legend-box', open: window.matchMedia('(min-width: 700px)').matches }, h('summary', {}, 'Legend'), legend);
+  const legendBox = foldingLegend(legend);
   const side = h('div', { class: 'map-side', hidden: true });
   const root = h('div', { class: 'map-page', 'data-layers': 'loading', 'data-incidents': 'loading', 'data-testid': 'map-page' }, h('div', { class: 'map-main' }, container, status, problems, dayPanel, info, legendBox), side);
   replace(outlet, root);

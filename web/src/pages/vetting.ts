@@ -6,7 +6,7 @@ import type { Feature, FeatureCollection, Point, Polygon, Position } from 'geojs
 import type { MapLayerMouseEvent, MapLibreMap } from 'maplibre-gl';
 import { api, ApiError, errorMessage } from '../api.ts';
 import { createBaseMap, destroyBaseMap, styleReady } from '../map/basemap.ts';
-import { dotSwatch, opsLegend } from '../map/legend.ts';
+import { dotSwatch, foldingLegend, opsLegend } from '../map/legend.ts';
 import { addOpsLayers, circlePolygon, EMPTY, loadOps, setData, showOps, type OpsData } from '../map/overlays.ts';
 import { DECISION_COLORS } from '../map/style.ts';
 import { readTarget } from '../map/target-text.ts';
@@ -156,7 +156,7 @@ export async function vettingPage(outlet: HTMLElement, route: Route): Promise<Pa
   const status = h('div', { class: 'map-status', role: 'status' }, 'Loading base map…');
   const problems = h('div', { class: 'map-problems', role: 'alert', 'data-testid': 'map-problems', hidden: true });
   const legend = opsLegend(role, [[dotSwatch(DECISION_COLORS.pending), 'Target (then coloured by decision)', 'target']]);
-  const root = h('div', { class: 'console-page', 'data-testid': 'vetting-page', 'data-layers': 'loading' }, h('div', { class: 'console-map' }, container, status, problems, legend), panel);
+  const root = h('div', { class: 'console-page', 'data-testid': 'vetting-page', 'data-layers': 'loading' }, h('div', { class: 'console-map' }, container, status, problems, foldingLegend(legend)), panel);
   replace(outlet, root);
 
   const problem = (message: string): void => {
