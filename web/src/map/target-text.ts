@@ -12,7 +12,7 @@ export type TargetReading =
 
 const fail = (reason: string): TargetReading => ({ ok: false, reason });
 const deg = (x: number, pos: string, neg: string, places = 5) => `${Math.abs(x).toFixed(places)}° ${x < 0 ? neg : pos}`;
-export const describePoint = ([lon, lat]: [number, number]): string => `${deg(lat, 'N', 'S')}, ${deg(lon, 'E', 'W')}`;
+const describePoint = ([lon, lat]: [number, number]): string => `${deg(lat, 'N', 'S')}, ${deg(lon, 'E', 'W')}`;
 const inRange = ([lon, lat]: number[]) => Number.isFinite(lon) && Number.isFinite(lat) && Math.abs(lon) <= 180 && Math.abs(lat) <= 90;
 
 /** Reads what an officer typed or pasted; the first reading that fits wins (GeoJSON, MGRS, degrees). */

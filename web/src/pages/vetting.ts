@@ -7,7 +7,7 @@ import type { MapLayerMouseEvent, MapLibreMap } from 'maplibre-gl';
 import { api, ApiError, errorMessage } from '../api.ts';
 import { createBaseMap, destroyBaseMap, styleReady } from '../map/basemap.ts';
 import { dotSwatch, foldingLegend, opsLegend } from '../map/legend.ts';
-import { addOpsLayers, circlePolygon, EMPTY, loadOps, setData, showOps, type OpsData } from '../map/overlays.ts';
+import { addOpsLayers, boundsOf, circlePolygon, EMPTY, loadOps, setData, showOps, type OpsData } from '../map/overlays.ts';
 import { DECISION_COLORS } from '../map/style.ts';
 import { readTarget } from '../map/target-text.ts';
 import { navigate, type Route } from '../router.ts';
@@ -377,15 +377,15 @@ export async function vettingPage(outlet: HTMLElement, route: Route): Promise<Pa
       return;
     }
     replace(typedRead, `Read as ${r.read}.`);
-    draft = [];
-    setMode(r.target.type === 'Polygon' ? 'polygon' : 'point');
-    setTarget(r.target);
+    placeTarget(r.target);
     if (r.target.type === 'Point') map!.flyTo({ center: r.target.coordinates, zoom: Math.max(map!.getZoom(), 13) });
-    else {
-      const xs = r.target.coordinates[0].map((p) => p[0]);
-      const ys = r.target.coordinates[0].map((p) => p[1]);
-      map!.fitBounds([Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)], { padding: 60, maxZoom: 16 });
-    }
+    else map!.fitBounds(boundsOf([r.target])!, { padding: 60, maxZoom: 16 });
+  }
+  /** A whole target, as if drawn: the mode follows its type. */
+  function placeTarget(t: Target): void {
+    draft = [];
+    setMode(t.type === 'Polygon' ? 'polygon' : 'point');
+    setTarget(t);
   }
   typedInput.addEventListener('keydown', (ev) => {
     // Enter places it; Shift+Enter is a new line (pasted GeoJSON)
@@ -597,10 +597,8 @@ export async function vettingPage(outlet: HTMLElement, route: Route): Promise<Pa
 
   window.__truceVetting = {
     setTarget(t, radiusM) {
-      draft = [];
-      setMode(t.type === 'Polygon' ? 'polygon' : 'point');
       if (t.type === 'Point') radiusInput.value = radiusM ? String(radiusM) : '';
-      setTarget(t);
+      placeTarget(t);
     },
     getTarget: () => (target ? { target, radiusM: radius() } : null),
     clear: clearTarget,
