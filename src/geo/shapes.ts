@@ -80,7 +80,7 @@ const SPHERE_SLACK = 1.01;
  * four trigonometric calls), which keeps a country's front lines at front-line detail in well under
  * a gigabyte (issue 12: the per-edge normals and R-tree took 140 bytes an edge).
  */
-class EdgeSet {
+export class EdgeSet {
   readonly xy: Float64Array;
   readonly start: Int32Array;
   /** First vertex of each ring (or of the line). */
@@ -807,6 +807,17 @@ export class PreparedArea implements Shape {
       if (o3 > 0 !== o4 > 0) inside = !inside;
     }
     return inside;
+  }
+
+  /** Planar: (lon, lat) lies exactly on an edge (a ring's boundary). */
+  onBoundary(lon: number, lat: number): boolean {
+    const xy = this.edges.xy;
+    let on = false;
+    this.edges.edgesIn({ minX: lon, minY: lat, maxX: lon, maxY: lat }, (i) => {
+      const ax = xy[2 * i], ay = xy[2 * i + 1], bx = xy[2 * i + 2], by = xy[2 * i + 3];
+      if (!on && orient(ax, ay, bx, by, lon, lat) === 0 && (lon - ax) * (lon - bx) <= 0 && (lat - ay) * (lat - by) <= 0) on = true;
+    });
+    return on;
   }
 
   distanceM(lon: number, lat: number, maxM = Infinity): number {

@@ -4,9 +4,8 @@
 // prepared geometries are kept across rebuilds (rows never change), so a rebuild after a
 // write only re-packs the trees.
 import Flatbush from 'flatbush';
-import { clipToBox, intersection } from '../geo/clip.ts';
 import { metresToDegrees } from '../geo/geodesy.ts';
-import { PreparedArea, PreparedLine, prepare, type BBox, type Position, type Shape } from '../geo/shapes.ts';
+import { PreparedArea, PreparedLine, prepare, type BBox, type Shape } from '../geo/shapes.ts';
 import { statusAt, type Status } from '../parties/status.ts';
 import type { CorridorData, PartyData, SiteData, Snapshot, TerritoryData } from './model.ts';
 
@@ -81,8 +80,6 @@ export class VettingIndex {
   private readonly tTree: Flatbush | null;
   private readonly sTree: Flatbush | null;
   private readonly cTree: Flatbush | null;
-  /** Positive-area overlaps of two territory versions, computed on first need. */
-  private readonly overlaps = new Map<string, PreparedArea | null>();
 
   private constructor(s: Snapshot, cache: PreparedCache) {
     this.version = s.version;
@@ -144,20 +141,5 @@ export class VettingIndex {
   corridorsIn(b: BBox, t: number): CorridorEntry[] {
     if (!this.cTree) return [];
     return this.cTree.search(b.minX, b.minY, b.maxX, b.maxY, (i) => this.corridors[i].validFrom <= t && t <= this.corridors[i].validTo).map((i) => this.corridors[i]);
-  }
-
-  /** Where two territory parts overlap with positive area, or null. */
-  overlap(a: TerritoryEntry, b: TerritoryEntry): PreparedArea | null {
-    const key = a.key < b.key ? `${a.key}|${b.key}` : `${b.key}|${a.key}`;
-    if (!this.overlaps.has(key)) {
-      const ba = a.area.bbox;
-      const bb = b.area.bbox;
-      const boxesMeet = ba.minX <= bb.maxX && bb.minX <= ba.maxX && ba.minY <= bb.maxY && bb.minY <= ba.maxY;
-      // only the common box can overlap: cut both down to it before the (costly) overlay
-      const box = { minX: Math.max(ba.minX, bb.minX), minY: Math.max(ba.minY, bb.minY), maxX: Math.min(ba.maxX, bb.maxX), maxY: Math.min(ba.maxY, bb.maxY) };
-      const polys: Position[][][] = boxesMeet ? intersection(clipToBox(a.polygons, box), clipToBox(b.polygons, box)) : [];
-      this.overlaps.set(key, polys.length ? new PreparedArea(polys) : null);
-    }
-    return this.overlaps.get(key)!;
   }
 }
