@@ -408,20 +408,69 @@ function bestDistanceM(): number {
   return geodesicDistanceM(bestPx, bestPy, lon, lat);
 }
 
-/** The nearest boundary distance from a point, or any value > maxM when it is farther than maxM. */
+// Metres per degree, lower bounds (WGS 84 meridian degree at the equator; the parallel's at the
+// sphere's mean radius less 1%): what the nearest-first search below may skip on.
+const M_PER_DEG_LAT_MIN = 110_574 * 0.99;
+const M_PER_DEG_LON_EQ_MIN = 111_320 * 0.99;
+
+/**
+ * The nearest boundary distance from a point, or any value > maxM when it is farther than maxM.
+ * Nearest first: the grid's cells in rings around the point's cell, until the next ring is surely
+ * farther than the best found (or than maxM). A wide search (a coast 22 km out) then reads the
+ * few cells near the nearest edge, not every edge within 22 km (hand-written: hot path).
+ */
 function pointToEdgesM(s: EdgeSet, lon: number, lat: number, maxM: number): number {
   resetBest();
   setQuery(lon, lat);
-  if (maxM < Infinity) {
-    offerEdgesIn(s, around(lon, lat, maxM));
-    return bestDistanceM();
+  const g = s.grid;
+  const vb = s.vbox;
+  const ky = M_PER_DEG_LAT_MIN;
+  const kx = M_PER_DEG_LON_EQ_MIN * Math.cos(Math.min(89.99, Math.max(Math.abs(vb.minY), Math.abs(vb.maxY), Math.abs(lat)) + s.bulge) * D2R);
+  const bulgeM = s.bulge * ky;
+  // from the point to the grid's box: no cell is nearer
+  const outX = lon < vb.minX ? vb.minX - lon : lon > vb.maxX ? lon - vb.maxX : 0;
+  const outY = lat < vb.minY - s.bulge ? vb.minY - s.bulge - lat : lat > vb.maxY + s.bulge ? lat - vb.maxY - s.bulge : 0;
+  const toGrid = Math.hypot(outX * kx, outY * ky);
+  if (toGrid > maxM) return Infinity;
+  const c0 = g.col(lon);
+  const r0 = g.row(lat);
+  const rings = Math.max(c0, g.nx - 1 - c0, r0, g.ny - 1 - r0);
+  const stamp = nextStamp(s.xy.length >> 1);
+  const cells = g.cellEdges;
+  const visit = (r: number, c: number) => {
+    const cell = r * g.nx + c;
+    for (let t = g.cellStart[cell], end = g.cellStart[cell + 1]; t < end; t++) {
+      const i = cells[t];
+      if (seen[i] === stamp) continue;
+      seen[i] = stamp;
+      offerEdge(s, i);
+    }
+  };
+  for (let k = 0; k <= rings; k++) {
+    if (k > 0) {
+      // every cell of ring k lies outside the square of the rings before it, and inside the grid
+      const x1 = g.x0 + (c0 - k + 1) * g.cw;
+      const x2 = g.x0 + (c0 + k) * g.cw;
+      const y1 = g.y0 + (r0 - k + 1) * g.ch;
+      const y2 = g.y0 + (r0 + k) * g.ch;
+      const inside = lon >= x1 && lon <= x2 && lat >= y1 && lat <= y2;
+      const margin = inside ? Math.min((lon - x1) * kx, (x2 - lon) * kx, (lat - y1) * ky, (y2 - lat) * ky) : 0;
+      const lb = Math.max(toGrid, margin - bulgeM);
+      const bound = bestSet ? Math.min(maxM, proxyToMetres(bestProxy) * SPHERE_SLACK) : maxM;
+      if (lb > bound) break;
+    }
+    const rLo = Math.max(0, r0 - k);
+    const rHi = Math.min(g.ny - 1, r0 + k);
+    const cLo = Math.max(0, c0 - k);
+    const cHi = Math.min(g.nx - 1, c0 + k);
+    for (let r = rLo; r <= rHi; r++) {
+      if (r === r0 - k || r === r0 + k) for (let c = cLo; c <= cHi; c++) visit(r, c);
+      else {
+        if (c0 - k >= 0) visit(r, c0 - k);
+        if (k > 0 && c0 + k < g.nx) visit(r, c0 + k);
+      }
+    }
   }
-  // Unbounded: widen the search until the best found is surely nearer than anything outside it.
-  for (let r = 1000; r < 2.5e7; r *= 4) {
-    offerEdgesIn(s, around(lon, lat, r));
-    if (bestSet && proxyToMetres(bestProxy) * SPHERE_SLACK <= r) return bestDistanceM();
-  }
-  offerAllEdges(s);
   return bestDistanceM();
 }
 
