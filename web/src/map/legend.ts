@@ -24,8 +24,8 @@ export const territoryLegendItems = (): Item[] => [
   [hatch(), 'Overlapping claims', 'overlap'],
 ];
 
-/** The legend of the operational layers the role sees, with the base map's boundaries. */
-export function opsLegend(role: string, extra: Item[] = []): HTMLElement {
+/** The legend of the operational layers the role sees, with the base map's boundaries; `sections` go before the boundaries. */
+export function opsLegend(role: string, extra: Item[] = [], sections: [title: string, items: Item[]][] = []): HTMLElement {
   const ops: Item[] = [
     ...(canListSites(role)
       ? ([
@@ -41,6 +41,7 @@ export function opsLegend(role: string, extra: Item[] = []): HTMLElement {
     { class: 'map-panel map-legend', 'aria-label': 'Legend', 'data-testid': 'map-legend' },
     section('Territory', territoryLegendItems()),
     section('Protection', ops),
+    sections.flatMap(([title, items]) => section(title, items)),
     section('Boundaries', [
       [line(COLORS.nationalLine, 3), 'National border (Syria)', 'adm0'],
       [line(COLORS.governorateLine, 2), 'Governorate', 'adm1'],

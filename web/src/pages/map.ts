@@ -16,7 +16,7 @@ import { IncidentsLayer } from '../map/incidents-layer.ts';
 import { dotSwatch, fillSwatch, foldingLegend, legendList, opsLegend } from '../map/legend.ts';
 import { addOpsLayers, loadOps, showOps, statusColor } from '../map/overlays.ts';
 import { NO_PARTY_COLOUR, partyColourExpression, partyColours } from '../map/party-colours.ts';
-import { TERRITORY_FILL_OPACITY } from '../map/style.ts';
+import { SYRIA_BOUNDS, TERRITORY_FILL_OPACITY } from '../map/style.ts';
 import { navigate, type Route } from '../router.ts';
 import { getSession } from '../session.ts';
 import type { IncidentClusters, Party } from '../types.ts';
@@ -37,7 +37,6 @@ export const formatLatLng = (lat: number, lng: number): string =>
 const isAbort = (e: unknown): boolean => (e as Error | undefined)?.name === 'AbortError';
 /** Before any terms are recorded the slider still needs a start. */
 const FALLBACK_START = new Date('2016-02-27T00:00:00Z');
-const SYRIA_BOUNDS: [[number, number], [number, number]] = [[35.6, 32.3], [42.4, 37.4]];
 const EVENT_TYPES = ['airstrike', 'shelling', 'ground_attack', 'sniper_fire', 'attack_on_civilians', 'siege_or_aid_denial', 'cross_border_fire', 'position_enhancement', 'arms_transfer', 'other'];
 const STATUSES = ['reported', 'under_review', 'verified', 'unverified', 'disputed', 'discounted'];
 
