@@ -30,7 +30,8 @@ export function opsLegend(role: string, extra: Item[] = [], sections: [title: st
     ...(canListSites(role)
       ? ([
           [dot(OVERLAY_COLORS.site), 'Protected site', 'site'],
-          [fill(OVERLAY_COLORS.siteBuffer, 0.25), 'Site buffer', 'site-buffer'],
+          // dashed, as on the map: a flat light blue would read as committed ground
+          [h('span', { class: 'swatch-fill', style: `background: transparent; border: 1.5px dashed ${OVERLAY_COLORS.siteBuffer}` }), 'Site buffer', 'site-buffer'],
         ] as Item[])
       : []),
     [line(OVERLAY_COLORS.corridor, 3, 'dashed'), 'Aid corridor', 'corridor'],

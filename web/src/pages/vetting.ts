@@ -102,7 +102,7 @@ export async function vettingPage(outlet: HTMLElement, route: Route): Promise<Pa
     spellcheck: 'false',
     autocomplete: 'off',
     'data-testid': 'vet-typed',
-    placeholder: '33.5138, 36.2765 or 37S BT 49826 11260',
+    placeholder: '33.5138, 36.2765',
     'aria-describedby': 'vet-typed-read',
   });
   const typedRead = h(
