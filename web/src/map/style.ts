@@ -96,13 +96,14 @@ export function buildStyle(countries: FeatureCollection, baseUrl: string): Style
  * Cool hues and greys only: the warm side (red, amber, green) belongs to the vetting decisions, so
  * ground never wears a decision's colour (committed ground was green, "permitted"'s colour, though
  * a strike there is prohibited). Committed and designated also differ in lightness, which survives
- * red-green colour blindness; the hover readout and the legend say the status in words.
+ * red-green colour blindness; withdrawn or suspended is a dark grey, not committed a light one (both
+ * ask for review); the hover readout and the legend say the status in words.
  */
 export const TERRITORY_COLORS = {
   committed: '#2b8fc7',
   designated: '#7d2f86',
-  withdrawn: '#8a7560',
-  suspended: '#8a7560',
+  withdrawn: '#5f5868',
+  suspended: '#5f5868',
   not_committed: '#7b8694',
 } as const;
 export const TERRITORY_FILL_OPACITY = 0.45;
@@ -118,10 +119,14 @@ export const OVERLAY_COLORS = {
   lost: '#e8590c',
 } as const;
 
-/** Vetting decisions: the banner and the target on the map share these; pending is the target's ink before a decision. */
+/**
+ * Vetting decisions: the banner (styles.css's .decision-*, held equal by test/browser/palette.test.ts)
+ * and the target on the map share these; each carries white text at 4.5:1 or more. Pending is the
+ * target's ink before a decision.
+ */
 export const DECISION_COLORS = {
   prohibited: '#b42318',
-  review: '#b86e00',
+  review: '#a86400',
   permitted: '#1d7a3e',
   pending: OVERLAY_COLORS.target,
 } as const;

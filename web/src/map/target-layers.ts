@@ -51,7 +51,7 @@ export function addTargetLayers(m: MapLibreMap): void {
     type: 'circle',
     source: 'vet-target',
     filter: point,
-    paint: { 'circle-color': TARGET_HALO, 'circle-opacity': 0.95, 'circle-radius': 11, 'circle-stroke-color': DECISION_COLORS.pending, 'circle-stroke-width': 1.5 },
+    paint: { 'circle-color': TARGET_HALO, 'circle-opacity': 0.95, 'circle-radius': 12, 'circle-stroke-color': DECISION_COLORS.pending, 'circle-stroke-width': 1.5 },
   });
   m.addLayer({
     id: 'vet-target-point',
