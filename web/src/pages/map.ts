@@ -12,6 +12,7 @@ import { subscribe } from '../live/stream.ts';
 import { createBaseMap, destroyBaseMap, styleReady } from '../map/basemap.ts';
 import type { IncidentProps, MapFilters } from '../map/clusters.ts';
 import { addDays, daysBetween, firstWholeDay, formatDay, isoDay, parseDay, startOfDay, windowOf, type Span } from '../map/days.ts';
+import { groundAt, type HeldBy } from '../map/ground.ts';
 import { IncidentsLayer } from '../map/incidents-layer.ts';
 import { dotSwatch, fillSwatch, foldingLegend, legendList, opsLegend } from '../map/legend.ts';
 import { addOpsLayers, loadOps, showOps, statusColor } from '../map/overlays.ts';
@@ -21,7 +22,6 @@ import { navigate, type Route } from '../router.ts';
 import { getSession } from '../session.ts';
 import type { IncidentClusters, Party } from '../types.ts';
 import { h, replace } from '../ui/dom.ts';
-import { humanize } from '../ui/format.ts';
 import type { Page } from './page.ts';
 import { fetchParties } from './parties.ts';
 
@@ -439,7 +439,8 @@ export async function mapPage(outlet: HTMLElement, route: Route): Promise<Page> 
     const place = features.find((f) => f.layer.id === 'syria-places');
     const sub = features.find((f) => f.layer.id === 'syria-adm3-fill');
     const gov = features.find((f) => f.layer.id === 'syria-adm1-fill');
-    const held = features.filter((f) => f.layer.id === 'territory-fill').map((f) => `${f.properties.partyName} (${humanize(String(f.properties.status))})`);
+    // in the vetting console's words, each party once (a polygon can come back in several tiles)
+    const held = groundAt(features.filter((f) => f.layer.id === 'territory-fill').map((f) => f.properties as HeldBy));
     setHover(sub?.id);
     const { lng, lat } = ev.lngLat;
     showInfo([
@@ -447,7 +448,7 @@ export async function mapPage(outlet: HTMLElement, route: Route): Promise<Page> 
       ['Governorate', name(gov)],
       ['Sub-district', name(sub)],
       ...(place ? ([['Place', name(place)]] as [string, string][]) : []),
-      ...(held.length ? ([['Held by', held.join('; ')]] as [string, string][]) : []),
+      ...(held.holders.length ? ([['Held by', held.text]] as [string, string][]) : []),
     ]);
   });
   map.on('mouseout', () => setHover(undefined));
