@@ -314,6 +314,26 @@ describe('vetting console and territory changes (Chromium)', () => {
       (window as MapWindow).__truceMap!.jumpTo(v);
     }, VIEW);
     await waitForMapIdle(page);
+
+    // Without a mouse: the map focused, the arrows move it and Enter places the target at its centre, under a crosshair.
+    await page.focus('.maplibregl-canvas');
+    await page.keyboard.press('ArrowDown');
+    expect(await page.locator('.vet-crosshair').isVisible()).toBe(true);
+    await page.waitForFunction(() => !(window as MapWindow).__truceMap!.isMoving());
+    const aim = await centre();
+    expect(aim[1]).toBeLessThan(VIEW.center[1]); // moved south
+    await page.keyboard.press('Enter');
+    const keyed = (await placed()) as { type: string; coordinates: number[] };
+    expect(keyed.type).toBe('Point');
+    expect(Math.hypot(keyed.coordinates[0] - aim[0], keyed.coordinates[1] - aim[1])).toBeLessThan(1e-5);
+    await page.locator('[data-action="clear-target"]').focus();
+    expect(await page.locator('.vet-crosshair').isVisible()).toBe(false);
+    await page.keyboard.press('Enter'); // the focused Clear button
+    expect(await placed()).toBeNull();
+    await page.evaluate((v) => {
+      (window as MapWindow).__truceMap!.jumpTo(v);
+    }, VIEW);
+    await waitForMapIdle(page);
   });
 
   it.skipIf(!hasChromium)('names the protected site a target near the hospital falls within', async () => {

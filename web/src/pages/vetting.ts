@@ -179,7 +179,7 @@ export async function vettingPage(outlet: HTMLElement, route: Route): Promise<Pa
   const status = h('div', { class: 'map-status', role: 'status' }, 'Loading base map…');
   const problems = h('div', { class: 'map-problems', role: 'alert', 'data-testid': 'map-problems', hidden: true });
   const legend = opsLegend(role, [], [['Target', targetLegendItems()]]);
-  const root = h('div', { class: 'console-page', 'data-testid': 'vetting-page', 'data-layers': 'loading' }, h('div', { class: 'console-map' }, container, status, problems, ground.el, foldingLegend(legend)), panel);
+  const root = h('div', { class: 'console-page', 'data-testid': 'vetting-page', 'data-layers': 'loading' }, h('div', { class: 'console-map' }, container, h('div', { class: 'vet-crosshair', 'aria-hidden': 'true' }, h('span', {}, 'Enter places the target here')), status, problems, ground.el, foldingLegend(legend)), panel);
   replace(outlet, root);
 
   const problem = (message: string): void => {
@@ -421,8 +421,9 @@ export async function vettingPage(outlet: HTMLElement, route: Route): Promise<Pa
     }
   });
 
-  map.on('click', (ev: MapLayerMouseEvent) => {
-    const pos: Position = [round6(ev.lngLat.lng), round6(ev.lngLat.lat)];
+  /** A click or tap on the map, or Enter at its centre: the point target, or the polygon's next vertex. */
+  function placeAt(lngLat: { lng: number; lat: number }, point: { x: number; y: number }): void {
+    const pos: Position = [round6(lngLat.lng), round6(lngLat.lat)];
     if (mode === 'point') {
       setTarget({ type: 'Point', coordinates: pos });
       return;
@@ -431,13 +432,21 @@ export async function vettingPage(outlet: HTMLElement, route: Route): Promise<Pa
     const last = draft[draft.length - 1];
     // The two clicks of a double-click land on the same pixel: one vertex, not two.
     if (last) {
-      const p = map.project(last as [number, number]);
-      if (Math.hypot(p.x - ev.point.x, p.y - ev.point.y) < 5) return;
+      const p = map!.project(last as [number, number]);
+      if (Math.hypot(p.x - point.x, p.y - point.y) < 5) return;
     }
     draft.push(pos);
     drawTarget();
     renderTargetInfo();
     updateControls();
+  }
+  map.on('click', (ev: MapLayerMouseEvent) => placeAt(ev.lngLat, ev.point));
+  // Without a pointer: the arrows move the map (MapLibre's), Enter places at the centre, under the crosshair shown while the map has the focus.
+  map.getCanvas().addEventListener('keydown', (ev) => {
+    if (ev.key !== 'Enter' || ev.repeat) return;
+    ev.preventDefault();
+    const c = map.getCanvas();
+    placeAt(map.getCenter(), { x: c.clientWidth / 2, y: c.clientHeight / 2 });
   });
   map.on('dblclick', (ev) => {
     ev.preventDefault();
