@@ -14,7 +14,7 @@ import type { CorridorData, PartyData, SiteData, Snapshot, TerritoryData } from 
  * spread over the whole map, so each part gets its own entry in the tree and its own prepared
  * geometry (small, built only where targets fall).
  */
-export interface TerritoryEntry extends TerritoryData {
+export interface TerritoryEntry extends Omit<TerritoryData, 'polygons'> {
   /** The version's id and the part's index. */
   key: string;
   /** Exclusive end: the party's next version's validFrom (Infinity for the latest). */
@@ -57,6 +57,26 @@ class Timeline {
 /** Prepared geometries by row id: rows are immutable, so these survive every rebuild. */
 export type PreparedCache = Map<string, object>;
 
+/** A territory version's parts, each polygon prepared apart (once: the cache keeps them by the version's id). */
+export function territoryParts(t: TerritoryData, cache: PreparedCache): PreparedArea[] {
+  let parts = cache.get(t.id) as PreparedArea[] | undefined;
+  if (!parts) {
+    if (!t.polygons.length) throw new Error(`territory ${t.id}: neither its coordinates nor its prepared parts are at hand`);
+    cache.set(t.id, (parts = t.polygons.map((poly) => new PreparedArea([poly]))));
+  }
+  return parts;
+}
+
+/**
+ * The row without its coordinates, once its parts are prepared into the cache: what an index
+ * holder keeps, so that a country's front lines are held once, in typed arrays, and not a second
+ * time as millions of small JS arrays (issue 12: memory and garbage-collection pauses).
+ */
+export function withoutCoordinates(t: TerritoryData, cache: PreparedCache): TerritoryData {
+  territoryParts(t, cache);
+  return { ...t, polygons: [] };
+}
+
 function tree(boxes: BBox[]): Flatbush | null {
   if (!boxes.length) return null;
   const t = new Flatbush(boxes.length);
@@ -97,9 +117,9 @@ export class VettingIndex {
       list.forEach((t, i) => {
         const validTo = i + 1 < list.length ? list[i + 1].validFrom : Infinity;
         if (validTo <= t.validFrom) return;
-        t.polygons.forEach((poly, k) => {
-          const key = `${t.id}#${k}`;
-          this.territories.push({ ...t, polygons: [poly], key, validTo, area: get(key, () => new PreparedArea([poly])) });
+        territoryParts(t, cache).forEach((area, k) => {
+          const { polygons: _, ...meta } = t;
+          this.territories.push({ ...meta, key: `${t.id}#${k}`, validTo, area });
         });
       });
     }

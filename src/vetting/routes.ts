@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -15,12 +16,13 @@ import { perAccountRate } from '../http/rate.ts';
 import { decodeCursor, encodeCursor } from '../http/pagination.ts';
 import { IdParams } from '../http/schemas.ts';
 import { write } from '../ledger/ledger.ts';
-import { decide, prepareTarget, referredOnGrid, tell, toldBefore009 } from './decide.ts';
+import { ClipPool } from './clipper.ts';
+import { prepareTarget, referredOnGrid, tell, toldBefore009, type PreparedTarget } from './decide.ts';
 import { Grid } from './grid.ts';
 import type { VettingIndex } from './index.ts';
 import type { Decision, Reason, Target, ToldBasis, VetRequest } from './model.ts';
 import * as S from './schemas.ts';
-import { IndexHolder, liftFlag, toldExact, utcDayStart, VettingRecorder } from './service.ts';
+import { decideBounded, IndexHolder, liftFlag, toldExact, utcDayStart, VettingRecorder } from './service.ts';
 import * as store from './store.ts';
 
 /** Who may ask for a decision: the task force and each party's liaison (for its own party only). */
@@ -68,7 +70,14 @@ const flagJson = (f: Row) => ({ id: f.id, accountId: f.account_id, event: f.even
 export async function vettingRoutes(app: FastifyInstance, { db, config }: { db: Db; config: Config }) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['vetting'];
-  const holder = new IndexHolder(db, config.vettingRefreshMs);
+  const holder = new IndexHolder(db, config.vettingRefreshMs, {
+    file: config.vettingSnapshot ? path.join(config.dataDir, 'vetting-index.bin') : null,
+    minVertices: config.vettingSnapshotMinVertices,
+    everyMs: config.vettingSnapshotEveryMs,
+    log: (msg, fields) => app.log.info(fields ?? {}, msg),
+  });
+  const clipPool = new ClipPool(config.vettingWorkers, config.vettingDeadlineMs);
+  const decideHere = (index: VettingIndex, vr: VetRequest, t: PreparedTarget = prepareTarget(vr)) => decideBounded(index, vr, t, clipPool, config.vettingInlineEdges, config.vettingDeadlineMs);
   const recorder = new VettingRecorder(db, config.vettingBatchMax, config.vettingReferralsPerDay);
   // the grid's secret offset is read once, on the first request that needs it
   const grids = new Map<number, Promise<Grid>>();
@@ -88,7 +97,10 @@ export async function vettingRoutes(app: FastifyInstance, { db, config }: { db: 
     if (basis !== 'grid') return tell(d, basis, true);
     return tell(d, 'grid', referredOnGrid(index, vr, await gridOf(Number(row.grid_m))));
   }
-  app.addHook('onClose', async () => holder.stop());
+  app.addHook('onClose', async () => {
+    holder.stop();
+    await Promise.all([clipPool.close(), holder.flushed()]);
+  });
   await app.register(rateLimit, { global: false });
 
   async function load(req: FastifyRequest, id: string): Promise<Row> {
@@ -153,7 +165,7 @@ export async function vettingRoutes(app: FastifyInstance, { db, config }: { db: 
       const at = b.at ? new Date(b.at) : new Date();
       const vr: VetRequest = { target, radiusM: b.radiusM ?? 0, at: at.getTime(), homeState: party.data.homeState, operatesIn: party.data.operatesIn };
       const prepared = prepareTarget(vr);
-      const d = decide(index, vr, prepared);
+      const d = await decideHere(index, vr, prepared);
       const grid = coarse ? await gridOf(config.vettingGridM) : null;
       const referred = grid ? referredOnGrid(index, vr, grid, prepared) : false;
       // a coarse answer is settled against the account's budget when it is recorded
@@ -253,7 +265,7 @@ export async function vettingRoutes(app: FastifyInstance, { db, config }: { db: 
         homeState: row.home_state,
         operatesIn: row.operates_in ?? [],
       };
-      const d: Decision = decide(index, vr);
+      const d: Decision = await decideHere(index, vr);
       const told = await toldAgain(index, row, vr, d);
       const was = toldOf(row);
       const key = (x: Decision) => canonicalize({ decision: x.decision, reasons: x.reasons });
