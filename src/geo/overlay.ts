@@ -6,7 +6,8 @@
 // in the edges near the target, where a general overlay (polyclip-ts) took 100+ ms on a front
 // line of thousands of vertices (issue 12). Hand-written: it is the vetting clipping path.
 import { MEAN_RADIUS_M } from './geodesy.ts';
-import type { BBox, EdgeSet, PreparedArea } from './shapes.ts';
+import type { EdgeSet, PreparedArea } from './shapes.ts';
+import type { BBox } from './shapes.ts';
 
 /** A region: inside every area whose bit is in `inside`, outside every one whose bit is in `outside`. */
 export interface Region {
@@ -51,7 +52,9 @@ function ringOf(s: EdgeSet, i: number): number {
   return lo;
 }
 
-const orient = (ax: number, ay: number, bx: number, by: number, px: number, py: number) => (bx - ax) * (py - ay) - (by - ay) * (px - ax);
+function orient(ax: number, ay: number, bx: number, by: number, px: number, py: number): number {
+  return (bx - ax) * (py - ay) - (by - ay) * (px - ax);
+}
 
 interface Along {
   t0: number;
@@ -74,6 +77,7 @@ export function regionAreas(areas: PreparedArea[], regions: Region[], box: BBox)
   const oy = (box.minY + box.maxY) / 2;
   const acc = new Float64Array(regions.length);
   const edges: number[] = [];
+  const near: number[] = [];
   const ts: number[] = [];
   const along: Along[] = [];
   const within = (m: number, r: Region) => (m & r.inside) === r.inside && (m & r.outside) === 0;
@@ -81,45 +85,44 @@ export function regionAreas(areas: PreparedArea[], regions: Region[], box: BBox)
     const s = sets[x];
     const xy = s.xy;
     const side = sides(s);
-    edges.length = 0;
-    s.edgesIn(box, (i) => edges.push(i));
+    s.edgesInto(box.minX, box.minY, box.maxX, box.maxY, edges);
     for (const i of edges) {
       const ax = xy[2 * i], ay = xy[2 * i + 1], bx = xy[2 * i + 2], by = xy[2 * i + 3];
       if (ax === bx && ay === by) continue;
       ts.length = 0;
       along.length = 0;
       ts.push(0, 1);
-      const eb: BBox = { minX: Math.min(ax, bx), minY: Math.min(ay, by), maxX: Math.max(ax, bx), maxY: Math.max(ay, by) };
       const ux = Math.abs(bx - ax) >= Math.abs(by - ay);
-      const param = (px: number, py: number) => (ux ? (px - ax) / (bx - ax) : (py - ay) / (by - ay));
       for (let y = 0; y < n; y++) {
         if (y === x) continue;
         const o = sets[y];
         const oxy = o.xy;
-        o.edgesIn(eb, (j) => {
+        const m = o.edgesInto(Math.min(ax, bx), Math.min(ay, by), Math.max(ax, bx), Math.max(ay, by), near);
+        for (let k = 0; k < m; k++) {
+          const j = near[k];
           const cx = oxy[2 * j], cy = oxy[2 * j + 1], dx = oxy[2 * j + 2], dy = oxy[2 * j + 3];
           const d1 = orient(ax, ay, bx, by, cx, cy);
           const d2 = orient(ax, ay, bx, by, dx, dy);
           if (d1 === 0 && d2 === 0) {
-            if (cx === dx && cy === dy) return;
+            if (cx === dx && cy === dy) continue;
             // collinear: the stretch they share bounds both polygons
-            const tc = param(cx, cy);
-            const td = param(dx, dy);
+            const tc = ux ? (cx - ax) / (bx - ax) : (cy - ay) / (by - ay);
+            const td = ux ? (dx - ax) / (bx - ax) : (dy - ay) / (by - ay);
             const t0 = Math.max(0, Math.min(tc, td));
             const t1 = Math.min(1, Math.max(tc, td));
             if (t1 > t0) {
               ts.push(t0, t1);
               along.push({ t0, t1, set: y, left: td > tc === sides(o)[ringOf(o, j)] > 0 });
             } else if (t1 === t0) ts.push(t0);
-            return;
+            continue;
           }
-          if ((d1 > 0 && d2 > 0) || (d1 < 0 && d2 < 0)) return;
+          if ((d1 > 0 && d2 > 0) || (d1 < 0 && d2 < 0)) continue;
           const d3 = orient(cx, cy, dx, dy, ax, ay);
           const d4 = orient(cx, cy, dx, dy, bx, by);
-          if ((d3 > 0 && d4 > 0) || (d3 < 0 && d4 < 0)) return;
+          if ((d3 > 0 && d4 > 0) || (d3 < 0 && d4 < 0)) continue;
           const t = d3 === d4 ? 0 : d3 / (d3 - d4);
           if (t > 0 && t < 1) ts.push(t);
-        });
+        }
       }
       ts.sort((p, q) => p - q);
       const mine = side[ringOf(s, i)] > 0;

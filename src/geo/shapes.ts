@@ -182,11 +182,22 @@ export class EdgeSet {
    * arcs' bulge) meets: every edge whose arc box meets b, and a few more. Each edge once.
    */
   edgesIn(b: BBox, fn: (i: number) => void): void {
+    const out = scratchEdges;
+    const n = this.edgesInto(b.minX, b.minY, b.maxX, b.maxY, out);
+    // fn may search again (and so reuse the scratch): the few found are copied first
+    const found = n <= 64 ? out.slice(0, n) : out.splice(0, n);
+    for (let k = 0; k < n; k++) fn(found[k]);
+  }
+
+  /** The same edges into out[0..n) (cleared first), n returned: no callback, for the hot loops. */
+  edgesInto(minX: number, minY0: number, maxX: number, maxY0: number, out: number[]): number {
+    out.length = 0;
+    const b = { minX, minY: minY0, maxX, maxY: maxY0 };
     const g = this.grid;
     const vb = this.vbox;
     const minY = b.minY - this.bulge;
     const maxY = b.maxY + this.bulge;
-    if (b.minX > vb.maxX || b.maxX < vb.minX || minY > vb.maxY || maxY < vb.minY) return;
+    if (b.minX > vb.maxX || b.maxX < vb.minX || minY > vb.maxY || maxY < vb.minY) return 0;
     const c0 = g.col(b.minX);
     const c1 = g.col(b.maxX);
     const r0 = g.row(minY);
@@ -200,12 +211,15 @@ export class EdgeSet {
           const i = cells[t];
           if (seen[i] === stamp) continue;
           seen[i] = stamp;
-          fn(i);
+          out.push(i);
         }
       }
     }
+    return out.length;
   }
 }
+
+const scratchEdges: number[] = [];
 
 /** What a snapshot keeps of an edge set (all of it: nothing is recomputed on load). */
 export interface EdgeSetParts {
@@ -373,8 +387,10 @@ function setQuery(lon: number, lat: number): void {
 }
 
 /** Offers every edge of s whose arc box meets box b. */
+const offerScratch: number[] = [];
 function offerEdgesIn(s: EdgeSet, b: BBox): void {
-  s.edgesIn(b, (i) => offerEdge(s, i));
+  const n = s.edgesInto(b.minX, b.minY, b.maxX, b.maxY, offerScratch);
+  for (let k = 0; k < n; k++) offerEdge(s, offerScratch[k]);
 }
 
 function offerAllEdges(s: EdgeSet): void {
@@ -408,6 +424,18 @@ function bestDistanceM(): number {
   return geodesicDistanceM(bestPx, bestPy, lon, lat);
 }
 
+/** Offers the edges of one grid cell not offered yet in this search (stamp). */
+function offerCell(s: EdgeSet, cell: number, stamp: number): void {
+  const g = s.grid;
+  const cells = g.cellEdges;
+  for (let t = g.cellStart[cell], end = g.cellStart[cell + 1]; t < end; t++) {
+    const i = cells[t];
+    if (seen[i] === stamp) continue;
+    seen[i] = stamp;
+    offerEdge(s, i);
+  }
+}
+
 // Metres per degree, lower bounds (WGS 84 meridian degree at the equator; the parallel's at the
 // sphere's mean radius less 1%): what the nearest-first search below may skip on.
 const M_PER_DEG_LAT_MIN = 110_574 * 0.99;
@@ -436,16 +464,6 @@ function pointToEdgesM(s: EdgeSet, lon: number, lat: number, maxM: number): numb
   const r0 = g.row(lat);
   const rings = Math.max(c0, g.nx - 1 - c0, r0, g.ny - 1 - r0);
   const stamp = nextStamp(s.xy.length >> 1);
-  const cells = g.cellEdges;
-  const visit = (r: number, c: number) => {
-    const cell = r * g.nx + c;
-    for (let t = g.cellStart[cell], end = g.cellStart[cell + 1]; t < end; t++) {
-      const i = cells[t];
-      if (seen[i] === stamp) continue;
-      seen[i] = stamp;
-      offerEdge(s, i);
-    }
-  };
   for (let k = 0; k <= rings; k++) {
     if (k > 0) {
       // every cell of ring k lies outside the square of the rings before it, and inside the grid
@@ -464,10 +482,10 @@ function pointToEdgesM(s: EdgeSet, lon: number, lat: number, maxM: number): numb
     const cLo = Math.max(0, c0 - k);
     const cHi = Math.min(g.nx - 1, c0 + k);
     for (let r = rLo; r <= rHi; r++) {
-      if (r === r0 - k || r === r0 + k) for (let c = cLo; c <= cHi; c++) visit(r, c);
+      if (r === r0 - k || r === r0 + k) for (let c = cLo; c <= cHi; c++) offerCell(s, r * g.nx + c, stamp);
       else {
-        if (c0 - k >= 0) visit(r, c0 - k);
-        if (k > 0 && c0 + k < g.nx) visit(r, c0 + k);
+        if (c0 - k >= 0) offerCell(s, r * g.nx + c0 - k, stamp);
+        if (k > 0 && c0 + k < g.nx) offerCell(s, r * g.nx + c0 + k, stamp);
       }
     }
   }
