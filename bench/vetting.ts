@@ -423,7 +423,7 @@ async function holderPhase(engine: string, db: Db, dir: string) {
     t0 = performance.now();
     await holder.get();
     const holderSnapMs = performance.now() - t0;
-    log(`[${engine}] IndexHolder after a restart, from the snapshot: ${fmt(holderSnapMs / 1000, 2)} s (${holder.firstLoad?.from}${holder.firstLoad?.why ? `: ${holder.firstLoad.why}` : ''})`);
+    log(`[${engine}] IndexHolder after a restart, from the snapshot: ${fmt(holderSnapMs / 1000, 2)} s (${holder.firstLoad?.from}${holder.firstLoad?.why ? `: ${holder.firstLoad.why}` : ''}; ${JSON.stringify(holder.phases)})`);
     const settings = geoSettings(loadConfig({}));
     const site = { kind: 'hospital', name: 'Bench new site', geometry: { type: 'Point', coordinates: [38.0001, 34.0001] }, bufferM: 300, validFrom: '2016-01-01T00:00:00Z' };
     t0 = performance.now();

@@ -40,6 +40,19 @@ export function differenceIsEmpty(a: Position[][][], minus: Position[][][][]): b
   return solid(rest).length === 0;
 }
 
+/** Geodesic m² of a MultiPolygon's pieces that have area. */
+export function areaM2(mp: Position[][][]): number {
+  return solid(mp).reduce((s, p) => s + polygonAreaM2(p), 0);
+}
+
+/** a minus every MultiPolygon of `minus`, as pieces with area. */
+export function difference(a: Position[][][], minus: Position[][][][]): Position[][][] {
+  const aa = nonEmpty(a);
+  if (!aa.length) return [];
+  const others = minus.map(nonEmpty).filter((m) => m.length);
+  return solid(others.length ? (polyclip.difference(aa, ...others) as Position[][][]) : aa);
+}
+
 /**
  * A MultiPolygon cut down to a box (Sutherland–Hodgman per ring, O(n)): what lies outside the
  * box is dropped, so the clipping above works on a few hundred vertices instead of a whole

@@ -15,6 +15,8 @@ export interface Region {
   outside: number;
 }
 
+const ascending = (p: number, q: number) => p - q;
+
 const ringSides = new WeakMap<EdgeSet, Int8Array>();
 /**
  * Per ring, +1 when the area's interior is on the ring's left as stored, else −1. Each set is one
@@ -124,7 +126,7 @@ export function regionAreas(areas: PreparedArea[], regions: Region[], box: BBox)
           if (t > 0 && t < 1) ts.push(t);
         }
       }
-      ts.sort((p, q) => p - q);
+      ts.sort(ascending);
       const mine = side[ringOf(s, i)] > 0;
       for (let k = 0; k + 1 < ts.length; k++) {
         const t0 = ts[k];

@@ -192,14 +192,13 @@ export class EdgeSet {
   /** The same edges into out[0..n) (cleared first), n returned: no callback, for the hot loops. */
   edgesInto(minX: number, minY0: number, maxX: number, maxY0: number, out: number[]): number {
     out.length = 0;
-    const b = { minX, minY: minY0, maxX, maxY: maxY0 };
     const g = this.grid;
     const vb = this.vbox;
-    const minY = b.minY - this.bulge;
-    const maxY = b.maxY + this.bulge;
-    if (b.minX > vb.maxX || b.maxX < vb.minX || minY > vb.maxY || maxY < vb.minY) return 0;
-    const c0 = g.col(b.minX);
-    const c1 = g.col(b.maxX);
+    const minY = minY0 - this.bulge;
+    const maxY = maxY0 + this.bulge;
+    if (minX > vb.maxX || maxX < vb.minX || minY > vb.maxY || maxY < vb.minY) return 0;
+    const c0 = g.col(minX);
+    const c1 = g.col(maxX);
     const r0 = g.row(minY);
     const r1 = g.row(maxY);
     const stamp = nextStamp(this.xy.length >> 1);

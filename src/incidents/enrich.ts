@@ -24,7 +24,8 @@ import { firstLeavesOf, inclusionProof, logState, typesWrittenSince } from '../l
 import { listCommitments, listDesignations, listParties, statusAt, type CommitmentRecord, type DesignationRecord } from '../parties/lookup.ts';
 import { allSites } from '../sites/lookup.ts';
 import { listTerms } from '../terms/lookup.ts';
-import { allTerritories } from '../territory/lookup.ts';
+import { territoryWindows } from '../territory/lookup.ts';
+import { preparedCache, preparedTerritoryIds, territoryParts, type PreparedCache } from '../geo/prepared.ts';
 import type { LocationPrecision } from './group.ts';
 import { refreshIncident } from './grouping.store.ts';
 import { loadPlaces, placeSettings, type AdminAt, type Place, type Resolution } from '../places/lookup.ts';
@@ -80,6 +81,7 @@ export interface Enrichment {
 export const REFERENCE_TYPES = ['territory', 'site', 'site_event', 'party', 'designation', 'commitment', 'terms'] as const;
 
 interface TerritoryRef {
+  id: string;
   partyId: string;
   seq: number;
   area: PreparedArea;
@@ -136,12 +138,13 @@ export class Reference {
     this.maxBufferM = Math.max(0, ...sites.map((s) => s.bufferM));
   }
 
-  static async load(q: Queryable): Promise<Reference> {
+  /** `cache`: prepared territory parts shared with every other index of the database (versions never change). */
+  static async load(q: Queryable, cache: PreparedCache = new Map()): Promise<Reference> {
     const { size } = await logState(q);
     const [parties, terms, territories, sites, commitments, designations] = [
       await listParties(q),
       await listTerms(q),
-      await allTerritories(q),
+      await territoryWindows(q, preparedTerritoryIds(cache)),
       await allSites(q),
       await listCommitments(q),
       await listDesignations(q),
@@ -158,13 +161,17 @@ export class Reference {
       size,
       new Set(parties.map((p) => p.id)),
       earliest.length ? new Date(Math.min(...earliest)) : null,
-      territories.map((t) => ({
-        partyId: t.partyId,
-        seq: t.seq,
-        area: new PreparedArea(t.geometry.coordinates as Position[][][]),
-        from: t.validFrom.getTime(),
-        to: t.validTo ? t.validTo.getTime() : NEVER,
-      })),
+      // a version's polygons apart (each part its own box in the tree), as the vetting index keeps them
+      territories.flatMap((t) =>
+        territoryParts(cache, t.id, t.polygons ?? []).map((area) => ({
+          id: t.id,
+          partyId: t.partyId,
+          seq: t.seq,
+          area,
+          from: t.validFrom.getTime(),
+          to: t.validTo ? t.validTo.getTime() : NEVER,
+        })),
+      ),
       sites.map((s) => ({
         id: s.id,
         name: s.name,
@@ -290,6 +297,8 @@ export class Enricher {
   constructor(
     config: Config,
     readonly siteSearchM: number = config.reportSiteSearchM,
+    /** Prepared territory parts, shared with the other indexes of the database (geo/prepared.ts). */
+    private readonly cache: PreparedCache = new Map(),
   ) {
     this.gazetteer = loadPlaces(placeSettings(config));
     this.gazetteer.catch(() => {}); // reported where it is awaited
@@ -305,7 +314,7 @@ export class Enricher {
       }
     }
     const old = this.ref;
-    this.loading ??= Reference.load(q).finally(() => (this.loading = null));
+    this.loading ??= Reference.load(q, this.cache).finally(() => (this.loading = null));
     const ref = await this.loading;
     if (!this.ref || ref.version >= this.ref.version) {
       this.ref = ref;
@@ -350,7 +359,7 @@ const enrichers = new WeakMap<Db, Enricher>();
 /** The enricher of a database (one per process and database: its cache is shared by routes, jobs and reenrich). */
 export function enricherFor(db: Db, config: Config = loadConfig({})): Enricher {
   let e = enrichers.get(db);
-  if (!e) enrichers.set(db, (e = new Enricher(config)));
+  if (!e) enrichers.set(db, (e = new Enricher(config, config.reportSiteSearchM, preparedCache(db))));
   return e;
 }
 

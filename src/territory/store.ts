@@ -196,16 +196,37 @@ export interface TerritoryArea {
  * Every version (or those with the given ids) as the record stood at `version` (null: now), in
  * one statement: versions are immutable and written with their leaf, so as-of is "leaf before".
  */
-export async function territoryAreas(q: Queryable, version: number | null, ids: string[] | null = null): Promise<TerritoryArea[]> {
+export async function territoryAreas(q: Queryable, version: number | null, ids: string[] | null = null, known: string[] = []): Promise<TerritoryArea[]> {
+  // `known`: versions whose coordinates the caller holds already (prepared): theirs are not sent
+  // (polygons: []), which spares reading and parsing millions of vertices again
   const rows = await q.query(
-    `SELECT x.id, x.seq, x.party_id, x.valid_from, ST_AsGeoJSON(x.geom) AS g FROM territories x WHERE ${recordedBefore('territory', version, 'x')}${ids ? ' AND x.id = ANY($1::uuid[])' : ''}`,
-    ids ? [ids] : [],
+    `SELECT x.id, x.seq, x.party_id, x.valid_from, CASE WHEN x.id = ANY($1::uuid[]) THEN NULL ELSE ST_AsGeoJSON(x.geom) END AS g
+     FROM territories x WHERE ${recordedBefore('territory', version, 'x')}${ids ? ' AND x.id = ANY($2::uuid[])' : ''}`,
+    ids ? [known, ids] : [known],
   );
-  return rows.map((r) => ({ id: r.id, seq: Number(r.seq), partyId: r.party_id, validFrom: new Date(r.valid_from).getTime(), polygons: JSON.parse(r.g).coordinates as Position[][][] }));
+  return rows.map((r) => ({ id: r.id, seq: Number(r.seq), partyId: r.party_id, validFrom: new Date(r.valid_from).getTime(), polygons: r.g === null ? [] : (JSON.parse(r.g).coordinates as Position[][][]) }));
 }
 
-/** Every version with its geometry and when it ends: for caches that answer "whose area held this point then". */
-export async function allTerritories(q: Queryable): Promise<TerritoryRecord[]> {
-  const rows = await q.query(`SELECT t.*, ST_AsGeoJSON(t.geom) AS geojson, ${AREA}, ${VALID_TO} FROM territories t ORDER BY t.seq`);
-  return rows.map(toTerritory);
+/** A version's window and, unless the caller holds them already, its coordinates. */
+export interface TerritoryWindow {
+  id: string;
+  partyId: string;
+  seq: number;
+  validFrom: Date;
+  validTo: Date | null;
+  /** MultiPolygon coordinates; null for a version in `known`. */
+  polygons: Position[][][] | null;
+}
+
+/**
+ * Every version with when it ends: for caches that answer "whose area held this point then". A
+ * version in `known` (rows never change) comes without its coordinates, so a cache that reloads
+ * on every change reads the millions of vertices of a detailed map once, not every time.
+ */
+export async function territoryWindows(q: Queryable, known: string[] = []): Promise<TerritoryWindow[]> {
+  const rows = await q.query(
+    `SELECT t.id, t.party_id, t.seq, t.valid_from, ${VALID_TO}, CASE WHEN t.id = ANY($1::uuid[]) THEN NULL ELSE ST_AsGeoJSON(t.geom) END AS g FROM territories t ORDER BY t.seq`,
+    [known],
+  );
+  return rows.map((r) => ({ id: r.id, partyId: r.party_id, seq: Number(r.seq), validFrom: new Date(r.valid_from), validTo: r.valid_to ? new Date(r.valid_to) : null, polygons: r.g === null ? null : (JSON.parse(r.g).coordinates as Position[][][]) }));
 }

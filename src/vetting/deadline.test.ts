@@ -22,8 +22,8 @@ const round = (cx: number, cy: number, r: number, n: number): Position[] => {
   return ring;
 };
 const job = (n: number): ClipJob => ({
-  partyId: 'c',
-  dPartyIds: ['d'],
+  cParties: ['c'],
+  dParties: ['d'],
   rings: [[geodesicDisc(36.1, 35.1, 5000, 256)], [round(36.08, 35.1, 0.05, n)], [round(36.12, 35.1, 0.05, n)]],
   box: { minX: 36, minY: 35, maxX: 36.2, maxY: 35.2 },
   regions: [{ inside: 3, outside: 0 }, { inside: 3, outside: 4 }, { inside: 7, outside: 0 }],

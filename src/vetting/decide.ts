@@ -1,7 +1,7 @@
 // The decision rules of strike vetting (DESIGN.md, the contract), over the in-memory index.
 // Pure: plain data in, a decision out; no I/O.
 import { statesMeeting } from '../geo/borders.ts';
-import { clipToBox, SLIVER_M2 } from '../geo/clip.ts';
+import { areaM2, clipToBox, difference, intersection, SLIVER_M2 } from '../geo/clip.ts';
 import { regionAreas, type Region } from '../geo/overlay.ts';
 import { geodesicDisc, metresToDegrees } from '../geo/geodesy.ts';
 import { PreparedArea, type BBox, type Position } from '../geo/shapes.ts';
@@ -46,6 +46,7 @@ function meetsArea(t: PreparedTarget, a: PreparedArea): boolean {
 }
 
 const STRENGTH: Record<Effect, number> = { permitted: 0, review: 1, prohibited: 2 };
+const RANK = Object.fromEntries(REASON_CODES.map((c, i) => [c, i])) as Record<string, number>;
 const round = (m: number) => Math.round(m * 10) / 10;
 const sorted = (ids: Iterable<string>) => [...new Set(ids)].sort();
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -58,38 +59,62 @@ const iso = (ms: number) => new Date(ms).toISOString();
  * Ground that two parties only border on does not mix.
  */
 export interface ClipJob {
-  /** The committed party and the designated parties, in the order of the areas after the first two. */
-  partyId: string;
-  dPartyIds: string[];
-  /** The target's rings, then c's and each designated part's rings cut to the box. */
+  /** The committed parts' parties and the designated parts' parties, in the order of their areas after the target's. */
+  cParties: string[];
+  dParties: string[];
+  /** The target's rings, then each committed part's and each designated part's rings cut to the box. */
   rings: Position[][][];
   box: BBox;
   regions: Region[];
   /** Least area (m²) that counts. */
   sliverM2: number;
+  /** By a polygon overlay (polyclip-ts) instead: for more parts than one pass of regionAreas tells apart. Slow, so only ever in the worker. */
+  overlay?: boolean;
 }
 
-/** The regions asked of [T, c, d1..dk]: T∩c, T∩c outside every d, and T∩c∩d for each d. */
-function clipRegions(k: number): Region[] {
-  const all = ((1 << k) - 1) << 2;
-  return [{ inside: 3, outside: 0 }, { inside: 3, outside: all }, ...Array.from({ length: k }, (_, i) => ({ inside: 3 | (1 << (i + 2)), outside: 0 }))];
+/**
+ * The regions asked of [T, c1..ck, d1..dm] (bits 0, 1..k, k+1..k+m): for each c, T∩c, T∩c
+ * outside every d, and T∩c∩d for each d. One pass over all the edges answers every part.
+ */
+function clipRegions(k: number, m: number): Region[] {
+  const allD = ((1 << m) - 1) << (k + 1);
+  const out: Region[] = [];
+  for (let i = 0; i < k; i++) {
+    const tc = 1 | (1 << (i + 1));
+    out.push({ inside: tc, outside: 0 }, { inside: tc, outside: allD });
+    for (let j = 0; j < m; j++) out.push({ inside: tc | (1 << (k + 1 + j)), outside: 0 });
+  }
+  return out;
 }
 
 /** Applies a clipping result (the areas of clipRegions) to the sets of committed and mixed parties. */
-function applyAreas(partyId: string, dPartyIds: string[], areas: number[], sliverM2: number, committed: Set<string>, mixed: Set<string>) {
-  if (areas[0] < sliverM2 || areas[1] >= sliverM2) committed.add(partyId);
-  dPartyIds.forEach((d, i) => {
-    if (areas[2 + i] >= sliverM2) {
-      mixed.add(partyId);
-      mixed.add(d);
-    }
+function applyAreas(cParties: string[], dParties: string[], areas: number[], sliverM2: number, committed: Set<string>, mixed: Set<string>) {
+  const m = dParties.length;
+  cParties.forEach((c, i) => {
+    const at = i * (2 + m);
+    if (areas[at] < sliverM2 || areas[at + 1] >= sliverM2) committed.add(c);
+    dParties.forEach((d, j) => {
+      if (areas[at + 2 + j] >= sliverM2) {
+        mixed.add(c);
+        mixed.add(d);
+      }
+    });
   });
 }
 
 /** Works a clipping job out from its rings alone (what the worker does off the event loop). */
 export function runClipJob(job: ClipJob): number[] {
-  return regionAreas(job.rings.map((r) => new PreparedArea([r])), job.regions, job.box);
+  if (!job.overlay) return regionAreas(job.rings.map((r) => new PreparedArea([r])), job.regions, job.box);
+  const [t, ...rest] = job.rings.map((r) => (r.length ? [r] : []));
+  const ds = rest.slice(job.cParties.length);
+  return rest.slice(0, job.cParties.length).flatMap((c) => {
+    const tc = intersection(t, c);
+    return [areaM2(tc), areaM2(difference(tc, ds)), ...ds.map((d) => areaM2(intersection(tc, d)))];
+  });
 }
+
+/** Areas a bitmask can tell apart in one pass (the target's bit, and 30 parts); more are done in turns. */
+const MAX_PARTS = 30;
 
 /** A bare point's stand-in on the clipping path when it lies on a border: the 2 m square around it. */
 const POINT_HALF_M = 1;
@@ -122,6 +147,7 @@ function committedAndMixed(t: PreparedTarget, C: TerritoryEntry[], D: TerritoryE
     }
     return T;
   };
+  const open: TerritoryEntry[] = [];
   for (const c of C) {
     const near = D.filter((d) => boxesMeet(d.area.bbox, c.area.bbox));
     if (!near.length) {
@@ -135,16 +161,30 @@ function committedAndMixed(t: PreparedTarget, C: TerritoryEntry[], D: TerritoryE
       for (const d of near) mixed.add(d.partyId);
       continue;
     }
-    const sets = [target(), c.area, ...near.map((d) => d.area)];
-    const regions = clipRegions(near.length);
-    const sliver = bare ? POINT_SLIVER_M2 : SLIVER_M2;
-    const dIds = near.map((d) => d.partyId);
+    open.push(c);
+  }
+  const sliver = bare ? POINT_SLIVER_M2 : SLIVER_M2;
+  const Ds = D.filter((d) => open.some((c) => boxesMeet(d.area.bbox, c.area.bbox)));
+  const per = Math.max(1, MAX_PARTS - Ds.length);
+  for (let i = 0; i < open.length && Ds.length <= MAX_PARTS - 1; i += per) {
+    const cs = open.slice(i, i + per);
+    const sets = [target(), ...cs.map((c) => c.area), ...Ds.map((d) => d.area)];
+    const regions = clipRegions(cs.length, Ds.length);
+    const cParties = cs.map((c) => c.partyId);
+    const dParties = Ds.map((d) => d.partyId);
     if (edgesNear(sets, box) <= inlineEdges) {
-      applyAreas(c.partyId, dIds, regionAreas(sets, regions, box), sliver, committed, mixed);
+      applyAreas(cParties, dParties, regionAreas(sets, regions, box), sliver, committed, mixed);
       continue;
     }
     const rings = [T!.rings(), ...sets.slice(1).map((a) => clipToBox([a.rings()], box)[0] ?? [])];
-    jobs.push({ partyId: c.partyId, dPartyIds: dIds, rings, box, regions, sliverM2: sliver });
+    jobs.push({ cParties, dParties, rings, box, regions, sliverM2: sliver });
+  }
+  // more designated parts than one pass of regionAreas can tell apart (a target over a whole
+  // front): the overlay, in the worker (the same areas, worked out the slow way)
+  if (Ds.length > MAX_PARTS - 1) {
+    target();
+    const rings = [T!.rings(), ...[...open, ...Ds].map((a) => clipToBox([a.area.rings()], box)[0] ?? [])];
+    jobs.push({ cParties: open.map((c) => c.partyId), dParties: Ds.map((d) => d.partyId), rings, box, regions: [], sliverM2: sliver, overlay: true });
   }
   return { committed, mixed, jobs };
 }
@@ -248,7 +288,7 @@ export function conclude(a: Assessment, results: number[][] | null = [], deadlin
   const committed = new Set(clip.committed);
   const mixed = new Set(clip.mixed);
   const reasons: Reason[] = [];
-  if (results) clip.jobs.forEach((j, i) => applyAreas(j.partyId, j.dPartyIds, results[i], j.sliverM2, committed, mixed));
+  if (results) clip.jobs.forEach((j, i) => applyAreas(j.cParties, j.dParties, results[i], j.sliverM2, committed, mixed));
   if (committed.size) {
     const ids = sorted(committed);
     reasons.push({ code: 'COMMITTED_PARTY_TERRITORY', detail: `The target meets territory of ${names(ids)}, committed to the cessation at ${iso(at)}.`, partyIds: ids });
@@ -258,11 +298,18 @@ export function conclude(a: Assessment, results: number[][] | null = [], deadlin
     reasons.push({ code: 'MIXED_AREA', detail: `The target meets ground that committed and designated groups hold together: ${names(ids)}.`, partyIds: ids });
   }
   if (!results && clip.jobs.length) {
-    const ids = sorted(clip.jobs.flatMap((j) => [j.partyId, ...j.dPartyIds]));
+    const ids = sorted(clip.jobs.flatMap((j) => [...j.cParties, ...j.dParties]));
     reasons.push({ code: 'DECISION_DEADLINE', detail: DEADLINE_DETAIL(ids.map((id) => names([id])), deadlineMs), partyIds: ids });
   }
-  // in the rule table's order (sites and corridors keep theirs)
-  const all = [...reasons, ...a.reasonsAfter].map((r, i) => ({ r, i })).sort((x, y) => REASON_CODES.indexOf(x.r.code) - REASON_CODES.indexOf(y.r.code) || x.i - y.i).map((x) => x.r);
+  // both lists are in the rule table's order: merged, not sorted (this runs for every decision)
+  const after = a.reasonsAfter;
+  const all: Reason[] = [];
+  let j = 0;
+  for (const r of reasons) {
+    while (j < after.length && RANK[after[j].code] < RANK[r.code]) all.push(after[j++]);
+    all.push(r);
+  }
+  while (j < after.length) all.push(after[j++]);
   return { decision: strongest(all), reasons: all };
 }
 

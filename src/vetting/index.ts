@@ -7,6 +7,7 @@ import Flatbush from 'flatbush';
 import { metresToDegrees } from '../geo/geodesy.ts';
 import { PreparedArea, PreparedLine, prepare, type BBox, type Shape } from '../geo/shapes.ts';
 import { statusAt, type Status } from '../parties/status.ts';
+import { territoryParts as partsOf, type PreparedCache } from '../geo/prepared.ts';
 import type { CorridorData, PartyData, SiteData, Snapshot, TerritoryData } from './model.ts';
 
 /**
@@ -54,17 +55,12 @@ class Timeline {
   }
 }
 
-/** Prepared geometries by row id: rows are immutable, so these survive every rebuild. */
-export type PreparedCache = Map<string, object>;
+/** Prepared geometries by row id: rows are immutable, so these survive every rebuild (shared per database: geo/prepared.ts). */
+export type { PreparedCache };
 
 /** A territory version's parts, each polygon prepared apart (once: the cache keeps them by the version's id). */
 export function territoryParts(t: TerritoryData, cache: PreparedCache): PreparedArea[] {
-  let parts = cache.get(t.id) as PreparedArea[] | undefined;
-  if (!parts) {
-    if (!t.polygons.length) throw new Error(`territory ${t.id}: neither its coordinates nor its prepared parts are at hand`);
-    cache.set(t.id, (parts = t.polygons.map((poly) => new PreparedArea([poly]))));
-  }
-  return parts;
+  return partsOf(cache, t.id, t.polygons);
 }
 
 /**

@@ -9,6 +9,7 @@ import type { ClipPool } from './clipper.ts';
 import { territoryParts, VettingIndex, withoutCoordinates, type PreparedCache } from './index.ts';
 import { readSnapshot, snapshotKey, SnapshotRefused, writeSnapshot } from './snapshot.ts';
 import { rootAt } from '../ledger/lookup.ts';
+import { keepTerritoryParts, preparedCache } from '../geo/prepared.ts';
 import type { Decision, PartyData, Snapshot, VetRequest } from './model.ts';
 import * as store from './store.ts';
 
@@ -42,7 +43,7 @@ export class IndexHolder {
   private index: VettingIndex | null = null;
   /** The rows as of the index, territories without their coordinates (the cache holds their prepared parts). */
   private data: { territories: Map<string, Snapshot['territories'][0]>; sites: Map<string, Snapshot['sites'][0]>; corridors: Map<string, Snapshot['corridors'][0]>; parties: PartyData[] } | null = null;
-  private readonly cache: PreparedCache = new Map();
+  private readonly cache: PreparedCache;
   private generation = 0;
   private freshAt = -1;
   private checkedAt = 0;
@@ -56,12 +57,15 @@ export class IndexHolder {
   lastBuild = { ms: 0, territories: 0, sites: 0, corridors: 0 };
   /** How the first load went: from the snapshot file or the database, and why not the file. */
   firstLoad: { from: 'snapshot' | 'database'; ms: number; why?: string } | null = null;
+  /** A load from the file: reading and checking the seal, then checking the root against the ledger. */
+  phases: { readMs: number; ledgerMs: number } | null = null;
 
   constructor(
     private readonly db: Db,
     private readonly refreshMs: number,
     private readonly snap: SnapshotOptions = NO_SNAPSHOT,
   ) {
+    this.cache = preparedCache(db);
     this.stop = eventsHub(db).onEvents((events) => {
       if (events.some((e) => INDEX_TYPES.has(e.type))) this.generation++;
     });
@@ -77,11 +81,14 @@ export class IndexHolder {
   private async fromFile(q: Queryable): Promise<{ version: number } | { why: string }> {
     if (!this.snap.file) return { why: 'no snapshot file configured' };
     try {
-      const d = readSnapshot(this.snap.file, snapshotKey(await store.gridSecret(q)));
+      const key = snapshotKey(await store.gridSecret(q));
+      const t0 = performance.now();
+      const d = readSnapshot(this.snap.file, key);
+      const t1 = performance.now();
       const size = await store.ledgerSize(q);
       if (d.version > size) return { why: `made at ledger size ${d.version}, past the ledger's ${size}` };
       if (!Buffer.from(await rootAt(q, d.version)).equals(Buffer.from(d.root))) return { why: `its root at size ${d.version} is not the ledger's` };
-      for (const t of d.territories) this.cache.set(t.row.id, t.parts);
+      for (const t of d.territories) keepTerritoryParts(this.cache, t.row.id, t.parts);
       this.data = {
         territories: new Map(d.territories.map((t) => [t.row.id, t.row])),
         sites: new Map(d.sites.map((x) => [x.id, x])),
@@ -89,6 +96,7 @@ export class IndexHolder {
         parties: d.parties,
       };
       this.scannedTo = d.version;
+      this.phases = { readMs: Math.round(t1 - t0), ledgerMs: Math.round(performance.now() - t1) };
       return { version: d.version };
     } catch (e) {
       if (e instanceof SnapshotRefused) return { why: e.message };
@@ -141,7 +149,7 @@ export class IndexHolder {
       this.lastBuild = { ms: performance.now() - started, territories: d.territories.size, sites: d.sites.size, corridors: d.corridors.size };
       if (this.firstLoad && !this.firstLoad.ms) {
         this.firstLoad.ms = this.lastBuild.ms;
-        this.snap.log('vetting index loaded', { ...this.firstLoad, territories: d.territories.size, sites: d.sites.size, corridors: d.corridors.size });
+        this.snap.log('vetting index loaded', { ...this.firstLoad, ...this.phases, territories: d.territories.size, sites: d.sites.size, corridors: d.corridors.size });
         if (this.firstLoad.from === 'snapshot') this.snapshotAt = Date.now();
       }
       if (fresh || Date.now() - this.snapshotAt > this.snap.everyMs) this.keep(this.index);
@@ -179,7 +187,8 @@ export class IndexHolder {
   at(version: number): Promise<VettingIndex> {
     let p = this.past.get(version);
     if (!p) {
-      p = store.loadSnapshot(this.db, version).then((s) => VettingIndex.build(s, this.cache));
+      // the versions already prepared come without their coordinates (the cache has their parts)
+      p = store.loadSnapshot(this.db, version, [...(this.data?.territories.keys() ?? [])]).then((s) => VettingIndex.build(s, this.cache));
       p.catch(() => this.past.delete(version));
       this.past.set(version, p);
       if (this.past.size > 4) this.past.delete(this.past.keys().next().value!);

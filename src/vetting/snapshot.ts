@@ -112,14 +112,22 @@ export function readSnapshot(file: string, key: Uint8Array): IndexData {
   const hlen = Number(buf.readBigUInt64LE(MAGIC.length));
   const h = JSON.parse(buf.toString('utf8', MAGIC.length + 8, MAGIC.length + 8 + hlen));
   const base = pad8(MAGIC.length + 8 + hlen);
-  // one copy into an aligned ArrayBuffer: typed-array views need offsets that are multiples of 8
-  const data = new ArrayBuffer(body.length - base);
-  new Uint8Array(data).set(body.subarray(base));
+  // views straight into the file's buffer when it is 8-aligned (a large file has a buffer of its
+  // own, at offset 0); otherwise one copy into an aligned one
+  let data: ArrayBuffer;
+  let at = 0;
+  if ((buf.byteOffset + base) % 8 === 0 && buf.buffer instanceof ArrayBuffer) {
+    data = buf.buffer;
+    at = buf.byteOffset + base;
+  } else {
+    data = new ArrayBuffer(body.length - base);
+    new Uint8Array(data).set(body.subarray(base));
+  }
   const territories = (h.territories as (TerritoryData & { parts: { vbox: EdgeSetParts['vbox']; abox: EdgeSetParts['abox']; bulge: number; grid: Omit<EdgeSetParts['grid'], ArrayName>; at: Record<ArrayName, [number, number]> }[] })[]).map(
     ({ parts, ...row }) => ({
       row,
       parts: parts.map((p) => {
-        const a = Object.fromEntries(ARRAYS.map(({ name, make }) => [name, make(data, p.at[name][0], p.at[name][1])])) as unknown as Record<ArrayName, never>;
+        const a = Object.fromEntries(ARRAYS.map(({ name, make }) => [name, make(data, at + p.at[name][0], p.at[name][1])])) as unknown as Record<ArrayName, never>;
         return PreparedArea.fromParts({
           xy: a.xy,
           start: a.start,

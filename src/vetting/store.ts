@@ -15,8 +15,8 @@ import type { CorridorData, PartyData, SiteData, Snapshot, TerritoryData } from 
  * precedes the version), through its lookup. Every row is immutable and written with its leaf,
  * so that is exactly the data as it was then.
  */
-export async function loadTerritories(q: Queryable, version: number | null, ids: string[] | null = null): Promise<TerritoryData[]> {
-  return territoryAreas(q, version, ids);
+export async function loadTerritories(q: Queryable, version: number | null, ids: string[] | null = null, known: string[] = []): Promise<TerritoryData[]> {
+  return territoryAreas(q, version, ids, known);
 }
 
 /** Sites with their withdrawals and rejections as of the version folded into their windows. */
@@ -36,10 +36,10 @@ export async function loadParties(q: Queryable, version: number | null): Promise
 
 export const ledgerSize = logSize;
 
-/** All the data as of `version`, or as of now (in one transaction, so the rows and the size agree). */
-export async function loadSnapshot(q: Queryable, version: number | null): Promise<Snapshot> {
+/** All the data as of `version`, or as of now (in one transaction, so the rows and the size agree); territories in `known` come without coordinates. */
+export async function loadSnapshot(q: Queryable, version: number | null, known: string[] = []): Promise<Snapshot> {
   const v = version ?? (await ledgerSize(q));
-  const [territories, sites, corridors, parties] = [await loadTerritories(q, version), await loadSites(q, version), await loadCorridors(q, version), await loadParties(q, version)];
+  const [territories, sites, corridors, parties] = [await loadTerritories(q, version, null, known), await loadSites(q, version), await loadCorridors(q, version), await loadParties(q, version)];
   return { version: v, territories, sites, corridors, parties };
 }
 
