@@ -38,3 +38,20 @@ export function preparedTerritoryIds(cache: PreparedCache): string[] {
   for (const k of cache.keys()) if (k.startsWith('territory/')) out.push(k.slice(10));
   return out;
 }
+
+const loading = new WeakMap<PreparedCache, Promise<unknown>>();
+
+/** Marks the cache as being filled (an index loading from its file): others wait instead of reading the same rows again. */
+export function filling(cache: PreparedCache, p: Promise<unknown>): void {
+  const settled = p.then(
+    () => undefined,
+    () => undefined,
+  );
+  loading.set(cache, settled);
+  void settled.then(() => loading.get(cache) === settled && loading.delete(cache));
+}
+
+/** Resolves once no one is filling the cache. */
+export function filled(cache: PreparedCache): Promise<unknown> {
+  return loading.get(cache) ?? Promise.resolve();
+}

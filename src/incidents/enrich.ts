@@ -25,7 +25,7 @@ import { listCommitments, listDesignations, listParties, statusAt, type Commitme
 import { allSites } from '../sites/lookup.ts';
 import { listTerms } from '../terms/lookup.ts';
 import { territoryWindows } from '../territory/lookup.ts';
-import { preparedCache, preparedTerritoryIds, territoryParts, type PreparedCache } from '../geo/prepared.ts';
+import { filled, preparedCache, preparedTerritoryIds, territoryParts, type PreparedCache } from '../geo/prepared.ts';
 import type { LocationPrecision } from './group.ts';
 import { refreshIncident } from './grouping.store.ts';
 import { loadPlaces, placeSettings, type AdminAt, type Place, type Resolution } from '../places/lookup.ts';
@@ -140,6 +140,7 @@ export class Reference {
 
   /** `cache`: prepared territory parts shared with every other index of the database (versions never change). */
   static async load(q: Queryable, cache: PreparedCache = new Map()): Promise<Reference> {
+    await filled(cache); // the vetting index may be reading every version's parts from its file right now
     const { size } = await logState(q);
     const [parties, terms, territories, sites, commitments, designations] = [
       await listParties(q),

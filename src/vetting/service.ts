@@ -9,7 +9,8 @@ import type { ClipPool } from './clipper.ts';
 import { territoryParts, VettingIndex, withoutCoordinates, type PreparedCache } from './index.ts';
 import { readSnapshot, snapshotKey, SnapshotRefused, writeSnapshot } from './snapshot.ts';
 import { rootAt } from '../ledger/lookup.ts';
-import { keepTerritoryParts, preparedCache } from '../geo/prepared.ts';
+import { filling, keepTerritoryParts, preparedCache, preparedTerritoryIds } from '../geo/prepared.ts';
+import fs from 'node:fs';
 import type { Decision, PartyData, Snapshot, VetRequest } from './model.ts';
 import * as store from './store.ts';
 
@@ -73,8 +74,16 @@ export class IndexHolder {
 
   async get(): Promise<VettingIndex> {
     if (this.index && this.freshAt === this.generation && Date.now() - this.checkedAt < this.refreshMs) return this.index;
-    this.refreshing ??= this.refresh().finally(() => (this.refreshing = null));
+    if (!this.refreshing) {
+      this.refreshing = this.refresh().finally(() => (this.refreshing = null));
+      if (!this.index) filling(this.cache, this.refreshing);
+    }
     return this.refreshing;
+  }
+
+  /** Whether there is a snapshot file to start from (a restart): then the index is loaded at once, not on the first decision. */
+  hasSnapshot(): boolean {
+    return !!this.snap.file && fs.existsSync(this.snap.file);
   }
 
   /** The snapshot's data when the file is sound and belongs to this ledger; else null, and why. */
@@ -113,7 +122,8 @@ export class IndexHolder {
       if (!this.data || !this.index) {
         const file = await this.fromFile(q);
         if ('why' in file) {
-          const s = await store.loadSnapshot(q, null);
+          // versions another index of this database prepared already come without coordinates
+          const s = await store.loadSnapshot(q, null, preparedTerritoryIds(this.cache));
           this.data = {
             territories: new Map(s.territories.map((x) => [x.id, withoutCoordinates(x, this.cache)])),
             sites: new Map(s.sites.map((x) => [x.id, x])),
