@@ -423,14 +423,26 @@ function bestDistanceM(): number {
   return geodesicDistanceM(bestPx, bestPy, lon, lat);
 }
 
-/** Offers the edges of one grid cell not offered yet in this search (stamp). */
-function offerCell(s: EdgeSet, cell: number, stamp: number): void {
+/**
+ * Offers the edges of one grid cell not offered yet in this search (stamp), but for those surely
+ * farther than `bound` metres: a planar distance with the smallest metres per degree (kx, ky),
+ * less the arcs' bulge, settles most of them without the sphere's trigonometry.
+ */
+function offerCell(s: EdgeSet, cell: number, stamp: number, bound: number, kx: number, ky: number, bulgeM: number): void {
   const g = s.grid;
   const cells = g.cellEdges;
+  const xy = s.xy;
   for (let t = g.cellStart[cell], end = g.cellStart[cell + 1]; t < end; t++) {
     const i = cells[t];
     if (seen[i] === stamp) continue;
     seen[i] = stamp;
+    const px = (qLon - xy[2 * i]) * kx;
+    const py = (qLat - xy[2 * i + 1]) * ky;
+    const ex = (xy[2 * i + 2] - xy[2 * i]) * kx;
+    const ey = (xy[2 * i + 3] - xy[2 * i + 1]) * ky;
+    const l2 = ex * ex + ey * ey;
+    const f = l2 > 0 ? Math.max(0, Math.min(1, (px * ex + py * ey) / l2)) : 0;
+    if (Math.hypot(px - f * ex, py - f * ey) - bulgeM - 1 > bound) continue;
     offerEdge(s, i);
   }
 }
@@ -446,7 +458,7 @@ const M_PER_DEG_LON_EQ_MIN = 111_320 * 0.99;
  * farther than the best found (or than maxM). A wide search (a coast 22 km out) then reads the
  * few cells near the nearest edge, not every edge within 22 km (hand-written: hot path).
  */
-function pointToEdgesM(s: EdgeSet, lon: number, lat: number, maxM: number): number {
+function pointToEdgesM(s: EdgeSet, lon: number, lat: number, maxM: number, anyWithin = false): number {
   resetBest();
   setQuery(lon, lat);
   const g = s.grid;
@@ -475,16 +487,22 @@ function pointToEdgesM(s: EdgeSet, lon: number, lat: number, maxM: number): numb
       const lb = Math.max(toGrid, margin - bulgeM);
       const bound = bestSet ? Math.min(maxM, proxyToMetres(bestProxy) * SPHERE_SLACK) : maxM;
       if (lb > bound) break;
+      // "is some edge within maxM?" is answered by the first one found
+      if (anyWithin && bestSet) {
+        const d = bestDistanceM();
+        if (d <= maxM) return d;
+      }
     }
     const rLo = Math.max(0, r0 - k);
     const rHi = Math.min(g.ny - 1, r0 + k);
     const cLo = Math.max(0, c0 - k);
     const cHi = Math.min(g.nx - 1, c0 + k);
     for (let r = rLo; r <= rHi; r++) {
-      if (r === r0 - k || r === r0 + k) for (let c = cLo; c <= cHi; c++) offerCell(s, r * g.nx + c, stamp);
+      const bound = bestSet ? Math.min(maxM, proxyToMetres(bestProxy) * SPHERE_SLACK) : maxM;
+      if (r === r0 - k || r === r0 + k) for (let c = cLo; c <= cHi; c++) offerCell(s, r * g.nx + c, stamp, bound, kx, ky, bulgeM);
       else {
-        if (c0 - k >= 0) offerCell(s, r * g.nx + c0 - k, stamp);
-        if (k > 0 && c0 + k < g.nx) offerCell(s, r * g.nx + c0 + k, stamp);
+        if (c0 - k >= 0) offerCell(s, r * g.nx + c0 - k, stamp, bound, kx, ky, bulgeM);
+        if (k > 0 && c0 + k < g.nx) offerCell(s, r * g.nx + c0 + k, stamp, bound, kx, ky, bulgeM);
       }
     }
   }
@@ -893,7 +911,9 @@ export class PreparedArea implements Shape {
   }
 
   withinM(lon: number, lat: number, m: number): boolean {
-    return this.distanceM(lon, lat, m) <= m;
+    if (!boxesMeet(around(lon, lat, m), this.bbox)) return false;
+    if (this.contains(lon, lat)) return true;
+    return pointToEdgesM(this.edges, lon, lat, m, true) <= m;
   }
 
   /** Planar intersection, touching included. */

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoId, testApp, type TestApp } from '../../test/support/app.ts';
 import { geodesicDisc } from '../geo/geodesy.ts';
-import type { Position } from '../geo/shapes.ts';
+import { PreparedArea, type Position } from '../geo/shapes.ts';
 import { ClipPool } from './clipper.ts';
 import { runClipJob, type ClipJob } from './decide.ts';
 
@@ -24,7 +24,7 @@ const round = (cx: number, cy: number, r: number, n: number): Position[] => {
 const job = (n: number): ClipJob => ({
   cParties: ['c'],
   dParties: ['d'],
-  rings: [[geodesicDisc(36.1, 35.1, 5000, 256)], [round(36.08, 35.1, 0.05, n)], [round(36.12, 35.1, 0.05, n)]],
+  parts: [[geodesicDisc(36.1, 35.1, 5000, 256)], [round(36.08, 35.1, 0.05, n)], [round(36.12, 35.1, 0.05, n)]].map((rings) => new PreparedArea([rings]).parts()),
   box: { minX: 36, minY: 35, maxX: 36.2, maxY: 35.2 },
   regions: [{ inside: 3, outside: 0 }, { inside: 3, outside: 4 }, { inside: 7, outside: 0 }],
   sliverM2: 1,

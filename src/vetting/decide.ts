@@ -4,7 +4,7 @@ import { statesMeeting } from '../geo/borders.ts';
 import { areaM2, clipToBox, difference, intersection, SLIVER_M2 } from '../geo/clip.ts';
 import { regionAreas, type Region } from '../geo/overlay.ts';
 import { geodesicDisc, metresToDegrees } from '../geo/geodesy.ts';
-import { PreparedArea, type BBox, type Position } from '../geo/shapes.ts';
+import { PreparedArea, type BBox, type EdgeSetParts, type Position } from '../geo/shapes.ts';
 import type { Status } from '../parties/status.ts';
 import { cellArea, type Grid } from './grid.ts';
 import type { TerritoryEntry, VettingIndex } from './index.ts';
@@ -62,8 +62,8 @@ export interface ClipJob {
   /** The committed parts' parties and the designated parts' parties, in the order of their areas after the target's. */
   cParties: string[];
   dParties: string[];
-  /** The target's rings, then each committed part's and each designated part's rings cut to the box. */
-  rings: Position[][][];
+  /** The target, then each committed part and each designated part, as their prepared arrays (copied to the worker as they are: no clipping or preparing on the event loop). */
+  parts: EdgeSetParts[];
   box: BBox;
   regions: Region[];
   /** Least area (m²) that counts. */
@@ -104,8 +104,9 @@ function applyAreas(cParties: string[], dParties: string[], areas: number[], sli
 
 /** Works a clipping job out from its rings alone (what the worker does off the event loop). */
 export function runClipJob(job: ClipJob): number[] {
-  if (!job.overlay) return regionAreas(job.rings.map((r) => new PreparedArea([r])), job.regions, job.box);
-  const [t, ...rest] = job.rings.map((r) => (r.length ? [r] : []));
+  const areas = job.parts.map((p) => PreparedArea.fromParts(p));
+  if (!job.overlay) return regionAreas(areas, job.regions, job.box);
+  const [t, ...rest] = areas.map((a, i) => (i === 0 ? [a.rings()] : clipToBox([a.rings()], job.box)));
   const ds = rest.slice(job.cParties.length);
   return rest.slice(0, job.cParties.length).flatMap((c) => {
     const tc = intersection(t, c);
@@ -176,15 +177,13 @@ function committedAndMixed(t: PreparedTarget, C: TerritoryEntry[], D: TerritoryE
       applyAreas(cParties, dParties, regionAreas(sets, regions, box), sliver, committed, mixed);
       continue;
     }
-    const rings = [T!.rings(), ...sets.slice(1).map((a) => clipToBox([a.rings()], box)[0] ?? [])];
-    jobs.push({ cParties, dParties, rings, box, regions, sliverM2: sliver });
+    jobs.push({ cParties, dParties, parts: sets.map((a) => a.parts()), box, regions, sliverM2: sliver });
   }
   // more designated parts than one pass of regionAreas can tell apart (a target over a whole
   // front): the overlay, in the worker (the same areas, worked out the slow way)
   if (Ds.length > MAX_PARTS - 1) {
-    target();
-    const rings = [T!.rings(), ...[...open, ...Ds].map((a) => clipToBox([a.area.rings()], box)[0] ?? [])];
-    jobs.push({ cParties: open.map((c) => c.partyId), dParties: Ds.map((d) => d.partyId), rings, box, regions: [], sliverM2: sliver, overlay: true });
+    const parts = [target().parts(), ...[...open, ...Ds].map((a) => a.area.parts())];
+    jobs.push({ cParties: open.map((c) => c.partyId), dParties: Ds.map((d) => d.partyId), parts, box, regions: [], sliverM2: sliver, overlay: true });
   }
   return { committed, mixed, jobs };
 }
