@@ -87,8 +87,9 @@ export function regionAreas(areas: PreparedArea[], regions: Region[], box: BBox)
     const s = sets[x];
     const xy = s.xy;
     const side = sides(s);
-    s.edgesInto(box.minX, box.minY, box.maxX, box.maxY, edges);
-    for (const i of edges) {
+    const count = s.edgesInto(box.minX, box.minY, box.maxX, box.maxY, edges);
+    for (let e = 0; e < count; e++) {
+      const i = edges[e];
       const ax = xy[2 * i], ay = xy[2 * i + 1], bx = xy[2 * i + 2], by = xy[2 * i + 3];
       if (ax === bx && ay === by) continue;
       ts.length = 0;

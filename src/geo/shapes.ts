@@ -185,13 +185,12 @@ export class EdgeSet {
     const out = scratchEdges;
     const n = this.edgesInto(b.minX, b.minY, b.maxX, b.maxY, out);
     // fn may search again (and so reuse the scratch): the few found are copied first
-    const found = n <= 64 ? out.slice(0, n) : out.splice(0, n);
+    const found = out.slice(0, n);
     for (let k = 0; k < n; k++) fn(found[k]);
   }
 
-  /** The same edges into out[0..n) (cleared first), n returned: no callback, for the hot loops. */
+  /** The same edges into out[0..n), n returned (out is not cut to n: resizing arrays costs more than the search); no callback, for the hot loops. */
   edgesInto(minX: number, minY0: number, maxX: number, maxY0: number, out: number[]): number {
-    out.length = 0;
     const g = this.grid;
     const vb = this.vbox;
     const minY = minY0 - this.bulge;
@@ -203,6 +202,7 @@ export class EdgeSet {
     const r1 = g.row(maxY);
     const stamp = nextStamp(this.xy.length >> 1);
     const cells = g.cellEdges;
+    let n = 0;
     for (let r = r0; r <= r1; r++) {
       for (let c = c0; c <= c1; c++) {
         const cell = r * g.nx + c;
@@ -210,11 +210,11 @@ export class EdgeSet {
           const i = cells[t];
           if (seen[i] === stamp) continue;
           seen[i] = stamp;
-          out.push(i);
+          out[n++] = i;
         }
       }
     }
-    return out.length;
+    return n;
   }
 }
 
