@@ -588,12 +588,15 @@ async function perEngine(
 
 async function main() {
   const sz = sizes();
-  const engines = (env.TRUCE_BENCH_ENGINES ?? ['pglite', ...(env.TRUCE_BENCH_DATABASE_URL ? ['postgres'] : [])].join(',')).split(',').filter(Boolean);
+  // TRUCE_BENCH_ENGINES=none: the in-process figures only (the parties come from a PGlite of their own)
+  const engines = (env.TRUCE_BENCH_ENGINES ?? ['pglite', ...(env.TRUCE_BENCH_DATABASE_URL ? ['postgres'] : [])].join(',')).split(',').filter((e) => e && e !== 'none');
   console.log(`vetting benchmark ${new Date().toISOString()} node ${process.version}, ${os.cpus().length} cores; sizes ${JSON.stringify(sz)}; engines ${engines.join(', ')}`);
   // every engine's database is opened first (a PGlite takes a while to start); the parties come from the first
   const opened: { engine: string; db: Db; done: () => Promise<void> }[] = [];
   for (const engine of engines) opened.push({ engine, ...(await fresh(engine)) });
-  const parties = await demoParties(opened[0].db);
+  const own = opened.length ? null : await fresh('pglite');
+  const parties = await demoParties(opened[0]?.db ?? own!.db);
+  await own?.done();
   log(`opened ${engines.join(', ')}`);
 
   // 1–3b in one function: its data and index are garbage once it returns
@@ -697,11 +700,11 @@ async function main() {
     gc();
 
     // the data into each database (generated again: the same seed, the same data)
-    const again = generate(sz, partyKeys);
+    const again = opened.length ? generate(sz, partyKeys) : null;
     const loads: Awaited<ReturnType<typeof loadData>>[] = [];
     for (const o of opened) {
       log(`[${o.engine}] loading the data`);
-      const load = await loadData(o.db, again);
+      const load = await loadData(o.db, again!);
       loads.push(load);
       log(`[${o.engine}] loaded in ${fmt(load.s)} s (territories ${fmt(load.territoriesS)} s, sites ${fmt(load.sitesS)} s, corridors ${fmt(load.corridorsS)} s)`);
     }
@@ -722,7 +725,8 @@ async function main() {
   const e = (f: (x: EngineFigures) => string) => per.map(f);
   const us = (x: number) => (x >= 1000 ? `${fmt(x / 1000, 2)} ms` : `${fmt(x)} µs`);
   const ip = (k: keyof typeof inproc) => `${us(inproc[k].p50)} / ${us(inproc[k].p99)} / ${us(inproc[k].max)} (n ${fmt(inproc[k].n, 0)}); event loop ${us(loop[k].p99)} / ${us(loop[k].max)}`;
-  const same = (s: string) => per.map(() => s);
+  const cols = per.length ? per.map((x) => x.engine) : ['in process'];
+  const same = (s: string) => cols.map(() => s);
   const met = (ok: boolean) => (ok ? 'met' : 'NOT met');
   const fast = (k: keyof typeof inproc) => inproc[k].p99 < 2000 && inproc[k].max < 20_000;
   rows.push(['decide() in process, p50 / p99 / max; on the event loop (clipping over the threshold left to the worker) p99 / max: points (r = 0)', same(ip('point')), `p50 < 20 µs: ${met(inproc.point.p50 < 20)}; p99 < 2 ms, max < 20 ms: ${met(fast('point'))}`]);
@@ -753,8 +757,8 @@ async function main() {
   rows.push(['baseline: bare Fastify, the same body schema and a constant answer', e((x) => `${fmt(x.bare.rps, 0)} req/s, p50 ${x.bare.p50} / p99 ${x.bare.p99} ms`), '—']);
   rows.push(['full size / bare Fastify', e((x) => `${fmt(x.http.rps / x.bare.rps, 2)}`), `≥ 0.20 on PostgreSQL: ${e((x) => (x.engine === 'postgres' ? met(x.http.rps / x.bare.rps >= 0.2) : '—')).join(', ')}`]);
   rows.push(['SQL per recorded decision under load: statements; transactions (grouped commits)', e((x) => `${fmt(x.sqlPer.statements, 2)}; ${fmt(x.sqlPer.tx, 3)} (~${fmt(1 / x.sqlPer.tx, 0)} decisions a commit)`), '—']);
-  console.log(`\n| measure | ${per.map((x) => x.engine).join(' | ')} | goal |\n| --- | ${per.map(() => '---').join(' | ')} | --- |`);
-  for (const [m, vals, goal] of rows) console.log(`| ${m} | ${vals.join(' | ')} | ${goal} |`);
+  console.log(`\n| measure | ${cols.join(' | ')} | goal |\n| --- | ${cols.map(() => '---').join(' | ')} | --- |`);
+  for (const [m, vals, goal] of rows) if (vals.length) console.log(`| ${m} | ${vals.join(' | ')} | ${goal} |`);
   console.log(
     `\nsizes ${JSON.stringify(sz)}; ${fmt(stats.vertices, 0)} territory vertices; HTTP ${num('TRUCE_BENCH_HTTP_CONNECTIONS', 64)} connections, ${num('TRUCE_BENCH_HTTP_S', 10)} s; total ${fmt((performance.now() - T0) / 1000, 0)} s`,
   );

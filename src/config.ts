@@ -230,7 +230,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     vettingMaxTargetVertices: int(env.TRUCE_VETTING_MAX_TARGET_VERTICES, 2_000, 'TRUCE_VETTING_MAX_TARGET_VERTICES'),
     vettingBatchMax: int(env.TRUCE_VETTING_BATCH_MAX, 500, 'TRUCE_VETTING_BATCH_MAX'),
     vettingDeadlineMs: int(env.TRUCE_VETTING_DEADLINE_MS, 250, 'TRUCE_VETTING_DEADLINE_MS'),
-    vettingInlineEdges: int(env.TRUCE_VETTING_INLINE_EDGES, 3_000, 'TRUCE_VETTING_INLINE_EDGES'),
+    vettingInlineEdges: int(env.TRUCE_VETTING_INLINE_EDGES, 1_000, 'TRUCE_VETTING_INLINE_EDGES'),
     vettingWorkers: int(env.TRUCE_VETTING_WORKERS, 1, 'TRUCE_VETTING_WORKERS'),
     vettingSnapshot: !(env.TRUCE_VETTING_SNAPSHOT === '0' || env.TRUCE_VETTING_SNAPSHOT === 'false'),
     vettingSnapshotMinVertices: int(env.TRUCE_VETTING_SNAPSHOT_MIN_VERTICES, 1_000_000, 'TRUCE_VETTING_SNAPSHOT_MIN_VERTICES'),
