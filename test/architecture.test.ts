@@ -57,6 +57,9 @@ export const ARCHITECTURE: Architecture = {
     { file: 'src/imports/acled.ts' },
     { file: 'src/imports/ucdp.ts' },
     { file: 'src/imports/actors.ts' },
+    // issue 12: who sees what of a vetting decision; the vetting history's export formats
+    { file: 'src/vetting/views.ts' },
+    { file: 'src/exports/vetting.ts' },
   ],
   ioBuiltins: ['fs', 'fs/promises', 'net', 'http', 'https', 'http2', 'dgram', 'dns', 'dns/promises', 'tls', 'child_process', 'cluster', 'worker_threads', 'readline', 'repl', 'inspector', 'os', 'process'],
   ioPackages: [/^pg(\/|$)/, /^@electric-sql\//, /^fastify(\/|$)/, /^@fastify\//, /^undici(\/|$)/, /^ws$/, /^commander$/, /^playwright/],

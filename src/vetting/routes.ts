@@ -18,6 +18,7 @@ import type { Decision, ToldBasis, VetRequest } from './model.ts';
 import * as S from './schemas.ts';
 import { checkTarget, checkTargetValidity, IndexHolder, liftFlag, ownPartyOnly, planVetting, requestingParty, utcDayStart, VettingRecorder, type TargetBounds } from './service.ts';
 import * as store from './store.ts';
+import { historyFilterOf, historyPage } from './lookup.ts';
 import { COARSE, isCoarse, isSiteReader, SITE_READERS, toldOf, VETTERS, vettingJson } from './views.ts';
 
 export { COARSE };
@@ -162,17 +163,10 @@ export async function vettingRoutes(app: FastifyInstance, { db, config }: { db: 
     },
     handler: async (req) => {
       const q = req.query;
-      if (q.from && q.to && q.from > q.to) throw new ApiError('INCONSISTENT', '`to` must not be before `from`.', 'to');
-      const limit = q.limit ?? 50;
+      const filter = historyFilterOf(q);
       const before = q.cursor ? decodeCursor(q.cursor, 'requestedAt') : undefined;
-      const rows = await store.listVettings(db, { ...q, limit: limit + 1, before: before ? { at: String(before[0]), seq: Number(before[1]) } : undefined });
-      const page = rows.slice(0, limit);
-      const last = page[page.length - 1];
-      const seqs = await store.leafSeqs(db, page.map((row) => String(row.id)));
-      return {
-        items: page.map((row) => vettingJson(row, principal(req).role, seqs.get(String(row.id)) ?? null)),
-        nextCursor: rows.length > limit ? encodeCursor('requestedAt', [last.requested_at_key, String(last.seq)]) : null,
-      };
+      const page = await historyPage(db, principal(req).role, filter, before ? { at: String(before[0]), seq: Number(before[1]) } : undefined, q.limit ?? 50);
+      return { items: page.items, nextCursor: page.next ? encodeCursor('requestedAt', [page.next.at, String(page.next.seq)]) : null };
     },
   });
 
