@@ -82,8 +82,9 @@ export const ARCHITECTURE: Architecture = {
     db: ['schema_migrations'],
   },
   anyTable: [/^src\/db\//],
-  // the vetting contract's reason codes and their effects, which the console colours by
-  webShared: ['src/vetting/model.ts'],
+  // the vetting contract's reason codes and their effects, which the console colours by; the CSV
+  // writer and its formula guard, with which the console writes a batch's results as a file
+  webShared: ['src/vetting/model.ts', 'src/exports/formats.ts'],
   serverPackages: [/^pg(\/|$)/, /^@electric-sql\//, /^fastify(\/|$)/, /^@fastify\//, /^typescript$/, /^vitest/],
 };
 
