@@ -16,6 +16,7 @@ import { getSession } from '../session.ts';
 import type { Party, Vetting, VettingReason, VettingReplay } from '../types.ts';
 import { h, replace } from '../ui/dom.ts';
 import { formatUtc, fromUtcInputValue, humanize, toUtcInputValue } from '../ui/format.ts';
+import { vettingTabs } from '../vetting/tabs.ts';
 import type { Page } from './page.ts';
 import { fetchParties } from './parties.ts';
 
@@ -150,7 +151,7 @@ export async function vettingPage(outlet: HTMLElement, route: Route): Promise<Pa
     formError,
     vetBtn,
   );
-  const panel = h('aside', { class: 'console-panel', 'aria-label': 'Vetting' }, h('h1', { class: 'page-title' }, 'Vetting console'), form, resultBox);
+  const panel = h('aside', { class: 'console-panel', 'aria-label': 'Vetting' }, vettingTabs('/vetting', role), h('h1', { class: 'page-title' }, 'Vetting console'), form, resultBox);
 
   const container = h('div', { class: 'map-canvas', id: 'map', 'data-map-state': 'loading' });
   const status = h('div', { class: 'map-status', role: 'status' }, 'Loading base map…');
