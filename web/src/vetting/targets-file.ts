@@ -62,7 +62,7 @@ export function readTargetsFile(text: string, max: number): TargetsReading {
 function readCsv(s: string): TargetsReading {
   let rows: string[][];
   try {
-    rows = parse(s, { relax_column_count: true, skip_empty_lines: true, trim: true }) as string[][];
+    rows = parse(s, { relax_column_count: true, relax_quotes: true, skip_empty_lines: true, trim: true }) as string[][]; // a quote inside a cell is taken as written
   } catch (e) {
     return { kind: 'csv', targets: [], sources: [], errors: [`The CSV cannot be read: ${(e as Error).message}`] };
   }
