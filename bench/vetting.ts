@@ -502,6 +502,7 @@ async function perEngine(
       logLevel: 'silent',
       adminToken: token,
       vettingRatePerMinute: 1_000_000_000,
+      vettingTaskForceRatePerMinute: 1_000_000_000, // the admin's own budget: the bench measures the route, not the bound
       ledgerKey: generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
     });
     // the server's database, counting statements and transactions (SQL per decision)
