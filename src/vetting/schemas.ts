@@ -124,7 +124,7 @@ export const Audit = Type.Object({
       prohibited: Type.Integer(),
       siteHits: Type.Integer({ description: 'Decisions that found a protected site: many from one account suggests probing' }),
       referrals: Type.Integer({ description: 'Answers that told the account REFERRED_TO_TASK_FORCE' }),
-      rateLimited: Type.Integer({ description: 'Requests the rate limiter refused (429), per UTC day the window touches' }),
+      rateLimited: Type.Integer({ description: 'Targets the rate limiter refused (429; a refused batch counts each of its targets), per UTC day the window touches' }),
       lastAt: Nullable(IsoTime),
     }),
   ),
