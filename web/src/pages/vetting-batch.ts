@@ -97,7 +97,10 @@ export function vettingBatchPage(outlet: HTMLElement, _route: Route): Page {
     pasted.value = text.length <= 200_000 ? text : '';
     read(text);
   });
-  pasted.addEventListener('input', () => read(pasted.value));
+  pasted.addEventListener('input', () => {
+    fileInput.value = ''; // what is read is what the box holds now, not the file chosen before
+    read(pasted.value);
+  });
 
   function cellCodes(v: VettingBatchItem): HTMLElement {
     return h('span', { class: 'codes' }, v.reasons.map((r) => h('span', { class: `code ${RULES[r.code as keyof typeof RULES] ?? ''}`, title: r.detail, 'data-code': r.code }, r.code)));
