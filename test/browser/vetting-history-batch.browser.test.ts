@@ -173,8 +173,9 @@ describe('vetting history and batches (Chromium)', () => {
     expect(overflow).toBeLessThanOrEqual(0);
     await shot('05-history-phone');
     await page.click('[data-action="sign-out"]');
-    await page.goto(`${server!.url}/#/vetting/batch`);
+    await page.waitForSelector('form input[name="username"]'); // signed out: the form, before going anywhere
     await signInWithForm(page, LIAISON.username, LIAISON.password);
+    await page.goto(`${server!.url}/#/vetting/batch`);
     await page.waitForSelector('[data-testid="vet-batch"]');
     expect(await page.locator('[data-testid="vet-tab-history"]').count()).toBe(0);
     await page.waitForSelector(`[data-testid="vb-party"] option[value="${demoId('saaf')}"]`, { state: 'attached' });
