@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID, sign } from 'node:crypto';
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
+import helmet from 'helmet';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -107,6 +107,14 @@ const clip = (s: string, max = 200) => (s.length > max ? `${s.slice(0, max)}…`
 /** Fastify errors that carry only a status: the catalogue code for it. */
 const BY_STATUS: Record<number, ErrorCode> = { 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'ROUTE_NOT_FOUND', 413: 'BODY_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' };
 
+/** The headers helmet sets for these options, as a plain map (its middleware run once against a recorder). */
+function securityHeaders(options: Parameters<typeof helmet>[0]): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const res = { setHeader: (k: string, v: unknown) => void (headers[k.toLowerCase()] = String(v)), removeHeader: (k: string) => void delete headers[k.toLowerCase()] };
+  helmet(options)({} as never, res as never, () => {});
+  return headers;
+}
+
 export async function buildApp({ db, config, ledgerKey = loadLedgerKey(config) }: AppDeps): Promise<FastifyInstance> {
   useLedgerKey(db, ledgerKey); // every write through this app signs the head it leads to
   const app = Fastify({
@@ -191,7 +199,9 @@ export async function buildApp({ db, config, ledgerKey = loadLedgerKey(config) }
   // Security headers on every answer, errors included. The ops-room map (MapLibre) needs its
   // worker file and blob: workers, data:/blob: images and inline style attributes; nothing
   // comes from another origin. No upgrade-insecure-requests: a loopback install is plain HTTP.
-  await app.register(helmet, {
+  // The security headers are the same for every answer: worked out once from helmet's policy
+  // (@fastify/helmet built helmet's middleware again on every request, its CSP parsed each time).
+  const security = securityHeaders({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -212,6 +222,10 @@ export async function buildApp({ db, config, ledgerKey = loadLedgerKey(config) }
     frameguard: { action: 'deny' },
     referrerPolicy: { policy: 'no-referrer' },
     strictTransportSecurity: false, // set by the TLS-terminating proxy, which knows whether there is TLS
+  });
+  app.addHook('onRequest', (_req, reply, done) => {
+    reply.headers(security);
+    done();
   });
   await app.register(cookie);
   await app.register(swagger, {

@@ -60,6 +60,18 @@ export interface Config {
   vettingMaxTargetVertices: number;
   /** Most decisions recorded in one grouped commit. */
   vettingBatchMax: number;
+  /** Milliseconds a decision may take before the part still being worked out (off the event loop) is given up: the answer is then a review (DECISION_DEADLINE). */
+  vettingDeadlineMs: number;
+  /** Clipping of at most about this many edges is done on the event loop (a few milliseconds); larger goes to a worker. */
+  vettingInlineEdges: number;
+  /** Worker threads for that larger clipping. */
+  vettingWorkers: number;
+  /** Keep the vetting index on disk (dataDir/vetting-index.bin), so a restart decides in seconds. */
+  vettingSnapshot: boolean;
+  /** Below this many territory vertices the index loads fast from the database anyway: no file is written. */
+  vettingSnapshotMinVertices: number;
+  /** A newer snapshot is written after a change once the last is this many milliseconds old. */
+  vettingSnapshotEveryMs: number;
   /** Roles that may vet but not see sites (a party's liaison): largest disc radius they may ask about, in metres. */
   vettingCoarseMaxRadiusM: number;
   /** Those roles: largest polygon target, geodesic area in whole km², so nobody sweeps the map in a few questions. */
@@ -223,6 +235,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     vettingMaxRadiusM: int(env.TRUCE_VETTING_MAX_RADIUS_M, 50_000, 'TRUCE_VETTING_MAX_RADIUS_M'),
     vettingMaxTargetVertices: int(env.TRUCE_VETTING_MAX_TARGET_VERTICES, 2_000, 'TRUCE_VETTING_MAX_TARGET_VERTICES'),
     vettingBatchMax: int(env.TRUCE_VETTING_BATCH_MAX, 500, 'TRUCE_VETTING_BATCH_MAX'),
+    vettingDeadlineMs: int(env.TRUCE_VETTING_DEADLINE_MS, 250, 'TRUCE_VETTING_DEADLINE_MS'),
+    vettingInlineEdges: int(env.TRUCE_VETTING_INLINE_EDGES, 20_000, 'TRUCE_VETTING_INLINE_EDGES'),
+    vettingWorkers: int(env.TRUCE_VETTING_WORKERS, 1, 'TRUCE_VETTING_WORKERS'),
+    vettingSnapshot: !(env.TRUCE_VETTING_SNAPSHOT === '0' || env.TRUCE_VETTING_SNAPSHOT === 'false'),
+    vettingSnapshotMinVertices: int(env.TRUCE_VETTING_SNAPSHOT_MIN_VERTICES, 1_000_000, 'TRUCE_VETTING_SNAPSHOT_MIN_VERTICES'),
+    vettingSnapshotEveryMs: int(env.TRUCE_VETTING_SNAPSHOT_EVERY_MS, 600_000, 'TRUCE_VETTING_SNAPSHOT_EVERY_MS'),
     vettingCoarseMaxRadiusM: int(env.TRUCE_VETTING_COARSE_MAX_RADIUS_M, 1000, 'TRUCE_VETTING_COARSE_MAX_RADIUS_M'),
     vettingCoarseMaxAreaKm2: int(env.TRUCE_VETTING_COARSE_MAX_AREA_KM2, 3, 'TRUCE_VETTING_COARSE_MAX_AREA_KM2'),
     vettingGridM: int(env.TRUCE_VETTING_GRID_M, 1000, 'TRUCE_VETTING_GRID_M'),

@@ -19,6 +19,7 @@ export const ARCHITECTURE: Architecture = {
     { file: 'src/geo/geodesy.ts' },
     { file: 'src/geo/shapes.ts' },
     { file: 'src/geo/clip.ts' },
+    { file: 'src/geo/overlay.ts' },
     { file: 'src/geo/countries.ts' },
     { file: 'src/http/names.ts' },
     { file: 'src/http/json.ts' },

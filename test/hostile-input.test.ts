@@ -275,6 +275,8 @@ describe('headers', () => {
       const res = await t.call('public', { method: 'GET', url });
       expect(res.headers['x-content-type-options'], url).toBe('nosniff');
       expect(res.headers['referrer-policy'], url).toBe('no-referrer');
+      expect(res.headers['x-frame-options'], url).toBe('DENY');
+      expect(res.headers['cross-origin-opener-policy'], url).toBe('same-origin');
       expect(String(res.headers['content-security-policy']), url).toContain("frame-ancestors 'none'");
       expect(String(res.headers['content-security-policy']), url).toContain('worker-src');
       if (url !== '/') expect(res.headers['cache-control'], url).toBe('no-store');

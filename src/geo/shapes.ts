@@ -6,7 +6,6 @@
 //
 // Limits: longitudes are taken as they come (no antimeridian wrapping); a geometry crossing ±180°
 // is treated as planar in lon/lat, like PostGIS `geometry` does.
-import Flatbush from 'flatbush';
 import { MEAN_RADIUS_M, geodesicDistanceM, metresToDegrees } from './geodesy.ts';
 
 export type Position = [number, number];
@@ -75,65 +74,70 @@ function proxyToMetres(proxy: number): number {
 const SPHERE_SLACK = 1.01;
 
 /**
- * The great-circle data of an edge set, built on first distance query (territories are mostly asked
- * "contains?", so most never pay for it). Vertices as unit vectors, per edge the unit normal n of
- * its great circle and the two in-plane vectors u = n×A, w = B×n: a point p projects inside the arc
- * exactly when p·u >= 0 and p·w >= 0.
- */
-interface Sphere {
-  v: Float64Array;
-  n: Float64Array;
-  u: Float64Array;
-  w: Float64Array;
-  tree: Flatbush;
-}
-
-/**
  * Vertices and edges of rings or a line, flat: xy holds every position (rings closed), edge k runs
- * from vertex start[k] to start[k] + 1.
+ * from vertex start[k] to start[k] + 1. Nothing per edge is kept beyond that and the cell lists of
+ * its Grid: an edge's great-circle data is worked out when a search reaches it (a few products and
+ * four trigonometric calls), which keeps a country's front lines at front-line detail in well under
+ * a gigabyte (issue 12: the per-edge normals and R-tree took 140 bytes an edge).
  */
-class EdgeSet {
+export class EdgeSet {
   readonly xy: Float64Array;
   readonly start: Int32Array;
   /** First vertex of each ring (or of the line). */
-  readonly firstVertex: number[];
+  readonly firstVertex: Int32Array;
   /** Box of the vertices (what planar tests need). */
   readonly vbox: BBox;
   /** Box of the great-circle arcs (what distance prefilters need): the vertices' box plus arc bulges. */
   readonly abox: BBox;
-  private sphereData: Sphere | null = null;
+  /** The most any arc bulges in latitude beyond its ends (degrees): searches in the planar grid grow by it. */
+  readonly bulge: number;
+  /** Cells over vbox listing the edges that touch each (and, for rings, the point-in-polygon references). */
+  readonly grid: Grid;
 
-  constructor(paths: Position[][], closed: boolean) {
-    const xs: number[] = [];
-    const starts: number[] = [];
-    this.firstVertex = [];
+  constructor(paths: Position[][], closed: boolean);
+  constructor(parts: EdgeSetParts);
+  constructor(paths: Position[][] | EdgeSetParts, closed = true) {
+    if (!Array.isArray(paths)) {
+      ({ xy: this.xy, start: this.start, firstVertex: this.firstVertex, vbox: this.vbox, abox: this.abox, bulge: this.bulge } = paths);
+      this.grid = Grid.from(paths.grid);
+      return;
+    }
+    // Typed arrays filled directly: a number[] of millions of pushes costs more than the data.
+    let room = 0;
+    for (const p of paths) room += p.length + 2;
+    const xs = new Float64Array(2 * room);
+    const starts = new Int32Array(room);
+    const firsts: number[] = [];
+    let nv = 0;
+    let ne = 0;
     for (const path of paths) {
-      const first = xs.length / 2;
+      const first = nv;
       let count = 0;
       for (const p of path) {
         const x = p[0];
         const y = p[1];
         // Repeated positions add nothing but zero-length edges.
-        if (count > 0 && xs[xs.length - 2] === x && xs[xs.length - 1] === y) continue;
-        xs.push(x, y);
+        if (count > 0 && xs[2 * nv - 2] === x && xs[2 * nv - 1] === y) continue;
+        xs[2 * nv] = x;
+        xs[2 * nv + 1] = y;
+        nv++;
         count++;
       }
       if (count === 0) continue;
-      if (closed && (xs[xs.length - 2] !== xs[2 * first] || xs[xs.length - 1] !== xs[2 * first + 1])) {
-        xs.push(xs[2 * first], xs[2 * first + 1]);
+      if ((closed && (xs[2 * nv - 2] !== xs[2 * first] || xs[2 * nv - 1] !== xs[2 * first + 1])) || count === 1) {
+        // Close the ring; a lone position gets one zero-length edge, which keeps it measurable.
+        xs[2 * nv] = xs[2 * first];
+        xs[2 * nv + 1] = xs[2 * first + 1];
+        nv++;
         count++;
       }
-      if (count === 1) {
-        // A lone position: one zero-length edge keeps it measurable.
-        xs.push(xs[2 * first], xs[2 * first + 1]);
-        count++;
-      }
-      this.firstVertex.push(first);
-      for (let i = 0; i < count - 1; i++) starts.push(first + i);
+      firsts.push(first);
+      for (let i = 0; i < count - 1; i++) starts[ne++] = first + i;
     }
-    if (!starts.length) throw new Error('geometry has no positions');
-    this.xy = Float64Array.from(xs);
-    this.start = Int32Array.from(starts);
+    if (!ne) throw new Error('geometry has no positions');
+    this.xy = xs.slice(0, 2 * nv);
+    this.start = starts.slice(0, ne);
+    this.firstVertex = Int32Array.from(firsts);
     let minX = Infinity;
     let minY = Infinity;
     let maxX = -Infinity;
@@ -147,70 +151,98 @@ class EdgeSet {
       if (y > maxY) maxY = y;
     }
     this.vbox = { minX, minY, maxX, maxY };
-    // Arc bulges only move latitude; compute them once without keeping the sphere data.
-    const v = unitVectors(this.xy);
     let aMinY = minY;
     let aMaxY = maxY;
+    let bulge = 0;
     for (let k = 0; k < this.start.length; k++) {
-      const [lo, hi] = arcLatRange(this.xy, v, this.start[k]);
+      const i = this.start[k];
+      const [lo, hi] = arcLatRange(this.xy, i);
       if (lo < aMinY) aMinY = lo;
       if (hi > aMaxY) aMaxY = hi;
+      const y0 = this.xy[2 * i + 1];
+      const y1 = this.xy[2 * i + 3];
+      bulge = Math.max(bulge, Math.min(y0, y1) - lo, hi - Math.max(y0, y1));
     }
     this.abox = { minX, minY: aMinY, maxX, maxY: aMaxY };
+    this.bulge = bulge;
+    this.grid = new Grid(this, closed);
   }
 
   get edgeCount(): number {
     return this.start.length;
   }
 
-  sphere(): Sphere {
-    if (this.sphereData) return this.sphereData;
-    const xy = this.xy;
-    const v = unitVectors(xy);
-    const ne = this.start.length;
-    const n = new Float64Array(3 * ne);
-    const u = new Float64Array(3 * ne);
-    const w = new Float64Array(3 * ne);
-    const tree = new Flatbush(ne);
-    for (let k = 0; k < ne; k++) {
-      const i = this.start[k];
-      const a = 3 * i;
-      const b = a + 3;
-      const ax = v[a], ay = v[a + 1], az = v[a + 2];
-      const bx = v[b], by = v[b + 1], bz = v[b + 2];
-      // n = A × (B − A): the same normal as A × B, without the cancellation of two near-equal vectors.
-      const dx = bx - ax, dy = by - ay, dz = bz - az;
-      let nx = ay * dz - az * dy;
-      let ny = az * dx - ax * dz;
-      let nz = ax * dy - ay * dx;
-      const len = Math.sqrt(nx * nx + ny * ny + nz * nz);
-      const j = 3 * k;
-      if (len === 0) {
-        // Zero-length edge: u = w = −A sends every query to the endpoint branch.
-        u[j] = w[j] = -ax;
-        u[j + 1] = w[j + 1] = -ay;
-        u[j + 2] = w[j + 2] = -az;
-      } else {
-        nx /= len;
-        ny /= len;
-        nz /= len;
-        n[j] = nx;
-        n[j + 1] = ny;
-        n[j + 2] = nz;
-        u[j] = ny * az - nz * ay;
-        u[j + 1] = nz * ax - nx * az;
-        u[j + 2] = nx * ay - ny * ax;
-        w[j] = by * nz - bz * ny;
-        w[j + 1] = bz * nx - bx * nz;
-        w[j + 2] = bx * ny - by * nx;
-      }
-      const [lo, hi] = arcLatRange(xy, v, i);
-      tree.add(Math.min(xy[2 * i], xy[2 * i + 2]), lo, Math.max(xy[2 * i], xy[2 * i + 2]), hi);
-    }
-    tree.finish();
-    this.sphereData = { v, n, u, w, tree };
-    return this.sphereData;
+  /** The typed arrays and boxes, for a snapshot on disk (vetting/snapshot.ts); `new EdgeSet(parts)` takes them back without work. */
+  parts(): EdgeSetParts {
+    return { xy: this.xy, start: this.start, firstVertex: this.firstVertex, vbox: this.vbox, abox: this.abox, bulge: this.bulge, grid: this.grid.parts() };
   }
+
+  /**
+   * Calls fn(i) for every edge (by its start vertex i) listed in a cell that box b (grown by the
+   * arcs' bulge) meets: every edge whose arc box meets b, and a few more. Each edge once.
+   */
+  edgesIn(b: BBox, fn: (i: number) => void): void {
+    const out = scratchEdges;
+    const n = this.edgesInto(b.minX, b.minY, b.maxX, b.maxY, out);
+    // fn may search again (and so reuse the scratch): the few found are copied first
+    const found = n <= 64 ? out.slice(0, n) : out.splice(0, n);
+    for (let k = 0; k < n; k++) fn(found[k]);
+  }
+
+  /** The same edges into out[0..n) (cleared first), n returned: no callback, for the hot loops. */
+  edgesInto(minX: number, minY0: number, maxX: number, maxY0: number, out: number[]): number {
+    out.length = 0;
+    const b = { minX, minY: minY0, maxX, maxY: maxY0 };
+    const g = this.grid;
+    const vb = this.vbox;
+    const minY = b.minY - this.bulge;
+    const maxY = b.maxY + this.bulge;
+    if (b.minX > vb.maxX || b.maxX < vb.minX || minY > vb.maxY || maxY < vb.minY) return 0;
+    const c0 = g.col(b.minX);
+    const c1 = g.col(b.maxX);
+    const r0 = g.row(minY);
+    const r1 = g.row(maxY);
+    const stamp = nextStamp(this.xy.length >> 1);
+    const cells = g.cellEdges;
+    for (let r = r0; r <= r1; r++) {
+      for (let c = c0; c <= c1; c++) {
+        const cell = r * g.nx + c;
+        for (let t = g.cellStart[cell], end = g.cellStart[cell + 1]; t < end; t++) {
+          const i = cells[t];
+          if (seen[i] === stamp) continue;
+          seen[i] = stamp;
+          out.push(i);
+        }
+      }
+    }
+    return out.length;
+  }
+}
+
+const scratchEdges: number[] = [];
+
+/** What a snapshot keeps of an edge set (all of it: nothing is recomputed on load). */
+export interface EdgeSetParts {
+  xy: Float64Array;
+  start: Int32Array;
+  firstVertex: Int32Array;
+  vbox: BBox;
+  abox: BBox;
+  bulge: number;
+  grid: GridParts;
+}
+
+// One shared "seen" stamp per vertex for edgesIn: no per-set memory, no per-search allocation.
+// Searches do not nest in edgesIn (the outer loops below walk vertices, not edgesIn).
+let seen = new Uint32Array(1024);
+let stampNow = 0;
+function nextStamp(n: number): number {
+  if (seen.length < n) seen = new Uint32Array(Math.max(n, 2 * seen.length));
+  if (++stampNow === 0xffffffff) {
+    seen.fill(0);
+    stampNow = 1;
+  }
+  return stampNow;
 }
 
 function unitInto(out: Float64Array, at: number, lon: number, lat: number): void {
@@ -222,17 +254,44 @@ function unitInto(out: Float64Array, at: number, lon: number, lat: number): void
   out[at + 2] = Math.sin(la);
 }
 
-function unitVectors(xy: Float64Array): Float64Array {
-  const nv = xy.length / 2;
-  const v = new Float64Array(3 * nv);
-  for (let i = 0; i < nv; i++) unitInto(v, 3 * i, xy[2 * i], xy[2 * i + 1]);
-  return v;
+const tmp = new Float64Array(3);
+// an edge's ends as unit vectors, and its great circle's unit normal n with the in-plane vectors
+// u = n×A and w = B×n: a point p projects inside the arc exactly when p·u >= 0 and p·w >= 0
+const ev = new Float64Array(6);
+const en = new Float64Array(3);
+const eu = new Float64Array(3);
+const ew = new Float64Array(3);
+/** Fills ev/en/eu/ew for the edge from vertex i; false for a zero-length edge (n undefined). */
+function edgeFrame(xy: Float64Array, i: number): boolean {
+  unitInto(ev, 0, xy[2 * i], xy[2 * i + 1]);
+  unitInto(ev, 3, xy[2 * i + 2], xy[2 * i + 3]);
+  const ax = ev[0], ay = ev[1], az = ev[2];
+  const bx = ev[3], by = ev[4], bz = ev[5];
+  // n = A × (B − A): the same normal as A × B, without the cancellation of two near-equal vectors.
+  const dx = bx - ax, dy = by - ay, dz = bz - az;
+  let nx = ay * dz - az * dy;
+  let ny = az * dx - ax * dz;
+  let nz = ax * dy - ay * dx;
+  const len = Math.sqrt(nx * nx + ny * ny + nz * nz);
+  if (len === 0) return false;
+  nx /= len;
+  ny /= len;
+  nz /= len;
+  en[0] = nx;
+  en[1] = ny;
+  en[2] = nz;
+  eu[0] = ny * az - nz * ay;
+  eu[1] = nz * ax - nx * az;
+  eu[2] = nx * ay - ny * ax;
+  ew[0] = by * nz - bz * ny;
+  ew[1] = bz * nx - bx * nz;
+  ew[2] = bx * ny - by * nx;
+  return true;
 }
 
-const tmp = new Float64Array(3);
 const range: [number, number] = [0, 0];
-/** Latitude range of the great-circle arc from vertex i to i + 1 (wider than its ends when it bulges poleward); v: unit vectors. Returns a shared array. */
-function arcLatRange(xy: Float64Array, v: Float64Array, i: number): [number, number] {
+/** Latitude range of the great-circle arc from vertex i to i + 1 (wider than its ends when it bulges poleward). Returns a shared array. */
+function arcLatRange(xy: Float64Array, i: number): [number, number] {
   const y0 = xy[2 * i + 1];
   const y1 = xy[2 * i + 3];
   let lo = y0 < y1 ? y0 : y1;
@@ -240,8 +299,9 @@ function arcLatRange(xy: Float64Array, v: Float64Array, i: number): [number, num
   range[0] = lo;
   range[1] = hi;
   if (xy[2 * i] === xy[2 * i + 2]) return range; // a meridian arc does not bulge
-  const j = 3 * i;
-  const ax = v[j], ay = v[j + 1], az = v[j + 2], bx = v[j + 3], by = v[j + 4], bz = v[j + 5];
+  unitInto(ev, 0, xy[2 * i], y0);
+  unitInto(ev, 3, xy[2 * i + 2], y1);
+  const ax = ev[0], ay = ev[1], az = ev[2], bx = ev[3], by = ev[4], bz = ev[5];
   const nx = ay * bz - az * by;
   const ny = az * bx - ax * bz;
   const nz = ax * by - ay * bx;
@@ -266,6 +326,7 @@ function arcLatRange(xy: Float64Array, v: Float64Array, i: number): [number, num
 // The running best of a nearest search; module scratch so searches allocate nothing.
 let bestProxy = Infinity;
 let bestSet: EdgeSet | null = null;
+/** The best edge's start vertex. */
 let bestEdge = -1;
 /** 0: the arc's interior, 1: its start, 2: its end. */
 let bestKind = 0;
@@ -283,39 +344,36 @@ function resetBest(): void {
 }
 
 /**
- * Offers edge k of set s for the query point in qv/qLon/qLat; ranks by 1 − cos(sphere angle),
- * computed without cancellation, as PostGIS's edge_distance_to_point ranks.
+ * Offers the edge of set s from vertex i for the query point in qv/qLon/qLat; ranks by
+ * 1 − cos(sphere angle), computed without cancellation, as PostGIS's edge_distance_to_point ranks.
  */
-function offerEdge(s: EdgeSet, sp: Sphere, k: number): void {
-  const j = 3 * k;
+function offerEdge(s: EdgeSet, i: number): void {
   const px = qv[0], py = qv[1], pz = qv[2];
-  const n = sp.n, u = sp.u, w = sp.w;
-  if (px * u[j] + py * u[j + 1] + pz * u[j + 2] >= 0 && px * w[j] + py * w[j + 1] + pz * w[j + 2] >= 0) {
-    const d = px * n[j] + py * n[j + 1] + pz * n[j + 2];
+  if (edgeFrame(s.xy, i) && px * eu[0] + py * eu[1] + pz * eu[2] >= 0 && px * ew[0] + py * ew[1] + pz * ew[2] >= 0) {
+    const d = px * en[0] + py * en[1] + pz * en[2];
     const proxy = (d * d) / (1 + Math.sqrt(1 - d * d));
     if (proxy < bestProxy) {
       bestProxy = proxy;
       bestSet = s;
-      bestEdge = k;
+      bestEdge = i;
       bestKind = 0;
       bestPx = qLon;
       bestPy = qLat;
     }
     return;
   }
-  const v = sp.v;
-  const a = 3 * s.start[k];
-  let dx = px - v[a], dy = py - v[a + 1], dz = pz - v[a + 2];
+  // edgeFrame left the ends' unit vectors in ev (a zero-length edge too)
+  let dx = px - ev[0], dy = py - ev[1], dz = pz - ev[2];
   const pa = (dx * dx + dy * dy + dz * dz) / 2;
-  dx = px - v[a + 3];
-  dy = py - v[a + 4];
-  dz = pz - v[a + 5];
+  dx = px - ev[3];
+  dy = py - ev[4];
+  dz = pz - ev[5];
   const pb = (dx * dx + dy * dy + dz * dz) / 2;
   const proxy = pa <= pb ? pa : pb;
   if (proxy < bestProxy) {
     bestProxy = proxy;
     bestSet = s;
-    bestEdge = k;
+    bestEdge = i;
     bestKind = pa <= pb ? 1 : 2;
     bestPx = qLon;
     bestPy = qLat;
@@ -329,24 +387,21 @@ function setQuery(lon: number, lat: number): void {
 }
 
 /** Offers every edge of s whose arc box meets box b. */
+const offerScratch: number[] = [];
 function offerEdgesIn(s: EdgeSet, b: BBox): void {
-  const sp = s.sphere();
-  sp.tree.search(b.minX, b.minY, b.maxX, b.maxY, (k) => {
-    offerEdge(s, sp, k);
-    return false;
-  });
+  const n = s.edgesInto(b.minX, b.minY, b.maxX, b.maxY, offerScratch);
+  for (let k = 0; k < n; k++) offerEdge(s, offerScratch[k]);
 }
 
 function offerAllEdges(s: EdgeSet): void {
-  const sp = s.sphere();
-  for (let k = 0; k < s.start.length; k++) offerEdge(s, sp, k);
+  for (let k = 0; k < s.start.length; k++) offerEdge(s, s.start[k]);
 }
 
 /** Geodesic metres from the best pair's query point to its nearest point on the sphere (PostGIS: spheroid_distance of the sphere's closest points). */
 function bestDistanceM(): number {
   if (!bestSet) return Infinity;
   const s = bestSet;
-  const i = s.start[bestEdge];
+  const i = bestEdge;
   let lon: number;
   let lat: number;
   if (bestKind === 1) {
@@ -356,55 +411,119 @@ function bestDistanceM(): number {
     lon = s.xy[2 * i + 2];
     lat = s.xy[2 * i + 3];
   } else {
-    const sp = s.sphere();
-    const j = 3 * bestEdge;
+    edgeFrame(s.xy, i);
     const p = tmp;
     unitInto(p, 0, bestPx, bestPy);
-    const d = p[0] * sp.n[j] + p[1] * sp.n[j + 1] + p[2] * sp.n[j + 2];
-    const kx = p[0] - d * sp.n[j];
-    const ky = p[1] - d * sp.n[j + 1];
-    const kz = p[2] - d * sp.n[j + 2];
+    const d = p[0] * en[0] + p[1] * en[1] + p[2] * en[2];
+    const kx = p[0] - d * en[0];
+    const ky = p[1] - d * en[1];
+    const kz = p[2] - d * en[2];
     lat = Math.atan2(kz, Math.hypot(kx, ky)) * R2D;
     lon = Math.atan2(ky, kx) * R2D;
   }
   return geodesicDistanceM(bestPx, bestPy, lon, lat);
 }
 
-/** The nearest boundary distance from a point, or any value > maxM when it is farther than maxM. */
+/** Offers the edges of one grid cell not offered yet in this search (stamp). */
+function offerCell(s: EdgeSet, cell: number, stamp: number): void {
+  const g = s.grid;
+  const cells = g.cellEdges;
+  for (let t = g.cellStart[cell], end = g.cellStart[cell + 1]; t < end; t++) {
+    const i = cells[t];
+    if (seen[i] === stamp) continue;
+    seen[i] = stamp;
+    offerEdge(s, i);
+  }
+}
+
+// Metres per degree, lower bounds (WGS 84 meridian degree at the equator; the parallel's at the
+// sphere's mean radius less 1%): what the nearest-first search below may skip on.
+const M_PER_DEG_LAT_MIN = 110_574 * 0.99;
+const M_PER_DEG_LON_EQ_MIN = 111_320 * 0.99;
+
+/**
+ * The nearest boundary distance from a point, or any value > maxM when it is farther than maxM.
+ * Nearest first: the grid's cells in rings around the point's cell, until the next ring is surely
+ * farther than the best found (or than maxM). A wide search (a coast 22 km out) then reads the
+ * few cells near the nearest edge, not every edge within 22 km (hand-written: hot path).
+ */
 function pointToEdgesM(s: EdgeSet, lon: number, lat: number, maxM: number): number {
   resetBest();
   setQuery(lon, lat);
-  if (maxM < Infinity) {
-    offerEdgesIn(s, around(lon, lat, maxM));
-    return bestDistanceM();
+  const g = s.grid;
+  const vb = s.vbox;
+  const ky = M_PER_DEG_LAT_MIN;
+  const kx = M_PER_DEG_LON_EQ_MIN * Math.cos(Math.min(89.99, Math.max(Math.abs(vb.minY), Math.abs(vb.maxY), Math.abs(lat)) + s.bulge) * D2R);
+  const bulgeM = s.bulge * ky;
+  // from the point to the grid's box: no cell is nearer
+  const outX = lon < vb.minX ? vb.minX - lon : lon > vb.maxX ? lon - vb.maxX : 0;
+  const outY = lat < vb.minY - s.bulge ? vb.minY - s.bulge - lat : lat > vb.maxY + s.bulge ? lat - vb.maxY - s.bulge : 0;
+  const toGrid = Math.hypot(outX * kx, outY * ky);
+  if (toGrid > maxM) return Infinity;
+  const c0 = g.col(lon);
+  const r0 = g.row(lat);
+  const rings = Math.max(c0, g.nx - 1 - c0, r0, g.ny - 1 - r0);
+  const stamp = nextStamp(s.xy.length >> 1);
+  for (let k = 0; k <= rings; k++) {
+    if (k > 0) {
+      // every cell of ring k lies outside the square of the rings before it, and inside the grid
+      const x1 = g.x0 + (c0 - k + 1) * g.cw;
+      const x2 = g.x0 + (c0 + k) * g.cw;
+      const y1 = g.y0 + (r0 - k + 1) * g.ch;
+      const y2 = g.y0 + (r0 + k) * g.ch;
+      const inside = lon >= x1 && lon <= x2 && lat >= y1 && lat <= y2;
+      const margin = inside ? Math.min((lon - x1) * kx, (x2 - lon) * kx, (lat - y1) * ky, (y2 - lat) * ky) : 0;
+      const lb = Math.max(toGrid, margin - bulgeM);
+      const bound = bestSet ? Math.min(maxM, proxyToMetres(bestProxy) * SPHERE_SLACK) : maxM;
+      if (lb > bound) break;
+    }
+    const rLo = Math.max(0, r0 - k);
+    const rHi = Math.min(g.ny - 1, r0 + k);
+    const cLo = Math.max(0, c0 - k);
+    const cHi = Math.min(g.nx - 1, c0 + k);
+    for (let r = rLo; r <= rHi; r++) {
+      if (r === r0 - k || r === r0 + k) for (let c = cLo; c <= cHi; c++) offerCell(s, r * g.nx + c, stamp);
+      else {
+        if (c0 - k >= 0) offerCell(s, r * g.nx + c0 - k, stamp);
+        if (k > 0 && c0 + k < g.nx) offerCell(s, r * g.nx + c0 + k, stamp);
+      }
+    }
   }
-  // Unbounded: widen the search until the best found is surely nearer than anything outside it.
-  for (let r = 1000; r < 2.5e7; r *= 4) {
-    offerEdgesIn(s, around(lon, lat, r));
-    if (bestSet && proxyToMetres(bestProxy) * SPHERE_SLACK <= r) return bestDistanceM();
-  }
-  offerAllEdges(s);
   return bestDistanceM();
 }
 
 /** Offers, for every vertex of a near b (within r metres), b's edges near it. */
 function offerVerticesToEdges(a: EdgeSet, b: EdgeSet, r: number): void {
-  const spA = a.sphere();
   const bb = grow(b.abox, r);
   if (!boxesMeet(a.abox, bb)) return;
   const xy = a.xy;
-  // Vertices of a's edges near b; each vertex may come twice (end of one edge, start of the next).
-  spA.tree.search(bb.minX, bb.minY, bb.maxX, bb.maxY, (k) => {
-    const i = a.start[k];
-    for (let t = i; t <= i + 1; t++) {
-      const lon = xy[2 * t];
-      const lat = xy[2 * t + 1];
-      if (lon < bb.minX || lon > bb.maxX || lat < bb.minY || lat > bb.maxY) continue;
-      setQuery(lon, lat);
-      offerEdgesIn(b, around(lon, lat, r));
+  const g = a.grid;
+  // Walk a's vertices in bb through its grid: a vertex counts in the one cell it lies in (so once),
+  // and every vertex in bb lies in a cell bb meets. A path's last vertex starts no edge: taken apart.
+  const c0 = g.col(bb.minX);
+  const c1 = g.col(bb.maxX);
+  const r0 = g.row(bb.minY);
+  const r1 = g.row(bb.maxY);
+  const visit = (t: number) => {
+    const lon = xy[2 * t];
+    const lat = xy[2 * t + 1];
+    if (lon < bb.minX || lon > bb.maxX || lat < bb.minY || lat > bb.maxY) return;
+    setQuery(lon, lat);
+    offerEdgesIn(b, around(lon, lat, r));
+  };
+  for (let row = r0; row <= r1; row++) {
+    for (let col = c0; col <= c1; col++) {
+      const cell = row * g.nx + col;
+      for (let t = g.cellStart[cell], end = g.cellStart[cell + 1]; t < end; t++) {
+        const i = g.cellEdges[t];
+        if (g.col(xy[2 * i]) === col && g.row(xy[2 * i + 1]) === row) visit(i);
+      }
     }
-    return false;
-  });
+  }
+  for (let k = 0; k < a.firstVertex.length; k++) {
+    const last = (k + 1 < a.firstVertex.length ? a.firstVertex[k + 1] : xy.length >> 1) - 1;
+    visit(last);
+  }
 }
 
 /** Geodesic distance between two edge sets that do not meet, vertex-to-edge both ways (as PostGIS). */
@@ -421,14 +540,13 @@ function edgesToEdgesM(a: EdgeSet, b: EdgeSet, maxM: number): number {
     if (bestSet && proxyToMetres(bestProxy) * SPHERE_SLACK <= r) return bestDistanceM();
   }
   resetBest();
-  const everywhere: BBox = { minX: -1e3, minY: -1e3, maxX: 1e3, maxY: 1e3 };
   for (const [p, q] of [
     [a, b],
     [b, a],
   ]) {
     for (let t = 0; t < p.xy.length / 2; t++) {
       setQuery(p.xy[2 * t], p.xy[2 * t + 1]);
-      offerEdgesIn(q, everywhere);
+      offerAllEdges(q);
     }
   }
   return bestDistanceM();
@@ -437,26 +555,31 @@ function edgesToEdgesM(a: EdgeSet, b: EdgeSet, maxM: number): number {
 /** Planar: some edge of a meets some edge of b (closed segments). */
 function edgesMeet(a: EdgeSet, b: EdgeSet): boolean {
   if (!boxesMeet(a.vbox, b.vbox)) return false;
-  // Walk the smaller set, query the larger one's tree.
+  // Walk the smaller set, query the larger one's grid.
   const [small, large] = a.edgeCount <= b.edgeCount ? [a, b] : [b, a];
-  const tree = large.sphere().tree;
+  const g = large.grid;
   const sx = small.xy;
   const lx = large.xy;
   const lb = large.vbox;
-  let met = false;
-  for (let k = 0; k < small.start.length && !met; k++) {
+  for (let k = 0; k < small.start.length; k++) {
     const i = 2 * small.start[k];
     const ax = sx[i], ay = sx[i + 1], bx = sx[i + 2], by = sx[i + 3];
     const minX = Math.min(ax, bx), maxX = Math.max(ax, bx), minY = Math.min(ay, by), maxY = Math.max(ay, by);
     if (minX > lb.maxX || maxX < lb.minX || minY > lb.maxY || maxY < lb.minY) continue;
-    tree.search(minX, minY, maxX, maxY, (e) => {
-      if (met) return false;
-      const j = 2 * large.start[e];
-      if (segmentsMeet(ax, ay, bx, by, lx[j], lx[j + 1], lx[j + 2], lx[j + 3])) met = true;
-      return false;
-    });
+    const c0 = g.col(minX);
+    const c1 = g.col(maxX);
+    const r1 = g.row(maxY);
+    for (let r = g.row(minY); r <= r1; r++) {
+      for (let c = c0; c <= c1; c++) {
+        const cell = r * g.nx + c;
+        for (let t = g.cellStart[cell], end = g.cellStart[cell + 1]; t < end; t++) {
+          const j = 2 * g.cellEdges[t];
+          if (segmentsMeet(ax, ay, bx, by, lx[j], lx[j + 1], lx[j + 2], lx[j + 3])) return true;
+        }
+      }
+    }
   }
-  return met;
+  return false;
 }
 
 // ---- planar point-in-polygon grid (hand-written: hot path) ----
@@ -480,12 +603,33 @@ class Grid {
   /** Edges of cell c: vertex indices (edge start) cellEdges[cellStart[c] .. cellStart[c + 1]). */
   readonly cellStart: Int32Array;
   readonly cellEdges: Int32Array;
-  /** Per cell: bits 0–5 the reference point's FRAC index in x; bit 7 set when it is inside. */
+  /** Per cell: bits 0–5 the reference point's FRAC index in x; bit 7 set when it is inside (rings only). */
   readonly ref: Uint8Array;
-  /** Per row: the reference points' y. */
+  /** Per row: the reference points' y (rings only). */
   readonly rowY: Float64Array;
 
-  constructor(s: EdgeSet) {
+  static from(p: GridParts): Grid {
+    return Object.assign(Object.create(Grid.prototype) as Grid, p);
+  }
+
+  parts(): GridParts {
+    const { x0, y0, cw, ch, nx, ny, cellStart, cellEdges, ref, rowY } = this;
+    return { x0, y0, cw, ch, nx, ny, cellStart, cellEdges, ref, rowY };
+  }
+
+  /** The column of x, clamped to the grid (as the cells were filled). */
+  col(x: number): number {
+    const c = Math.floor((x - this.x0) / this.cw);
+    return c < 0 ? 0 : c >= this.nx ? this.nx - 1 : c;
+  }
+
+  row(y: number): number {
+    const r = Math.floor((y - this.y0) / this.ch);
+    return r < 0 ? 0 : r >= this.ny ? this.ny - 1 : r;
+  }
+
+  /** refs: also pick each cell's reference point for point in polygon (closed rings only). */
+  constructor(s: EdgeSet, refs: boolean) {
     const { minX, minY, maxX, maxY } = s.vbox;
     const w = maxX - minX;
     const h = maxY - minY;
@@ -564,8 +708,9 @@ class Grid {
       });
 
     // Reference points, row by row.
-    this.ref = new Uint8Array(nx * ny);
-    this.rowY = new Float64Array(ny);
+    this.ref = new Uint8Array(refs ? nx * ny : 0);
+    this.rowY = new Float64Array(refs ? ny : 0);
+    if (!refs) return;
     for (let r = 0; r < ny; r++) {
       // A row line through no vertex: then the boundary meets it only at the crossings below.
       let ry = minY + ch * (r + 0.5);
@@ -614,6 +759,20 @@ class Grid {
   }
 }
 
+/** What a snapshot keeps of a grid. */
+export interface GridParts {
+  x0: number;
+  y0: number;
+  cw: number;
+  ch: number;
+  nx: number;
+  ny: number;
+  cellStart: Int32Array;
+  cellEdges: Int32Array;
+  ref: Uint8Array;
+  rowY: Float64Array;
+}
+
 function segmentDistance(px: number, py: number, ax: number, ay: number, bx: number, by: number): number {
   const dx = bx - ax;
   const dy = by - ay;
@@ -646,12 +805,35 @@ export class PreparedArea implements Shape {
   private readonly grid: Grid;
 
   /** polygons: MultiPolygon coordinates (a Polygon is [rings]); rings may be open or closed, either winding. */
-  constructor(polygons: Position[][][]) {
-    this.edges = new EdgeSet(polygons.flat(), true);
+  constructor(polygons: Position[][][] | EdgeSet) {
+    this.edges = polygons instanceof EdgeSet ? polygons : new EdgeSet(polygons.flat(), true);
     // Every ring is closed, so each has one more position than vertices.
     this.vertexCount = this.edges.xy.length / 2 - this.edges.firstVertex.length;
     this.bbox = this.edges.abox;
-    this.grid = new Grid(this.edges);
+    this.grid = this.edges.grid;
+  }
+
+  /** For a snapshot on disk: everything the area is made of, as typed arrays. */
+  parts(): EdgeSetParts {
+    return this.edges.parts();
+  }
+
+  static fromParts(p: EdgeSetParts): PreparedArea {
+    return new PreparedArea(new EdgeSet(p));
+  }
+
+  /** The rings (closed), rebuilt from the prepared arrays: each polygon's outer ring, then its holes, as given. */
+  rings(): Position[][] {
+    const xy = this.edges.xy;
+    const f = this.edges.firstVertex;
+    const out: Position[][] = [];
+    for (let k = 0; k < f.length; k++) {
+      const end = k + 1 < f.length ? f[k + 1] : xy.length >> 1;
+      const ring: Position[] = [];
+      for (let i = f[k]; i < end; i++) ring.push([xy[2 * i], xy[2 * i + 1]]);
+      out.push(ring);
+    }
+    return out;
   }
 
   /** Planar point in polygon, holes respected, boundary inclusive (hand-written: hot path). */
@@ -692,6 +874,17 @@ export class PreparedArea implements Shape {
       if (o3 > 0 !== o4 > 0) inside = !inside;
     }
     return inside;
+  }
+
+  /** Planar: (lon, lat) lies exactly on an edge (a ring's boundary). */
+  onBoundary(lon: number, lat: number): boolean {
+    const xy = this.edges.xy;
+    let on = false;
+    this.edges.edgesIn({ minX: lon, minY: lat, maxX: lon, maxY: lat }, (i) => {
+      const ax = xy[2 * i], ay = xy[2 * i + 1], bx = xy[2 * i + 2], by = xy[2 * i + 3];
+      if (!on && orient(ax, ay, bx, by, lon, lat) === 0 && (lon - ax) * (lon - bx) <= 0 && (lat - ay) * (lat - by) <= 0) on = true;
+    });
+    return on;
   }
 
   distanceM(lon: number, lat: number, maxM = Infinity): number {

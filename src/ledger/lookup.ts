@@ -3,6 +3,7 @@
 export { entitiesBetween, logSize, recordedBefore } from './store.ts';
 import type { Queryable } from '../db/db.ts';
 import * as store from './store.ts';
+import { rangeHashes } from './ledger.ts';
 
 /** A committed leaf as events see it: what happened to which entity, and when. */
 export interface LedgerEntry {
@@ -20,3 +21,6 @@ export const entriesAfter = (q: Queryable, after: number, limit: number): Promis
 export const ledgerSize = async (q: Queryable): Promise<number> => (await store.logState(q)).size;
 export { inclusionProof } from './ledger.ts';
 export { firstLeavesOf, logState, typesWrittenSince, type LeafRow } from './store.ts';
+
+/** The root hash of the log's first `size` leaves (a snapshot made at that size names it). */
+export const rootAt = async (q: Queryable, size: number): Promise<Uint8Array> => (await rangeHashes(q, [[0, size]]))[0];

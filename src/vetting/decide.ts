@@ -1,7 +1,8 @@
 // The decision rules of strike vetting (DESIGN.md, the contract), over the in-memory index.
 // Pure: plain data in, a decision out; no I/O.
 import { statesMeeting } from '../geo/borders.ts';
-import { clipToBox, differenceIsEmpty, intersection } from '../geo/clip.ts';
+import { clipToBox, SLIVER_M2 } from '../geo/clip.ts';
+import { regionAreas, type Region } from '../geo/overlay.ts';
 import { geodesicDisc, metresToDegrees } from '../geo/geodesy.ts';
 import { PreparedArea, type BBox, type Position } from '../geo/shapes.ts';
 import type { Status } from '../parties/status.ts';
@@ -50,38 +51,132 @@ const sorted = (ids: Iterable<string>) => [...new Set(ids)].sort();
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
- * Committed territory the target meets outside designated areas, and committed territory it
- * meets where designated groups hold the same ground (MIXED_AREA). Overlaps of positive area
- * count; territories that only share a border do not mix.
+ * The clipping path: which committed parts the target meets outside designated ground, and where
+ * it meets ground they hold together (MIXED_AREA). Answered by areas near the target
+ * (geo/overlay.ts): committed when the target's part of c outside every designated part has
+ * area, or when it only grazes c; mixed when the target, c and a designated part share area.
+ * Ground that two parties only border on does not mix.
  */
-function committedAndMixed(ix: VettingIndex, t: PreparedTarget, C: TerritoryEntry[], D: TerritoryEntry[]) {
+export interface ClipJob {
+  /** The committed party and the designated parties, in the order of the areas after the first two. */
+  partyId: string;
+  dPartyIds: string[];
+  /** The target's rings, then c's and each designated part's rings cut to the box. */
+  rings: Position[][][];
+  box: BBox;
+  regions: Region[];
+  /** Least area (m²) that counts. */
+  sliverM2: number;
+}
+
+/** The regions asked of [T, c, d1..dk]: T∩c, T∩c outside every d, and T∩c∩d for each d. */
+function clipRegions(k: number): Region[] {
+  const all = ((1 << k) - 1) << 2;
+  return [{ inside: 3, outside: 0 }, { inside: 3, outside: all }, ...Array.from({ length: k }, (_, i) => ({ inside: 3 | (1 << (i + 2)), outside: 0 }))];
+}
+
+/** Applies a clipping result (the areas of clipRegions) to the sets of committed and mixed parties. */
+function applyAreas(partyId: string, dPartyIds: string[], areas: number[], sliverM2: number, committed: Set<string>, mixed: Set<string>) {
+  if (areas[0] < sliverM2 || areas[1] >= sliverM2) committed.add(partyId);
+  dPartyIds.forEach((d, i) => {
+    if (areas[2 + i] >= sliverM2) {
+      mixed.add(partyId);
+      mixed.add(d);
+    }
+  });
+}
+
+/** Works a clipping job out from its rings alone (what the worker does off the event loop). */
+export function runClipJob(job: ClipJob): number[] {
+  return regionAreas(job.rings.map((r) => new PreparedArea([r])), job.regions, job.box);
+}
+
+/** A bare point's stand-in on the clipping path when it lies on a border: the 2 m square around it. */
+const POINT_HALF_M = 1;
+const POINT_SLIVER_M2 = 1e-3;
+
+const onBorder = (a: PreparedArea, lon: number, lat: number) => a.onBoundary(lon, lat);
+
+interface Clip {
+  committed: Set<string>;
+  mixed: Set<string>;
+  /** The parts too large to work out here: done off the event loop, or past the deadline not at all. */
+  jobs: ClipJob[];
+}
+
+function committedAndMixed(t: PreparedTarget, C: TerritoryEntry[], D: TerritoryEntry[], inlineEdges: number): Clip {
   const committed = new Set<string>();
   const mixed = new Set<string>();
+  const jobs: ClipJob[] = [];
+  const bare = t.kind === 'point' && t.r === 0;
+  let T: PreparedArea | null = null;
+  let box = grow(t.bbox);
+  const target = (): PreparedArea => {
+    if (T) return T;
+    if (t.kind === 'area') T = t.area;
+    else if (t.r > 0) T = new PreparedArea(targetPolygons(t));
+    else {
+      const { dLon, dLat } = metresToDegrees(t.lat, POINT_HALF_M);
+      T = new PreparedArea([[[[t.lon - dLon, t.lat - dLat], [t.lon + dLon, t.lat - dLat], [t.lon + dLon, t.lat + dLat], [t.lon - dLon, t.lat + dLat], [t.lon - dLon, t.lat - dLat]]]]);
+      box = grow(T.bbox);
+    }
+    return T;
+  };
   for (const c of C) {
-    const over = D.map((d) => ({ d, o: ix.overlap(c, d) })).filter((x) => x.o);
-    if (!over.length) {
+    const near = D.filter((d) => boxesMeet(d.area.bbox, c.area.bbox));
+    if (!near.length) {
       committed.add(c.partyId);
       continue;
     }
-    for (const { d, o } of over) {
-      if (meetsArea(t, o!)) {
-        mixed.add(c.partyId);
-        mixed.add(d.partyId);
-      }
+    // a bare point inside c and every designated part it met, on none of their borders: ground they
+    // hold together, and not c's alone (the common case, without any clipping)
+    if (bare && !onBorder(c.area, t.lon, t.lat) && near.every((d) => !onBorder(d.area, t.lon, t.lat))) {
+      mixed.add(c.partyId);
+      for (const d of near) mixed.add(d.partyId);
+      continue;
     }
-    // a bare point met these designated parts, so it lies in them: in C inside D, not outside
-    if (t.kind === 'point' && t.r === 0) continue;
-    // only what lies in the target's box matters: cut the territories down before clipping
-    const box = grow(t.bbox);
-    const part = intersection(targetPolygons(t), clipToBox(c.polygons, box));
-    // an empty part means the target only grazes c (closer than the disc's polygon can show)
-    if (!part.length || !differenceIsEmpty(part, over.map(({ d }) => clipToBox(d.polygons, box)))) committed.add(c.partyId);
+    const sets = [target(), c.area, ...near.map((d) => d.area)];
+    const regions = clipRegions(near.length);
+    const sliver = bare ? POINT_SLIVER_M2 : SLIVER_M2;
+    const dIds = near.map((d) => d.partyId);
+    if (edgesNear(sets, box) <= inlineEdges) {
+      applyAreas(c.partyId, dIds, regionAreas(sets, regions, box), sliver, committed, mixed);
+      continue;
+    }
+    const rings = [T!.rings(), ...sets.slice(1).map((a) => clipToBox([a.rings()], box)[0] ?? [])];
+    jobs.push({ partyId: c.partyId, dPartyIds: dIds, rings, box, regions, sliverM2: sliver });
   }
-  return { committed, mixed };
+  return { committed, mixed, jobs };
 }
 
-/** `t`: the request's target already prepared (the route also tests it on the grid); prepared here otherwise. */
-export function decide(ix: VettingIndex, req: VetRequest, t: PreparedTarget = prepareTarget(req)): Decision {
+/** About how many edges the clipping reads: each area's edges in proportion to how much of its box lies in `box`. */
+function edgesNear(sets: PreparedArea[], box: BBox): number {
+  let n = 0;
+  for (const a of sets) {
+    const b = a.bbox;
+    const w = Math.max(0, Math.min(b.maxX, box.maxX) - Math.max(b.minX, box.minX));
+    const h = Math.max(0, Math.min(b.maxY, box.maxY) - Math.max(b.minY, box.minY));
+    const whole = (b.maxX - b.minX) * (b.maxY - b.minY);
+    n += whole > 0 ? (a.vertexCount * w * h) / whole : a.vertexCount;
+  }
+  return n;
+}
+
+const boxesMeet = (a: BBox, b: BBox) => a.minX <= b.maxX && b.minX <= a.maxX && a.minY <= b.maxY && b.minY <= a.maxY;
+
+/** What a decision knows before its clipping jobs (if any) are done. */
+export interface Assessment {
+  reasonsAfter: Reason[];
+  clip: Clip;
+  names: (ids: string[]) => string;
+  at: number;
+}
+
+/**
+ * The decision, or what it waits for: with `inlineEdges` finite, clipping larger than that is
+ * left as jobs for conclude() (the route runs them in a worker with a deadline). Pure.
+ */
+export function assess(ix: VettingIndex, req: VetRequest, t: PreparedTarget = prepareTarget(req), inlineEdges = Infinity): Assessment {
   const at = req.at;
   const reasons: Reason[] = [];
   const names = (ids: string[]) => ids.map((id) => ix.partyName(id)).join(', ');
@@ -91,13 +186,7 @@ export function decide(ix: VettingIndex, req: VetRequest, t: PreparedTarget = pr
   const C = byStatus((s) => s === 'committed');
   const D = byStatus((s) => s === 'designated');
   const U = byStatus((s) => s !== 'committed' && s !== 'designated');
-  const { committed, mixed } = D.length ? committedAndMixed(ix, t, C, D) : { committed: new Set(C.map((c) => c.partyId)), mixed: new Set<string>() };
-
-  if (committed.size) {
-    const ids = sorted(committed);
-    reasons.push({ code: 'COMMITTED_PARTY_TERRITORY', detail: `The target meets territory of ${names(ids)}, committed to the cessation at ${iso(at)}.`, partyIds: ids });
-  }
-
+  const clip: Clip = D.length ? committedAndMixed(t, C, D, inlineEdges) : { committed: new Set(C.map((c) => c.partyId)), mixed: new Set<string>(), jobs: [] };
   for (const s of ix.sitesIn(t.bbox, at)) {
     // one distance, cut short beyond the buffer: most candidates from the tree are further away
     const d = t.kind === 'area' ? s.shape.distanceToAreaM(t.area, s.bufferM) : s.shape.distanceM(t.lon, t.lat, s.bufferM + t.r) - t.r;
@@ -121,10 +210,6 @@ export function decide(ix: VettingIndex, req: VetRequest, t: PreparedTarget = pr
     });
   }
 
-  if (mixed.size) {
-    const ids = sorted(mixed);
-    reasons.push({ code: 'MIXED_AREA', detail: `The target meets ground that committed and designated groups hold together: ${names(ids)}.`, partyIds: ids });
-  }
   if (U.length) {
     const ids = sorted(U.map((u) => u.partyId));
     const how = ids.map((id) => `${ix.partyName(id)} (${ix.statusAt(id, at).replace('_', ' ')})`).join(', ');
@@ -148,8 +233,44 @@ export function decide(ix: VettingIndex, req: VetRequest, t: PreparedTarget = pr
     reasons.push({ code: 'DESIGNATED_GROUP_EXCEPTION', detail: `The target meets territory of designated groups, to which the cessation does not apply: ${names(ids)}.`, partyIds: ids });
   }
 
-  return { decision: strongest(reasons), reasons };
+  return { reasonsAfter: reasons, clip, names, at };
 }
+
+export const DEADLINE_DETAIL = (ids: string[], ms: number) =>
+  `The target meets ground of committed parties and designated groups at once (${ids.join(', ')}); working out where exactly took longer than the ${ms} ms deadline, so the decision is referred for review.`;
+
+/**
+ * The decision from an assessment and its clipping jobs' areas, in the jobs' order; `null`: the
+ * jobs missed their deadline (of `deadlineMs`), so the parts they were for are a review.
+ */
+export function conclude(a: Assessment, results: number[][] | null = [], deadlineMs = 0): Decision {
+  const { clip, names, at } = a;
+  const committed = new Set(clip.committed);
+  const mixed = new Set(clip.mixed);
+  const reasons: Reason[] = [];
+  if (results) clip.jobs.forEach((j, i) => applyAreas(j.partyId, j.dPartyIds, results[i], j.sliverM2, committed, mixed));
+  if (committed.size) {
+    const ids = sorted(committed);
+    reasons.push({ code: 'COMMITTED_PARTY_TERRITORY', detail: `The target meets territory of ${names(ids)}, committed to the cessation at ${iso(at)}.`, partyIds: ids });
+  }
+  if (mixed.size) {
+    const ids = sorted(mixed);
+    reasons.push({ code: 'MIXED_AREA', detail: `The target meets ground that committed and designated groups hold together: ${names(ids)}.`, partyIds: ids });
+  }
+  if (!results && clip.jobs.length) {
+    const ids = sorted(clip.jobs.flatMap((j) => [j.partyId, ...j.dPartyIds]));
+    reasons.push({ code: 'DECISION_DEADLINE', detail: DEADLINE_DETAIL(ids.map((id) => names([id])), deadlineMs), partyIds: ids });
+  }
+  // in the rule table's order (sites and corridors keep theirs)
+  const all = [...reasons, ...a.reasonsAfter].map((r, i) => ({ r, i })).sort((x, y) => REASON_CODES.indexOf(x.r.code) - REASON_CODES.indexOf(y.r.code) || x.i - y.i).map((x) => x.r);
+  return { decision: strongest(all), reasons: all };
+}
+
+/** The decision, every part worked out here. */
+export function decide(ix: VettingIndex, req: VetRequest, t: PreparedTarget = prepareTarget(req)): Decision {
+  return conclude(assess(ix, req, t));
+}
+
 
 /** The decision is the strongest effect among the reasons (prohibited > review > permitted). */
 export function strongest(reasons: Reason[]): Effect {

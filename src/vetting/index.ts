@@ -4,9 +4,8 @@
 // prepared geometries are kept across rebuilds (rows never change), so a rebuild after a
 // write only re-packs the trees.
 import Flatbush from 'flatbush';
-import { clipToBox, intersection } from '../geo/clip.ts';
 import { metresToDegrees } from '../geo/geodesy.ts';
-import { PreparedArea, PreparedLine, prepare, type BBox, type Position, type Shape } from '../geo/shapes.ts';
+import { PreparedArea, PreparedLine, prepare, type BBox, type Shape } from '../geo/shapes.ts';
 import { statusAt, type Status } from '../parties/status.ts';
 import type { CorridorData, PartyData, SiteData, Snapshot, TerritoryData } from './model.ts';
 
@@ -15,7 +14,7 @@ import type { CorridorData, PartyData, SiteData, Snapshot, TerritoryData } from 
  * spread over the whole map, so each part gets its own entry in the tree and its own prepared
  * geometry (small, built only where targets fall).
  */
-export interface TerritoryEntry extends TerritoryData {
+export interface TerritoryEntry extends Omit<TerritoryData, 'polygons'> {
   /** The version's id and the part's index. */
   key: string;
   /** Exclusive end: the party's next version's validFrom (Infinity for the latest). */
@@ -58,6 +57,26 @@ class Timeline {
 /** Prepared geometries by row id: rows are immutable, so these survive every rebuild. */
 export type PreparedCache = Map<string, object>;
 
+/** A territory version's parts, each polygon prepared apart (once: the cache keeps them by the version's id). */
+export function territoryParts(t: TerritoryData, cache: PreparedCache): PreparedArea[] {
+  let parts = cache.get(t.id) as PreparedArea[] | undefined;
+  if (!parts) {
+    if (!t.polygons.length) throw new Error(`territory ${t.id}: neither its coordinates nor its prepared parts are at hand`);
+    cache.set(t.id, (parts = t.polygons.map((poly) => new PreparedArea([poly]))));
+  }
+  return parts;
+}
+
+/**
+ * The row without its coordinates, once its parts are prepared into the cache: what an index
+ * holder keeps, so that a country's front lines are held once, in typed arrays, and not a second
+ * time as millions of small JS arrays (issue 12: memory and garbage-collection pauses).
+ */
+export function withoutCoordinates(t: TerritoryData, cache: PreparedCache): TerritoryData {
+  territoryParts(t, cache);
+  return { ...t, polygons: [] };
+}
+
 function tree(boxes: BBox[]): Flatbush | null {
   if (!boxes.length) return null;
   const t = new Flatbush(boxes.length);
@@ -81,8 +100,6 @@ export class VettingIndex {
   private readonly tTree: Flatbush | null;
   private readonly sTree: Flatbush | null;
   private readonly cTree: Flatbush | null;
-  /** Positive-area overlaps of two territory versions, computed on first need. */
-  private readonly overlaps = new Map<string, PreparedArea | null>();
 
   private constructor(s: Snapshot, cache: PreparedCache) {
     this.version = s.version;
@@ -100,9 +117,9 @@ export class VettingIndex {
       list.forEach((t, i) => {
         const validTo = i + 1 < list.length ? list[i + 1].validFrom : Infinity;
         if (validTo <= t.validFrom) return;
-        t.polygons.forEach((poly, k) => {
-          const key = `${t.id}#${k}`;
-          this.territories.push({ ...t, polygons: [poly], key, validTo, area: get(key, () => new PreparedArea([poly])) });
+        territoryParts(t, cache).forEach((area, k) => {
+          const { polygons: _, ...meta } = t;
+          this.territories.push({ ...meta, key: `${t.id}#${k}`, validTo, area });
         });
       });
     }
@@ -144,20 +161,5 @@ export class VettingIndex {
   corridorsIn(b: BBox, t: number): CorridorEntry[] {
     if (!this.cTree) return [];
     return this.cTree.search(b.minX, b.minY, b.maxX, b.maxY, (i) => this.corridors[i].validFrom <= t && t <= this.corridors[i].validTo).map((i) => this.corridors[i]);
-  }
-
-  /** Where two territory parts overlap with positive area, or null. */
-  overlap(a: TerritoryEntry, b: TerritoryEntry): PreparedArea | null {
-    const key = a.key < b.key ? `${a.key}|${b.key}` : `${b.key}|${a.key}`;
-    if (!this.overlaps.has(key)) {
-      const ba = a.area.bbox;
-      const bb = b.area.bbox;
-      const boxesMeet = ba.minX <= bb.maxX && bb.minX <= ba.maxX && ba.minY <= bb.maxY && bb.minY <= ba.maxY;
-      // only the common box can overlap: cut both down to it before the (costly) overlay
-      const box = { minX: Math.max(ba.minX, bb.minX), minY: Math.max(ba.minY, bb.minY), maxX: Math.min(ba.maxX, bb.maxX), maxY: Math.min(ba.maxY, bb.maxY) };
-      const polys: Position[][][] = boxesMeet ? intersection(clipToBox(a.polygons, box), clipToBox(b.polygons, box)) : [];
-      this.overlaps.set(key, polys.length ? new PreparedArea(polys) : null);
-    }
-    return this.overlaps.get(key)!;
   }
 }

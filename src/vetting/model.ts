@@ -47,6 +47,8 @@ export const RULES = {
   REFERRED_TO_TASK_FORCE: 'review',
   AID_CORRIDOR: 'prohibited',
   MIXED_AREA: 'review',
+  /** The clipping path missed its deadline (TRUCE_VETTING_DEADLINE_MS): whether the target meets committed ground outside designated ground is not known. */
+  DECISION_DEADLINE: 'review',
   UNCOMMITTED_PARTY_TERRITORY: 'review',
   UNDELINEATED: 'review',
   CROSS_BORDER: 'review',

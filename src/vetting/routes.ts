@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import canonicalize from 'canonicalize';
@@ -11,12 +12,13 @@ import { SpendingWindow } from '../http/rate.ts';
 import { decodeCursor, encodeCursor } from '../http/pagination.ts';
 import { IdParams } from '../http/schemas.ts';
 import { write } from '../ledger/ledger.ts';
-import { decide, referredOnGrid, tell, toldBefore009 } from './decide.ts';
+import { ClipPool } from './clipper.ts';
+import { prepareTarget, referredOnGrid, tell, toldBefore009, type PreparedTarget } from './decide.ts';
 import { Grid } from './grid.ts';
 import type { VettingIndex } from './index.ts';
 import type { Decision, ToldBasis, VetRequest } from './model.ts';
 import * as S from './schemas.ts';
-import { checkTarget, checkTargetValidity, IndexHolder, liftFlag, ownPartyOnly, planVetting, requestingParty, utcDayStart, VettingRecorder, type TargetBounds } from './service.ts';
+import { checkTarget, checkTargetValidity, decideBounded, IndexHolder, liftFlag, ownPartyOnly, planVetting, requestingParty, utcDayStart, VettingRecorder, type TargetBounds } from './service.ts';
 import * as store from './store.ts';
 import { historyFilterOf, historyPage } from './lookup.ts';
 import { COARSE, isCoarse, isSiteReader, SITE_READERS, toldOf, VETTERS, vettingJson } from './views.ts';
@@ -34,7 +36,14 @@ const flagJson = (f: Row) => ({ id: f.id, accountId: f.account_id, event: f.even
 export async function vettingRoutes(app: FastifyInstance, { db, config }: { db: Db; config: Config }) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['vetting'];
-  const holder = new IndexHolder(db, config.vettingRefreshMs);
+  const holder = new IndexHolder(db, config.vettingRefreshMs, {
+    file: config.vettingSnapshot ? path.join(config.dataDir, 'vetting-index.bin') : null,
+    minVertices: config.vettingSnapshotMinVertices,
+    everyMs: config.vettingSnapshotEveryMs,
+    log: (msg, fields) => app.log.info(fields ?? {}, msg),
+  });
+  const clipPool = new ClipPool(config.vettingWorkers, config.vettingDeadlineMs);
+  const decideHere = (index: VettingIndex, vr: VetRequest, t: PreparedTarget = prepareTarget(vr)) => decideBounded(index, vr, t, clipPool, config.vettingInlineEdges, config.vettingDeadlineMs);
   const recorder = new VettingRecorder(db, config.vettingBatchMax, config.vettingReferralsPerDay);
   // the grid's secret offset is read once, on the first request that needs it
   const grids = new Map<number, Promise<Grid>>();
@@ -54,7 +63,10 @@ export async function vettingRoutes(app: FastifyInstance, { db, config }: { db: 
     if (basis !== 'grid') return tell(d, basis, true);
     return tell(d, 'grid', referredOnGrid(index, vr, await gridOf(Number(row.grid_m))));
   }
-  app.addHook('onClose', async () => holder.stop());
+  app.addHook('onClose', async () => {
+    holder.stop();
+    await Promise.all([clipPool.close(), holder.flushed()]);
+  });
 
   async function load(req: FastifyRequest, id: string): Promise<Row> {
     const row = await store.getVetting(db, id);
@@ -110,7 +122,7 @@ export async function vettingRoutes(app: FastifyInstance, { db, config }: { db: 
       const index = await holder.get();
       const party = requestingParty(index, b.requestingPartyId);
       await checkTargetValidity(db, b, bounds.maxVertices);
-      const row = (await recorder.recordAll([planVetting(index, await gridFor(p.role), p, party, b, new Date())], actorOf(p)))[0];
+      const row = (await recorder.recordAll([await planVetting(index, await gridFor(p.role), p, party, b, new Date(), decideHere)], actorOf(p)))[0];
       reply.code(201).header('location', `/api/v1/vetting/${row.id}`);
       return vettingJson(row, p.role);
     },
@@ -142,7 +154,10 @@ export async function vettingRoutes(app: FastifyInstance, { db, config }: { db: 
       for (const [i, t] of targets.entries()) await checkTargetValidity(db, t, bounds.maxVertices, `targets.${i}.`);
       const grid = await gridFor(p.role);
       const now = new Date();
-      const rows = await recorder.recordAll(targets.map((t) => planVetting(index, grid, p, party, t, now)), actorOf(p));
+      // decided one after another (clipping too large for the event loop goes to the workers, one target at a time)
+      const planned = [];
+      for (const t of targets) planned.push(await planVetting(index, grid, p, party, t, now, decideHere));
+      const rows = await recorder.recordAll(planned, actorOf(p));
       const items = rows.map((row, i) => ({ index: i, ...vettingJson(row, p.role) }));
       const count = (d: string) => items.filter((x) => x.decision === d).length;
       reply.code(201);
@@ -223,7 +238,7 @@ export async function vettingRoutes(app: FastifyInstance, { db, config }: { db: 
         homeState: row.home_state,
         operatesIn: row.operates_in ?? [],
       };
-      const d: Decision = decide(index, vr);
+      const d: Decision = await decideHere(index, vr);
       const told = await toldAgain(index, row, vr, d);
       const was = toldOf(row);
       const key = (x: Decision) => canonicalize({ decision: x.decision, reasons: x.reasons });

@@ -8,10 +8,13 @@ import { checkGeometry, geometryFault, type Geometry } from '../geo/geojson.ts';
 import { ApiError } from '../http/errors.ts';
 import { eventsHub } from '../events/hub.ts';
 import { SYSTEM, write, type Actor, type Writer } from '../ledger/ledger.ts';
-import { decide, prepareTarget, referredOnGrid, spend, tell } from './decide.ts';
-import type { Grid } from './grid.ts';
-import { VettingIndex, type PreparedCache } from './index.ts';
+import { assess, conclude, prepareTarget, referredOnGrid, spend, tell, type PreparedTarget } from './decide.ts';
+import type { ClipPool } from './clipper.ts';
+import { territoryParts, VettingIndex, withoutCoordinates, type PreparedCache } from './index.ts';
+import { readSnapshot, snapshotKey, SnapshotRefused, writeSnapshot } from './snapshot.ts';
+import { rootAt } from '../ledger/lookup.ts';
 import type { Decision, PartyData, Snapshot, Target, VetRequest } from './model.ts';
+import type { Grid } from './grid.ts';
 import * as store from './store.ts';
 import { isCoarse } from './views.ts';
 
@@ -20,15 +23,30 @@ const INDEX_TYPES = new Set<string>(store.INDEXED);
 /** The rows and the ledger size from one snapshot. */
 const consistent = <T>(db: Db, fn: (q: Queryable) => Promise<T>): Promise<T> => snapshotTx(db, fn);
 
+/** Where and when the holder keeps its index on disk (snapshot.ts); null file: never. */
+export interface SnapshotOptions {
+  file: string | null;
+  /** Below this many territory vertices a cold load is quick enough: no file is written. */
+  minVertices: number;
+  /** A newer file is written after a rebuild once the last is this old. */
+  everyMs: number;
+  log: (msg: string, fields?: Record<string, unknown>) => void;
+}
+
+const NO_SNAPSHOT: SnapshotOptions = { file: null, minVertices: Infinity, everyMs: Infinity, log: () => {} };
+
 /**
  * The current index. The events hub marks it stale: at once for a write through this process
  * (before that write returns), as soon as the hub hears of it (LISTEN/NOTIFY) for a write
  * through another instance. `refreshMs` bounds how stale it can be should the hub miss one:
  * past it the next decision compares the ledger's size. A refresh reads only what the leaves
- * since the last version name.
+ * since the last version name. The first load reads the snapshot on disk when there is a sound
+ * one (sealed with this database's key, its root the ledger's at its size), then only what
+ * changed since; otherwise every row, and writes a snapshot for the next start.
  */
 export class IndexHolder {
   private index: VettingIndex | null = null;
+  /** The rows as of the index, territories without their coordinates (the cache holds their prepared parts). */
   private data: { territories: Map<string, Snapshot['territories'][0]>; sites: Map<string, Snapshot['sites'][0]>; corridors: Map<string, Snapshot['corridors'][0]>; parties: PartyData[] } | null = null;
   private readonly cache: PreparedCache = new Map();
   private generation = 0;
@@ -37,13 +55,18 @@ export class IndexHolder {
   /** The ledger size the last refresh looked up to (decisions grow it without changing the data). */
   private scannedTo = 0;
   private refreshing: Promise<VettingIndex> | null = null;
+  private snapshotAt = 0;
+  private writing: Promise<void> | null = null;
   readonly stop: () => void;
   /** The last rebuild's figures, for logs and the benchmark. */
   lastBuild = { ms: 0, territories: 0, sites: 0, corridors: 0 };
+  /** How the first load went: from the snapshot file or the database, and why not the file. */
+  firstLoad: { from: 'snapshot' | 'database'; ms: number; why?: string } | null = null;
 
   constructor(
     private readonly db: Db,
     private readonly refreshMs: number,
+    private readonly snap: SnapshotOptions = NO_SNAPSHOT,
   ) {
     this.stop = eventsHub(db).onEvents((events) => {
       if (events.some((e) => INDEX_TYPES.has(e.type))) this.generation++;
@@ -56,24 +79,61 @@ export class IndexHolder {
     return this.refreshing;
   }
 
+  /** The snapshot's data when the file is sound and belongs to this ledger; else null, and why. */
+  private async fromFile(q: Queryable): Promise<{ version: number } | { why: string }> {
+    if (!this.snap.file) return { why: 'no snapshot file configured' };
+    try {
+      const d = readSnapshot(this.snap.file, snapshotKey(await store.gridSecret(q)));
+      const size = await store.ledgerSize(q);
+      if (d.version > size) return { why: `made at ledger size ${d.version}, past the ledger's ${size}` };
+      if (!Buffer.from(await rootAt(q, d.version)).equals(Buffer.from(d.root))) return { why: `its root at size ${d.version} is not the ledger's` };
+      for (const t of d.territories) this.cache.set(t.row.id, t.parts);
+      this.data = {
+        territories: new Map(d.territories.map((t) => [t.row.id, t.row])),
+        sites: new Map(d.sites.map((x) => [x.id, x])),
+        corridors: new Map(d.corridors.map((x) => [x.id, x])),
+        parties: d.parties,
+      };
+      this.scannedTo = d.version;
+      return { version: d.version };
+    } catch (e) {
+      if (e instanceof SnapshotRefused) return { why: e.message };
+      throw e;
+    }
+  }
+
   private async refresh(): Promise<VettingIndex> {
     const gen = this.generation;
     const started = performance.now();
+    let fresh = false;
     const next = await consistent(this.db, async (q) => {
+      let version: number | null = null;
       if (!this.data || !this.index) {
-        const s = await store.loadSnapshot(q, null);
-        this.data = { territories: new Map(s.territories.map((x) => [x.id, x])), sites: new Map(s.sites.map((x) => [x.id, x])), corridors: new Map(s.corridors.map((x) => [x.id, x])), parties: s.parties };
-        this.scannedTo = s.version;
-        return s.version;
+        const file = await this.fromFile(q);
+        if ('why' in file) {
+          const s = await store.loadSnapshot(q, null);
+          this.data = {
+            territories: new Map(s.territories.map((x) => [x.id, withoutCoordinates(x, this.cache)])),
+            sites: new Map(s.sites.map((x) => [x.id, x])),
+            corridors: new Map(s.corridors.map((x) => [x.id, x])),
+            parties: s.parties,
+          };
+          this.scannedTo = s.version;
+          this.firstLoad = { from: 'database', ms: 0, why: file.why };
+          fresh = true;
+          return s.version;
+        }
+        this.firstLoad = { from: 'snapshot', ms: 0 };
+        version = file.version; // built even when nothing changed since
       }
       const { size, changed } = await store.changedSince(q, this.scannedTo);
       this.scannedTo = size;
-      if (!changed.length) return null; // the data a decision reads is as it was at index.version
+      if (!changed.length) return version; // the data a decision reads is as it was at index.version
       const ids = (type: string) => changed.filter((c) => c.type === type).map((c) => c.id);
-      for (const t of await store.loadTerritories(q, null, ids('territory'))) this.data.territories.set(t.id, t);
-      for (const s of await store.loadSites(q, null, ids('site'))) this.data.sites.set(s.id, s);
-      for (const c of await store.loadCorridors(q, null, ids('corridor'))) this.data.corridors.set(c.id, c);
-      if (changed.some((c) => c.type === 'party' || c.type === 'designation' || c.type === 'commitment')) this.data.parties = await store.loadParties(q, null);
+      for (const t of await store.loadTerritories(q, null, ids('territory'))) this.data!.territories.set(t.id, withoutCoordinates(t, this.cache));
+      for (const s of await store.loadSites(q, null, ids('site'))) this.data!.sites.set(s.id, s);
+      for (const c of await store.loadCorridors(q, null, ids('corridor'))) this.data!.corridors.set(c.id, c);
+      if (changed.some((c) => c.type === 'party' || c.type === 'designation' || c.type === 'commitment')) this.data!.parties = await store.loadParties(q, null);
       return size;
     });
     this.checkedAt = Date.now();
@@ -85,8 +145,39 @@ export class IndexHolder {
         this.cache,
       );
       this.lastBuild = { ms: performance.now() - started, territories: d.territories.size, sites: d.sites.size, corridors: d.corridors.size };
+      if (this.firstLoad && !this.firstLoad.ms) {
+        this.firstLoad.ms = this.lastBuild.ms;
+        this.snap.log('vetting index loaded', { ...this.firstLoad, territories: d.territories.size, sites: d.sites.size, corridors: d.corridors.size });
+        if (this.firstLoad.from === 'snapshot') this.snapshotAt = Date.now();
+      }
+      if (fresh || Date.now() - this.snapshotAt > this.snap.everyMs) this.keep(this.index);
     }
     return this.index!;
+  }
+
+  /** Writes the index's data to the snapshot file, in the background (one write at a time). */
+  private keep(ix: VettingIndex) {
+    if (!this.snap.file || this.writing) return;
+    const vertices = ix.territories.reduce((n, t) => n + t.area.vertexCount, 0);
+    if (vertices < this.snap.minVertices) return;
+    const d = this.data!;
+    const file = this.snap.file;
+    this.snapshotAt = Date.now();
+    this.writing = (async () => {
+      const t0 = performance.now();
+      const root = await rootAt(this.db, ix.version);
+      const key = snapshotKey(await store.gridSecret(this.db));
+      const territories = [...d.territories.values()].map((row) => ({ row, parts: territoryParts(row, this.cache) }));
+      const { bytes } = await writeSnapshot(file, key, { version: ix.version, root, territories, sites: [...d.sites.values()], corridors: [...d.corridors.values()], parties: d.parties });
+      this.snap.log('vetting index snapshot written', { version: ix.version, bytes, ms: Math.round(performance.now() - t0) });
+    })()
+      .catch((e) => this.snap.log('vetting index snapshot not written', { error: (e as Error).message }))
+      .finally(() => (this.writing = null));
+  }
+
+  /** The snapshot being written, if any (tests and shutdown wait for it). */
+  flushed(): Promise<void> {
+    return this.writing ?? Promise.resolve();
   }
 
   /** The index as the record stood at `version` (for replays; the last few are kept). */
@@ -101,6 +192,17 @@ export class IndexHolder {
     }
     return p;
   }
+}
+
+/**
+ * A decision that never holds the event loop long: clipping of up to `inlineEdges` edges is done
+ * here (a few milliseconds), larger in the pool's workers; if they miss the deadline, the parts
+ * they were for are a review (DECISION_DEADLINE) and the rest of the decision stands.
+ */
+export async function decideBounded(ix: VettingIndex, vr: VetRequest, t: PreparedTarget, pool: ClipPool, inlineEdges: number, deadlineMs: number): Promise<Decision> {
+  const a = assess(ix, vr, t, inlineEdges);
+  if (!a.clip.jobs.length) return conclude(a);
+  return conclude(a, await pool.run(a.clip.jobs), deadlineMs);
 }
 
 /** What a role without site access is told is settled in the recording transaction, against its budget. */
@@ -295,12 +397,21 @@ export async function checkTargetValidity(db: Queryable, t: TargetInput, maxVert
  * site counts on the grid (its told view is settled against the budget when it is recorded).
  * The same path whether or not a site is near, for a single request and for each target of a batch.
  */
-export function planVetting(index: VettingIndex, grid: Grid | null, p: Principal, party: PartyData, t: TargetInput, now: Date): Planned {
+export async function planVetting(
+  index: VettingIndex,
+  grid: Grid | null,
+  p: Principal,
+  party: PartyData,
+  t: TargetInput,
+  now: Date,
+  /** The decision within the deadline (decideBounded with the route's pool). */
+  decide: (ix: VettingIndex, vr: VetRequest, t: PreparedTarget) => Promise<Decision>,
+): Promise<Planned> {
   const target = { type: t.target.type, coordinates: t.target.coordinates } as Target;
   const at = t.at ? new Date(t.at) : now;
   const vr: VetRequest = { target, radiusM: t.radiusM ?? 0, at: at.getTime(), homeState: party.homeState, operatesIn: party.operatesIn };
   const prepared = prepareTarget(vr);
-  const d = decide(index, vr, prepared);
+  const d = await decide(index, vr, prepared);
   const referred = grid ? referredOnGrid(index, vr, grid, prepared) : false;
   const told = grid ? { told_decision: 'review', told_reasons: [], told_basis: 'grid', grid_m: grid.cellM } : toldExact(d);
   return {

@@ -8,9 +8,9 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LatLon } from 'geodesy/mgrs.js';
-import { COLORS, OVERLAY_COLORS, TERRITORY_COLORS, TERRITORY_FILL_OPACITY } from '../../web/src/map/style.ts';
+import { COLORS, DECISION_COLORS, OVERLAY_COLORS, TERRITORY_COLORS, TERRITORY_FILL_OPACITY } from '../../web/src/map/style.ts';
 import { ADMIN_TOKEN, demoId } from '../support/app.ts';
-import { apiAs, blend, clickMap, colourDistance, hasChromium, hexToRgb, launchChromium, readMapPixels, signInWithForm, waitForMapIdle, type MapWindow, type Rgb } from '../support/browser.ts';
+import { apiAs, blend, clickMap, colourDistance, hasChromium, hexToRgb, launchChromium, pagePoint, readMapPixels, signInWithForm, waitForMapIdle, type MapWindow, type Rgb } from '../support/browser.ts';
 import { startTestServer } from '../support/server.ts';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -165,14 +165,47 @@ describe('vetting console and territory changes (Chromium)', () => {
     const seen = JSON.stringify({ committed, designated });
     expect(best(committed, blend(hexToRgb(TERRITORY_COLORS.committed), TERRITORY_FILL_OPACITY, base)), seen).toBeLessThanOrEqual(36);
     expect(best(designated, blend(hexToRgb(TERRITORY_COLORS.designated), TERRITORY_FILL_OPACITY, base)), seen).toBeLessThanOrEqual(36);
-    for (const [r, g, b] of committed) expect(g, seen).toBeGreaterThan(r); // green-ish
-    for (const [r, g, b] of designated) expect(r, seen).toBeGreaterThan(g + 40); // red-ish
+    // issue 12: ground in no decision's colour — committed blue, designated purple (neither green nor red)
+    for (const [r, g, b] of committed) expect(b, seen).toBeGreaterThan(Math.max(r, g)); // blue-ish
+    for (const [r, g, b] of designated) expect(Math.min(r, b), seen).toBeGreaterThan(g + 20); // purple-ish
     // The hatch: dark stripes of the hatch colour among lighter ground.
     const hatch = hexToRgb(OVERLAY_COLORS.overlapHatch);
     const dark = overlap.filter((c) => colourDistance(c, hatch) < 150).length;
     const light = overlap.filter((c) => c[0] + c[1] + c[2] > 400).length;
     expect(dark, JSON.stringify(overlap)).toBeGreaterThan(5);
     expect(light, JSON.stringify(overlap)).toBeGreaterThan(5);
+
+    // Hovering says who holds the ground, with its status at the console's time; contested ground names each holder.
+    // (the legend, open on a wide screen, covers the overlap: folded meanwhile)
+    const legendSummary = page.locator('.console-map [data-testid="legend-box"] > summary');
+    await legendSummary.click();
+    const ground = page.locator('[data-testid="vet-ground"]');
+    const hover = async (lonLat: Pt): Promise<{ kind: string | null; where: string | null; holders: string[]; text: string }> => {
+      const p = await pagePoint(page, lonLat);
+      await page.mouse.move(p.x, p.y);
+      await page.waitForFunction(() => document.querySelector('[data-testid="vet-ground"]')?.getAttribute('data-where') === 'pointer');
+      return {
+        kind: await ground.getAttribute('data-kind'),
+        where: await ground.getAttribute('data-where'),
+        holders: await ground.locator('li[data-party-id]').evaluateAll((items) => items.map((li) => `${li.querySelector('.vet-ground-name')?.textContent}: ${li.querySelector('.vet-ground-status')?.textContent}`)),
+        text: (await ground.textContent()) ?? '',
+      };
+    };
+    const onCommitted = await hover([36.9, 35.1]);
+    expect(onCommitted).toMatchObject({ kind: 'held', holders: ['Syrian Arab Armed Forces: committed'] });
+    expect(onCommitted.text).toContain('as at 2016-03-01 00:00Z');
+    expect(await hover([37.35, 35.1])).toMatchObject({ kind: 'held', holders: ['Jabhat al-Nusra: designated'] });
+    const contested = await hover([37.55, 35.35]);
+    expect(contested).toMatchObject({ kind: 'contested', holders: ['Jabhat al-Nusra: designated', 'Ahrar al-Sham: not committed'] });
+    expect(contested.text).toContain('Contested: 2 holders');
+    await shot('01b-hover-contested');
+    const gap = await hover([37.1, 35.2]);
+    expect(gap).toMatchObject({ kind: 'none', holders: [] });
+    expect(gap.text).toContain('No delineated territory here');
+    // off the map, with no target: back to the invitation
+    await page.mouse.move(1400, 880);
+    await page.waitForFunction(() => document.querySelector('[data-testid="vet-ground"]')?.getAttribute('data-where') === 'none');
+    await legendSummary.click();
   }, 90_000);
 
   it.skipIf(!hasChromium)('prohibits a point in committed territory and permits one in designated territory', async () => {
@@ -183,6 +216,27 @@ describe('vetting console and territory changes (Chromium)', () => {
     expect((await page.textContent('[data-testid="vet-decision"]'))?.toLowerCase()).toContain('prohibited');
     expect(committed.codes).toEqual(['COMMITTED_PARTY_TERRITORY']);
     expect(await page.textContent('li[data-code="COMMITTED_PARTY_TERRITORY"] [data-fact="parties"]')).toBe('Syrian Arab Armed Forces');
+    // The server's ISO time in the reason reads as the page writes times; the machine time stays on the <time>.
+    const detail = page.locator('li[data-code="COMMITTED_PARTY_TERRITORY"] .reason-detail');
+    expect(await detail.textContent()).toBe('The target meets territory of Syrian Arab Armed Forces, committed to the cessation at 2016-03-01 00:00Z.');
+    expect(await detail.locator('time').evaluateAll((ts) => ts.map((t) => [t.getAttribute('datetime'), t.getAttribute('title'), t.textContent]))).toEqual([[AT, AT, '2016-03-01 00:00Z']]);
+    expect(await page.textContent('[data-testid="vet-reasons"]')).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:/);
+    // The target stands out on the committed fill: the decision's colour inside a white halo.
+    await waitForMapIdle(page);
+    const ring = await page.evaluate(() => {
+      const map = (window as MapWindow).__truceMap!;
+      const c = map.project([36.9, 35.1]);
+      return [map.unproject([c.x + 9, c.y]).toArray(), map.unproject([c.x + 30, c.y]).toArray()] as [number, number][];
+    });
+    const tpx = await readMapPixels(page, [[36.9, 35.1], ...ring]);
+    const [core, halo, around] = tpx.at;
+    expect(colourDistance(core, hexToRgb(DECISION_COLORS.prohibited)), JSON.stringify(tpx.at)).toBeLessThanOrEqual(40);
+    expect(Math.min(...halo), JSON.stringify(tpx.at)).toBeGreaterThan(235);
+    expect(colourDistance(around, hexToRgb(DECISION_COLORS.prohibited)), JSON.stringify(tpx.at)).toBeGreaterThan(150);
+    // with the pointer off the map, the box tells the target's ground
+    await page.mouse.move(1400, 880);
+    await page.waitForFunction(() => document.querySelector('[data-testid="vet-ground"]')?.getAttribute('data-where') === 'target');
+    expect(await page.textContent('[data-testid="vet-ground"]')).toContain('Syrian Arab Armed Forces');
     // The target sits on the map, coloured by the decision.
     const target = await page.evaluate(() => (window as MapWindow).__truceMap!.querySourceFeatures('vet-target').map((f) => [f.geometry.type, f.properties.decision]));
     expect(target).toContainEqual(['Point', 'prohibited']);
@@ -255,6 +309,26 @@ describe('vetting console and territory changes (Chromium)', () => {
     expect(await page.locator('.console-map [data-legend="committed"]').isVisible()).toBe(true);
     // back to points and the test area, as the tests after this one click them
     await page.check('#vet-mode-point');
+    expect(await placed()).toBeNull();
+    await page.evaluate((v) => {
+      (window as MapWindow).__truceMap!.jumpTo(v);
+    }, VIEW);
+    await waitForMapIdle(page);
+
+    // Without a mouse: the map focused, the arrows move it and Enter places the target at its centre, under a crosshair.
+    await page.focus('.maplibregl-canvas');
+    await page.keyboard.press('ArrowDown');
+    expect(await page.locator('.vet-crosshair').isVisible()).toBe(true);
+    await page.waitForFunction(() => !(window as MapWindow).__truceMap!.isMoving());
+    const aim = await centre();
+    expect(aim[1]).toBeLessThan(VIEW.center[1]); // moved south
+    await page.keyboard.press('Enter');
+    const keyed = (await placed()) as { type: string; coordinates: number[] };
+    expect(keyed.type).toBe('Point');
+    expect(Math.hypot(keyed.coordinates[0] - aim[0], keyed.coordinates[1] - aim[1])).toBeLessThan(1e-5);
+    await page.locator('[data-action="clear-target"]').focus();
+    expect(await page.locator('.vet-crosshair').isVisible()).toBe(false);
+    await page.keyboard.press('Enter'); // the focused Clear button
     expect(await placed()).toBeNull();
     await page.evaluate((v) => {
       (window as MapWindow).__truceMap!.jumpTo(v);
@@ -395,4 +469,78 @@ describe('vetting console and territory changes (Chromium)', () => {
     expect(external).toEqual([]);
     expect(pageErrors).toEqual([]);
   }, 90_000);
+
+  it.skipIf(!hasChromium)('on a phone (390×844, touch): the map keeps most of the screen, a tap places the target and reads its ground, the sheet vets and folds', async () => {
+    const phone = await browser!.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'en-GB', timezoneId: 'Asia/Damascus' });
+    const p = await phone.newPage();
+    const errors: string[] = [];
+    p.on('pageerror', (err) => errors.push(err.message));
+    try {
+      await p.goto(`${server!.url}/#/vetting`);
+      await signInWithForm(p, SECRETARIAT.username, SECRETARIAT.password);
+      await p.waitForSelector('[data-testid="vetting-page"][data-layers="ready"]', { timeout: 60_000 });
+      // Enter in the time box applies the time (keyboard users; a phone's "Go" key is Enter too)
+      await p.fill('input[name="at"]', AT_INPUT);
+      await p.press('input[name="at"]', 'Enter');
+      await p.waitForFunction((at) => new URLSearchParams(location.hash.split('?')[1] ?? '').get('at') === at, AT);
+      await p.waitForSelector('[data-testid="vetting-page"][data-layers="ready"]', { timeout: 60_000 });
+      await p.selectOption('[data-testid="vet-party"]', demoId('saaf'));
+      await p.evaluate((v) => {
+        (window as MapWindow).__truceMap!.jumpTo(v);
+      }, { center: [36.9, 35.15] as Pt, zoom: 8 });
+      await waitForMapIdle(p);
+
+      // The map is above the sheet, not beside it: full width, and at least 40% of the screen's height.
+      const box = async (sel: string) => (await p.locator(sel).boundingBox())!;
+      const mapBox = await box('.console-map');
+      const panelBox = await box('[data-testid="vet-panel"]');
+      expect(mapBox.width).toBe(390);
+      expect(mapBox.height).toBeGreaterThanOrEqual(844 * 0.4);
+      expect(panelBox.y).toBeGreaterThanOrEqual(mapBox.y + mapBox.height - 1);
+      expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390); // nothing sideways
+      expect(await p.textContent('[data-testid="vet-hint"]')).toMatch(/^Tap the map/);
+      await p.screenshot({ path: join(ARTIFACTS, '09-phone-sheet.png') });
+
+      // A tap places the target and says whose ground it is.
+      const at = await pagePoint(p, [36.9, 35.1]);
+      await p.touchscreen.tap(at.x, at.y);
+      await p.waitForFunction(() => document.querySelector('[data-testid="vet-target"]')?.getAttribute('data-target') === 'point');
+      const placed = await p.evaluate(() => (window as unknown as { __truceVetting: { getTarget(): { target: { coordinates: number[] } } | null } }).__truceVetting.getTarget()!.target.coordinates);
+      expect(Math.hypot(placed[0] - 36.9, placed[1] - 35.1)).toBeLessThan(0.01);
+      await p.waitForFunction(() => ['tap', 'target'].includes(document.querySelector('[data-testid="vet-ground"]')?.getAttribute('data-where') ?? ''));
+      expect(await p.locator('[data-testid="vet-ground"] li[data-party-id]').evaluateAll((items) => items.map((li) => li.getAttribute('data-status')))).toEqual(['committed']);
+      expect(await p.textContent('[data-testid="vet-ground"]')).toContain('Syrian Arab Armed Forces');
+
+      // Vet from the sheet (tapped, as a finger does): the decision shows in it, its bar too.
+      await p.locator('[data-action="vet"]').tap();
+      const decision = p.locator('[data-testid="vet-decision"]');
+      await decision.waitFor({ state: 'visible' });
+      expect(await decision.getAttribute('data-decision')).toBe('prohibited');
+      expect(await decision.isVisible()).toBe(true);
+      expect(await p.textContent('[data-testid="vet-sheet-summary"]')).toBe('prohibited');
+      await p.screenshot({ path: join(ARTIFACTS, '10-phone-vetted.png') });
+
+      // Folded, the sheet is its bar: the map takes the screen, the decision still in sight.
+      const toggle = p.locator('[data-action="toggle-sheet"]');
+      expect(await toggle.getAttribute('aria-expanded')).toBe('true');
+      await toggle.tap();
+      expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+      expect(await p.locator('[data-testid="vet-party"]').isVisible()).toBe(false);
+      const folded = await box('.console-map');
+      expect(folded.height).toBeGreaterThan(844 * 0.75);
+      expect(await p.locator('[data-testid="vet-sheet-summary"]').isVisible()).toBe(true);
+      await waitForMapIdle(p);
+      await p.screenshot({ path: join(ARTIFACTS, '11-phone-folded.png') });
+      // a new target tapped on the bigger map; unfolded, the sheet vets it
+      const again = await pagePoint(p, [37.35, 35.1]);
+      await p.touchscreen.tap(again.x, again.y);
+      await p.waitForFunction(() => document.querySelector('[data-testid="vet-sheet-summary"]')?.textContent === 'Target placed');
+      await toggle.tap();
+      await p.locator('[data-action="vet"]').tap();
+      await p.waitForSelector('[data-testid="vet-decision"][data-decision="permitted"]');
+      expect(errors).toEqual([]);
+    } finally {
+      await phone.close();
+    }
+  }, 120_000);
 });

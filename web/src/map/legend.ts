@@ -24,13 +24,14 @@ export const territoryLegendItems = (): Item[] => [
   [hatch(), 'Overlapping claims', 'overlap'],
 ];
 
-/** The legend of the operational layers the role sees, with the base map's boundaries. */
-export function opsLegend(role: string, extra: Item[] = []): HTMLElement {
+/** The legend of the operational layers the role sees, with the base map's boundaries; `sections` go before the boundaries. */
+export function opsLegend(role: string, extra: Item[] = [], sections: [title: string, items: Item[]][] = []): HTMLElement {
   const ops: Item[] = [
     ...(canListSites(role)
       ? ([
           [dot(OVERLAY_COLORS.site), 'Protected site', 'site'],
-          [fill(OVERLAY_COLORS.siteBuffer, 0.25), 'Site buffer', 'site-buffer'],
+          // dashed, as on the map: a flat light blue would read as committed ground
+          [h('span', { class: 'swatch-fill', style: `background: transparent; border: 1.5px dashed ${OVERLAY_COLORS.siteBuffer}` }), 'Site buffer', 'site-buffer'],
         ] as Item[])
       : []),
     [line(OVERLAY_COLORS.corridor, 3, 'dashed'), 'Aid corridor', 'corridor'],
@@ -41,6 +42,7 @@ export function opsLegend(role: string, extra: Item[] = []): HTMLElement {
     { class: 'map-panel map-legend', 'aria-label': 'Legend', 'data-testid': 'map-legend' },
     section('Territory', territoryLegendItems()),
     section('Protection', ops),
+    sections.flatMap(([title, items]) => section(title, items)),
     section('Boundaries', [
       [line(COLORS.nationalLine, 3), 'National border (Syria)', 'adm0'],
       [line(COLORS.governorateLine, 2), 'Governorate', 'adm1'],

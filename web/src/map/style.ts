@@ -7,6 +7,8 @@ import type { StyleSpecification } from 'maplibre-gl';
 export const ATTRIBUTION = 'Boundaries: OCHA / UNCS (CC BY 3.0 IGO); borders: Natural Earth';
 export const SYRIA_CENTER: [number, number] = [38.5, 35];
 export const SYRIA_ZOOM = 6;
+/** The country's box, [[west, south], [east, north]]: what a narrow screen opens on. */
+export const SYRIA_BOUNDS: [[number, number], [number, number]] = [[35.6, 32.3], [42.4, 37.4]];
 
 /** Base-map colours; the browser test looks for some of them on the canvas. */
 export const COLORS = {
@@ -89,12 +91,19 @@ export function buildStyle(countries: FeatureCollection, baseUrl: string): Style
   };
 }
 
-/** Territory fill colours by the party's status at the map's time; the browser tests sample them. */
+/**
+ * Territory fill colours by the party's status at the map's time; the browser tests sample them.
+ * Cool hues and greys only: the warm side (red, amber, green) belongs to the vetting decisions, so
+ * ground never wears a decision's colour (committed ground was green, "permitted"'s colour, though
+ * a strike there is prohibited). Committed and designated also differ in lightness, which survives
+ * red-green colour blindness; withdrawn or suspended is a dark grey, not committed a light one (both
+ * ask for review); the hover readout and the legend say the status in words.
+ */
 export const TERRITORY_COLORS = {
-  committed: '#2f9e5b',
-  designated: '#d23a2c',
-  withdrawn: '#e09a1a',
-  suspended: '#e09a1a',
+  committed: '#2b8fc7',
+  designated: '#7d2f86',
+  withdrawn: '#5f5868',
+  suspended: '#5f5868',
   not_committed: '#7b8694',
 } as const;
 export const TERRITORY_FILL_OPACITY = 0.45;
@@ -110,10 +119,17 @@ export const OVERLAY_COLORS = {
   lost: '#e8590c',
 } as const;
 
-/** Vetting decisions: the banner and the target on the map share these. */
+/**
+ * Vetting decisions: the banner (styles.css's .decision-*, held equal by test/browser/palette.test.ts)
+ * and the target on the map share these; each carries white text at 4.5:1 or more. Pending is the
+ * target's ink before a decision.
+ */
 export const DECISION_COLORS = {
   prohibited: '#b42318',
-  review: '#b86e00',
+  review: '#a86400',
   permitted: '#1d7a3e',
-  pending: '#1f5fa8',
+  pending: OVERLAY_COLORS.target,
 } as const;
+
+/** The target's halo: white under its outline and in its stripes, so it stands out on any fill. */
+export const TARGET_HALO = '#ffffff';

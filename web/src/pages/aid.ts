@@ -31,7 +31,7 @@ import { addAidLayers, areaMarkers, DRAFT_COLOUR, showAreas, showConvoys, showDr
 import { AID_TYPES, subscribe } from '../live/stream.ts';
 import { createBaseMap, destroyBaseMap, styleReady } from '../map/basemap.ts';
 import { fillSwatch, foldingLegend, lineSwatch, territoryLegendItems } from '../map/legend.ts';
-import { OVERLAY_COLORS } from '../map/style.ts';
+import { OVERLAY_COLORS, SYRIA_BOUNDS } from '../map/style.ts';
 import { addOpsLayers, boundsOf, loadOps, showOps } from '../map/overlays.ts';
 import { href, type Route } from '../router.ts';
 import { getSession } from '../session.ts';
@@ -42,7 +42,6 @@ import type { Page } from './page.ts';
 import { fetchParties } from './parties.ts';
 
 type View = 'board' | 'request' | 'approvals';
-const SYRIA_BOUNDS: [[number, number], [number, number]] = [[35.6, 32.3], [42.4, 37.4]];
 const REFRESH_MS = 60_000;
 const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;
 const isAbort = (e: unknown): boolean => (e as Error | undefined)?.name === 'AbortError';

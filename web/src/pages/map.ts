@@ -12,16 +12,16 @@ import { subscribe } from '../live/stream.ts';
 import { createBaseMap, destroyBaseMap, styleReady } from '../map/basemap.ts';
 import type { IncidentProps, MapFilters } from '../map/clusters.ts';
 import { addDays, daysBetween, firstWholeDay, formatDay, isoDay, parseDay, startOfDay, windowOf, type Span } from '../map/days.ts';
+import { groundAt, type HeldBy } from '../map/ground.ts';
 import { IncidentsLayer } from '../map/incidents-layer.ts';
 import { dotSwatch, fillSwatch, foldingLegend, legendList, opsLegend } from '../map/legend.ts';
 import { addOpsLayers, loadOps, showOps, statusColor } from '../map/overlays.ts';
 import { NO_PARTY_COLOUR, partyColourExpression, partyColours } from '../map/party-colours.ts';
-import { TERRITORY_FILL_OPACITY } from '../map/style.ts';
+import { SYRIA_BOUNDS, TERRITORY_FILL_OPACITY } from '../map/style.ts';
 import { navigate, type Route } from '../router.ts';
 import { getSession } from '../session.ts';
 import type { IncidentClusters, Party } from '../types.ts';
 import { h, replace } from '../ui/dom.ts';
-import { humanize } from '../ui/format.ts';
 import type { Page } from './page.ts';
 import { fetchParties } from './parties.ts';
 
@@ -37,7 +37,6 @@ export const formatLatLng = (lat: number, lng: number): string =>
 const isAbort = (e: unknown): boolean => (e as Error | undefined)?.name === 'AbortError';
 /** Before any terms are recorded the slider still needs a start. */
 const FALLBACK_START = new Date('2016-02-27T00:00:00Z');
-const SYRIA_BOUNDS: [[number, number], [number, number]] = [[35.6, 32.3], [42.4, 37.4]];
 const EVENT_TYPES = ['airstrike', 'shelling', 'ground_attack', 'sniper_fire', 'attack_on_civilians', 'siege_or_aid_denial', 'cross_border_fire', 'position_enhancement', 'arms_transfer', 'other'];
 const STATUSES = ['reported', 'under_review', 'verified', 'unverified', 'disputed', 'discounted'];
 
@@ -440,7 +439,8 @@ export async function mapPage(outlet: HTMLElement, route: Route): Promise<Page> 
     const place = features.find((f) => f.layer.id === 'syria-places');
     const sub = features.find((f) => f.layer.id === 'syria-adm3-fill');
     const gov = features.find((f) => f.layer.id === 'syria-adm1-fill');
-    const held = features.filter((f) => f.layer.id === 'territory-fill').map((f) => `${f.properties.partyName} (${humanize(String(f.properties.status))})`);
+    // in the vetting console's words, each party once (a polygon can come back in several tiles)
+    const held = groundAt(features.filter((f) => f.layer.id === 'territory-fill').map((f) => f.properties as HeldBy));
     setHover(sub?.id);
     const { lng, lat } = ev.lngLat;
     showInfo([
@@ -448,7 +448,7 @@ export async function mapPage(outlet: HTMLElement, route: Route): Promise<Page> 
       ['Governorate', name(gov)],
       ['Sub-district', name(sub)],
       ...(place ? ([['Place', name(place)]] as [string, string][]) : []),
-      ...(held.length ? ([['Held by', held.join('; ')]] as [string, string][]) : []),
+      ...(held.holders.length ? ([['Held by', held.text]] as [string, string][]) : []),
     ]);
   });
   map.on('mouseout', () => setHover(undefined));

@@ -6,16 +6,18 @@ import type { Feature, FeatureCollection, Point, Polygon, Position } from 'geojs
 import type { MapLayerMouseEvent, MapLibreMap } from 'maplibre-gl';
 import { api, ApiError, errorMessage } from '../api.ts';
 import { createBaseMap, destroyBaseMap, styleReady } from '../map/basemap.ts';
-import { dotSwatch, foldingLegend, opsLegend } from '../map/legend.ts';
+import { groundBox } from '../map/ground-box.ts';
+import { foldingLegend, opsLegend } from '../map/legend.ts';
 import { addOpsLayers, boundsOf, circlePolygon, EMPTY, loadOps, setData, showOps, type OpsData } from '../map/overlays.ts';
-import { DECISION_COLORS } from '../map/style.ts';
+import { SYRIA_BOUNDS } from '../map/style.ts';
+import { addTargetLayers, targetLegendItems } from '../map/target-layers.ts';
 import { readTarget } from '../map/target-text.ts';
 import { navigate, type Route } from '../router.ts';
 import { RULES, type Effect, type ReasonCode } from '../../../src/vetting/model.ts';
 import { getSession } from '../session.ts';
 import type { Party, Vetting, VettingReason, VettingReplay } from '../types.ts';
 import { h, replace } from '../ui/dom.ts';
-import { formatUtc, fromUtcInputValue, humanize, toUtcInputValue } from '../ui/format.ts';
+import { formatUtc, fromUtcInputValue, humanize, timeParts, toUtcInputValue } from '../ui/format.ts';
 import { vettingTabs } from '../vetting/tabs.ts';
 import type { Page } from './page.ts';
 import { fetchParties } from './parties.ts';
@@ -101,10 +103,14 @@ export async function vettingPage(outlet: HTMLElement, route: Route): Promise<Pa
     spellcheck: 'false',
     autocomplete: 'off',
     'data-testid': 'vet-typed',
-    placeholder: '33.5138, 36.2765 · 33°30′50″N 36°16′35″E · 37S BT 49826 11260 · GeoJSON',
+    placeholder: '33.5138, 36.2765',
     'aria-describedby': 'vet-typed-read',
   });
-  const typedRead = h('p', { class: 'muted small vet-typed-read', id: 'vet-typed-read', 'data-testid': 'vet-typed-read', 'aria-live': 'polite' });
+  const typedRead = h(
+    'p',
+    { class: 'muted small vet-typed-read', id: 'vet-typed-read', 'data-testid': 'vet-typed-read', 'aria-live': 'polite' },
+    'Degrees (decimal or 33°30′50″N 36°16′35″E, latitude first), MGRS, or GeoJSON; Enter places it.',
+  );
   const typedField = h(
     'div',
     { class: 'field' },
@@ -151,13 +157,31 @@ export async function vettingPage(outlet: HTMLElement, route: Route): Promise<Pa
     formError,
     vetBtn,
   );
-  const panel = h('aside', { class: 'console-panel', 'aria-label': 'Vetting' }, vettingTabs('/vetting', role), h('h1', { class: 'page-title' }, 'Vetting console'), form, resultBox);
+  // On a phone the panel is a bottom sheet under the map that folds down to this bar.
+  const sheetSummary = h('span', { class: 'sheet-summary', 'data-testid': 'vet-sheet-summary' });
+  const sheetToggle = h('button', { type: 'button', class: 'btn sheet-toggle', 'data-action': 'toggle-sheet', 'aria-expanded': 'true', 'aria-controls': 'vet-sheet-body' }, 'Hide');
+  const sheetBody = h('div', { class: 'sheet-body', id: 'vet-sheet-body' }, form, resultBox);
+  const panel = h(
+    'aside',
+    { class: 'console-panel', 'aria-label': 'Vetting', 'data-testid': 'vet-panel' },
+    vettingTabs('/vetting', role),
+    h('div', { class: 'sheet-bar' }, h('h1', { class: 'page-title' }, 'Vetting console'), sheetSummary, sheetToggle),
+    sheetBody,
+  );
+  // (a class, not `hidden`: folded on a phone, the body shows again on a wider screen, where there is no toggle)
+  const setSheet = (open: boolean): void => {
+    panel.classList.toggle('collapsed', !open);
+    sheetToggle.setAttribute('aria-expanded', String(open));
+    sheetToggle.textContent = open ? 'Hide' : 'Show';
+  };
+  sheetToggle.addEventListener('click', () => setSheet(panel.classList.contains('collapsed')));
+  const ground = groundBox();
 
   const container = h('div', { class: 'map-canvas', id: 'map', 'data-map-state': 'loading' });
   const status = h('div', { class: 'map-status', role: 'status' }, 'Loading base map…');
   const problems = h('div', { class: 'map-problems', role: 'alert', 'data-testid': 'map-problems', hidden: true });
-  const legend = opsLegend(role, [[dotSwatch(DECISION_COLORS.pending), 'Target (then coloured by decision)', 'target']]);
-  const root = h('div', { class: 'console-page', 'data-testid': 'vetting-page', 'data-layers': 'loading' }, h('div', { class: 'console-map' }, container, status, problems, foldingLegend(legend)), panel);
+  const legend = opsLegend(role, [], [['Target', targetLegendItems()]]);
+  const root = h('div', { class: 'console-page', 'data-testid': 'vetting-page', 'data-layers': 'loading' }, h('div', { class: 'console-map' }, container, h('div', { class: 'vet-crosshair', 'aria-hidden': 'true' }, h('span', {}, 'Enter places the target here')), status, problems, ground.el, foldingLegend(legend)), panel);
   replace(outlet, root);
 
   const problem = (message: string): void => {
@@ -184,6 +208,13 @@ export async function vettingPage(outlet: HTMLElement, route: Route): Promise<Pa
     go({ at: chosen });
   }
   atInput.addEventListener('input', () => (atEdited = true));
+  // Enter in the time box applies the time (the form's own Enter would vet at it unapplied).
+  atInput.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Enter') {
+      ev.preventDefault();
+      applyAt();
+    }
+  });
   atInput.addEventListener('change', () => {
     const chosen = fromUtcInputValue(atInput.value);
     if (chosen && chosen.getTime() !== at?.getTime()) go({ at: chosen });
@@ -257,6 +288,13 @@ export async function vettingPage(outlet: HTMLElement, route: Route): Promise<Pa
   }
   map.once('load', () => status.remove());
   map.getCanvas().style.cursor = 'crosshair';
+  // On a phone the whole country, in the map's part of the screen.
+  if (container.clientWidth < 700) map.fitBounds(SYRIA_BOUNDS, { padding: 10, duration: 0 });
+  ground.attach(map, {
+    statusOf: (id) => parties.find((p) => p.id === id)?.status,
+    at: () => when(),
+    targetPoint: () => (target?.type === 'Point' ? target.coordinates : null),
+  });
 
   const targetData = (): FeatureCollection => {
     const features: Feature[] = [];
@@ -283,29 +321,6 @@ export async function vettingPage(outlet: HTMLElement, route: Route): Promise<Pa
     if (!layersReady) return;
     setData(map!, 'vet-target', targetData());
     setData(map!, 'vet-draft', draftData());
-  }
-
-  const decisionColor = ['match', ['get', 'decision'], 'prohibited', DECISION_COLORS.prohibited, 'review', DECISION_COLORS.review, 'permitted', DECISION_COLORS.permitted, DECISION_COLORS.pending] as never;
-  function addTargetLayers(m: MapLibreMap): void {
-    m.addSource('vet-target', { type: 'geojson', data: EMPTY });
-    m.addSource('vet-draft', { type: 'geojson', data: EMPTY });
-    m.addLayer({ id: 'vet-target-fill', type: 'fill', source: 'vet-target', filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'fill-color': decisionColor, 'fill-opacity': 0.3 } });
-    m.addLayer({ id: 'vet-target-line', type: 'line', source: 'vet-target', filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'line-color': decisionColor, 'line-width': 2.5 } });
-    m.addLayer({
-      id: 'vet-target-point',
-      type: 'circle',
-      source: 'vet-target',
-      filter: ['==', ['geometry-type'], 'Point'],
-      paint: { 'circle-color': decisionColor, 'circle-radius': 6, 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 2 },
-    });
-    m.addLayer({ id: 'vet-draft-line', type: 'line', source: 'vet-draft', paint: { 'line-color': DECISION_COLORS.pending, 'line-width': 2, 'line-dasharray': [2, 1] } });
-    m.addLayer({
-      id: 'vet-draft-vertex',
-      type: 'circle',
-      source: 'vet-draft',
-      filter: ['==', ['geometry-type'], 'Point'],
-      paint: { 'circle-color': '#ffffff', 'circle-radius': 4, 'circle-stroke-color': DECISION_COLORS.pending, 'circle-stroke-width': 2 },
-    });
   }
 
   async function loadLayers(): Promise<void> {
@@ -390,7 +405,7 @@ export async function vettingPage(outlet: HTMLElement, route: Route): Promise<Pa
   }
   typedInput.addEventListener('keydown', (ev) => {
     // Enter places it; Shift+Enter is a new line (pasted GeoJSON)
-    if (ev.key === 'Enter' && !ev.shiftKey) {
+    if (ev.key === 'Enter' && !ev.shiftKey && !ev.isComposing) {
       ev.preventDefault();
       placeTyped();
     }
@@ -408,8 +423,9 @@ export async function vettingPage(outlet: HTMLElement, route: Route): Promise<Pa
     }
   });
 
-  map.on('click', (ev: MapLayerMouseEvent) => {
-    const pos: Position = [round6(ev.lngLat.lng), round6(ev.lngLat.lat)];
+  /** A click or tap on the map, or Enter at its centre: the point target, or the polygon's next vertex. */
+  function placeAt(lngLat: { lng: number; lat: number }, point: { x: number; y: number }): void {
+    const pos: Position = [round6(lngLat.lng), round6(lngLat.lat)];
     if (mode === 'point') {
       setTarget({ type: 'Point', coordinates: pos });
       return;
@@ -418,13 +434,21 @@ export async function vettingPage(outlet: HTMLElement, route: Route): Promise<Pa
     const last = draft[draft.length - 1];
     // The two clicks of a double-click land on the same pixel: one vertex, not two.
     if (last) {
-      const p = map.project(last as [number, number]);
-      if (Math.hypot(p.x - ev.point.x, p.y - ev.point.y) < 5) return;
+      const p = map!.project(last as [number, number]);
+      if (Math.hypot(p.x - point.x, p.y - point.y) < 5) return;
     }
     draft.push(pos);
     drawTarget();
     renderTargetInfo();
     updateControls();
+  }
+  map.on('click', (ev: MapLayerMouseEvent) => placeAt(ev.lngLat, ev.point));
+  // Without a pointer: the arrows move the map (MapLibre's), Enter places at the centre, under the crosshair shown while the map has the focus.
+  map.getCanvas().addEventListener('keydown', (ev) => {
+    if (ev.key !== 'Enter' || ev.repeat) return;
+    ev.preventDefault();
+    const c = map.getCanvas();
+    placeAt(map.getCenter(), { x: c.clientWidth / 2, y: c.clientHeight / 2 });
   });
   map.on('dblclick', (ev) => {
     ev.preventDefault();
@@ -446,12 +470,14 @@ export async function vettingPage(outlet: HTMLElement, route: Route): Promise<Pa
     finishBtn.hidden = mode !== 'polygon';
     radiusField.hidden = mode !== 'point';
     vetBtn.disabled = !mayVet || !target || !partySelect.value || Boolean(vetCtrl);
+    const touch = matchMedia('(pointer: coarse)').matches;
+    const click = touch ? 'Tap' : 'Click';
     hint.textContent =
       mode === 'point'
-        ? 'Click the map to place the target; give a radius to vet a disc around it.'
+        ? `${click} the map to place the target; give a radius to vet a disc around it.`
         : draft.length
-          ? `${draft.length} vertex${draft.length === 1 ? '' : 'es'} placed: click to add more, double-click or Finish to close the polygon, Esc to start again.`
-          : 'Click the map to place the polygon’s vertices; double-click or Finish to close it.';
+          ? `${draft.length} vertex${draft.length === 1 ? '' : 'es'} placed: ${click.toLowerCase()} to add more, ${touch ? 'Finish' : 'double-click or Finish'} to close the polygon${touch ? ', Clear' : ', Esc'} to start again.`
+          : `${click} the map to place the polygon’s vertices; ${touch ? 'Finish' : 'double-click or Finish'} to close it.`;
   }
 
   function renderTargetInfo(): void {
@@ -469,6 +495,7 @@ export async function vettingPage(outlet: HTMLElement, route: Route): Promise<Pa
       replace(targetInfo, h('span', { class: 'muted' }, 'No target yet.'));
       targetInfo.dataset.target = 'none';
     }
+    renderSheetSummary();
   }
 
   function showError(message: string): void {
@@ -493,12 +520,20 @@ export async function vettingPage(outlet: HTMLElement, route: Route): Promise<Pa
       { class: `reason reason-${effect}`, 'data-code': r.code, 'data-effect': effect },
       h('div', { class: 'reason-head' }, h('code', { class: 'reason-code' }, r.code), h('span', { class: `effect effect-${effect}` }, effect)),
       h('div', { class: 'reason-title' }, TITLES[r.code as ReasonCode] ?? humanize(r.code.toLowerCase())),
-      h('p', { class: 'reason-detail' }, r.detail),
+      h('p', { class: 'reason-detail' }, timeParts(r.detail).map((p) => (typeof p === 'string' ? p : h('time', { datetime: p.iso, title: p.iso }, p.text)))),
       facts.length ? h('dl', { class: 'reason-facts' }, facts.flatMap(([k, v, key]) => [h('dt', {}, k), h('dd', { 'data-fact': key }, v)])) : null,
     );
   }
 
+  /** What the folded sheet still says: the decision, or where the target stands. */
+  function renderSheetSummary(): void {
+    sheetSummary.dataset.decision = result?.decision ?? '';
+    if (result) replace(sheetSummary, h('span', { class: `effect effect-${result.decision}` }, result.decision));
+    else replace(sheetSummary, target ? 'Target placed' : draft.length ? 'Drawing…' : 'No target yet');
+  }
+
   function renderResult(): void {
+    renderSheetSummary();
     if (!result) {
       replace(resultBox, h('p', { class: 'muted vet-empty' }, target ? 'Press Vet for a decision.' : 'Put a target on the map, then press Vet.'));
       delete resultBox.dataset.decision;

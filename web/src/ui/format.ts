@@ -39,3 +39,36 @@ export function humanize(code: string): string {
   const s = code.replace(/[_-]+/g, ' ').trim();
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
+
+/** A piece of text the server wrote with ISO 8601 times in it: plain runs and the times, each with its page form. */
+export type TimePart = string | { iso: string; text: string };
+
+// A date and time with its zone, as the server writes them (toISOString), or with an offset.
+const ISO_TIME = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})/g;
+
+/**
+ * Splits `text` at its ISO times, each shown as `formatUtc` does, so a reason reads
+ * "committed at 2016-02-27 00:00Z" like the rest of the page; the machine time is kept in `iso`.
+ * A time that is no real date (2016-02-30...) stays as written.
+ */
+export function timeParts(text: string): TimePart[] {
+  const out: TimePart[] = [];
+  let last = 0;
+  for (const m of text.matchAll(ISO_TIME)) {
+    const iso = m[0];
+    const shown = formatUtc(iso);
+    if (shown === iso || !sameDay(iso)) continue;
+    if (m.index > last) out.push(text.slice(last, m.index));
+    out.push({ iso, text: shown });
+    last = m.index + iso.length;
+  }
+  if (last < text.length) out.push(text.slice(last));
+  return out;
+}
+
+/** Date() rolls 2016-02-30 over to 1 March: only a date that is what it says counts as a time. */
+function sameDay(iso: string): boolean {
+  const [y, mo, d] = iso.slice(0, 10).split('-').map(Number);
+  const t = new Date(Date.UTC(y, mo - 1, d));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d;
+}

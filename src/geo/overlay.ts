@@ -1,0 +1,166 @@
+// Areas of boolean combinations of a few polygons near a target, without building the overlay:
+// the area of a region is the sum, over the pieces of every boundary that bound it, of each
+// piece's shoelace term (Green's theorem). Every boundary is split where the others cross or run
+// along it; each piece's midpoint is tested against the other polygons with their prepared grids
+// (point in polygon), and the two sides of a piece differ only in the polygons it bounds. Linear
+// in the edges near the target, where a general overlay (polyclip-ts) took 100+ ms on a front
+// line of thousands of vertices (issue 12). Hand-written: it is the vetting clipping path.
+import { MEAN_RADIUS_M } from './geodesy.ts';
+import type { EdgeSet, PreparedArea } from './shapes.ts';
+import type { BBox } from './shapes.ts';
+
+/** A region: inside every area whose bit is in `inside`, outside every one whose bit is in `outside`. */
+export interface Region {
+  inside: number;
+  outside: number;
+}
+
+const ringSides = new WeakMap<EdgeSet, Int8Array>();
+/**
+ * Per ring, +1 when the area's interior is on the ring's left as stored, else −1. Each set is one
+ * polygon: its first ring the outer one, the rest holes (as vetting's territory parts and targets are).
+ */
+function sides(s: EdgeSet): Int8Array {
+  let out = ringSides.get(s);
+  if (out) return out;
+  const f = s.firstVertex;
+  const xy = s.xy;
+  out = new Int8Array(f.length);
+  for (let k = 0; k < f.length; k++) {
+    const end = (k + 1 < f.length ? f[k + 1] : xy.length >> 1) - 1;
+    const x0 = xy[2 * f[k]];
+    const y0 = xy[2 * f[k] + 1];
+    let a = 0;
+    for (let i = f[k]; i < end; i++) a += (xy[2 * i] - x0) * (xy[2 * i + 3] - y0) - (xy[2 * i + 2] - x0) * (xy[2 * i + 1] - y0);
+    const ccw = a > 0;
+    out[k] = (k === 0 ? ccw : !ccw) ? 1 : -1;
+  }
+  ringSides.set(s, out);
+  return out;
+}
+
+/** The ring (index into firstVertex) that vertex i belongs to. */
+function ringOf(s: EdgeSet, i: number): number {
+  const f = s.firstVertex;
+  let lo = 0;
+  let hi = f.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (f[mid] <= i) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+function orient(ax: number, ay: number, bx: number, by: number, px: number, py: number): number {
+  return (bx - ax) * (py - ay) - (by - ay) * (px - ax);
+}
+
+interface Along {
+  t0: number;
+  t1: number;
+  set: number;
+  /** Whether that set's interior is on the left of this edge's direction. */
+  left: boolean;
+}
+
+/**
+ * The areas (m², on a local plane: good to well under 1% at these sizes) of the regions. Every
+ * region must lie inside areas[0] (its bit in every `inside`), and areas[0] inside `box`: only the
+ * edges in the box are read. Coordinates are taken relative to the box's centre so that the
+ * shoelace sums keep their precision.
+ */
+export function regionAreas(areas: PreparedArea[], regions: Region[], box: BBox): number[] {
+  const n = areas.length;
+  const sets = areas.map((a) => a.edges);
+  const ox = (box.minX + box.maxX) / 2;
+  const oy = (box.minY + box.maxY) / 2;
+  const acc = new Float64Array(regions.length);
+  const edges: number[] = [];
+  const near: number[] = [];
+  const ts: number[] = [];
+  const along: Along[] = [];
+  const within = (m: number, r: Region) => (m & r.inside) === r.inside && (m & r.outside) === 0;
+  for (let x = 0; x < n; x++) {
+    const s = sets[x];
+    const xy = s.xy;
+    const side = sides(s);
+    s.edgesInto(box.minX, box.minY, box.maxX, box.maxY, edges);
+    for (const i of edges) {
+      const ax = xy[2 * i], ay = xy[2 * i + 1], bx = xy[2 * i + 2], by = xy[2 * i + 3];
+      if (ax === bx && ay === by) continue;
+      ts.length = 0;
+      along.length = 0;
+      ts.push(0, 1);
+      const ux = Math.abs(bx - ax) >= Math.abs(by - ay);
+      for (let y = 0; y < n; y++) {
+        if (y === x) continue;
+        const o = sets[y];
+        const oxy = o.xy;
+        const m = o.edgesInto(Math.min(ax, bx), Math.min(ay, by), Math.max(ax, bx), Math.max(ay, by), near);
+        for (let k = 0; k < m; k++) {
+          const j = near[k];
+          const cx = oxy[2 * j], cy = oxy[2 * j + 1], dx = oxy[2 * j + 2], dy = oxy[2 * j + 3];
+          const d1 = orient(ax, ay, bx, by, cx, cy);
+          const d2 = orient(ax, ay, bx, by, dx, dy);
+          if (d1 === 0 && d2 === 0) {
+            if (cx === dx && cy === dy) continue;
+            // collinear: the stretch they share bounds both polygons
+            const tc = ux ? (cx - ax) / (bx - ax) : (cy - ay) / (by - ay);
+            const td = ux ? (dx - ax) / (bx - ax) : (dy - ay) / (by - ay);
+            const t0 = Math.max(0, Math.min(tc, td));
+            const t1 = Math.min(1, Math.max(tc, td));
+            if (t1 > t0) {
+              ts.push(t0, t1);
+              along.push({ t0, t1, set: y, left: td > tc === sides(o)[ringOf(o, j)] > 0 });
+            } else if (t1 === t0) ts.push(t0);
+            continue;
+          }
+          if ((d1 > 0 && d2 > 0) || (d1 < 0 && d2 < 0)) continue;
+          const d3 = orient(cx, cy, dx, dy, ax, ay);
+          const d4 = orient(cx, cy, dx, dy, bx, by);
+          if ((d3 > 0 && d4 > 0) || (d3 < 0 && d4 < 0)) continue;
+          const t = d3 === d4 ? 0 : d3 / (d3 - d4);
+          if (t > 0 && t < 1) ts.push(t);
+        }
+      }
+      ts.sort((p, q) => p - q);
+      const mine = side[ringOf(s, i)] > 0;
+      for (let k = 0; k + 1 < ts.length; k++) {
+        const t0 = ts[k];
+        const t1 = ts[k + 1];
+        if (!(t1 > t0)) continue;
+        const tm = (t0 + t1) / 2;
+        let leftBits = mine ? 1 << x : 0;
+        let rightBits = mine ? 0 : 1 << x;
+        let onBits = 1 << x;
+        let counted = false;
+        for (const a of along) {
+          if (a.t0 <= tm && tm <= a.t1 && !(onBits & (1 << a.set))) {
+            if (a.set < x) counted = true; // the lower set's pass counts the shared stretch
+            onBits |= 1 << a.set;
+            if (a.left) leftBits |= 1 << a.set;
+            else rightBits |= 1 << a.set;
+          }
+        }
+        if (counted) continue;
+        const mx = ax + (bx - ax) * tm;
+        const my = ay + (by - ay) * tm;
+        // everything lies in areas[0]: a piece outside it bounds nothing
+        if (!(onBits & 1) && !areas[0].contains(mx, my)) continue;
+        let mask = onBits & 1 ? 0 : 1;
+        for (let z = 1; z < n; z++) if (!(onBits & (1 << z)) && areas[z].contains(mx, my)) mask |= 1 << z;
+        const px0 = ax + (bx - ax) * t0 - ox, py0 = ay + (by - ay) * t0 - oy;
+        const px1 = ax + (bx - ax) * t1 - ox, py1 = ay + (by - ay) * t1 - oy;
+        const term = (px0 * py1 - px1 * py0) / 2;
+        for (let r = 0; r < regions.length; r++) {
+          const d = (within(mask | leftBits, regions[r]) ? 1 : 0) - (within(mask | rightBits, regions[r]) ? 1 : 0);
+          if (d) acc[r] += d * term;
+        }
+      }
+    }
+  }
+  const k = (Math.PI / 180) * MEAN_RADIUS_M;
+  const scale = k * k * Math.cos(oy * (Math.PI / 180));
+  return Array.from(acc, (a) => a * scale);
+}
