@@ -44,8 +44,12 @@ export interface Config {
   adminUnitsFile: string;
   /** Milliseconds a verified bearer token is trusted without asking the database again; revoking through this instance applies at once, through another within this time. */
   authCacheMs: number;
-  /** Vetting requests each account may make per minute (a token bucket of this size), so nobody maps the sites by probing. */
+  /** Vetting targets each account of a role without site access (liaison) may ask about per minute, single or in batches, so nobody maps the sites by probing. */
   vettingRatePerMinute: number;
+  /** The same for the task force (admin, co-chair, secretariat), who see the sites anyway: a load bound, above one full batch. */
+  vettingTaskForceRatePerMinute: number;
+  /** Most targets of one batch (POST /api/v1/vetting/batch). */
+  vettingBatchTargetsMax: number;
   /** Requests each account may make per minute to the routes that scan the whole desk (the map's clusters, OGC API items pages), so no one caller holds the event loop. */
   scanRatePerMinute: number;
   /** Milliseconds between checks for data written by other instances (writes through this one refresh at once). */
@@ -224,6 +228,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     adminUnitsFile: env.TRUCE_ADMIN_UNITS ? path.resolve(env.TRUCE_ADMIN_UNITS) : path.join(root, 'reference', 'syria', 'adm3.geojson'),
     authCacheMs: int(env.TRUCE_AUTH_CACHE_MS, 2000, 'TRUCE_AUTH_CACHE_MS'),
     vettingRatePerMinute: int(env.TRUCE_VETTING_RATE_PER_MINUTE, 120, 'TRUCE_VETTING_RATE_PER_MINUTE'),
+    vettingTaskForceRatePerMinute: int(env.TRUCE_VETTING_TASK_FORCE_RATE_PER_MINUTE, 1200, 'TRUCE_VETTING_TASK_FORCE_RATE_PER_MINUTE'),
+    vettingBatchTargetsMax: int(env.TRUCE_VETTING_BATCH_TARGETS_MAX, 1000, 'TRUCE_VETTING_BATCH_TARGETS_MAX'),
     scanRatePerMinute: int(env.TRUCE_SCAN_RATE_PER_MINUTE, 300, 'TRUCE_SCAN_RATE_PER_MINUTE'),
     vettingRefreshMs: int(env.TRUCE_VETTING_REFRESH_MS, 1000, 'TRUCE_VETTING_REFRESH_MS'),
     vettingMaxRadiusM: int(env.TRUCE_VETTING_MAX_RADIUS_M, 50_000, 'TRUCE_VETTING_MAX_RADIUS_M'),

@@ -187,6 +187,9 @@ const SAMPLES: Record<string, (role?: Role) => Promise<InjectOptions>> = {
   // exports (issue 11)
   'GET /api/v1/exports/incidents': async () => ({ url: '/api/v1/exports/incidents?format=csv' }),
   'GET /api/v1/vetting/audit': async () => ({}),
+  // issue 12: batch vetting (the liaison for its own party, as every role here) and the history's export
+  'POST /api/v1/vetting/batch': async () => ({ payload: { requestingPartyId: demoId('saaf'), targets: [{ target: { type: 'Point', coordinates: [36.3, 33.5] } }, { target: { type: 'Point', coordinates: [36.31, 33.5] }, radiusM: 100 }] } }),
+  'GET /api/v1/exports/vetting': async () => ({ url: '/api/v1/exports/vetting?format=csv&decision=review' }),
   'GET /api/v1/vetting/:id': async () => ({ url: `/api/v1/vetting/${await liaisonVetting()}` }),
   'GET /api/v1/vetting/:id/replay': async () => ({ url: `/api/v1/vetting/${await liaisonVetting()}/replay` }),
   'POST /api/v1/vetting/flags/:accountId/lift': async () => ({ url: `/api/v1/vetting/flags/${await flaggedAccount()}/lift`, payload: { reason: 'access test' } }),

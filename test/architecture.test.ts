@@ -58,6 +58,9 @@ export const ARCHITECTURE: Architecture = {
     { file: 'src/imports/acled.ts' },
     { file: 'src/imports/ucdp.ts' },
     { file: 'src/imports/actors.ts' },
+    // issue 12: who sees what of a vetting decision; the vetting history's export formats
+    { file: 'src/vetting/views.ts' },
+    { file: 'src/exports/vetting.ts' },
   ],
   ioBuiltins: ['fs', 'fs/promises', 'net', 'http', 'https', 'http2', 'dgram', 'dns', 'dns/promises', 'tls', 'child_process', 'cluster', 'worker_threads', 'readline', 'repl', 'inspector', 'os', 'process'],
   ioPackages: [/^pg(\/|$)/, /^@electric-sql\//, /^fastify(\/|$)/, /^@fastify\//, /^undici(\/|$)/, /^ws$/, /^commander$/, /^playwright/],
@@ -80,8 +83,9 @@ export const ARCHITECTURE: Architecture = {
     db: ['schema_migrations'],
   },
   anyTable: [/^src\/db\//],
-  // the vetting contract's reason codes and their effects, which the console colours by
-  webShared: ['src/vetting/model.ts'],
+  // the vetting contract's reason codes and their effects, which the console colours by; the CSV
+  // writer and its formula guard, with which the console writes a batch's results as a file
+  webShared: ['src/vetting/model.ts', 'src/exports/formats.ts'],
   serverPackages: [/^pg(\/|$)/, /^@electric-sql\//, /^fastify(\/|$)/, /^@fastify\//, /^typescript$/, /^vitest/],
 };
 

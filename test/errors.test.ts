@@ -249,6 +249,37 @@ describe('exports: refused requests name the field and start nothing', () => {
   });
 });
 
+// issue 12: batch vetting and the vetting history's export
+describe('batch vetting: a bad target refuses the batch, naming it, and stores nothing', () => {
+  const saaf = '00000000-2016-4000-8000-000000000103';
+  const pt = (lon: number, lat: number) => ({ target: { type: 'Point', coordinates: [lon, lat] } });
+  const send = (role: 'secretariat' | 'liaison', payload: unknown) => () => t.call(role, { method: 'POST', url: '/api/v1/vetting/batch', payload: payload as object });
+  it.each([
+    ['more than 1,000 targets', send('secretariat', { requestingPartyId: saaf, targets: Array(1001).fill(pt(36, 35)) }), 400, 'VALIDATION_FAILED', 'targets'],
+    ['no targets at all', send('secretariat', { requestingPartyId: saaf }), 400, 'VALIDATION_FAILED', 'targets'],
+    ['a bad position at index 17', send('secretariat', { requestingPartyId: saaf, targets: [...Array(17).fill(pt(36, 35)), pt(200, 35)] }), 422, 'INVALID_GEOMETRY', 'targets.17.target.coordinates.0'],
+    ['a bad time at index 2', send('secretariat', { requestingPartyId: saaf, targets: [pt(36, 35), pt(36, 35), { ...pt(36, 35), at: 'yesterday' }] }), 400, 'VALIDATION_FAILED', 'targets.2.at'],
+    ['a negative radius at index 1', send('secretariat', { requestingPartyId: saaf, targets: [pt(36, 35), { ...pt(36, 35), radiusM: -5 }] }), 400, 'VALIDATION_FAILED', 'targets.1.radiusM'],
+    ['a liaison’s disc over its bound at index 4', send('liaison', { requestingPartyId: saaf, targets: [...Array(4).fill(pt(36, 35)), { ...pt(36, 35), radiusM: 2000 }] }), 422, 'TARGET_TOO_LARGE', 'targets.4.radiusM'],
+  ])('%s', async (_n, go, status, code, field) => {
+    await refused(go, status, { code, field });
+  });
+});
+
+describe('the vetting history’s export: refused requests name the field and start nothing', () => {
+  it.each([
+    ['an unknown format', 'format=acled', 400, 'VALIDATION_FAILED', 'format'],
+    ['no format', 'decision=review', 400, 'VALIDATION_FAILED', 'format'],
+    ['an unknown reason', 'format=csv&reason=NEAR_A_SCHOOL', 400, 'VALIDATION_FAILED', 'reason'],
+    ['an unknown decision', 'format=csv&decision=maybe', 400, 'VALIDATION_FAILED', 'decision'],
+    ['to before from', 'format=geojson&from=2016-03-01&to=2016-02-01', 422, 'INCONSISTENT', 'to'],
+    ['a parameter the list takes but a file does not', 'format=csv&cursor=abc', 400, 'VALIDATION_FAILED', 'cursor'],
+  ])('%s', async (_n, qs, status, code, field) => {
+    const res = await refused(() => t.call('secretariat', { method: 'GET', url: `/api/v1/exports/vetting?${qs}` }), status, { code, field });
+    expect(res.headers['content-disposition']).toBeUndefined();
+  });
+});
+
 describe('webhooks: refused registrations store nothing', () => {
   const ok = { url: 'https://93.184.216.34/truce', events: ['info_request.sent'] };
   const cases: [string, () => { role: 'liaison' | 'agency' | 'secretariat'; method: 'POST' | 'GET'; url: string; payload?: unknown }, number, string, string][] = [

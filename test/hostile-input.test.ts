@@ -7,7 +7,7 @@ import { demoId, snapshot, testApp, type TestApp } from './support/app.ts';
 let t: TestApp;
 let base: string;
 beforeAll(async () => {
-  t = await testApp({ config: { vettingRatePerMinute: 10_000 } });
+  t = await testApp({ config: { vettingRatePerMinute: 10_000, vettingTaskForceRatePerMinute: 10_000 } });
   await t.app.listen({ host: '127.0.0.1', port: 0 });
   base = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`;
 });

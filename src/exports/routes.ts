@@ -1,14 +1,17 @@
 // Exports over HTTP: GET /api/v1/exports/incidents?format=geojson|acled|hxl|csv with the list's
-// filters, streamed (service.ts). Read-only: no write, no ledger leaf.
+// filters, and GET /api/v1/exports/vetting?format=csv|geojson with the vetting history's, streamed
+// (service.ts). Read-only: no write, no ledger leaf.
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { principal, recheckPrincipal } from '../auth/hook.ts';
 import { ANY_ROLE } from '../auth/roles.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/db.ts';
 import { ACLED_COLUMNS, CSV_COLUMNS, HXL_COLUMNS } from './formats.ts';
-import { ExportQuery } from './schemas.ts';
-import { exportSlots, startExport, type ExportSettings } from './service.ts';
+import { SITE_READERS } from '../vetting/lookup.ts';
+import { ExportQuery, VettingExportQuery } from './schemas.ts';
+import { exportSlots, startExport, startVettingExport, type Export, type ExportSettings } from './service.ts';
+import { VETTING_CSV_COLUMNS } from './vetting.ts';
 
 export async function exportRoutes(app: FastifyInstance, { db, config }: { db: Db; config: Config }) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
@@ -40,14 +43,38 @@ export async function exportRoutes(app: FastifyInstance, { db, config }: { db: D
         },
       },
     },
-    handler: async (req, reply) => {
-      const x = await startExport(db, principal(req), req.query, settings, () => recheckPrincipal(db, config, req));
-      reply
-        .type(x.mediaType)
-        .header('content-disposition', `attachment; filename="${x.fileName}"`)
-        .header('cache-control', 'no-store')
-        .header('x-accel-buffering', 'no'); // nginx: pass it on as it comes
-      return reply.send(x.stream as unknown as string); // a stream, piped as it is read (the schema above is for the docs)
-    },
+    handler: async (req, reply) => send(reply, await startExport(db, principal(req), req.query, settings, () => recheckPrincipal(db, config, req))),
   });
+
+  r.get('/api/v1/exports/vetting', {
+    exposeHeadRoute: false,
+    config: { access: SITE_READERS },
+    schema: {
+      tags: ['exports', 'vetting'],
+      summary: 'The vetting history as a file: CSV or GeoJSON; streamed',
+      description:
+        'Holds exactly the decisions GET /api/v1/vetting gives with the same filters (requestedBy, requestingPartyId, decision, reason, from, to), newest first, each as the list shows it (the exact decision, what the caller was told, the ledger seq). ' +
+        `CSV columns: ${VETTING_CSV_COLUMNS.join(', ')}. GeoJSON: each target as its feature's geometry. A text cell starting with = + - @ is written with a leading apostrophe. ` +
+        `Bounded with the incident exports: ${config.exportsPerAccount} per account and ${config.exportsMax} in all per server at once (429 \`TOO_MANY_EXPORTS\`).`,
+      querystring: VettingExportQuery,
+      produces: ['application/geo+json', 'text/csv'],
+      response: {
+        200: {
+          description: 'The file (Content-Disposition: attachment)',
+          content: { 'application/geo+json': { schema: { type: 'string' } }, 'text/csv': { schema: { type: 'string' } } },
+        },
+      },
+    },
+    handler: async (req, reply) => send(reply, await startVettingExport(db, principal(req), req.query, settings, () => recheckPrincipal(db, config, req))),
+  });
+}
+
+/** The file as an attachment, piped as it is read (the routes' response schemas are for the docs). */
+function send(reply: FastifyReply, x: Export) {
+  reply
+    .type(x.mediaType)
+    .header('content-disposition', `attachment; filename="${x.fileName}"`)
+    .header('cache-control', 'no-store')
+    .header('x-accel-buffering', 'no'); // nginx: pass it on as it comes
+  return reply.send(x.stream as unknown as string);
 }

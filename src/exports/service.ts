@@ -12,8 +12,10 @@ import { stateAt } from '../geo/borders.ts';
 import { ApiError } from '../http/errors.ts';
 import { incidentFilterOf, incidentPage, viewerOf, type IncidentFilter } from '../incidents/lookup.ts';
 import { listParties } from '../parties/lookup.ts';
+import { historyFilterOf, historyPage, type HistoryCursor } from '../vetting/lookup.ts';
 import { csvRow, csvText, feature, fileName, SPECS, type ExportIncident, type Format, type PartyInfo, type RowContext } from './formats.ts';
-import type { ExportQuery } from './schemas.ts';
+import type { ExportQuery, VettingExportQuery } from './schemas.ts';
+import { VETTING_CSV_COLUMNS, VETTING_SPECS, vettingCells, vettingFeature, vettingFileName, type ExportVetting, type VettingFormat } from './vetting.ts';
 
 export interface ExportSettings {
   perAccount: number;
@@ -29,7 +31,7 @@ export const FIRST_PAGE_ROWS = 100;
 
 interface Running {
   accountId: string;
-  format: Format;
+  format: Format | VettingFormat;
   rows: number;
   startedAt: number;
   /** Since when it has waited for the client to take a page (null while it reads or writes one). */
@@ -46,7 +48,7 @@ export class ExportSlots {
   constructor(readonly settings: ExportSettings) {}
 
   /** A place for this account's export, or 429 naming the bound. */
-  take(accountId: string, format: Format): Running {
+  take(accountId: string, format: Format | VettingFormat): Running {
     const mine = [...this.running].filter((r) => r.accountId === accountId).length;
     if (mine >= this.settings.perAccount) {
       throw new ApiError('TOO_MANY_EXPORTS', `This account has ${mine} exports running on this server, the most it may; wait for one to finish.`, 'Authorization', { limit: this.settings.perAccount });
@@ -65,7 +67,7 @@ export class ExportSlots {
   }
 
   /** What runs now (for tests and operators): account, format, rows written so far. */
-  list(): { accountId: string; format: Format; rows: number; startedAt: number; waitingSince: number | null }[] {
+  list(): { accountId: string; format: Format | VettingFormat; rows: number; startedAt: number; waitingSince: number | null }[] {
     return [...this.running].map(({ accountId, format, rows, startedAt, waitingSince }) => ({ accountId, format, rows, startedAt, waitingSince }));
   }
 }
@@ -119,7 +121,7 @@ async function rowContext(db: Db): Promise<RowContext> {
 // ---- the stream
 
 export interface Export {
-  format: Format;
+  format: Format | VettingFormat;
   mediaType: string;
   fileName: string;
   stream: Readable;
@@ -127,6 +129,70 @@ export interface Export {
 
 /** A page of CSV rows (RFC 4180, CRLF line ends; see csvText for why by hand). */
 const csv = (rows: (string | number)[][]) => csvText(rows);
+
+/** What one export reads and writes: the text around the rows, and each page as text. */
+interface PagedFile<C> {
+  head: string;
+  tail: string;
+  page(after: C | undefined, limit: number): Promise<{ items: unknown[]; next: C | null }>;
+  /** A page's rows as text; `first`: no page was written before it. */
+  text(items: unknown[], first: boolean): string;
+}
+
+/**
+ * The stream of a file, read page by page as the client reads it, in the place `slot` holds (freed
+ * when the stream ends, however it ends). The caller's credentials are checked again every
+ * recheckMs; a client that takes no page for stallMs is cut off.
+ */
+function streamPages<C>(slot: Running, settings: ExportSettings, p: Principal, recheck: () => Promise<Principal | null>, file: PagedFile<C>): Readable {
+  let stall: NodeJS.Timeout | undefined;
+  let stream: Readable | null = null;
+  const gen = async function* (): AsyncGenerator<string> {
+    try {
+      yield file.head;
+      let after: C | undefined;
+      let limit = Math.min(FIRST_PAGE_ROWS, settings.chunkRows);
+      let first = true;
+      let checked = Date.now();
+      for (;;) {
+        if (Date.now() - checked >= settings.recheckMs) {
+          const again = await recheck();
+          if (!again || again.accountId !== p.accountId || again.role !== p.role || again.partyId !== p.partyId) throw new Error('the credentials of the export no longer hold');
+          checked = Date.now();
+        }
+        const page = await file.page(after, limit);
+        if (page.items.length) {
+          const text = file.text(page.items, first);
+          first = false;
+          slot.rows += page.items.length;
+          // the client has this many seconds to take the page, else the export ends
+          stall = setTimeout(() => stream?.destroy(new Error('the client stopped reading')), settings.stallMs);
+          slot.waitingSince = Date.now();
+          yield text;
+          slot.waitingSince = null;
+          clearTimeout(stall);
+        }
+        if (!page.next) break;
+        after = page.next;
+        limit = Math.min(limit * 4, settings.chunkRows);
+      }
+      if (file.tail) yield file.tail;
+    } finally {
+      clearTimeout(stall);
+      slot.end();
+    }
+  };
+  // not object mode: the stream holds at most 64 KiB beyond the page being written, then stops pulling
+  stream = Readable.from(gen(), { objectMode: false, highWaterMark: 64 * 1024 });
+  slot.cancel = () => stream!.destroy(new Error('the server is closing'));
+  stream.on('close', () => slot.end()); // destroyed before it started (the client left at once): the place is freed too
+  return stream;
+}
+
+/** GeoJSON's collection around the features: two constants and a hand-written join (each feature is JSON.stringify'd). */
+const GEOJSON_HEAD = '{"type":"FeatureCollection","features":[';
+const GEOJSON_TAIL = '\n]}\n';
+const featuresText = (features: unknown[], first: boolean) => (first ? '\n' : ',\n') + features.map((f) => JSON.stringify(f)).join(',\n');
 
 /**
  * Starts an export for this caller: its place is taken (429 past the bounds) and the filters
@@ -149,54 +215,46 @@ export async function startExport(
     const viewer = await viewerOf(db, p);
     const ctx = await rowContext(db);
     const spec = SPECS[format];
-    let stall: NodeJS.Timeout | undefined;
-    let stream: Readable | null = null;
-    const gen = async function* (): AsyncGenerator<string> {
-      try {
-        yield format === 'geojson' ? '{"type":"FeatureCollection","features":[' : csv(spec.header);
-        let after: [number, string] | undefined;
-        let limit = Math.min(FIRST_PAGE_ROWS, settings.chunkRows);
-        let first = true;
-        let checked = Date.now();
-        for (;;) {
-          if (Date.now() - checked >= settings.recheckMs) {
-            const again = await recheck();
-            if (!again || again.accountId !== p.accountId || again.role !== p.role || again.partyId !== p.partyId) throw new Error('the credentials of the export no longer hold');
-            checked = Date.now();
-          }
-          const page = await incidentPage(db, viewer, filter, { after, limit });
-          if (page.items.length) {
-            let text: string;
-            if (format === 'geojson') {
-              // a hand-written join: each feature is JSON.stringify'd; the collection around them is two constants
-              text = (first ? '\n' : ',\n') + page.items.map((i) => JSON.stringify(feature(i))).join(',\n');
-            } else {
-              text = csv(page.items.map((i) => csvRow(spec.cells!(i, ctx))));
-            }
-            first = false;
-            slot.rows += page.items.length;
-            // the client has this many seconds to take the page, else the export ends
-            stall = setTimeout(() => stream?.destroy(new Error('the client stopped reading')), settings.stallMs);
-            slot.waitingSince = Date.now();
-            yield text;
-            slot.waitingSince = null;
-            clearTimeout(stall);
-          }
-          if (!page.next) break;
-          after = page.next;
-          limit = Math.min(limit * 4, settings.chunkRows);
-        }
-        if (format === 'geojson') yield '\n]}\n';
-      } finally {
-        clearTimeout(stall);
-        slot.end();
-      }
-    };
-    // not object mode: the stream holds at most 64 KiB beyond the page being written, then stops pulling
-    stream = Readable.from(gen(), { objectMode: false, highWaterMark: 64 * 1024 });
-    slot.cancel = () => stream!.destroy(new Error('the server is closing'));
-    stream.on('close', () => slot.end()); // destroyed before it started (the client left at once): the place is freed too
+    const stream = streamPages<[number, string]>(slot, settings, p, recheck, {
+      head: format === 'geojson' ? GEOJSON_HEAD : csv(spec.header),
+      tail: format === 'geojson' ? GEOJSON_TAIL : '',
+      page: (after, limit) => incidentPage(db, viewer, filter, { after, limit }),
+      text: (items, first) => (format === 'geojson' ? featuresText((items as ExportIncident[]).map(feature), first) : csv((items as ExportIncident[]).map((i) => csvRow(spec.cells!(i, ctx))))),
+    });
     return { format, mediaType: spec.mediaType, fileName: fileName(format, now), stream };
+  } catch (e) {
+    slot.end();
+    throw e;
+  }
+}
+
+/**
+ * The vetting history as a file (the task force's): exactly the decisions GET /api/v1/vetting
+ * gives with the same filters, newest first, as the list shows them. Bounded with the incident
+ * exports (the same places per account and in all).
+ */
+export async function startVettingExport(
+  db: Db,
+  p: Principal,
+  q: VettingExportQuery,
+  settings: ExportSettings,
+  recheck: () => Promise<Principal | null>,
+  now = new Date(),
+): Promise<Export> {
+  const { format, ...filters } = q;
+  const filter = historyFilterOf(filters);
+  const slot = exportSlots(db, settings).take(p.accountId, format);
+  try {
+    const parties = new Map((await listParties(db)).map((x) => [x.id, x.name]));
+    const spec = VETTING_SPECS[format];
+    const stream = streamPages<HistoryCursor>(slot, settings, p, recheck, {
+      head: format === 'geojson' ? GEOJSON_HEAD : csv([[...VETTING_CSV_COLUMNS]]),
+      tail: format === 'geojson' ? GEOJSON_TAIL : '',
+      page: (after, limit) => historyPage(db, p.role, filter, after, limit),
+      text: (items, first) =>
+        format === 'geojson' ? featuresText((items as ExportVetting[]).map(vettingFeature), first) : csv((items as ExportVetting[]).map((v) => csvRow(vettingCells(v, (id) => parties.get(id))))),
+    });
+    return { format, mediaType: spec.mediaType, fileName: vettingFileName(format, now), stream };
   } catch (e) {
     slot.end();
     throw e;

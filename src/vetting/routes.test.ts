@@ -245,7 +245,7 @@ describe('audit', () => {
 
 describe('rate limit', () => {
   it('refuses an account past its budget with 429 and records nothing more', async () => {
-    const small = await testApp({ config: { vettingRatePerMinute: 3 } });
+    const small = await testApp({ config: { vettingRatePerMinute: 3, vettingTaskForceRatePerMinute: 3 } });
     try {
       for (let i = 0; i < 3; i++) expect((await small.call('secretariat', { method: 'POST', url: '/api/v1/vetting', payload: { requestingPartyId: demoId('rus'), target: point(36, 35) } })).statusCode).toBe(201);
       const before = await snapshot(small.db);

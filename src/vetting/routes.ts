@@ -1,18 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import canonicalize from 'canonicalize';
 import { principal } from '../auth/hook.ts';
-import { SECRETARIAT, type Principal, type Role } from '../auth/roles.ts';
+import { SECRETARIAT, type Principal } from '../auth/roles.ts';
 import { getAccount } from '../auth/lookup.ts';
 import type { Config } from '../config.ts';
 import type { Db, Row } from '../db/db.ts';
-import { checkGeometry, geometryFault, type Geometry } from '../geo/geojson.ts';
-import { geodesicAreaKm2 } from '../geo/geodesy.ts';
 import { ApiError, notFound } from '../http/errors.ts';
-import { perAccountRate } from '../http/rate.ts';
+import { SpendingWindow } from '../http/rate.ts';
 import { decodeCursor, encodeCursor } from '../http/pagination.ts';
 import { IdParams } from '../http/schemas.ts';
 import { write } from '../ledger/ledger.ts';
@@ -20,51 +16,21 @@ import { ClipPool } from './clipper.ts';
 import { prepareTarget, referredOnGrid, tell, toldBefore009, type PreparedTarget } from './decide.ts';
 import { Grid } from './grid.ts';
 import type { VettingIndex } from './index.ts';
-import type { Decision, Reason, Target, ToldBasis, VetRequest } from './model.ts';
+import type { Decision, ToldBasis, VetRequest } from './model.ts';
 import * as S from './schemas.ts';
-import { decideBounded, IndexHolder, liftFlag, toldExact, utcDayStart, VettingRecorder } from './service.ts';
+import { checkTarget, checkTargetValidity, decideBounded, IndexHolder, liftFlag, ownPartyOnly, planVetting, requestingParty, utcDayStart, VettingRecorder, type TargetBounds } from './service.ts';
 import * as store from './store.ts';
+import { historyFilterOf, historyPage } from './lookup.ts';
+import { COARSE, isCoarse, isSiteReader, SITE_READERS, toldOf, VETTERS, vettingJson } from './views.ts';
 
-/** Who may ask for a decision: the task force and each party's liaison (for its own party only). */
-const VETTERS: readonly Role[] = ['admin', 'cochair', 'secretariat', 'liaison'];
-/** Who may see which protected site a target is near, and audit everyone's requests. */
-const SITE_READERS: readonly Role[] = ['admin', 'cochair', 'secretariat'];
-
-/** Roles that may vet but not see sites: bounded targets, sites only on the coarse grid, a daily budget of referrals. */
-export const COARSE: readonly Role[] = VETTERS.filter((r) => !SITE_READERS.includes(r));
-const isCoarse = (role: string) => (COARSE as readonly string[]).includes(role);
-
-/** The recorded told view of a row. */
-function toldOf(r: Row): Decision & { basis: ToldBasis | null } {
-  if (r.told_basis === null) return { ...(isCoarse(r.requested_role) ? toldBefore009({ decision: r.decision, reasons: r.reasons }) : { decision: r.decision, reasons: r.reasons }), basis: null };
-  return { decision: r.told_decision, reasons: r.told_reasons, basis: r.told_basis };
-}
-
-const iso = (d: Date | string) => new Date(d).toISOString();
-
-/** A site reader sees the exact decision and what the caller was told; any other role only what it was told. */
-function vettingJson(r: Row, role: Role) {
-  const told = toldOf(r);
-  const view = SITE_READERS.includes(role) ? { decision: r.decision, reasons: r.reasons, told } : { decision: told.decision, reasons: told.reasons };
-  return {
-    id: r.id,
-    ...view,
-    dataVersion: Number(r.data_version),
-    target: r.target,
-    radiusM: r.radius_m === null ? null : Number(r.radius_m),
-    at: iso(r.at),
-    requestingPartyId: r.requesting_party_id,
-    note: r.note,
-    requestedBy: r.requested_by,
-    requestedAt: iso(r.requested_at),
-  };
-}
+export { COARSE };
 
 /** A liaison sees only its own requests; the task force sees all. */
 function mayRead(p: Principal, r: Row): boolean {
   return SITE_READERS.includes(p.role) || r.requested_by === p.accountId;
 }
 
+const iso = (d: Date | string) => new Date(d).toISOString();
 const flagJson = (f: Row) => ({ id: f.id, accountId: f.account_id, event: f.event, at: iso(f.at), referrals: f.referrals, reason: f.reason, recordedBy: f.recorded_by });
 
 export async function vettingRoutes(app: FastifyInstance, { db, config }: { db: Db; config: Config }) {
@@ -105,7 +71,6 @@ export async function vettingRoutes(app: FastifyInstance, { db, config }: { db: 
     holder.stop();
     await Promise.all([clipPool.close(), holder.flushed()]);
   });
-  await app.register(rateLimit, { global: false });
 
   async function load(req: FastifyRequest, id: string): Promise<Row> {
     const row = await store.getVetting(db, id);
@@ -113,106 +78,114 @@ export async function vettingRoutes(app: FastifyInstance, { db, config }: { db: 
     return row;
   }
 
+  const bounds: TargetBounds = { maxRadiusM: config.vettingMaxRadiusM, maxVertices: config.vettingMaxTargetVertices, coarseMaxRadiusM: config.vettingCoarseMaxRadiusM, coarseMaxAreaKm2: config.vettingCoarseMaxAreaKm2 };
+  // One budget per account for single requests and batches alike: every target spends one.
+  const window = new SpendingWindow();
+  const rateOf = (role: string) => (isSiteReader(role) ? config.vettingTaskForceRatePerMinute : config.vettingRatePerMinute);
+  /** A preHandler: spends `n(req)` of the account's budget, or 429 (refusals are counted for the audit, per account and day). */
+  const spending = (n: (req: FastifyRequest) => number) => async (req: FastifyRequest, reply: FastifyReply) => {
+    const p = principal(req);
+    const max = rateOf(p.role);
+    const want = n(req);
+    const got = window.take(p.accountId, want, max);
+    reply.header('x-ratelimit-limit', max);
+    if (got.ok) {
+      reply.header('x-ratelimit-remaining', got.remaining).header('x-ratelimit-reset', Math.ceil(got.resetMs / 1000));
+      return;
+    }
+    const after = Math.ceil(got.retryMs / 1000);
+    reply.header('x-ratelimit-remaining', 0).header('retry-after', after);
+    await store.countRefusal(db, p.accountId, utcDayStart(new Date()).toISOString().slice(0, 10), want).catch((e) => req.log.error(e, 'counting a refused vetting request'));
+    throw new ApiError('RATE_LIMITED', `At most ${max} vetting targets a minute per account${want > 1 ? ` (this batch has ${want})` : ''}; retry in ${after} s.`, 'Authorization', { limit: max });
+  };
+  const gridFor = (role: string) => (isCoarse(role) ? gridOf(config.vettingGridM) : Promise.resolve(null));
+  const actorOf = (p: Principal) => ({ accountId: p.accountId, role: p.role, partyId: p.partyId });
+
+  const bounded =
+    `Roles that may not see sites (${COARSE.join(', ')}) vet only for their own party, within a disc radius of ${config.vettingCoarseMaxRadiusM} m and a polygon of ${config.vettingCoarseMaxAreaKm2} km² (422 above); ` +
+    `sites count for them on a grid of about ${config.vettingGridM} m cells and only as REFERRED_TO_TASK_FORCE (review), never PROTECTED_SITE, a site or a distance, and the decision is the strongest effect of what they are told; ` +
+    `past ${config.vettingReferralsPerDay} referrals in a UTC day the account is flagged and every answer is a referral until the secretariat lifts the flag. ` +
+    `Each target counts against the account's rate: ${config.vettingRatePerMinute} a minute for those roles, ${config.vettingTaskForceRatePerMinute} for the task force (429 above).`;
+
   r.post('/api/v1/vetting', {
-    // refusals by the rate limiter are counted per account and day for the audit (not a record)
-    onSend: async (req, reply, payload) => {
-      if (reply.statusCode === 429 && req.principal) {
-        await store.countRefusal(db, req.principal.accountId, utcDayStart(new Date()).toISOString().slice(0, 10)).catch((e) => req.log.error(e, 'counting a refused vetting request'));
-      }
-      return payload;
-    },
-    config: {
-      access: VETTERS,
-      // per account, after authentication: probing the map for sites shows up as a wall of 429s
-      rateLimit: perAccountRate(config.vettingRatePerMinute, 'vetting requests'),
-    },
+    config: { access: VETTERS },
+    // per account, after authentication: probing the map for sites shows up as a wall of 429s
+    preHandler: spending(() => 1),
     schema: {
       tags,
       summary: 'Vet a proposed target against territory, protected sites and corridors at a time',
-      description:
-        'Follows the decision table of the terms: every reason that applies, and the strongest effect. The decision is recorded with the version of the data it read. ' +
-        `Roles that may not see sites (${COARSE.join(', ')}) vet only for their own party, within a disc radius of ${config.vettingCoarseMaxRadiusM} m and a polygon of ${config.vettingCoarseMaxAreaKm2} km² (422 above); ` +
-        `sites count for them on a grid of about ${config.vettingGridM} m cells and only as REFERRED_TO_TASK_FORCE (review), never PROTECTED_SITE, a site or a distance, and the decision is the strongest effect of what they are told; ` +
-        `past ${config.vettingReferralsPerDay} referrals in a UTC day the account is flagged and every answer is a referral until the secretariat lifts the flag.`,
+      description: `Follows the decision table of the terms: every reason that applies, and the strongest effect. The decision is recorded with the version of the data it read. ${bounded}`,
       body: S.VettingCreate,
       response: { 201: S.Vetting },
     },
     handler: async (req, reply) => {
       const p = principal(req);
       const b = req.body;
-      if (p.role === 'liaison' && b.requestingPartyId !== p.partyId) {
-        throw new ApiError('FORBIDDEN', 'A liaison may vet only for its own party.', 'requestingPartyId');
-      }
-      const g = b.target as Geometry;
-      const { fault, vertices } = geometryFault(g, 'target');
-      if (fault) throw new ApiError('INVALID_GEOMETRY', `${fault.field}: ${fault.reason}.`, fault.field);
-      if (b.radiusM !== undefined && g.type !== 'Point') throw new ApiError('INCONSISTENT', 'radiusM applies to a Point target only.', 'radiusM');
-      if ((b.radiusM ?? 0) > config.vettingMaxRadiusM) throw new ApiError('VALIDATION_FAILED', `radiusM may be at most ${config.vettingMaxRadiusM} m.`, 'radiusM');
-      if (vertices > config.vettingMaxTargetVertices) {
-        throw new ApiError('INVALID_GEOMETRY', `The target has ${vertices} vertices; at most ${config.vettingMaxTargetVertices} are accepted.`, 'target');
-      }
-      const coarse = isCoarse(p.role);
-      if (coarse && (b.radiusM ?? 0) > config.vettingCoarseMaxRadiusM) {
-        throw new ApiError('TARGET_TOO_LARGE', `radiusM may be at most ${config.vettingCoarseMaxRadiusM} m for the ${p.role} role.`, 'radiusM', { bound: config.vettingCoarseMaxRadiusM, unit: 'm' });
-      }
-      if (coarse && g.type === 'Polygon') {
-        const km2 = geodesicAreaKm2(g.coordinates as [number, number][][]);
-        if (km2 > config.vettingCoarseMaxAreaKm2) {
-          throw new ApiError('TARGET_TOO_LARGE', `The target covers ${km2.toFixed(2)} km²; at most ${config.vettingCoarseMaxAreaKm2} km² for the ${p.role} role.`, 'target', { bound: config.vettingCoarseMaxAreaKm2, unit: 'km2' });
-        }
-      }
+      ownPartyOnly(p, b.requestingPartyId);
+      checkTarget(p.role, b, bounds);
       const index = await holder.get();
-      const party = index.parties.get(b.requestingPartyId);
-      if (!party) throw new ApiError('UNKNOWN_REFERENCE', `No party with id ${b.requestingPartyId}.`, 'requestingPartyId');
-      if (g.type === 'Polygon') await checkGeometry(db, g, 'target', config.vettingMaxTargetVertices);
-      const target = { type: g.type, coordinates: g.coordinates } as Target;
-      const at = b.at ? new Date(b.at) : new Date();
-      const vr: VetRequest = { target, radiusM: b.radiusM ?? 0, at: at.getTime(), homeState: party.data.homeState, operatesIn: party.data.operatesIn };
-      const prepared = prepareTarget(vr);
-      const d = await decideHere(index, vr, prepared);
-      const grid = coarse ? await gridOf(config.vettingGridM) : null;
-      const referred = grid ? referredOnGrid(index, vr, grid, prepared) : false;
-      // a coarse answer is settled against the account's budget when it is recorded
-      const told = grid ? { told_decision: 'review', told_reasons: [], told_basis: 'grid', grid_m: grid.cellM } : toldExact(d);
-      const row = await recorder.record(
-        {
-          id: randomUUID(),
-          target,
-          radius_m: b.radiusM ?? null,
-          at: at.toISOString(),
-          requesting_party_id: party.data.id,
-          home_state: vr.homeState,
-          operates_in: vr.operatesIn,
-          note: b.note ?? null,
-          decision: d.decision,
-          reasons: d.reasons,
-          data_version: index.version,
-          requested_by: p.accountId,
-          requested_role: p.role,
-          ...told,
-        },
-        { accountId: p.accountId, role: p.role, partyId: p.partyId },
-        grid ? { exact: d, referred, gridM: grid.cellM } : null,
-      );
+      const party = requestingParty(index, b.requestingPartyId);
+      await checkTargetValidity(db, b, bounds.maxVertices);
+      const row = (await recorder.recordAll([await planVetting(index, await gridFor(p.role), p, party, b, new Date(), decideHere)], actorOf(p)))[0];
       reply.code(201).header('location', `/api/v1/vetting/${row.id}`);
       return vettingJson(row, p.role);
     },
   });
 
+  r.post('/api/v1/vetting/batch', {
+    config: { access: VETTERS },
+    // every target spends one of the account's budget, as a single request would
+    preHandler: spending((req) => (req.body as S.VettingBatchCreate).targets.length),
+    schema: {
+      tags,
+      summary: `Vet up to ${config.vettingBatchTargetsMax} targets for one requesting party in one request`,
+      description:
+        'Each target is decided and recorded exactly as POST /api/v1/vetting would (a ledger leaf each), in the order given, all in one commit: every target is recorded or none is. ' +
+        'A bad target refuses the whole batch, naming it (`targets.17.target.coordinates.0`). `at` and `note` of the batch apply to targets without their own. ' +
+        `The answer lists each target's decision as the single answer shows it, in order. ${bounded}`,
+      body: S.VettingBatchCreate(config.vettingBatchTargetsMax),
+      response: { 201: S.VettingBatch },
+    },
+    handler: async (req, reply) => {
+      const p = principal(req);
+      const b = req.body;
+      const targets = b.targets.map((t) => ({ ...t, at: t.at ?? b.at, note: t.note ?? b.note }));
+      // every check before any decision: a refused batch records nothing
+      ownPartyOnly(p, b.requestingPartyId);
+      targets.forEach((t, i) => checkTarget(p.role, t, bounds, `targets.${i}.`));
+      const index = await holder.get();
+      const party = requestingParty(index, b.requestingPartyId);
+      for (const [i, t] of targets.entries()) await checkTargetValidity(db, t, bounds.maxVertices, `targets.${i}.`);
+      const grid = await gridFor(p.role);
+      const now = new Date();
+      // decided one after another (clipping too large for the event loop goes to the workers, one target at a time)
+      const planned = [];
+      for (const t of targets) planned.push(await planVetting(index, grid, p, party, t, now, decideHere));
+      const rows = await recorder.recordAll(planned, actorOf(p));
+      const items = rows.map((row, i) => ({ index: i, ...vettingJson(row, p.role) }));
+      const count = (d: string) => items.filter((x) => x.decision === d).length;
+      reply.code(201);
+      return { requestingPartyId: party.id, count: items.length, decisions: { prohibited: count('prohibited'), review: count('review'), permitted: count('permitted') }, items };
+    },
+  });
+
   r.get('/api/v1/vetting', {
     config: { access: SITE_READERS },
-    schema: { tags, summary: 'The audit trail of vetting requests, newest first', querystring: S.VettingListQuery, response: { 200: S.VettingList } },
+    schema: {
+      tags,
+      summary: 'The history of vetting decisions, newest first',
+      description:
+        'Filters: who asked (requestedBy), for which party (requestingPartyId), the exact decision, a reason code (in the exact reasons or in what the caller was told: REFERRED_TO_TASK_FORCE is only ever told), and the time it was asked (from inclusive, to exclusive). ' +
+        'Each item carries `ledgerSeq`, the seq of its leaf, and `links` to its ledger entry, its inclusion proof and its replay. The same list as a file: GET /api/v1/exports/vetting.',
+      querystring: S.VettingListQuery,
+      response: { 200: S.VettingList },
+    },
     handler: async (req) => {
       const q = req.query;
-      const limit = q.limit ?? 50;
+      const filter = historyFilterOf(q);
       const before = q.cursor ? decodeCursor(q.cursor, 'requestedAt') : undefined;
-      const rows = await store.listVettings(db, { ...q, limit: limit + 1, before: before ? { at: String(before[0]), seq: Number(before[1]) } : undefined });
-      const page = rows.slice(0, limit);
-      const last = page[page.length - 1];
-      return {
-        items: page.map((row) => vettingJson(row, principal(req).role)),
-        nextCursor: rows.length > limit ? encodeCursor('requestedAt', [last.requested_at_key, String(last.seq)]) : null,
-      };
+      const page = await historyPage(db, principal(req).role, filter, before ? { at: String(before[0]), seq: Number(before[1]) } : undefined, q.limit ?? 50);
+      return { items: page.items, nextCursor: page.next ? encodeCursor('requestedAt', [page.next.at, String(page.next.seq)]) : null };
     },
   });
 

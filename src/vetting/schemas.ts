@@ -49,6 +49,39 @@ export const Vetting = Type.Object({
   requestedBy: Nullable(Uuid),
   requestedAt: IsoTime,
   told: Type.Optional(Told),
+  // the history (task force only): the seq of the decision's ledger leaf, and where its entry, proof and replay are
+  ledgerSeq: Type.Optional(Nullable(Type.Integer())),
+  links: Type.Optional(Type.Object({ ledgerEntry: Nullable(Type.String()), proof: Type.String(), replay: Type.String() })),
+});
+
+/** One target of a batch: as a single request's, the party given once for all. */
+const BatchTarget = Type.Object(
+  {
+    target: GeometrySchema(['Point', 'Polygon']),
+    radiusM: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'With a Point: the target is the disc of this geodesic radius, in metres' })),
+    at: Type.Optional(IsoTime),
+    note: Type.Optional(Type.String({ maxLength: 2000 })),
+  },
+  { additionalProperties: false },
+);
+
+export const VettingBatchCreate = (max: number) =>
+  Type.Object(
+    {
+      requestingPartyId: Uuid,
+      at: Type.Optional(IsoTime),
+      note: Type.Optional(Type.String({ maxLength: 2000 })),
+      targets: Type.Array(BatchTarget, { minItems: 1, maxItems: max }),
+    },
+    { additionalProperties: false },
+  );
+export type VettingBatchCreate = Static<ReturnType<typeof VettingBatchCreate>>;
+
+export const VettingBatch = Type.Object({
+  requestingPartyId: Uuid,
+  count: Type.Integer(),
+  decisions: Type.Object({ prohibited: Type.Integer(), review: Type.Integer(), permitted: Type.Integer() }, { description: 'How many targets got each decision (the decision the caller was told)' }),
+  items: Type.Array(Type.Intersect([Type.Object({ index: Type.Integer({ description: 'The target’s place in the request, from 0' }) }), Vetting])),
 });
 
 export const Replay = Type.Object({
@@ -66,6 +99,7 @@ export const VettingListQuery = Type.Object(
     requestedBy: Type.Optional(Uuid),
     requestingPartyId: Type.Optional(Uuid),
     decision: Type.Optional(DecisionEnum),
+    reason: Type.Optional(Type.Enum(REASON_CODES, { description: 'Decisions with this reason, exact or told' })),
     from: Type.Optional(IsoTime),
     to: Type.Optional(IsoTime),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
@@ -90,7 +124,7 @@ export const Audit = Type.Object({
       prohibited: Type.Integer(),
       siteHits: Type.Integer({ description: 'Decisions that found a protected site: many from one account suggests probing' }),
       referrals: Type.Integer({ description: 'Answers that told the account REFERRED_TO_TASK_FORCE' }),
-      rateLimited: Type.Integer({ description: 'Requests the rate limiter refused (429), per UTC day the window touches' }),
+      rateLimited: Type.Integer({ description: 'Targets the rate limiter refused (429; a refused batch counts each of its targets), per UTC day the window touches' }),
       lastAt: Nullable(IsoTime),
     }),
   ),

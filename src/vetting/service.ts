@@ -1,18 +1,24 @@
 // Keeps the vetting index fresh, records decisions in grouped commits, and replays them.
+import { randomUUID } from 'node:crypto';
+import type { Principal } from '../auth/roles.ts';
 import type { Db, Queryable, Row } from '../db/db.ts';
 import { snapshotTx } from '../db/statements.ts';
+import { geodesicAreaKm2 } from '../geo/geodesy.ts';
+import { checkGeometry, geometryFault, type Geometry } from '../geo/geojson.ts';
 import { ApiError } from '../http/errors.ts';
 import { eventsHub } from '../events/hub.ts';
 import { SYSTEM, write, type Actor, type Writer } from '../ledger/ledger.ts';
-import { assess, conclude, spend, tell, type PreparedTarget } from './decide.ts';
+import { assess, conclude, prepareTarget, referredOnGrid, spend, tell, type PreparedTarget } from './decide.ts';
 import type { ClipPool } from './clipper.ts';
 import { territoryParts, VettingIndex, withoutCoordinates, type PreparedCache } from './index.ts';
 import { readSnapshot, snapshotKey, SnapshotRefused, writeSnapshot } from './snapshot.ts';
 import { rootAt } from '../ledger/lookup.ts';
 import { filling, keepTerritoryParts, preparedCache, preparedTerritoryIds } from '../geo/prepared.ts';
 import fs from 'node:fs';
-import type { Decision, PartyData, Snapshot, VetRequest } from './model.ts';
+import type { Decision, PartyData, Snapshot, Target, VetRequest } from './model.ts';
+import type { Grid } from './grid.ts';
 import * as store from './store.ts';
+import { isCoarse } from './views.ts';
 
 const INDEX_TYPES = new Set<string>(store.INDEXED);
 
@@ -226,11 +232,17 @@ export interface Coarse {
   gridM: number;
 }
 
-interface Pending {
+/** A decision made and waiting to be recorded. */
+export interface Planned {
   row: store.NewVetting;
-  actor: Actor;
   coarse: Coarse | null;
-  resolve: (r: Row) => void;
+}
+
+/** Requests that go into one commit together: one decision, or every target of a batch. */
+interface Pending {
+  items: Planned[];
+  actor: Actor;
+  resolve: (r: Row[]) => void;
   reject: (e: unknown) => void;
 }
 
@@ -260,11 +272,27 @@ export class VettingRecorder {
     private readonly referralsPerDay: number,
   ) {}
 
-  record(row: store.NewVetting, actor: Actor, coarse: Coarse | null = null): Promise<Row> {
+  async record(row: store.NewVetting, actor: Actor, coarse: Coarse | null = null): Promise<Row> {
+    return (await this.recordAll([{ row, coarse }], actor))[0];
+  }
+
+  /**
+   * The decisions of one batch, in its order, all in one commit (even past maxBatch): every
+   * target is recorded, or none is. Coarse answers spend the account's budget in this order.
+   */
+  recordAll(items: Planned[], actor: Actor): Promise<Row[]> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ row, actor, coarse, resolve, reject });
+      this.queue.push({ items, actor, resolve, reject });
       if (!this.running) void this.drain();
     });
+  }
+
+  /** The next commit: waiting requests up to maxBatch decisions (a larger batch alone), never split. */
+  private take(): Pending[] {
+    let n = 0;
+    let k = 0;
+    while (k < this.queue.length && (k === 0 || n + this.queue[k].items.length <= this.maxBatch)) n += this.queue[k++].items.length;
+    return this.queue.splice(0, k);
   }
 
   private async drain() {
@@ -274,16 +302,17 @@ export class VettingRecorder {
       // shares this thread, so without the pause every decision would commit alone)
       await new Promise((r) => setImmediate(r));
       while (this.queue.length) {
-        const batch = this.queue.splice(0, this.maxBatch);
+        const batch = this.take();
+        const all = batch.flatMap((b) => b.items.map((item) => ({ ...item, actor: b.actor })));
         try {
           const rows = await write(this.db, batch[0].actor, async (w) => {
-            await this.settle(w, batch);
-            const written = await store.insertVettings(w.q, batch.map((b) => b.row));
+            await this.settle(w, all);
+            const written = await store.insertVettings(w.q, all.map((b) => b.row));
             const byId = new Map(written.map((r) => [String(r.id), r]));
-            for (const b of batch) w.record('vetting.decided', 'vetting', byId.get(b.row.id)!, b.actor);
+            for (const b of all) w.record('vetting.decided', 'vetting', byId.get(b.row.id)!, b.actor);
             return byId;
           });
-          for (const b of batch) b.resolve(rows.get(b.row.id)!);
+          for (const b of batch) b.resolve(b.items.map((item) => rows.get(item.row.id)!));
         } catch (e) {
           for (const b of batch) b.reject(e);
         }
@@ -294,7 +323,7 @@ export class VettingRecorder {
   }
 
   /** Fills in the told view of the coarse requests in the batch, in arrival order, flagging accounts past their budget. */
-  private async settle(w: Writer, batch: Pending[]) {
+  private async settle(w: Writer, batch: Planned[]) {
     const coarse = batch.filter((b) => b.coarse && b.row.requested_by);
     if (!coarse.length) return;
     const ids = [...new Set(coarse.map((b) => b.row.requested_by!))];
@@ -322,4 +351,105 @@ export async function liftFlag(w: Writer, accountId: string, reason: string | nu
   const row = await store.insertFlag(w.q, { accountId, event: 'lifted', reason, recordedBy: w.actor.accountId });
   w.record('vetting.flag_lifted', 'vetting_flag', row);
   return row;
+}
+
+/** The bounds a target is checked against (src/config.ts). */
+export interface TargetBounds {
+  maxRadiusM: number;
+  maxVertices: number;
+  coarseMaxRadiusM: number;
+  coarseMaxAreaKm2: number;
+}
+
+/** One target as a request gives it. */
+export interface TargetInput {
+  target: { type: string; coordinates: unknown };
+  radiusM?: number;
+  at?: string;
+  note?: string;
+}
+
+/**
+ * The checks of one target that need no database, naming fields under `prefix` ('' for a single
+ * request, 'targets.17.' in a batch): its structure, radius and size, and for roles without site
+ * access the bounds that keep a question small.
+ */
+export function checkTarget(role: string, t: TargetInput, bounds: TargetBounds, prefix = ''): { vertices: number } {
+  const g = t.target as Geometry;
+  const field = `${prefix}target`;
+  const { fault, vertices } = geometryFault(g, field);
+  if (fault) throw new ApiError('INVALID_GEOMETRY', `${fault.field}: ${fault.reason}.`, fault.field);
+  if (t.radiusM !== undefined && g.type !== 'Point') throw new ApiError('INCONSISTENT', 'radiusM applies to a Point target only.', `${prefix}radiusM`);
+  if ((t.radiusM ?? 0) > bounds.maxRadiusM) throw new ApiError('VALIDATION_FAILED', `radiusM may be at most ${bounds.maxRadiusM} m.`, `${prefix}radiusM`);
+  if (vertices > bounds.maxVertices) throw new ApiError('INVALID_GEOMETRY', `The target has ${vertices} vertices; at most ${bounds.maxVertices} are accepted.`, field);
+  if (isCoarse(role) && (t.radiusM ?? 0) > bounds.coarseMaxRadiusM) {
+    throw new ApiError('TARGET_TOO_LARGE', `radiusM may be at most ${bounds.coarseMaxRadiusM} m for the ${role} role.`, `${prefix}radiusM`, { bound: bounds.coarseMaxRadiusM, unit: 'm' });
+  }
+  if (isCoarse(role) && g.type === 'Polygon') {
+    const km2 = geodesicAreaKm2(g.coordinates as [number, number][][]);
+    if (km2 > bounds.coarseMaxAreaKm2) {
+      throw new ApiError('TARGET_TOO_LARGE', `The target covers ${km2.toFixed(2)} km²; at most ${bounds.coarseMaxAreaKm2} km² for the ${role} role.`, field, { bound: bounds.coarseMaxAreaKm2, unit: 'km2' });
+    }
+  }
+  return { vertices };
+}
+
+/** A liaison vets for its own party only (checked first, before anything about the target). */
+export function ownPartyOnly(p: Principal, partyId: string): void {
+  if (p.role === 'liaison' && partyId !== p.partyId) throw new ApiError('FORBIDDEN', 'A liaison may vet only for its own party.', 'requestingPartyId');
+}
+
+/** The requesting party, which must exist. */
+export function requestingParty(index: VettingIndex, partyId: string): PartyData {
+  const party = index.parties.get(partyId);
+  if (!party) throw new ApiError('UNKNOWN_REFERENCE', `No party with id ${partyId}.`, 'requestingPartyId');
+  return party.data;
+}
+
+/** PostGIS's verdict on a polygon target (a point needs none). */
+export async function checkTargetValidity(db: Queryable, t: TargetInput, maxVertices: number, prefix = ''): Promise<void> {
+  if (t.target.type === 'Polygon') await checkGeometry(db, t.target as Geometry, `${prefix}target`, maxVertices);
+}
+
+/**
+ * Decides one checked target: the exact decision, and for a role without site access whether a
+ * site counts on the grid (its told view is settled against the budget when it is recorded).
+ * The same path whether or not a site is near, for a single request and for each target of a batch.
+ */
+export async function planVetting(
+  index: VettingIndex,
+  grid: Grid | null,
+  p: Principal,
+  party: PartyData,
+  t: TargetInput,
+  now: Date,
+  /** The decision within the deadline (decideBounded with the route's pool). */
+  decide: (ix: VettingIndex, vr: VetRequest, t: PreparedTarget) => Promise<Decision>,
+): Promise<Planned> {
+  const target = { type: t.target.type, coordinates: t.target.coordinates } as Target;
+  const at = t.at ? new Date(t.at) : now;
+  const vr: VetRequest = { target, radiusM: t.radiusM ?? 0, at: at.getTime(), homeState: party.homeState, operatesIn: party.operatesIn };
+  const prepared = prepareTarget(vr);
+  const d = await decide(index, vr, prepared);
+  const referred = grid ? referredOnGrid(index, vr, grid, prepared) : false;
+  const told = grid ? { told_decision: 'review', told_reasons: [], told_basis: 'grid', grid_m: grid.cellM } : toldExact(d);
+  return {
+    row: {
+      id: randomUUID(),
+      target,
+      radius_m: t.radiusM ?? null,
+      at: at.toISOString(),
+      requesting_party_id: party.id,
+      home_state: vr.homeState,
+      operates_in: vr.operatesIn,
+      note: t.note ?? null,
+      decision: d.decision,
+      reasons: d.reasons,
+      data_version: index.version,
+      requested_by: p.accountId,
+      requested_role: p.role,
+      ...told,
+    },
+    coarse: grid ? { exact: d, referred, gridM: grid.cellM } : null,
+  };
 }

@@ -3,7 +3,7 @@
 import { convoyCorridors, convoyOfEvents, CORRIDOR_TYPES } from '../aid/lookup.ts';
 import { accountsByIds } from '../auth/lookup.ts';
 import type { Queryable, Row } from '../db/db.ts';
-import { entitiesBetween, logSize } from '../ledger/lookup.ts';
+import { entitiesBetween, firstLeavesOf, logSize } from '../ledger/lookup.ts';
 import { partyTimelines } from '../parties/lookup.ts';
 import { corridorRoutes, siteAreas, sitesOfEvents } from '../sites/lookup.ts';
 import { territoryAreas } from '../territory/lookup.ts';
@@ -116,6 +116,8 @@ export interface VettingFilter {
   requestedBy?: string;
   requestingPartyId?: string;
   decision?: string;
+  /** A reason code, in the exact reasons or in what the caller was told. */
+  reason?: string;
   from?: string;
   to?: string;
   limit: number;
@@ -133,9 +135,16 @@ export async function listVettings(q: Queryable, f: VettingFilter): Promise<Row[
      WHERE ($1::uuid IS NULL OR requested_by = $1) AND ($2::uuid IS NULL OR requesting_party_id = $2) AND ($3::text IS NULL OR decision = $3)
        AND ($4::timestamptz IS NULL OR requested_at >= $4) AND ($5::timestamptz IS NULL OR requested_at < $5)
        AND ($6::timestamptz IS NULL OR (requested_at, seq) < ($6::timestamptz, $7::bigint))
+       AND ($9::jsonb IS NULL OR reasons @> $9 OR told_reasons @> $9)
      ORDER BY requested_at DESC, seq DESC LIMIT $8`,
-    [f.requestedBy ?? null, f.requestingPartyId ?? null, f.decision ?? null, f.from ?? null, f.to ?? null, f.before?.at ?? null, f.before?.seq ?? 0, f.limit],
+    [f.requestedBy ?? null, f.requestingPartyId ?? null, f.decision ?? null, f.from ?? null, f.to ?? null, f.before?.at ?? null, f.before?.seq ?? 0, f.limit, f.reason ? JSON.stringify([{ code: f.reason }]) : null],
   );
+}
+
+/** The seq of each decision's ledger leaf (one statement for a page), for the history's links. */
+export async function leafSeqs(q: Queryable, ids: string[]): Promise<Map<string, number>> {
+  const leaves = await firstLeavesOf(q, 'vetting', ids, 'vetting.decided');
+  return new Map([...leaves].map(([id, l]) => [id, Number(l.seq)]));
 }
 
 /** Each account's latest flag event (flagged or lifted), for the accounts `where` picks. */
@@ -225,11 +234,11 @@ export async function insertFlag(
   return r;
 }
 
-/** Counts a request the rate limiter refused (operational state, like lock-out counters; not a record). */
-export async function countRefusal(q: Queryable, accountId: string, day: string): Promise<void> {
+/** Counts requests (targets) the rate limiter refused (operational state, like lock-out counters; not a record). */
+export async function countRefusal(q: Queryable, accountId: string, day: string, n = 1): Promise<void> {
   await q.query(
-    `INSERT INTO vetting_rate_refusals (account_id, day, refused, last_at) VALUES ($1, $2, 1, now())
-     ON CONFLICT (account_id, day) DO UPDATE SET refused = vetting_rate_refusals.refused + 1, last_at = now()`,
-    [accountId, day],
+    `INSERT INTO vetting_rate_refusals (account_id, day, refused, last_at) VALUES ($1, $2, $3, now())
+     ON CONFLICT (account_id, day) DO UPDATE SET refused = vetting_rate_refusals.refused + $3, last_at = now()`,
+    [accountId, day, n],
   );
 }

@@ -16,6 +16,8 @@ const routes: Record<string, () => Promise<PageFactory>> = {
   '/incidents': async () => (await import('./pages/incidents.ts')).incidentsPage,
   '/incident': async () => (await import('./pages/incident.ts')).incidentPage,
   '/vetting': async () => (await import('./pages/vetting.ts')).vettingPage,
+  '/vetting/history': async () => (await import('./pages/vetting-history.ts')).vettingHistoryPage,
+  '/vetting/batch': async () => (await import('./pages/vetting-batch.ts')).vettingBatchPage,
   '/aid': async () => (await import('./pages/aid.ts')).aidPage,
   '/territory': async () => (await import('./pages/territory.ts')).territoryPage,
   '/parties': async () => partiesPage,

@@ -653,3 +653,39 @@ export interface IncidentClusters {
   version: number;
   clusters: IncidentCluster[];
 }
+
+// ---- vetting at full scale (issue 12): the history and batches
+
+/** A decision as the history lists it to the task force: the exact view, what the caller was told, and its links. */
+export interface VettingHistoryItem extends Vetting {
+  told?: { decision: VettingDecision; reasons: VettingReason[]; basis: 'exact' | 'grid' | 'flagged' | null };
+  /** The seq of the decision's ledger leaf (null if none is found). */
+  ledgerSeq?: number | null;
+  links?: { ledgerEntry: string | null; proof: string; replay: string };
+}
+
+export interface VettingHistory {
+  items: VettingHistoryItem[];
+  nextCursor: string | null;
+}
+
+/** POST /api/v1/vetting/batch: one target of the request. */
+export interface VettingBatchTarget {
+  target: import('geojson').Point | import('geojson').Polygon;
+  radiusM?: number;
+  at?: string;
+  note?: string;
+}
+
+export interface VettingBatchItem extends Vetting {
+  index: number;
+  told?: VettingHistoryItem['told'];
+}
+
+/** POST /api/v1/vetting/batch → 201 */
+export interface VettingBatchResult {
+  requestingPartyId: string;
+  count: number;
+  decisions: Record<VettingDecision, number>;
+  items: VettingBatchItem[];
+}

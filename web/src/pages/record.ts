@@ -1,15 +1,19 @@
+import '../vetting/views.css'; // the mark of an entry a vetting decision links to
 import { api, errorMessage, withQuery } from '../api.ts';
 import type { LedgerEntries, LedgerEntry, LedgerHead } from '../types.ts';
 import { h, replace } from '../ui/dom.ts';
 import { formatUtc, humanize } from '../ui/format.ts';
+import type { Route } from '../router.ts';
 import type { Page } from './page.ts';
 
 const LATEST = 25;
 const isAbort = (e: unknown): boolean => (e as Error | undefined)?.name === 'AbortError';
 
-/** The ledger: the current signed tree head and its latest entries, newest first. */
-export function recordPage(outlet: HTMLElement): Page {
+/** The ledger: the current signed tree head and its latest entries, newest first; with `?seq=` the entries around that one, marked (a link from a vetting decision). */
+export function recordPage(outlet: HTMLElement, route?: Route): Page {
   const ctrl = new AbortController();
+  const raw = route?.params.get('seq');
+  const focus = raw && /^\d+$/.test(raw) ? Number(raw) : null;
   const head = h('section', { class: 'record-head', 'data-testid': 'record-head', 'aria-label': 'Signed head', 'aria-busy': 'true' });
   const tbody = h('tbody');
   const table = h(
@@ -30,7 +34,7 @@ export function recordPage(outlet: HTMLElement): Page {
       'div',
       { class: 'record-page' },
       h('div', { class: 'toolbar' }, h('h1', { class: 'page-title' }, 'Record')),
-      h('div', { class: 'table-wrap' }, error, head, h('h2', { class: 'record-subtitle' }, `Latest ${LATEST} entries`), table),
+      h('div', { class: 'table-wrap' }, error, head, h('h2', { class: 'record-subtitle' }, focus === null ? `Latest ${LATEST} entries` : `Entries around #${focus}`), table),
     ),
   );
 
@@ -71,7 +75,7 @@ export function recordPage(outlet: HTMLElement): Page {
         .map((e) =>
           h(
             'tr',
-            { 'data-seq': e.seq },
+            { 'data-seq': e.seq, class: e.seq === focus ? 'row-focus' : '', ...(e.seq === focus ? { 'aria-current': 'true', 'data-testid': 'record-focus' } : {}) },
             h('td', { class: 'nowrap' }, String(e.seq)),
             h('td', { class: 'nowrap' }, formatUtc(e.time)),
             h('td', {}, e.actor ? humanize(e.actor.role) : h('span', { class: 'muted', title: 'Not shown to your role' }, 'withheld')),
@@ -87,9 +91,11 @@ export function recordPage(outlet: HTMLElement): Page {
       const hd = await api<LedgerHead>('GET', '/api/v1/ledger/head', undefined, { signal: ctrl.signal });
       renderHead(hd);
       head.removeAttribute('aria-busy');
-      const end = hd.size;
+      const around = focus !== null && focus < hd.size;
+      const end = around ? Math.min(hd.size, focus + Math.ceil(LATEST / 2)) : hd.size;
       const entries = await api<LedgerEntries>('GET', withQuery('/api/v1/ledger/entries', { start: Math.max(0, end - LATEST), end }), undefined, { signal: ctrl.signal });
       renderEntries(entries.items);
+      tbody.querySelector('.row-focus')?.scrollIntoView({ block: 'center' });
     } catch (e) {
       if (isAbort(e)) return;
       error.textContent = `The record could not be loaded: ${errorMessage(e)}`;

@@ -18,6 +18,7 @@ import { getSession } from '../session.ts';
 import type { Party, Vetting, VettingReason, VettingReplay } from '../types.ts';
 import { h, replace } from '../ui/dom.ts';
 import { formatUtc, fromUtcInputValue, humanize, timeParts, toUtcInputValue } from '../ui/format.ts';
+import { vettingTabs } from '../vetting/tabs.ts';
 import type { Page } from './page.ts';
 import { fetchParties } from './parties.ts';
 
@@ -163,6 +164,7 @@ export async function vettingPage(outlet: HTMLElement, route: Route): Promise<Pa
   const panel = h(
     'aside',
     { class: 'console-panel', 'aria-label': 'Vetting', 'data-testid': 'vet-panel' },
+    vettingTabs('/vetting', role),
     h('div', { class: 'sheet-bar' }, h('h1', { class: 'page-title' }, 'Vetting console'), sheetSummary, sheetToggle),
     sheetBody,
   );

@@ -64,8 +64,8 @@ export function createShell(account: Account, onSignOut: () => void): Shell {
     root,
     outlet,
     setActive(path) {
-      // An incident's page belongs to the inbox.
-      const section = path === '/incident' ? '/incidents' : path;
+      // An incident's page belongs to the inbox; the vetting history and batches to the console.
+      const section = path === '/incident' ? '/incidents' : path.startsWith('/vetting/') ? '/vetting' : path;
       for (const a of links) {
         const on = a.dataset.nav === section;
         a.classList.toggle('active', on);
