@@ -33,11 +33,7 @@ export function intersection(a: Position[][][], b: Position[][][]): Position[][]
 
 /** Whether a minus every MultiPolygon of `minus` leaves no area (pieces under SLIVER_M2 do not count). */
 export function differenceIsEmpty(a: Position[][][], minus: Position[][][][]): boolean {
-  const aa = nonEmpty(a);
-  if (!aa.length) return true;
-  const others = minus.map(nonEmpty).filter((m) => m.length);
-  const rest = others.length ? (polyclip.difference(aa, ...others) as Position[][][]) : aa;
-  return solid(rest).length === 0;
+  return difference(a, minus).length === 0;
 }
 
 /** Geodesic m² of a MultiPolygon's pieces that have area. */

@@ -178,18 +178,10 @@ export class EdgeSet {
   }
 
   /**
-   * Calls fn(i) for every edge (by its start vertex i) listed in a cell that box b (grown by the
-   * arcs' bulge) meets: every edge whose arc box meets b, and a few more. Each edge once.
+   * Every edge (by its start vertex i) listed in a cell that the box (grown by the arcs' bulge)
+   * meets: every edge whose arc box meets it, and a few more; each once. Written into
+   * out[0..n), n returned (out is not cut to n: resizing arrays costs more than the search).
    */
-  edgesIn(b: BBox, fn: (i: number) => void): void {
-    const out = scratchEdges;
-    const n = this.edgesInto(b.minX, b.minY, b.maxX, b.maxY, out);
-    // fn may search again (and so reuse the scratch): the few found are copied first
-    const found = out.slice(0, n);
-    for (let k = 0; k < n; k++) fn(found[k]);
-  }
-
-  /** The same edges into out[0..n), n returned (out is not cut to n: resizing arrays costs more than the search); no callback, for the hot loops. */
   edgesInto(minX: number, minY0: number, maxX: number, maxY0: number, out: number[]): number {
     const g = this.grid;
     const vb = this.vbox;
@@ -218,7 +210,6 @@ export class EdgeSet {
   }
 }
 
-const scratchEdges: number[] = [];
 
 /** What a snapshot keeps of an edge set (all of it: nothing is recomputed on load). */
 export interface EdgeSetParts {
@@ -231,8 +222,8 @@ export interface EdgeSetParts {
   grid: GridParts;
 }
 
-// One shared "seen" stamp per vertex for edgesIn: no per-set memory, no per-search allocation.
-// Searches do not nest in edgesIn (the outer loops below walk vertices, not edgesIn).
+// One shared "seen" stamp per vertex for the searches: no per-set memory, no per-search allocation.
+// A search is done before the next begins (the nested loops below walk vertices or keep their own arrays).
 let seen = new Uint32Array(1024);
 let stampNow = 0;
 function nextStamp(n: number): number {
@@ -896,12 +887,13 @@ export class PreparedArea implements Shape {
   /** Planar: (lon, lat) lies exactly on an edge (a ring's boundary). */
   onBoundary(lon: number, lat: number): boolean {
     const xy = this.edges.xy;
-    let on = false;
-    this.edges.edgesIn({ minX: lon, minY: lat, maxX: lon, maxY: lat }, (i) => {
+    const n = this.edges.edgesInto(lon, lat, lon, lat, offerScratch);
+    for (let k = 0; k < n; k++) {
+      const i = offerScratch[k];
       const ax = xy[2 * i], ay = xy[2 * i + 1], bx = xy[2 * i + 2], by = xy[2 * i + 3];
-      if (!on && orient(ax, ay, bx, by, lon, lat) === 0 && (lon - ax) * (lon - bx) <= 0 && (lat - ay) * (lat - by) <= 0) on = true;
-    });
-    return on;
+      if (orient(ax, ay, bx, by, lon, lat) === 0 && (lon - ax) * (lon - bx) <= 0 && (lat - ay) * (lat - by) <= 0) return true;
+    }
+    return false;
   }
 
   distanceM(lon: number, lat: number, maxM = Infinity): number {

@@ -18,7 +18,7 @@ import Flatbush from 'flatbush';
 import { loadConfig, type Config } from '../config.ts';
 import type { Db, Queryable } from '../db/db.ts';
 import { metresToDegrees } from '../geo/geodesy.ts';
-import { PreparedArea, prepare, type Position, type Shape } from '../geo/shapes.ts';
+import { prepare, type PreparedArea, type Shape } from '../geo/shapes.ts';
 import { SYSTEM, write } from '../ledger/ledger.ts';
 import { firstLeavesOf, inclusionProof, logState, typesWrittenSince } from '../ledger/lookup.ts';
 import { listCommitments, listDesignations, listParties, statusAt, type CommitmentRecord, type DesignationRecord } from '../parties/lookup.ts';

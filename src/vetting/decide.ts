@@ -121,8 +121,6 @@ const MAX_PARTS = 30;
 const POINT_HALF_M = 1;
 const POINT_SLIVER_M2 = 1e-3;
 
-const onBorder = (a: PreparedArea, lon: number, lat: number) => a.onBoundary(lon, lat);
-
 interface Clip {
   committed: Set<string>;
   mixed: Set<string>;
@@ -157,7 +155,7 @@ function committedAndMixed(t: PreparedTarget, C: TerritoryEntry[], D: TerritoryE
     }
     // a bare point inside c and every designated part it met, on none of their borders: ground they
     // hold together, and not c's alone (the common case, without any clipping)
-    if (bare && !onBorder(c.area, t.lon, t.lat) && near.every((d) => !onBorder(d.area, t.lon, t.lat))) {
+    if (bare && !c.area.onBoundary(t.lon, t.lat) && near.every((d) => !d.area.onBoundary(t.lon, t.lat))) {
       mixed.add(c.partyId);
       for (const d of near) mixed.add(d.partyId);
       continue;

@@ -9,14 +9,7 @@ import { vettingJson, type VettingView } from './views.ts';
 export { SITE_READERS, type VettingView } from './views.ts';
 
 /** The history's filters, as GET /api/v1/vetting takes them. */
-export interface HistoryFilter {
-  requestedBy?: string;
-  requestingPartyId?: string;
-  decision?: string;
-  reason?: string;
-  from?: string;
-  to?: string;
-}
+export type HistoryFilter = Omit<store.VettingFilter, 'limit' | 'before'>;
 
 /** The filters checked as the list checks them (`to` before `from`: 422 naming `to`). */
 export function historyFilterOf(q: HistoryFilter): HistoryFilter {

@@ -204,7 +204,7 @@ export class IndexHolder {
     let p = this.past.get(version);
     if (!p) {
       // the versions already prepared come without their coordinates (the cache has their parts)
-      p = store.loadSnapshot(this.db, version, [...(this.data?.territories.keys() ?? [])]).then((s) => VettingIndex.build(s, this.cache));
+      p = store.loadSnapshot(this.db, version, preparedTerritoryIds(this.cache)).then((s) => VettingIndex.build(s, this.cache));
       p.catch(() => this.past.delete(version));
       this.past.set(version, p);
       if (this.past.size > 4) this.past.delete(this.past.keys().next().value!);
