@@ -48,6 +48,8 @@ export interface Config {
   vettingRatePerMinute: number;
   /** The same for the task force (admin, co-chair, secretariat), who see the sites anyway: a load bound, above one full batch. */
   vettingTaskForceRatePerMinute: number;
+  /** Past data versions built at once for replays; a replay needing yet another version gets 429 until one is done. */
+  vettingReplayBuilds: number;
   /** Most targets of one batch (POST /api/v1/vetting/batch). */
   vettingBatchTargetsMax: number;
   /** Requests each account may make per minute to the routes that scan the whole desk (the map's clusters, OGC API items pages), so no one caller holds the event loop. */
@@ -229,6 +231,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     authCacheMs: int(env.TRUCE_AUTH_CACHE_MS, 2000, 'TRUCE_AUTH_CACHE_MS'),
     vettingRatePerMinute: int(env.TRUCE_VETTING_RATE_PER_MINUTE, 120, 'TRUCE_VETTING_RATE_PER_MINUTE'),
     vettingTaskForceRatePerMinute: int(env.TRUCE_VETTING_TASK_FORCE_RATE_PER_MINUTE, 1200, 'TRUCE_VETTING_TASK_FORCE_RATE_PER_MINUTE'),
+    vettingReplayBuilds: int(env.TRUCE_VETTING_REPLAY_BUILDS, 2, 'TRUCE_VETTING_REPLAY_BUILDS'),
     vettingBatchTargetsMax: int(env.TRUCE_VETTING_BATCH_TARGETS_MAX, 1000, 'TRUCE_VETTING_BATCH_TARGETS_MAX'),
     scanRatePerMinute: int(env.TRUCE_SCAN_RATE_PER_MINUTE, 300, 'TRUCE_SCAN_RATE_PER_MINUTE'),
     vettingRefreshMs: int(env.TRUCE_VETTING_REFRESH_MS, 1000, 'TRUCE_VETTING_REFRESH_MS'),

@@ -41,7 +41,7 @@ export async function vettingRoutes(app: FastifyInstance, { db, config }: { db: 
     minVertices: config.vettingSnapshotMinVertices,
     everyMs: config.vettingSnapshotEveryMs,
     log: (msg, fields) => app.log.info(fields ?? {}, msg),
-  });
+  }, config.vettingReplayBuilds);
   const clipPool = new ClipPool(config.vettingWorkers, config.vettingDeadlineMs);
   const decideHere = (index: VettingIndex, vr: VetRequest, t: PreparedTarget = prepareTarget(vr)) => decideBounded(index, vr, t, clipPool, config.vettingInlineEdges, config.vettingDeadlineMs);
   const recorder = new VettingRecorder(db, config.vettingBatchMax, config.vettingReferralsPerDay);
@@ -224,17 +224,22 @@ export async function vettingRoutes(app: FastifyInstance, { db, config }: { db: 
 
   r.get('/api/v1/vetting/:id/replay', {
     config: { access: VETTERS },
+    // a replay decides again (and may build the data as of its version): it spends the vetting budget
+    preHandler: spending(() => 1),
     schema: {
       tags,
       summary: 'Decide a recorded request again with the data as it was at its dataVersion',
-      description: 'Territory, sites, corridors and party statuses are read as of the recorded ledger size; the requesting party’s states as recorded. `same` says whether the answer is identical.',
+      description: `Territory, sites, corridors and party statuses are read as of the recorded ledger size; the requesting party’s states as recorded. \`same\` says whether the answer is identical. A replay spends one of the account's vetting budget, and the data as of at most ${config.vettingReplayBuilds} versions not already held is read at once (429 with Retry-After beyond that).`,
       params: IdParams,
       response: { 200: S.Replay },
     },
-    handler: async (req) => {
+    handler: async (req, reply) => {
       const row = await load(req, req.params.id);
       const role = principal(req).role;
-      const index = await holder.at(Number(row.data_version));
+      const index = await holder.at(Number(row.data_version)).catch((e: unknown) => {
+        if (e instanceof ApiError && e.code === 'RATE_LIMITED') reply.header('retry-after', 2);
+        throw e;
+      });
       const vr: VetRequest = {
         target: row.target,
         radiusM: row.radius_m === null ? 0 : Number(row.radius_m),

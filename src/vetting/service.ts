@@ -71,6 +71,7 @@ export class IndexHolder {
     private readonly db: Db,
     private readonly refreshMs: number,
     private readonly snap: SnapshotOptions = NO_SNAPSHOT,
+    private readonly maxPastBuilds = 2,
   ) {
     this.cache = preparedCache(db);
     this.stop = eventsHub(db).onEvents((events) => {
@@ -200,11 +201,20 @@ export class IndexHolder {
 
   /** The index as the record stood at `version` (for replays; the last few are kept). */
   private readonly past = new Map<number, Promise<VettingIndex>>();
+  /** Past indexes being built: each reads the record as of its version and prepares every site. */
+  private pastBuilding = 0;
   at(version: number): Promise<VettingIndex> {
     let p = this.past.get(version);
     if (!p) {
+      // replays of many distinct versions at once would each hold the loop and the database for a build
+      if (this.pastBuilding >= this.maxPastBuilds)
+        return Promise.reject(new ApiError('RATE_LIMITED', `Replays need the data as of ${this.maxPastBuilds} other versions already being read; retry in a few seconds.`, 'id', { limit: this.maxPastBuilds }));
+      this.pastBuilding++;
       // the versions already prepared come without their coordinates (the cache has their parts)
-      p = store.loadSnapshot(this.db, version, preparedTerritoryIds(this.cache)).then((s) => VettingIndex.build(s, this.cache));
+      p = store
+        .loadSnapshot(this.db, version, preparedTerritoryIds(this.cache))
+        .then((s) => VettingIndex.build(s, this.cache))
+        .finally(() => this.pastBuilding--);
       p.catch(() => this.past.delete(version));
       this.past.set(version, p);
       if (this.past.size > 4) this.past.delete(this.past.keys().next().value!);
