@@ -4,12 +4,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.ts';
-import type { Db } from '../db/db.ts';
+import type { Db, Queryable } from '../db/db.ts';
 import { seedDemo } from '../demo/syria2016.ts';
 import { seedDemoMap } from '../demo/syria2016-map.ts';
 import { SYSTEM, write } from '../ledger/ledger.ts';
 import { getSite } from '../sites/lookup.ts';
-import { notifySite, rejectSite } from '../sites/service.ts';
+import { notifySite, rejectSite, withdrawSite } from '../sites/service.ts';
 import { recordFromPcodes } from '../territory/service.ts';
 import { geoSettings } from '../territory/settings.ts';
 import { openTestDb, type TestDb } from '../../test/support/db.ts';
@@ -81,6 +81,48 @@ describe('reenrich (the function, on its own)', () => {
     const now = (await getReport(t.db, r.id))!;
     expect(now.enrichment.notifiedSiteHit).toBeNull();
     expect(now.enrichment.nearestSite).toBeNull();
+  });
+
+  it('a reference that follows another reads only the sites changed since, and answers as a whole load does', async () => {
+    const secretariat = { accountId: null, role: 'secretariat', partyId: null } as const;
+    const spots: [number, number][] = [[38.5, 35.5], [38.6, 35.5], [38.7, 35.5]];
+    const notify = (name: string, where: [number, number]) =>
+      write(t.db, secretariat, (w) => notifySite(w, { kind: 'school', name, geometry: { type: 'Point', coordinates: where }, bufferM: 200, validFrom: '2016-01-01T00:00:00Z' } as never, geoSettings(config)));
+    const kept = await notify('Kept school', spots[0]);
+    const withdrawn = await notify('Withdrawn school', spots[1]);
+    const before = await Reference.load(t.db);
+    // since then: one site withdrawn from a date, one notified and then rejected, one more notified
+    await write(t.db, secretariat, async (w) => withdrawSite(w, (await getSite(w.q, withdrawn.id))!, { at: new Date(Date.now() + 60_000).toISOString(), reason: 'closed' } as never));
+    const rejected = await notify('Rejected school', spots[2]);
+    await write(t.db, secretariat, async (w) => rejectSite(w, (await getSite(w.q, rejected.id))!, { reason: 'not a school' }));
+    const added = await notify('New school', [38.8, 35.5]);
+
+    const sql: string[] = [];
+    const seen: Queryable = { query: (s, p) => (sql.push(s), t.db.query(s, p)), exec: (s) => (sql.push(s), t.db.exec(s)) };
+    const next = await Reference.load(seen, new Map(), before);
+    const whole = await Reference.load(t.db);
+    // only the changed sites were read: no statement over every site
+    expect(sql.filter((s) => /FROM sites x/.test(s))).toHaveLength(1);
+    expect(sql.find((s) => /FROM sites x/.test(s))).toMatch(/x\.id = ANY/);
+    expect(next.version).toBe(whole.version);
+    expect(next.facts).toEqual(whole.facts);
+    expect(changedSince(before, next)).toBe(changedSince(before, whole));
+    expect(changedSince(before, next)).toBe(Date.parse('2016-01-01T00:00:00Z')); // the new sites' start
+    const answer = (r: Reference, where: [number, number], when: Date) => {
+      const { nearest, hit } = r.sitesAt(where[0], where[1], when, 5000);
+      return { nearest: nearest && { id: nearest.site.id, d: Math.round(nearest.distanceM) }, hit: hit?.id ?? null };
+    };
+    const later = new Date(Date.now() + 3_600_000);
+    for (const where of [...spots, [38.8, 35.5] as [number, number], DOUMA]) {
+      for (const when of [new Date(), later]) expect(answer(next, where, when)).toEqual(answer(whole, where, when));
+    }
+    expect(answer(next, spots[0], later)).toEqual({ nearest: { id: kept.id, d: 0 }, hit: kept.id });
+    expect(answer(next, [38.8, 35.5], later).hit).toBe(added.id);
+    expect(answer(next, spots[2], later).hit).not.toBe(rejected.id);
+    expect(answer(next, spots[1], later).hit).not.toBe(withdrawn.id);
+    // with nothing changed, the sites are the same objects (nothing prepared again)
+    const again = await Reference.load(t.db, new Map(), next);
+    expect(again.facts.sites).toBe(next.facts.sites);
   });
 });
 

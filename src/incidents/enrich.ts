@@ -20,9 +20,9 @@ import type { Db, Queryable } from '../db/db.ts';
 import { metresToDegrees } from '../geo/geodesy.ts';
 import { prepare, type PreparedArea, type Shape } from '../geo/shapes.ts';
 import { SYSTEM, write } from '../ledger/ledger.ts';
-import { firstLeavesOf, inclusionProof, logState, typesWrittenSince } from '../ledger/lookup.ts';
+import { entitiesBetween, firstLeavesOf, inclusionProof, logState, typesWrittenSince } from '../ledger/lookup.ts';
 import { listCommitments, listDesignations, listParties, statusAt, type CommitmentRecord, type DesignationRecord } from '../parties/lookup.ts';
-import { allSites } from '../sites/lookup.ts';
+import { allSites, sitesOfEvents, sitesWithIds, type SiteRecord } from '../sites/lookup.ts';
 import { listTerms } from '../terms/lookup.ts';
 import { territoryWindows } from '../territory/lookup.ts';
 import { filled, preparedCache, preparedTerritoryIds, territoryParts, type PreparedCache } from '../geo/prepared.ts';
@@ -106,6 +106,27 @@ interface SiteRef {
 
 const NEVER = Number.POSITIVE_INFINITY;
 
+/** A site's events as one string, to tell whether they changed between two references. */
+const siteState = (s: SiteRecord) => s.events.map((e) => `${e.type}@${e.at.toISOString()}`).join(',');
+
+/** The sites prepared for lookups, each with its notification's leaf. */
+async function siteRefs(q: Queryable, sites: SiteRecord[]): Promise<SiteRef[]> {
+  const leaves = await firstLeavesOf(q, 'site', sites.map((s) => s.id), 'site.notified');
+  return sites.map((s) => ({
+    id: s.id,
+    name: s.name,
+    shape: prepare(s.geometry as never),
+    bufferM: s.bufferM,
+    from: s.validFrom.getTime(),
+    to: s.validTo ? s.validTo.getTime() : NEVER,
+    rejected: s.events.some((e) => e.type === 'rejected'),
+    withdrawnAt: Math.min(NEVER, ...s.events.filter((e) => e.type === 'withdrawn').map((e) => e.at.getTime())),
+    organisation: s.organisation,
+    notifiedBy: s.notifiedBy,
+    leaf: leaves.has(s.id) ? { seq: leaves.get(s.id)!.seq, at: leaves.get(s.id)!.at } : null,
+  }));
+}
+
 function rtree<T extends { bbox: { minX: number; minY: number; maxX: number; maxY: number } }>(xs: T[]): Flatbush {
   const index = new Flatbush(Math.max(1, xs.length));
   for (const x of xs) index.add(x.bbox.minX, x.bbox.minY, x.bbox.maxX, x.bbox.maxY);
@@ -135,29 +156,32 @@ export class Reference {
   ) {
     this.territoryIndex = rtree(territories.map((t) => ({ bbox: t.area.bbox })));
     this.siteIndex = rtree(sites.map((s) => ({ bbox: s.shape.bbox })));
-    this.maxBufferM = Math.max(0, ...sites.map((s) => s.bufferM));
+    this.maxBufferM = sites.reduce((m, s) => Math.max(m, s.bufferM), 0); // no spread: 100,000 arguments
   }
 
-  /** `cache`: prepared territory parts shared with every other index of the database (versions never change). */
-  static async load(q: Queryable, cache: PreparedCache = new Map()): Promise<Reference> {
+  /**
+   * `cache`: prepared territory parts shared with every other index of the database (versions
+   * never change). `prev`: the reference this one follows; only the sites named by leaves since
+   * its version are read and prepared again (at full size a whole reload was 100,000 sites on
+   * the database's one thread, with vetting waiting behind it).
+   */
+  static async load(q: Queryable, cache: PreparedCache = new Map(), prev: Reference | null = null): Promise<Reference> {
     await filled(cache); // the vetting index may be reading every version's parts from its file right now
     const { size } = await logState(q);
-    const [parties, terms, territories, sites, commitments, designations] = [
+    const [parties, terms, territories, commitments, designations] = [
       await listParties(q),
       await listTerms(q),
       await territoryWindows(q, preparedTerritoryIds(cache)),
-      await allSites(q),
       await listCommitments(q),
       await listDesignations(q),
     ];
-    const leaves = await firstLeavesOf(q, 'site', sites.map((s) => s.id), 'site.notified');
+    const { sites, states } = prev && prev.version <= size ? await prev.sitesSince(q, size) : await Reference.allSiteRefs(q);
     const earliest = terms.flatMap((t) => [t.announcedAt ?? t.commitmentDeadline, t.startsAt]).map((d) => d.getTime());
     const group = <T extends { partyId: string }>(xs: T[]) => {
       const m = new Map<string, T[]>();
       for (const x of xs) m.set(x.partyId, [...(m.get(x.partyId) ?? []), x]);
       return m;
     };
-    const siteState = (s: (typeof sites)[0]) => s.events.map((e) => `${e.type}@${e.at.toISOString()}`).join(',');
     return new Reference(
       size,
       new Set(parties.map((p) => p.id)),
@@ -173,29 +197,40 @@ export class Reference {
           to: t.validTo ? t.validTo.getTime() : NEVER,
         })),
       ),
-      sites.map((s) => ({
-        id: s.id,
-        name: s.name,
-        shape: prepare(s.geometry as never),
-        bufferM: s.bufferM,
-        from: s.validFrom.getTime(),
-        to: s.validTo ? s.validTo.getTime() : NEVER,
-        rejected: s.events.some((e) => e.type === 'rejected'),
-        withdrawnAt: Math.min(NEVER, ...s.events.filter((e) => e.type === 'withdrawn').map((e) => e.at.getTime())),
-        organisation: s.organisation,
-        notifiedBy: s.notifiedBy,
-        leaf: leaves.has(s.id) ? { seq: leaves.get(s.id)!.seq, at: leaves.get(s.id)!.at } : null,
-      })),
+      sites,
       group(commitments),
       group(designations),
       {
         territories: new Map(territories.map((t) => [t.id, t.validFrom.getTime()])),
-        sites: new Map(sites.map((s) => [s.id, siteState(s)])),
-        siteFrom: new Map(sites.map((s) => [s.id, s.validFrom.getTime()])),
+        sites: states,
+        siteFrom: new Map(sites.map((s) => [s.id, s.from])),
         commitments: new Map(commitments.map((c) => [c.id, c.at.getTime()])),
         designations: new Map(designations.map((d) => [d.id, d.since ? d.since.getTime() : Number.NEGATIVE_INFINITY])),
       },
     );
+  }
+
+  /** Every site, read and prepared. */
+  private static async allSiteRefs(q: Queryable): Promise<{ sites: SiteRef[]; states: Map<string, string> }> {
+    const records = await allSites(q);
+    return { sites: await siteRefs(q, records), states: new Map(records.map((s) => [s.id, siteState(s)])) };
+  }
+
+  /** This reference's sites with those notified, withdrawn or rejected in leaves from its version up to `size` read again. */
+  private async sitesSince(q: Queryable, size: number): Promise<{ sites: SiteRef[]; states: Map<string, string> }> {
+    const named = await entitiesBetween(q, this.version, size, ['site', 'site_event']);
+    const ofEvents = await sitesOfEvents(q, named.filter((n) => n.type === 'site_event').map((n) => n.id));
+    const ids = [...new Set(named.map((n) => (n.type === 'site' ? n.id : ofEvents.get(n.id))).filter((id): id is string => id !== undefined))];
+    if (!ids.length) return { sites: this.sites, states: this.facts.sites };
+    const records = await sitesWithIds(q, ids);
+    const fresh = new Map((await siteRefs(q, records)).map((r) => [r.id, r]));
+    const states = new Map(this.facts.sites);
+    for (const s of records) states.set(s.id, siteState(s));
+    // the same order as a whole load (notification order): changed sites in place, new ones after
+    const sites = this.sites.map((s) => fresh.get(s.id) ?? s);
+    const known = new Set(this.sites.map((s) => s.id));
+    for (const s of records) if (!known.has(s.id)) sites.push(fresh.get(s.id)!);
+    return { sites, states };
   }
 
   statusOf(partyId: string, at: Date): string {
@@ -315,7 +350,7 @@ export class Enricher {
       }
     }
     const old = this.ref;
-    this.loading ??= Reference.load(q, this.cache).finally(() => (this.loading = null));
+    this.loading ??= Reference.load(q, this.cache, this.ref).finally(() => (this.loading = null));
     const ref = await this.loading;
     if (!this.ref || ref.version >= this.ref.version) {
       this.ref = ref;

@@ -314,6 +314,13 @@ export async function sitesOfEvents(q: Queryable, eventIds: string[]): Promise<M
   return new Map(rows.map((r) => [r.id, r.site_id]));
 }
 
+/** The sites with these ids, with their events, in notification order: a cache updating the few that changed. */
+export async function sitesWithIds(q: Queryable, ids: string[]): Promise<SiteRecord[]> {
+  if (!ids.length) return [];
+  const rows = await q.query(`SELECT x.*, ST_AsGeoJSON(x.geom) AS geojson, ${STATUS} AS status FROM sites x WHERE x.id = ANY($2::uuid[]) ORDER BY x.seq`, [new Date(), ids]);
+  return withEvents(q, rows.map(toSite));
+}
+
 /** Every site ever notified, with its events: for caches that answer "which site was near this point then" (status as of now). */
 export async function allSites(q: Queryable): Promise<SiteRecord[]> {
   const rows = await q.query(`SELECT x.*, ST_AsGeoJSON(x.geom) AS geojson, ${STATUS} AS status FROM sites x ORDER BY x.seq`, [new Date()]);
