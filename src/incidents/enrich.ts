@@ -105,6 +105,8 @@ interface SiteRef {
 }
 
 const NEVER = Number.POSITIVE_INFINITY;
+/** Sites read and prepared at once when every site is read. */
+const SITE_PAGE = 2_000;
 
 /** A site's events as one string, to tell whether they changed between two references. */
 const siteState = (s: SiteRecord) => s.events.map((e) => `${e.type}@${e.at.toISOString()}`).join(',');
@@ -210,10 +212,18 @@ export class Reference {
     );
   }
 
-  /** Every site, read and prepared. */
+  /** Every site, read and prepared a page at a time (at full size one read held PGlite's thread, and vetting, for seconds). */
   private static async allSiteRefs(q: Queryable): Promise<{ sites: SiteRef[]; states: Map<string, string> }> {
-    const records = await allSites(q);
-    return { sites: await siteRefs(q, records), states: new Map(records.map((s) => [s.id, siteState(s)])) };
+    const sites: SiteRef[] = [];
+    const states = new Map<string, string>();
+    for (let after = -1; ; ) {
+      const page = await allSites(q, after, SITE_PAGE);
+      for (const r of await siteRefs(q, page)) sites.push(r);
+      for (const s of page) states.set(s.id, siteState(s));
+      if (page.length < SITE_PAGE) return { sites, states };
+      after = page[page.length - 1].seq;
+      await new Promise((r) => setImmediate(r)); // requests waiting on the loop go first
+    }
   }
 
   /** This reference's sites with those notified, withdrawn or rejected in leaves from its version up to `size` read again. */

@@ -321,8 +321,12 @@ export async function sitesWithIds(q: Queryable, ids: string[]): Promise<SiteRec
   return withEvents(q, rows.map(toSite));
 }
 
-/** Every site ever notified, with its events: for caches that answer "which site was near this point then" (status as of now). */
-export async function allSites(q: Queryable): Promise<SiteRecord[]> {
-  const rows = await q.query(`SELECT x.*, ST_AsGeoJSON(x.geom) AS geojson, ${STATUS} AS status FROM sites x ORDER BY x.seq`, [new Date()]);
+/**
+ * Every site ever notified after `afterSeq`, at most `limit`, in notification order, with its
+ * events: for caches that answer "which site was near this point then" (status as of now). Read
+ * page by page, so on PGlite (one thread) other queries run between the pages.
+ */
+export async function allSites(q: Queryable, afterSeq = -1, limit = 1_000_000_000): Promise<SiteRecord[]> {
+  const rows = await q.query(`SELECT x.*, ST_AsGeoJSON(x.geom) AS geojson, ${STATUS} AS status FROM sites x WHERE x.seq > $2 ORDER BY x.seq LIMIT $3`, [new Date(), afterSeq, limit]);
   return withEvents(q, rows.map(toSite));
 }
