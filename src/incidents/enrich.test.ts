@@ -8,7 +8,7 @@ import type { Db, Queryable } from '../db/db.ts';
 import { seedDemo } from '../demo/syria2016.ts';
 import { seedDemoMap } from '../demo/syria2016-map.ts';
 import { SYSTEM, write } from '../ledger/ledger.ts';
-import { getSite } from '../sites/lookup.ts';
+import { allSites, getSite } from '../sites/lookup.ts';
 import { notifySite, rejectSite, withdrawSite } from '../sites/service.ts';
 import { recordFromPcodes } from '../territory/service.ts';
 import { geoSettings } from '../territory/settings.ts';
@@ -120,6 +120,17 @@ describe('reenrich (the function, on its own)', () => {
     expect(answer(next, [38.8, 35.5], later).hit).toBe(added.id);
     expect(answer(next, spots[2], later).hit).not.toBe(rejected.id);
     expect(answer(next, spots[1], later).hit).not.toBe(withdrawn.id);
+    // the whole read's pages (keyset on seq) add up to one read of every site, in order
+    const pages: string[] = [];
+    for (let after = -1; ; ) {
+      const page = await allSites(t.db, after, 2);
+      pages.push(...page.map((x) => x.id));
+      if (page.length < 2) break;
+      after = page[page.length - 1].seq;
+    }
+    const all = (await allSites(t.db)).map((x) => x.id);
+    expect(all.length).toBeGreaterThanOrEqual(5);
+    expect(pages).toEqual(all);
     // with nothing changed, the sites are the same objects (nothing prepared again)
     const again = await Reference.load(t.db, new Map(), next);
     expect(again.facts.sites).toBe(next.facts.sites);
