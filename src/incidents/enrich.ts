@@ -238,8 +238,7 @@ export class Reference {
     for (const s of records) states.set(s.id, siteState(s));
     // the same order as a whole load (notification order): changed sites in place, new ones after
     const sites = this.sites.map((s) => fresh.get(s.id) ?? s);
-    const known = new Set(this.sites.map((s) => s.id));
-    for (const s of records) if (!known.has(s.id)) sites.push(fresh.get(s.id)!);
+    for (const s of records) if (!this.facts.sites.has(s.id)) sites.push(fresh.get(s.id)!);
     return { sites, states };
   }
 

@@ -90,6 +90,8 @@ const toEvent = (r: Row): SiteEventRecord => ({
 /** A site's status at $1 (the alias x is the site). */
 const STATUS = `(SELECT CASE WHEN bool_or(e.type = 'rejected') THEN 'rejected' WHEN bool_or(e.type = 'withdrawn' AND e.at <= $1) THEN 'withdrawn' ELSE 'active' END
   FROM site_events e WHERE e.site_id = x.id)`;
+/** A site row with its geometry as GeoJSON and its status as of $1. */
+const SELECT_SITE = `SELECT x.*, ST_AsGeoJSON(x.geom) AS geojson, ${STATUS} AS status FROM sites x`;
 
 /** The sites with their events, in event order. */
 async function withEvents(q: Queryable, sites: SiteRecord[]): Promise<SiteRecord[]> {
@@ -137,7 +139,7 @@ export async function insertSite(q: Queryable, s: NewSite, notifiedBy: string | 
 
 /** One site with its status at `at` and its events; `lock` holds the site's row until the transaction ends (one event at a time). */
 export async function getSite(q: Queryable, id: string, at: Date = new Date(), lock = false): Promise<SiteRecord | null> {
-  const [r] = await q.query(`SELECT x.*, ST_AsGeoJSON(x.geom) AS geojson, ${STATUS} AS status FROM sites x WHERE x.id = $2${lock ? ' FOR UPDATE' : ''}`, [at, id]);
+  const [r] = await q.query(`${SELECT_SITE} WHERE x.id = $2${lock ? ' FOR UPDATE' : ''}`, [at, id]);
   return r ? (await withEvents(q, [toSite(r)]))[0] : null;
 }
 
@@ -199,7 +201,7 @@ export interface SiteFilter {
 export async function listSites(q: Queryable, f: SiteFilter): Promise<SiteRecord[]> {
   const rows = await q.query(
     `SELECT * FROM (
-       SELECT x.*, ST_AsGeoJSON(x.geom) AS geojson, ${STATUS} AS status FROM sites x
+       ${SELECT_SITE}
        WHERE x.valid_from <= $1 AND (x.valid_to IS NULL OR x.valid_to > $1)
          AND ($2::text IS NULL OR x.kind = $2)
          AND ($3::float8[] IS NULL OR ST_Intersects(x.geom, ST_MakeEnvelope($3[1], $3[2], $3[3], $3[4], 4326)))
@@ -317,7 +319,7 @@ export async function sitesOfEvents(q: Queryable, eventIds: string[]): Promise<M
 /** The sites with these ids, with their events, in notification order: a cache updating the few that changed. */
 export async function sitesWithIds(q: Queryable, ids: string[]): Promise<SiteRecord[]> {
   if (!ids.length) return [];
-  const rows = await q.query(`SELECT x.*, ST_AsGeoJSON(x.geom) AS geojson, ${STATUS} AS status FROM sites x WHERE x.id = ANY($2::uuid[]) ORDER BY x.seq`, [new Date(), ids]);
+  const rows = await q.query(`${SELECT_SITE} WHERE x.id = ANY($2::uuid[]) ORDER BY x.seq`, [new Date(), ids]);
   return withEvents(q, rows.map(toSite));
 }
 
@@ -327,6 +329,6 @@ export async function sitesWithIds(q: Queryable, ids: string[]): Promise<SiteRec
  * page by page, so on PGlite (one thread) other queries run between the pages.
  */
 export async function allSites(q: Queryable, afterSeq = -1, limit = 1_000_000_000): Promise<SiteRecord[]> {
-  const rows = await q.query(`SELECT x.*, ST_AsGeoJSON(x.geom) AS geojson, ${STATUS} AS status FROM sites x WHERE x.seq > $2 ORDER BY x.seq LIMIT $3`, [new Date(), afterSeq, limit]);
+  const rows = await q.query(`${SELECT_SITE} WHERE x.seq > $2 ORDER BY x.seq LIMIT $3`, [new Date(), afterSeq, limit]);
   return withEvents(q, rows.map(toSite));
 }
