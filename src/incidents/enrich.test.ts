@@ -15,6 +15,7 @@ import { geoSettings } from '../territory/settings.ts';
 import { openTestDb, type TestDb } from '../../test/support/db.ts';
 import { demoId, testApp, type TestApp } from '../../test/support/app.ts';
 import { changedSince, enricherFor, reenrich, Reference } from './enrich.ts';
+import { prepare } from '../geo/shapes.ts';
 import { fileReports, prepareAll, type Reporter } from './intake.ts';
 import type { ReportCreate } from './report-schemas.ts';
 import { getReport } from './reports.store.ts';
@@ -134,6 +135,28 @@ describe('reenrich (the function, on its own)', () => {
     // with nothing changed, the sites are the same objects (nothing prepared again)
     const again = await Reference.load(t.db, new Map(), next);
     expect(again.facts.sites).toBe(next.facts.sites);
+  });
+
+  it("a site's shape comes from the database's prepared cache when an index holds it, and goes there when read", async () => {
+    const secretariat = { accountId: null, role: 'secretariat', partyId: null } as const;
+    const where: [number, number] = [38.2, 35.2];
+    const site = await write(t.db, secretariat, (w) =>
+      notifySite(w, { kind: 'school', name: 'Cached school', geometry: { type: 'Point', coordinates: where }, bufferM: 200, validFrom: '2016-01-01T00:00:00Z' } as never, geoSettings(config)),
+    );
+    const later = new Date(Date.now() + 3_600_000);
+    // read: the shape is prepared from the geometry and kept under the site's id
+    const cache = new Map<string, object>();
+    const read = await Reference.load(t.db, cache);
+    expect(read.sitesAt(where[0], where[1], later, 5000).hit?.id).toBe(site.id);
+    const kept = cache.get(site.id);
+    expect(kept).toBeDefined();
+    // held: the cached shape is used as it is (here one 10 km away, so the site is no longer at its point)
+    const elsewhere = new Map<string, object>([[site.id, prepare({ type: 'Point', coordinates: [where[0] + 0.1, where[1]] })]]);
+    const held = await Reference.load(t.db, elsewhere);
+    expect(held.sitesAt(where[0], where[1], later, 5000).hit?.id).not.toBe(site.id);
+    expect(held.sitesAt(where[0] + 0.1, where[1], later, 5000).hit?.id).toBe(site.id);
+    // and the whole read names no geometry for the sites it pages through
+    expect((await allSites(t.db, -1, 5))[0]).not.toHaveProperty('geometry');
   });
 });
 

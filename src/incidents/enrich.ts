@@ -22,7 +22,7 @@ import { prepare, type PreparedArea, type Shape } from '../geo/shapes.ts';
 import { SYSTEM, write } from '../ledger/ledger.ts';
 import { entitiesBetween, firstLeavesOf, inclusionProof, logState, typesWrittenSince } from '../ledger/lookup.ts';
 import { listCommitments, listDesignations, listParties, statusAt, type CommitmentRecord, type DesignationRecord } from '../parties/lookup.ts';
-import { allSites, sitesOfEvents, sitesWithIds, type SiteRecord } from '../sites/lookup.ts';
+import { allSites, siteGeometries, sitesOfEvents, sitesWithIds, type SiteFacts, type SiteRecord } from '../sites/lookup.ts';
 import { listTerms } from '../terms/lookup.ts';
 import { territoryWindows } from '../territory/lookup.ts';
 import { filled, preparedCache, preparedTerritoryIds, territoryParts, type PreparedCache } from '../geo/prepared.ts';
@@ -109,15 +109,26 @@ const NEVER = Number.POSITIVE_INFINITY;
 const SITE_PAGE = 2_000;
 
 /** A site's events as one string, to tell whether they changed between two references. */
-const siteState = (s: SiteRecord) => s.events.map((e) => `${e.type}@${e.at.toISOString()}`).join(',');
+const siteState = (s: SiteFacts) => s.events.map((e) => `${e.type}@${e.at.toISOString()}`).join(',');
 
-/** The sites prepared for lookups, each with its notification's leaf. */
-async function siteRefs(q: Queryable, sites: SiteRecord[]): Promise<SiteRef[]> {
+/**
+ * The sites prepared for lookups, each with its notification's leaf. A site's shape comes from
+ * the database's cache when an index prepared it already (the vetting index holds every site:
+ * the same object serves both), else from its geometry, read here for those without one, and is
+ * kept there: a site's geometry never changes once notified.
+ */
+async function siteRefs(q: Queryable, sites: (SiteFacts & { geometry?: SiteRecord['geometry'] })[], cache: PreparedCache): Promise<SiteRef[]> {
   const leaves = await firstLeavesOf(q, 'site', sites.map((s) => s.id), 'site.notified');
+  const read = await siteGeometries(q, sites.filter((s) => !s.geometry && !cache.has(s.id)).map((s) => s.id));
+  const shapeOf = (s: (typeof sites)[number]): Shape => {
+    let shape = cache.get(s.id) as Shape | undefined;
+    if (!shape) cache.set(s.id, (shape = prepare((s.geometry ?? read.get(s.id)) as never)));
+    return shape;
+  };
   return sites.map((s) => ({
     id: s.id,
     name: s.name,
-    shape: prepare(s.geometry as never),
+    shape: shapeOf(s),
     bufferM: s.bufferM,
     from: s.validFrom.getTime(),
     to: s.validTo ? s.validTo.getTime() : NEVER,
@@ -162,8 +173,8 @@ export class Reference {
   }
 
   /**
-   * `cache`: prepared territory parts shared with every other index of the database (versions
-   * never change). `prev`: the reference this one follows; only the sites named by leaves since
+   * `cache`: prepared territory parts and site shapes shared with every other index of the
+   * database (neither ever changes); those it holds are not read again. `prev`: the reference this one follows; only the sites named by leaves since
    * its version are read and prepared again (at full size a whole reload was 100,000 sites on
    * the database's one thread, with vetting waiting behind it).
    */
@@ -177,7 +188,7 @@ export class Reference {
       await listCommitments(q),
       await listDesignations(q),
     ];
-    const { sites, states } = prev && prev.version <= size ? await prev.sitesSince(q, size) : await Reference.allSiteRefs(q);
+    const { sites, states } = prev && prev.version <= size ? await prev.sitesSince(q, size, cache) : await Reference.allSiteRefs(q, cache);
     const earliest = terms.flatMap((t) => [t.announcedAt ?? t.commitmentDeadline, t.startsAt]).map((d) => d.getTime());
     const group = <T extends { partyId: string }>(xs: T[]) => {
       const m = new Map<string, T[]>();
@@ -213,12 +224,12 @@ export class Reference {
   }
 
   /** Every site, read and prepared a page at a time (at full size one read held PGlite's thread, and vetting, for seconds). */
-  private static async allSiteRefs(q: Queryable): Promise<{ sites: SiteRef[]; states: Map<string, string> }> {
+  private static async allSiteRefs(q: Queryable, cache: PreparedCache): Promise<{ sites: SiteRef[]; states: Map<string, string> }> {
     const sites: SiteRef[] = [];
     const states = new Map<string, string>();
     for (let after = -1; ; ) {
       const page = await allSites(q, after, SITE_PAGE);
-      for (const r of await siteRefs(q, page)) sites.push(r);
+      for (const r of await siteRefs(q, page, cache)) sites.push(r);
       for (const s of page) states.set(s.id, siteState(s));
       if (page.length < SITE_PAGE) return { sites, states };
       after = page[page.length - 1].seq;
@@ -227,13 +238,13 @@ export class Reference {
   }
 
   /** This reference's sites with those notified, withdrawn or rejected in leaves from its version up to `size` read again. */
-  private async sitesSince(q: Queryable, size: number): Promise<{ sites: SiteRef[]; states: Map<string, string> }> {
+  private async sitesSince(q: Queryable, size: number, cache: PreparedCache): Promise<{ sites: SiteRef[]; states: Map<string, string> }> {
     const named = await entitiesBetween(q, this.version, size, ['site', 'site_event']);
     const ofEvents = await sitesOfEvents(q, named.filter((n) => n.type === 'site_event').map((n) => n.id));
     const ids = [...new Set(named.map((n) => (n.type === 'site' ? n.id : ofEvents.get(n.id))).filter((id): id is string => id !== undefined))];
     if (!ids.length) return { sites: this.sites, states: this.facts.sites };
     const records = await sitesWithIds(q, ids);
-    const fresh = new Map((await siteRefs(q, records)).map((r) => [r.id, r]));
+    const fresh = new Map((await siteRefs(q, records, cache)).map((r) => [r.id, r]));
     const states = new Map(this.facts.sites);
     for (const s of records) states.set(s.id, siteState(s));
     // the same order as a whole load (notification order): changed sites in place, new ones after

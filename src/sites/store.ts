@@ -59,12 +59,14 @@ export interface CorridorRecord {
   createdAt: Date;
 }
 
-const toSite = (r: Row): SiteRecord => ({
+/** A site's row without its geometry: what a cache holding the prepared shape already needs. */
+export type SiteFacts = Omit<SiteRecord, 'geometry'>;
+
+const toFacts = (r: Row): SiteFacts => ({
   id: r.id,
   seq: Number(r.seq),
   kind: r.kind,
   name: r.name,
-  geometry: JSON.parse(r.geojson),
   bufferM: Number(r.buffer_m),
   validFrom: r.valid_from,
   validTo: r.valid_to,
@@ -74,6 +76,8 @@ const toSite = (r: Row): SiteRecord => ({
   status: r.status ?? 'active',
   events: [],
 });
+
+const toSite = (r: Row): SiteRecord => ({ ...toFacts(r), geometry: JSON.parse(r.geojson) });
 
 const toEvent = (r: Row): SiteEventRecord => ({
   id: r.id,
@@ -92,9 +96,11 @@ const STATUS = `(SELECT CASE WHEN bool_or(e.type = 'rejected') THEN 'rejected' W
   FROM site_events e WHERE e.site_id = x.id)`;
 /** A site row with its geometry as GeoJSON and its status as of $1. */
 const SELECT_SITE = `SELECT x.*, ST_AsGeoJSON(x.geom) AS geojson, ${STATUS} AS status FROM sites x`;
+/** The same without the geometry (the bulk of a site row at front-line detail). */
+const SELECT_FACTS = `SELECT x.id, x.seq, x.kind, x.name, x.buffer_m, x.valid_from, x.valid_to, x.organisation, x.notified_by, x.notified_at, ${STATUS} AS status FROM sites x`;
 
 /** The sites with their events, in event order. */
-async function withEvents(q: Queryable, sites: SiteRecord[]): Promise<SiteRecord[]> {
+async function withEvents<T extends SiteFacts>(q: Queryable, sites: T[]): Promise<T[]> {
   if (!sites.length) return sites;
   const rows = await q.query('SELECT * FROM site_events WHERE site_id = ANY($1::uuid[]) ORDER BY seq', [sites.map((s) => s.id)]);
   const by = new Map(sites.map((s) => [s.id, s]));
@@ -325,10 +331,18 @@ export async function sitesWithIds(q: Queryable, ids: string[]): Promise<SiteRec
 
 /**
  * Every site ever notified after `afterSeq`, at most `limit`, in notification order, with its
- * events: for caches that answer "which site was near this point then" (status as of now). Read
- * page by page, so on PGlite (one thread) other queries run between the pages.
+ * events and without its geometry (siteGeometries reads those a cache has not prepared yet): for
+ * caches that answer "which site was near this point then" (status as of now). Read page by
+ * page, so on PGlite (one thread) other queries run between the pages.
  */
-export async function allSites(q: Queryable, afterSeq = -1, limit = 1_000_000_000): Promise<SiteRecord[]> {
-  const rows = await q.query(`${SELECT_SITE} WHERE x.seq > $2 ORDER BY x.seq LIMIT $3`, [new Date(), afterSeq, limit]);
-  return withEvents(q, rows.map(toSite));
+export async function allSites(q: Queryable, afterSeq = -1, limit = 1_000_000_000): Promise<SiteFacts[]> {
+  const rows = await q.query(`${SELECT_FACTS} WHERE x.seq > $2 ORDER BY x.seq LIMIT $3`, [new Date(), afterSeq, limit]);
+  return withEvents(q, rows.map(toFacts));
+}
+
+/** The geometries of these sites, by id (a site's geometry never changes once notified); unknown ids are absent. */
+export async function siteGeometries(q: Queryable, ids: string[]): Promise<Map<string, Geo>> {
+  if (!ids.length) return new Map();
+  const rows = await q.query('SELECT id::text AS id, ST_AsGeoJSON(geom) AS g FROM sites WHERE id = ANY($1::uuid[])', [ids]);
+  return new Map(rows.map((r) => [r.id, JSON.parse(r.g)]));
 }
