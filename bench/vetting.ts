@@ -7,7 +7,9 @@
 //   TRUCE_BENCH_SCALE=0.1 node bin/truce.js bench vetting     (a quick smoke run: a tenth of every size)
 // Other knobs: TRUCE_BENCH_POSTGIS_N / TRUCE_BENCH_POSTGIS_S (sample size and time box per engine),
 // TRUCE_BENCH_HTTP_S / TRUCE_BENCH_HTTP_CONNECTIONS, TRUCE_BENCH_ENGINES=pglite,postgres,
-// TRUCE_BENCH_INLINE_EDGES (the server's TRUCE_VETTING_INLINE_EDGES for the event-loop figures).
+// TRUCE_BENCH_INLINE_EDGES (the server's TRUCE_VETTING_INLINE_EDGES for the event-loop figures),
+// TRUCE_BENCH_CPU_PROFILE=dir (a V8 CPU profile of the restarted server, from listen to the end of
+// its HTTP window, one .cpuprofile per engine: what the server spends its loop on at full size).
 import { spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import fs from 'node:fs';
@@ -17,6 +19,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import vm from 'node:vm';
+import { Session } from 'node:inspector/promises';
 import { buildApp } from '../src/app.ts';
 import { ensureFirstAdmin } from '../src/auth/bootstrap.ts';
 import { loadConfig } from '../src/config.ts';
@@ -484,6 +487,30 @@ async function bareUnderLoad(bodiesFile: string): Promise<Cannon> {
   }
 }
 
+/** A CPU profile of this process when TRUCE_BENCH_CPU_PROFILE names a directory; stop() writes it there. */
+async function cpuProfile(engine: string): Promise<{ stop: () => Promise<void> }> {
+  const dir = env.TRUCE_BENCH_CPU_PROFILE;
+  if (!dir) return { stop: async () => {} };
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 500 });
+  await session.post('Profiler.start');
+  let stopped = false;
+  return {
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      const { profile } = await session.post('Profiler.stop');
+      fs.mkdirSync(dir, { recursive: true });
+      const file = path.join(dir, `vetting-server-${engine}.cpuprofile`);
+      fs.writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+      log(`[${engine}] CPU profile of the server written to ${file}`);
+    },
+  };
+}
+
 async function perEngine(
   { engine, db, done }: { engine: string; db: Db; done: () => Promise<void> },
   load: Awaited<ReturnType<typeof loadData>>,
@@ -516,6 +543,7 @@ async function perEngine(
     const served: Db = { engine: db.engine, ...counted(db), tx: (fn) => (count.tx++, db.tx((q) => fn(counted(q)))), close: () => db.close() };
     const snapFile = path.join(dir, 'vetting-index.bin');
     const mtime = fs.statSync(snapFile).mtimeMs;
+    const profile = await cpuProfile(engine);
     const app = await buildApp({ db: served, config });
     await app.listen({ host: '127.0.0.1', port: 0 });
     const addr = app.server.address();
@@ -558,6 +586,7 @@ async function perEngine(
       const sqlPer = { statements: (count.statements - before.statements) / Math.max(1, http.total), tx: (count.tx - before.tx) / Math.max(1, http.total) };
       log(`[${engine}] SQL per recorded decision: ${fmt(sqlPer.statements, 2)} statements (BEGIN/COMMIT not counted), ${fmt(sqlPer.tx, 3)} transactions (grouped commits of ~${fmt(1 / sqlPer.tx, 0)})`);
       log(`[${engine}] POST /api/v1/vetting at full size: ${fmt(http.rps, 0)} req/s (${http.total} in ${http.duration} s), p50 ${http.p50} ms, p99 ${http.p99} ms, non-2xx ${http.non2xx}, errors ${http.errors}`);
+      await profile.stop();
       await app.close();
       closed = true;
       // a server that loaded from the database writes the file again; one that read it does not

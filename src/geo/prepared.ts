@@ -22,14 +22,15 @@ export function territoryParts(cache: PreparedCache, id: string, polygons: Posit
   let parts = cache.get(key(id)) as PreparedArea[] | undefined;
   if (!parts) {
     if (!polygons.length) throw new Error(`territory ${id}: neither its coordinates nor its prepared parts are at hand`);
-    cache.set(key(id), (parts = polygons.map((poly) => new PreparedArea([poly]))));
+    // in shared memory: vetting's clipping workers read them without a copy per job
+    cache.set(key(id), (parts = polygons.map((poly) => new PreparedArea([poly]).shared())));
   }
   return parts;
 }
 
-/** Keeps parts read from elsewhere (the vetting index's file). */
+/** Keeps parts read from elsewhere (the vetting index's file; there already in shared memory, so this copies nothing). */
 export function keepTerritoryParts(cache: PreparedCache, id: string, parts: PreparedArea[]): void {
-  cache.set(key(id), parts);
+  cache.set(key(id), parts.map((p) => p.shared()));
 }
 
 /** The territory versions whose parts the cache holds: their coordinates need not be read again. */

@@ -281,3 +281,28 @@ describe('distances', () => {
     expect(d).toBeLessThan(2000);
   });
 });
+
+describe('PreparedArea.shared', () => {
+  const square: Position[][][] = [[[[36, 33], [37, 33], [37, 34], [36, 34], [36, 33]], [[36.4, 33.4], [36.6, 33.4], [36.6, 33.6], [36.4, 33.6], [36.4, 33.4]]]];
+  it('answers as the area it copies, from arrays a message to a worker shares instead of copying', () => {
+    const plain = new PreparedArea(square);
+    const shared = plain.shared();
+    expect(shared.shared()).toBe(shared); // already shared: no second copy
+    const r = rng(7);
+    for (let i = 0; i < 500; i++) {
+      const [x, y] = [35.9 + r() * 1.2, 32.9 + r() * 1.2];
+      expect(shared.contains(x, y)).toBe(plain.contains(x, y));
+      expect(shared.distanceM(x, y)).toBe(plain.distanceM(x, y));
+    }
+    const p = shared.parts();
+    for (const a of [p.xy, p.start, p.firstVertex, p.grid.cellStart, p.grid.cellEdges, p.grid.ref, p.grid.rowY]) expect(a.buffer).toBeInstanceOf(SharedArrayBuffer);
+    // what postMessage does to a job's parts (the structured clone): the copy sees a write to the original
+    const posted = structuredClone(p);
+    const kept = p.xy[0];
+    p.xy[0] = 12.5;
+    expect(posted.xy[0]).toBe(12.5);
+    p.xy[0] = kept;
+    expect(plain.parts().xy.buffer).not.toBeInstanceOf(SharedArrayBuffer);
+    expect(structuredClone(plain.parts()).xy.buffer).not.toBe(plain.parts().xy.buffer);
+  });
+});

@@ -781,6 +781,36 @@ export interface GridParts {
   rowY: Float64Array;
 }
 
+/**
+ * The same parts with every typed array in one SharedArrayBuffer: posted to a worker thread they
+ * are shared, not copied (a designated group's front line is megabytes, and copying it for each
+ * clipping job held the event loop for longer than the job took). Parts already shared are
+ * returned as they are.
+ */
+export function sharedParts(p: EdgeSetParts): EdgeSetParts {
+  const arrays = [p.xy, p.start, p.firstVertex, p.grid.cellStart, p.grid.cellEdges, p.grid.ref, p.grid.rowY];
+  if (arrays.every((a) => a.buffer instanceof SharedArrayBuffer)) return p;
+  const pad8 = (n: number) => (n + 7) & ~7;
+  const sab = new SharedArrayBuffer(arrays.reduce((n, a) => n + pad8(a.byteLength), 0));
+  let at = 0;
+  const copy = <T extends Float64Array | Int32Array | Uint8Array>(a: T, Make: new (b: SharedArrayBuffer, o: number, n: number) => T): T => {
+    const out = new Make(sab, at, a.length);
+    out.set(a);
+    at += pad8(a.byteLength);
+    return out;
+  };
+  const g = p.grid;
+  return {
+    xy: copy(p.xy, Float64Array),
+    start: copy(p.start, Int32Array),
+    firstVertex: copy(p.firstVertex, Int32Array),
+    vbox: p.vbox,
+    abox: p.abox,
+    bulge: p.bulge,
+    grid: { ...g, cellStart: copy(g.cellStart, Int32Array), cellEdges: copy(g.cellEdges, Int32Array), ref: copy(g.ref, Uint8Array), rowY: copy(g.rowY, Float64Array) },
+  };
+}
+
 function segmentDistance(px: number, py: number, ax: number, ay: number, bx: number, by: number): number {
   const dx = bx - ax;
   const dy = by - ay;
@@ -828,6 +858,13 @@ export class PreparedArea implements Shape {
 
   static fromParts(p: EdgeSetParts): PreparedArea {
     return new PreparedArea(new EdgeSet(p));
+  }
+
+  /** This area with its arrays in shared memory (sharedParts): what an index keeps, so that workers read it without a copy. */
+  shared(): PreparedArea {
+    const p = this.parts();
+    const s = sharedParts(p);
+    return s === p ? this : PreparedArea.fromParts(s);
   }
 
   /** The rings (closed), rebuilt from the prepared arrays: each polygon's outer ring, then its holes, as given. */

@@ -53,6 +53,10 @@ describe('the vetting index snapshot', () => {
     expect(second.ix.version).toBe(first.ix.version);
     expect(second.ix.territories.length).toBe(first.ix.territories.length);
     expect(probes.map((p) => JSON.stringify(decide(second.ix, p)))).toEqual(before);
+    // both ways the territory parts are in shared memory: clipping jobs post them to a worker without a copy
+    for (const { ix } of [first, second]) {
+      for (const e of ix.territories) for (const a of [e.area.parts().xy, e.area.parts().grid.cellEdges]) expect(a.buffer).toBeInstanceOf(SharedArrayBuffer);
+    }
   });
 
   it('after a load from the file, reads what the ledger recorded since', async () => {

@@ -32,7 +32,7 @@ export function snapshotKey(secret: Uint8Array): Buffer {
 }
 
 type ArrayName = 'xy' | 'start' | 'firstVertex' | 'cellStart' | 'cellEdges' | 'ref' | 'rowY';
-const ARRAYS: { name: ArrayName; make: (b: ArrayBuffer, off: number, n: number) => ArrayLike<number> & { byteLength: number } }[] = [
+const ARRAYS: { name: ArrayName; make: (b: ArrayBufferLike, off: number, n: number) => ArrayLike<number> & { byteLength: number } }[] = [
   { name: 'xy', make: (b, o, n) => new Float64Array(b, o, n) },
   { name: 'start', make: (b, o, n) => new Int32Array(b, o, n) },
   { name: 'firstVertex', make: (b, o, n) => new Int32Array(b, o, n) },
@@ -97,11 +97,28 @@ export async function writeSnapshot(file: string, key: Uint8Array, d: IndexData)
 /** Why a file was not used. */
 export class SnapshotRefused extends Error {}
 
+/** The whole file in one SharedArrayBuffer (a Buffer over it, at offset 0). */
+function readShared(file: string): Buffer {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const size = fs.fstatSync(fd).size;
+    const buf = Buffer.from(new SharedArrayBuffer(size));
+    for (let off = 0; off < size; ) {
+      const n = fs.readSync(fd, buf, off, Math.min(size - off, 1 << 30), off);
+      if (n <= 0) throw new Error('the file ended early');
+      off += n;
+    }
+    return buf;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /** Reads and checks the seal; the root is left to the caller to check against the ledger. */
 export function readSnapshot(file: string, key: Uint8Array): IndexData {
   let buf: Buffer;
   try {
-    buf = fs.readFileSync(file);
+    buf = readShared(file);
   } catch (e) {
     throw new SnapshotRefused(`no snapshot (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
@@ -111,18 +128,10 @@ export function readSnapshot(file: string, key: Uint8Array): IndexData {
   if (!timingSafeEqual(mac, buf.subarray(buf.length - MAC_BYTES))) throw new SnapshotRefused('the seal does not match (another database, or the file was changed)');
   const hlen = Number(buf.readBigUInt64LE(MAGIC.length));
   const h = JSON.parse(buf.toString('utf8', MAGIC.length + 8, MAGIC.length + 8 + hlen));
-  const base = pad8(MAGIC.length + 8 + hlen);
-  // views straight into the file's buffer when it is 8-aligned (a large file has a buffer of its
-  // own, at offset 0); otherwise one copy into an aligned one
-  let data: ArrayBuffer;
-  let at = 0;
-  if ((buf.byteOffset + base) % 8 === 0 && buf.buffer instanceof ArrayBuffer) {
-    data = buf.buffer;
-    at = buf.byteOffset + base;
-  } else {
-    data = new ArrayBuffer(body.length - base);
-    new Uint8Array(data).set(body.subarray(base));
-  }
+  // views straight into the file's shared buffer (offset 0, so the 8-aligned arrays stay aligned):
+  // the index's parts are shared memory, which clipping workers read without a copy
+  const data = buf.buffer;
+  const at = pad8(MAGIC.length + 8 + hlen);
   const territories = (h.territories as (TerritoryData & { parts: { vbox: EdgeSetParts['vbox']; abox: EdgeSetParts['abox']; bulge: number; grid: Omit<EdgeSetParts['grid'], ArrayName>; at: Record<ArrayName, [number, number]> }[] })[]).map(
     ({ parts, ...row }) => ({
       row,
