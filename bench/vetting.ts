@@ -8,8 +8,9 @@
 // Other knobs: TRUCE_BENCH_POSTGIS_N / TRUCE_BENCH_POSTGIS_S (sample size and time box per engine),
 // TRUCE_BENCH_HTTP_S / TRUCE_BENCH_HTTP_CONNECTIONS, TRUCE_BENCH_ENGINES=pglite,postgres,
 // TRUCE_BENCH_INLINE_EDGES (the server's TRUCE_VETTING_INLINE_EDGES for the event-loop figures),
-// TRUCE_BENCH_CPU_PROFILE=dir (a V8 CPU profile of the restarted server, from listen to the end of
-// its HTTP window, one .cpuprofile per engine: what the server spends its loop on at full size).
+// TRUCE_BENCH_CPU_PROFILE=dir (a V8 CPU profile of the restarted server, from buildApp to the end of
+// its HTTP window, one .cpuprofile per engine, and one of its demo-data baseline: what the server
+// spends its loop on at full size).
 import { spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import fs from 'node:fs';
@@ -380,6 +381,7 @@ interface EngineFigures {
   holderRefreshMs: number;
   postgis: Awaited<ReturnType<typeof postgisPerDecision>>;
   appColdMs: number;
+  readyMs: number;
   appColdFrom: string;
   warmMs: number;
   warmN: number;
@@ -544,8 +546,11 @@ async function perEngine(
     const snapFile = path.join(dir, 'vetting-index.bin');
     const mtime = fs.statSync(snapFile).mtimeMs;
     const profile = await cpuProfile(engine);
+    // the restart is timed from building the app: what listen waits for (its jobs) counts too
+    const started = performance.now();
     const app = await buildApp({ db: served, config });
     await app.listen({ host: '127.0.0.1', port: 0 });
+    const readyMs = performance.now() - started;
     const addr = app.server.address();
     const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
     const headers = { authorization: `Bearer ${BENCH_TOKEN}`, 'content-type': 'application/json' };
@@ -556,8 +561,8 @@ async function perEngine(
       t0 = performance.now();
       let res = await fetch(`${url}/api/v1/vetting`, { method: 'POST', headers, body: vetBody(httpPool[0]) });
       if (res.status !== 201) throw new Error(`warm-up vetting: ${res.status} ${await res.text()}`);
-      const appColdMs = performance.now() - t0;
-      log(`[${engine}] server restarted at ${url}; first decision ${fmt(appColdMs / 1000, 2)} s`);
+      const appColdMs = performance.now() - started;
+      log(`[${engine}] server restarted at ${url}: listening after ${fmt(readyMs / 1000, 2)} s, first decision answered ${fmt(appColdMs / 1000, 2)} s after the start`);
 
       // the same "new site seen" through the server: write, then vet at the site
       const site2 = { ...site, name: 'Bench new site 2', geometry: { type: 'Point', coordinates: [39.0001, 35.0001] } };
@@ -599,14 +604,16 @@ async function perEngine(
       try {
         await seedDemo(demoDb.db);
         await ensureFirstAdmin(demoDb.db, BENCH_TOKEN);
+        const demoProfile = await cpuProfile(`${engine}-demo`);
         demo = await vetUnderLoad(demoDb.db, benchConfig(), bodiesFile);
+        await demoProfile.stop();
       } finally {
         await demoDb.done();
       }
       log(`[${engine}] POST /api/v1/vetting on the demo data: ${fmt(demo.rps, 0)} req/s, p50 ${demo.p50} ms, p99 ${demo.p99} ms, non-2xx ${demo.non2xx}`);
       const bare = await bareUnderLoad(bodiesFile);
       log(`[${engine}] bare Fastify (the same body schema, a constant answer): ${fmt(bare.rps, 0)} req/s, p50 ${bare.p50} ms, p99 ${bare.p99} ms`);
-      return { engine, load, ...h, postgis, appColdMs, appColdFrom, warmMs, warmN: warm.length, http, demo, bare, seenHttpMs, seenHttp, sqlPer };
+      return { engine, load, ...h, postgis, appColdMs, readyMs, appColdFrom, warmMs, warmN: warm.length, http, demo, bare, seenHttpMs, seenHttp, sqlPer };
     } finally {
       if (!closed) await app.close();
     }
@@ -771,7 +778,7 @@ async function main() {
   rows.push(['baseline: IndexHolder cold from the database (loadSnapshot + build)', e((x) => `${fmt(x.holderColdMs / 1000)} s (loadSnapshot ${fmt(x.holderLoadMs / 1000)} s)`), '—']);
   rows.push(['snapshot file written after it (in the background)', e((x) => `${fmt(mb(x.snapshotBytes), 0)} MB in ${fmt(x.snapshotWriteMs / 1000, 1)} s`), '—']);
   rows.push(['IndexHolder after a restart, from the snapshot (read, seal checked, root checked, changes since read, built)', e((x) => `${fmt(x.holderSnapMs / 1000, 2)} s`), '—']);
-  rows.push(['server restarted: first decision', e((x) => `${fmt(x.appColdMs / 1000, 2)} s (index from the ${x.appColdFrom})`), `< 3 s: ${e((x) => met(x.appColdMs < 3000 && x.appColdFrom === 'snapshot')).join(', ')}`]);
+  rows.push(['server restarted (buildApp → first decision answered; listening after)', e((x) => `${fmt(x.appColdMs / 1000, 2)} s (listening after ${fmt(x.readyMs / 1000, 2)} s; index from the ${x.appColdFrom})`), `< 3 s: ${e((x) => met(x.appColdMs < 3000 && x.appColdFrom === 'snapshot')).join(', ')}`]);
   rows.push(['new site written → next decision sees it (3c, holder.get() + decide)', e((x) => `${fmt(x.seenAfterMs, 0)} ms${x.seen ? '' : ' (NOT SEEN)'} (write ${fmt(x.siteWriteMs, 0)} ms)`), '< 2 s']);
   rows.push(['the same through the server (POST right after the write)', e((x) => `${fmt(x.seenHttpMs, 0)} ms${x.seenHttp ? '' : ' (NOT SEEN)'}`), '< 2 s']);
   rows.push([

@@ -131,7 +131,11 @@ export function signedHeadsJob(db: Db, key: LedgerKey, everyS: number): Periodic
   return { name: 'ledger.signed-heads', everyMs: everyS * 1000, run: async () => void (await currentHead(db, key)) };
 }
 
-/** PGlite has no autovacuum daemon: without it plans degrade and dead rows pile up as tables grow. PostgreSQL does this itself. */
+/**
+ * PGlite has no autovacuum daemon: without it plans degrade and dead rows pile up as tables grow.
+ * PostgreSQL does this itself. Not at start: the statistics are stored with the data, and a whole
+ * VACUUM of a country-sized database held the restart's first decision for seconds (issue 12).
+ */
 export function plannerStatisticsJob(db: Db, everyS: number): PeriodicJob {
-  return { name: 'db.planner-statistics', everyMs: db.engine === 'pglite' ? everyS * 1000 : 0, run: () => vacuumAnalyze(db) };
+  return { name: 'db.planner-statistics', everyMs: db.engine === 'pglite' ? everyS * 1000 : 0, atStart: false, run: () => vacuumAnalyze(db) };
 }

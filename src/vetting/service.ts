@@ -11,7 +11,7 @@ import { SYSTEM, write, type Actor, type Writer } from '../ledger/ledger.ts';
 import { assess, conclude, prepareTarget, referredOnGrid, spend, tell, type PreparedTarget } from './decide.ts';
 import type { ClipPool } from './clipper.ts';
 import { territoryParts, VettingIndex, withoutCoordinates, type PreparedCache } from './index.ts';
-import { readSnapshot, snapshotKey, SnapshotRefused, writeSnapshot } from './snapshot.ts';
+import { readSnapshot, snapshotKey, SnapshotRefused, writeSnapshot, type IndexData } from './snapshot.ts';
 import { rootAt } from '../ledger/lookup.ts';
 import { filling, keepTerritoryParts, preparedCache, preparedTerritoryIds } from '../geo/prepared.ts';
 import fs from 'node:fs';
@@ -93,41 +93,49 @@ export class IndexHolder {
     return !!this.snap.file && fs.existsSync(this.snap.file);
   }
 
-  /** The snapshot's data when the file is sound and belongs to this ledger; else null, and why. */
-  private async fromFile(q: Queryable): Promise<{ version: number } | { why: string }> {
+  /** The snapshot file read and its seal checked (outside any transaction: it takes a while), or why not. */
+  private async readFile(): Promise<{ d: IndexData; readMs: number } | { why: string }> {
     if (!this.snap.file) return { why: 'no snapshot file configured' };
     try {
-      const key = snapshotKey(await store.gridSecret(q));
+      const key = snapshotKey(await store.gridSecret(this.db));
       const t0 = performance.now();
-      const d = readSnapshot(this.snap.file, key);
-      const t1 = performance.now();
-      const size = await store.ledgerSize(q);
-      if (d.version > size) return { why: `made at ledger size ${d.version}, past the ledger's ${size}` };
-      if (!Buffer.from(await rootAt(q, d.version)).equals(Buffer.from(d.root))) return { why: `its root at size ${d.version} is not the ledger's` };
-      for (const t of d.territories) keepTerritoryParts(this.cache, t.row.id, t.parts);
-      this.data = {
-        territories: new Map(d.territories.map((t) => [t.row.id, t.row])),
-        sites: new Map(d.sites.map((x) => [x.id, x])),
-        corridors: new Map(d.corridors.map((x) => [x.id, x])),
-        parties: d.parties,
-      };
-      this.scannedTo = d.version;
-      this.phases = { readMs: Math.round(t1 - t0), ledgerMs: Math.round(performance.now() - t1) };
-      return { version: d.version };
+      const d = await readSnapshot(this.snap.file, key);
+      return { d, readMs: Math.round(performance.now() - t0) };
     } catch (e) {
       if (e instanceof SnapshotRefused) return { why: e.message };
       throw e;
     }
   }
 
+  /** The snapshot's data taken when it belongs to this ledger (its root at its size is the ledger's); else why not. */
+  private async fromFile(q: Queryable, file: { d: IndexData; readMs: number } | { why: string }): Promise<{ version: number } | { why: string }> {
+    if ('why' in file) return file;
+    const { d } = file;
+    const t1 = performance.now();
+    const size = await store.ledgerSize(q);
+    if (d.version > size) return { why: `made at ledger size ${d.version}, past the ledger's ${size}` };
+    if (!Buffer.from(await rootAt(q, d.version)).equals(Buffer.from(d.root))) return { why: `its root at size ${d.version} is not the ledger's` };
+    for (const t of d.territories) keepTerritoryParts(this.cache, t.row.id, t.parts);
+    this.data = {
+      territories: new Map(d.territories.map((t) => [t.row.id, t.row])),
+      sites: new Map(d.sites.map((x) => [x.id, x])),
+      corridors: new Map(d.corridors.map((x) => [x.id, x])),
+      parties: d.parties,
+    };
+    this.scannedTo = d.version;
+    this.phases = { readMs: file.readMs, ledgerMs: Math.round(performance.now() - t1) };
+    return { version: d.version };
+  }
+
   private async refresh(): Promise<VettingIndex> {
     const gen = this.generation;
     const started = performance.now();
     let fresh = false;
+    const read = !this.data || !this.index ? await this.readFile() : null;
     const next = await consistent(this.db, async (q) => {
       let version: number | null = null;
       if (!this.data || !this.index) {
-        const file = await this.fromFile(q);
+        const file = await this.fromFile(q, read ?? { why: 'not read' });
         if ('why' in file) {
           // versions another index of this database prepared already come without coordinates
           const s = await store.loadSnapshot(q, null, preparedTerritoryIds(this.cache));

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoId, testApp, type TestApp } from '../../test/support/app.ts';
+import { PreparedArea } from '../geo/shapes.ts';
 import { decide } from './decide.ts';
 import type { VetRequest } from './model.ts';
 import { IndexHolder, type SnapshotOptions } from './service.ts';
@@ -79,18 +80,53 @@ describe('the vetting index snapshot', () => {
   });
 
   it('is refused under another database’s key', async () => {
-    expect(() => readSnapshot(file, snapshotKey(randomBytes(32)))).toThrow(SnapshotRefused);
+    await expect(readSnapshot(file, snapshotKey(randomBytes(32)))).rejects.toThrow(SnapshotRefused);
   });
 
   it('is refused when its root is not the ledger’s at its size, or its size is past the ledger’s', async () => {
     const key = snapshotKey(await gridSecret(t.db));
-    const d = readSnapshot(file, key);
+    const d = await readSnapshot(file, key);
     await writeSnapshot(file, key, { ...d, root: new Uint8Array(32) });
     let { h } = await holderFrom();
     expect(h.firstLoad).toMatchObject({ from: 'database', why: expect.stringContaining('root') });
     await writeSnapshot(file, key, { ...d, version: d.version + 1_000 });
     ({ h } = await holderFrom());
     expect(h.firstLoad).toMatchObject({ from: 'database', why: expect.stringContaining('past the ledger') });
+  });
+
+  it('of several chunks (read by two threads) reads back the same arrays; a byte changed in its last chunk, a cut file or a header past the end is refused', { timeout: 60_000 }, async () => {
+    const key = snapshotKey(await gridSecret(t.db));
+    // a ring of 1.5 million vertices: 24 MB of coordinates alone, so the arrays span three chunks of 16 MiB
+    const n = 1_500_000;
+    const ring: [number, number][] = Array.from({ length: n }, (_, i) => {
+      const a = (2 * Math.PI * i) / n;
+      return [37 + Math.cos(a), 35 + Math.sin(a)];
+    });
+    ring.push(ring[0]);
+    const area = new PreparedArea([[ring]]);
+    const big = path.join(dir, 'big.bin');
+    const row = { id: '00000000-0000-4000-8000-0000000000b1', partyId: demoId('saaf'), polygons: [], validFrom: 0, validTo: null } as never;
+    const { bytes: size } = await writeSnapshot(big, key, { version: 1, root: new Uint8Array(32), territories: [{ row, parts: [area] }], sites: [], corridors: [], parties: [] });
+    expect(size).toBeGreaterThan(2 * 16 * 2 ** 20); // three chunks: each thread reads some
+    const back = await readSnapshot(big, key);
+    const p = back.territories[0].parts[0];
+    const bytes = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+    expect(bytes(p.parts().xy).equals(bytes(area.parts().xy))).toBe(true);
+    expect(bytes(p.parts().grid.cellEdges).equals(bytes(area.parts().grid.cellEdges))).toBe(true);
+    expect([p.contains(37, 35), p.contains(38.5, 35)]).toEqual([true, false]);
+
+    const good = fs.readFileSync(big);
+    const bad = Buffer.from(good);
+    bad[bad.length - 40] ^= 1; // the arrays' last bytes, in the last chunk
+    fs.writeFileSync(big, bad);
+    await expect(readSnapshot(big, key)).rejects.toThrow(/seal/);
+    fs.writeFileSync(big, good.subarray(0, good.length - 1000));
+    await expect(readSnapshot(big, key)).rejects.toThrow(SnapshotRefused);
+    const past = Buffer.from(good);
+    past.writeBigUInt64LE(BigInt(good.length), 8); // the header's length, past the file's end
+    fs.writeFileSync(big, past);
+    await expect(readSnapshot(big, key)).rejects.toThrow(/not a vetting index snapshot/);
+    fs.rmSync(big);
   });
 
   it('is not written for a small map (below the vertex threshold)', async () => {
