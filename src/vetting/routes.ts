@@ -63,10 +63,9 @@ export async function vettingRoutes(app: FastifyInstance, { db, config }: { db: 
     if (basis !== 'grid') return tell(d, basis, true);
     return tell(d, 'grid', referredOnGrid(index, vr, await gridOf(Number(row.grid_m))));
   }
-  // after a restart the index loads from its file at once (seconds), before the first decision asks
-  app.addHook('onReady', async () => {
-    if (holder.hasSnapshot()) holder.get().catch((e) => app.log.warn({ err: e }, 'vetting index not loaded'));
-  });
+  // after a restart the index loads from its file at once, before the first decision asks: from
+  // here, not when the app is ready, so its reader threads overlap the routes' schema compiling
+  if (holder.hasSnapshot()) holder.get().catch((e) => app.log.warn({ err: e }, 'vetting index not loaded'));
   app.addHook('onClose', async () => {
     holder.stop();
     await Promise.all([clipPool.close(), holder.flushed()]);
