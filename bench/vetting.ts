@@ -558,7 +558,6 @@ async function perEngine(
     fs.writeFileSync(bodiesFile, JSON.stringify(httpPool.map(vetBody)));
     let closed = false;
     try {
-      t0 = performance.now();
       let res = await fetch(`${url}/api/v1/vetting`, { method: 'POST', headers, body: vetBody(httpPool[0]) });
       if (res.status !== 201) throw new Error(`warm-up vetting: ${res.status} ${await res.text()}`);
       const appColdMs = performance.now() - started;

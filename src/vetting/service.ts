@@ -131,11 +131,12 @@ export class IndexHolder {
     const gen = this.generation;
     const started = performance.now();
     let fresh = false;
+    // the first load reads the file before its transaction (refreshes never overlap: get() shares one)
     const read = !this.data || !this.index ? await this.readFile() : null;
     const next = await consistent(this.db, async (q) => {
       let version: number | null = null;
-      if (!this.data || !this.index) {
-        const file = await this.fromFile(q, read ?? { why: 'not read' });
+      if (read) {
+        const file = await this.fromFile(q, read);
         if ('why' in file) {
           // versions another index of this database prepared already come without coordinates
           const s = await store.loadSnapshot(q, null, preparedTerritoryIds(this.cache));

@@ -104,6 +104,8 @@ export async function writeSnapshot(file: string, key: Uint8Array, d: IndexData)
 /** Why a file was not used. */
 export class SnapshotRefused extends Error {}
 
+const notASnapshot = () => new SnapshotRefused('not a vetting index snapshot');
+
 /** SHA-256 of each CHUNK bytes of the concatenated arrays. */
 function chunkDigests(arrays: Uint8Array[]): Buffer[] {
   const out: Buffer[] = [];
@@ -152,8 +154,9 @@ try {
 /** Reads bytes [from, to) of the file into the shared buffer with READERS threads; the chunks' digests in order. */
 async function readChunks(file: string, sab: SharedArrayBuffer, from: number, to: number): Promise<Buffer[]> {
   const count = Math.ceil((to - from) / CHUNK);
+  if (!count) return [];
   const digests: Buffer[] = new Array(count);
-  const threads = Math.max(1, Math.min(READERS, count));
+  const threads = Math.min(READERS, count);
   await Promise.all(
     Array.from({ length: threads }, (_, first) =>
       new Promise<void>((resolve, reject) => {
@@ -180,15 +183,15 @@ export async function readSnapshot(file: string, key: Uint8Array): Promise<Index
     const fh = await fs.promises.open(file, 'r');
     try {
       const size = (await fh.stat()).size;
-      if (size < MAGIC.length + 8 + MAC_BYTES) throw new SnapshotRefused('not a vetting index snapshot');
+      if (size < MAGIC.length + 8 + MAC_BYTES) throw notASnapshot();
       // the whole file in one shared buffer (offset 0, so the 8-aligned arrays stay aligned): the
       // index's parts are views into it, which clipping workers read without a copy
       buf = Buffer.from(new SharedArrayBuffer(size));
       await fh.read(buf, 0, MAGIC.length + 8, 0);
-      if (!buf.subarray(0, MAGIC.length).equals(MAGIC)) throw new SnapshotRefused('not a vetting index snapshot');
+      if (!buf.subarray(0, MAGIC.length).equals(MAGIC)) throw notASnapshot();
       hlen = Number(buf.readBigUInt64LE(MAGIC.length));
       at = pad8(MAGIC.length + 8 + hlen);
-      if (!(at <= size - MAC_BYTES)) throw new SnapshotRefused('not a vetting index snapshot');
+      if (!(at <= size - MAC_BYTES)) throw notASnapshot();
       await fh.read(buf, MAGIC.length + 8, at - MAGIC.length - 8, MAGIC.length + 8);
       await fh.read(buf, size - MAC_BYTES, MAC_BYTES, size - MAC_BYTES);
     } finally {
