@@ -375,6 +375,7 @@ interface EngineFigures {
   snapshotWriteMs: number;
   snapshotBytes: number;
   holderSnapMs: number;
+  holderAllMs: number;
   siteWriteMs: number;
   seenAfterMs: number;
   seen: boolean;
@@ -428,7 +429,9 @@ async function holderPhase(engine: string, db: Db, dir: string) {
     t0 = performance.now();
     await holder.get();
     const holderSnapMs = performance.now() - t0;
-    log(`[${engine}] IndexHolder after a restart, from the snapshot: ${fmt(holderSnapMs / 1000, 2)} s (${holder.firstLoad?.from}${holder.firstLoad?.why ? `: ${holder.firstLoad.why}` : ''}; ${JSON.stringify(holder.phases)})`);
+    await holder.loaded();
+    const holderAllMs = performance.now() - t0;
+    log(`[${engine}] IndexHolder after a restart, from the snapshot: ${fmt(holderSnapMs / 1000, 2)} s (${holder.firstLoad?.from}${holder.firstLoad?.why ? `: ${holder.firstLoad.why}` : ''}; ${JSON.stringify(holder.phases)}); every array read and checked after ${fmt(holderAllMs / 1000, 2)} s`);
     const settings = geoSettings(loadConfig({}));
     const site = { kind: 'hospital', name: 'Bench new site', geometry: { type: 'Point', coordinates: [38.0001, 34.0001] }, bufferM: 300, validFrom: '2016-01-01T00:00:00Z' };
     t0 = performance.now();
@@ -442,7 +445,7 @@ async function holderPhase(engine: string, db: Db, dir: string) {
     const holderRefreshMs = holder.lastBuild.ms;
     log(`[${engine}] new site: written in ${fmt(t1 - t0)} ms, seen by the next decision ${fmt(seenAfterMs)} ms later (${seen ? 'seen' : 'NOT SEEN'}; refresh ${fmt(holderRefreshMs)} ms)`);
     holder.stop();
-    return { holderColdMs, holderLoadMs, snapshotWriteMs, snapshotBytes, holderSnapMs, siteWriteMs, seenAfterMs, seen, holderRefreshMs };
+    return { holderColdMs, holderLoadMs, snapshotWriteMs, snapshotBytes, holderSnapMs, holderAllMs, siteWriteMs, seenAfterMs, seen, holderRefreshMs };
 }
 
 const BENCH_TOKEN = 'truce_bench-admin-token-000000000000000';
@@ -776,7 +779,7 @@ async function main() {
   rows.push(['data load into the database (batched SQL + ledger leaves)', e((x) => `${fmt(x.load.s)} s`), '—']);
   rows.push(['baseline: IndexHolder cold from the database (loadSnapshot + build)', e((x) => `${fmt(x.holderColdMs / 1000)} s (loadSnapshot ${fmt(x.holderLoadMs / 1000)} s)`), '—']);
   rows.push(['snapshot file written after it (in the background)', e((x) => `${fmt(mb(x.snapshotBytes), 0)} MB in ${fmt(x.snapshotWriteMs / 1000, 1)} s`), '—']);
-  rows.push(['IndexHolder after a restart, from the snapshot (read, seal checked, root checked, changes since read, built)', e((x) => `${fmt(x.holderSnapMs / 1000, 2)} s`), '—']);
+  rows.push(['IndexHolder after a restart, from the snapshot (prefix read, seal checked, root checked, changes since read, built; then every array read and checked in the background)', e((x) => `${fmt(x.holderSnapMs / 1000, 2)} s (all arrays after ${fmt(x.holderAllMs / 1000, 2)} s)`), '—']);
   rows.push(['server restarted (buildApp → first decision answered; listening after)', e((x) => `${fmt(x.appColdMs / 1000, 2)} s (listening after ${fmt(x.readyMs / 1000, 2)} s; index from the ${x.appColdFrom})`), `< 3 s: ${e((x) => met(x.appColdMs < 3000 && x.appColdFrom === 'snapshot')).join(', ')}`]);
   rows.push(['new site written → next decision sees it (3c, holder.get() + decide)', e((x) => `${fmt(x.seenAfterMs, 0)} ms${x.seen ? '' : ' (NOT SEEN)'} (write ${fmt(x.siteWriteMs, 0)} ms)`), '< 2 s']);
   rows.push(['the same through the server (POST right after the write)', e((x) => `${fmt(x.seenHttpMs, 0)} ms${x.seenHttp ? '' : ' (NOT SEEN)'}`), '< 2 s']);

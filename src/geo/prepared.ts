@@ -33,6 +33,11 @@ export function keepTerritoryParts(cache: PreparedCache, id: string, parts: Prep
   cache.set(key(id), parts.map((p) => p.shared()));
 }
 
+/** Drops territory versions' parts (read from a file that failed a check): they are prepared from their rows again. */
+export function forgetTerritoryParts(cache: PreparedCache, ids: Iterable<string>): void {
+  for (const id of ids) cache.delete(key(id));
+}
+
 /** The territory versions whose parts the cache holds: their coordinates need not be read again. */
 export function preparedTerritoryIds(cache: PreparedCache): string[] {
   const out: string[] = [];

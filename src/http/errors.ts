@@ -30,6 +30,7 @@ export const ERRORS = {
   TOO_MANY_STREAMS: { status: 429, title: 'Too many event streams open; close one or try again later' },
   ACCOUNT_LOCKED: { status: 423, title: 'The account is locked after repeated failed sign-ins' },
   INTERNAL: { status: 500, title: 'Internal error' },
+  INDEX_RELOADING: { status: 503, title: 'The vetting index is being read again; try again in a few seconds' },
   // the investigation desk (src/incidents)
   INCIDENT_TRANSITION: { status: 409, title: 'The incident’s status does not allow this step' },
   INCIDENT_MERGED: { status: 409, title: 'The incident was merged into another' },

@@ -11,9 +11,9 @@ import { SYSTEM, write, type Actor, type Writer } from '../ledger/ledger.ts';
 import { assess, conclude, prepareTarget, referredOnGrid, spend, tell, type PreparedTarget } from './decide.ts';
 import type { ClipPool } from './clipper.ts';
 import { territoryParts, VettingIndex, withoutCoordinates, type PreparedCache } from './index.ts';
-import { readSnapshot, snapshotKey, SnapshotRefused, writeSnapshot, type IndexData } from './snapshot.ts';
+import { ensureLoaded, readSnapshot, snapshotKey, SnapshotRefused, writeSnapshot, type IndexData, type Loading } from './snapshot.ts';
 import { rootAt } from '../ledger/lookup.ts';
-import { filling, keepTerritoryParts, preparedCache, preparedTerritoryIds } from '../geo/prepared.ts';
+import { filling, forgetTerritoryParts, keepTerritoryParts, preparedCache, preparedTerritoryIds } from '../geo/prepared.ts';
 import fs from 'node:fs';
 import type { Decision, PartyData, Snapshot, Target, VetRequest } from './model.ts';
 import type { Grid } from './grid.ts';
@@ -59,6 +59,10 @@ export class IndexHolder {
   private refreshing: Promise<VettingIndex> | null = null;
   private snapshotAt = 0;
   private writing: Promise<void> | null = null;
+  /** The file's arrays still being read (its parts are read as decisions meet them and in the background). */
+  private loading: Loading | null = null;
+  /** Why the file was dropped while its arrays were read: the index then comes from the database. */
+  private refused: string | null = null;
   readonly stop: () => void;
   /** The last rebuild's figures, for logs and the benchmark. */
   lastBuild = { ms: 0, territories: 0, sites: 0, corridors: 0 };
@@ -83,7 +87,8 @@ export class IndexHolder {
     if (this.index && this.freshAt === this.generation && Date.now() - this.checkedAt < this.refreshMs) return this.index;
     if (!this.refreshing) {
       this.refreshing = this.refresh().finally(() => (this.refreshing = null));
-      if (!this.index) filling(this.cache, this.refreshing);
+      // others reading the cache wait for the file's arrays too, not only for the index
+      if (!this.index) filling(this.cache, this.refreshing.then(() => this.loading?.all));
     }
     return this.refreshing;
   }
@@ -94,8 +99,9 @@ export class IndexHolder {
   }
 
   /** The snapshot file read and its seal checked (outside any transaction: it takes a while), or why not. */
-  private async readFile(): Promise<{ d: IndexData; readMs: number } | { why: string }> {
+  private async readFile(): Promise<{ d: IndexData & { loading: Loading }; readMs: number } | { why: string }> {
     if (!this.snap.file) return { why: 'no snapshot file configured' };
+    if (this.refused) return { why: this.refused };
     try {
       const key = snapshotKey(await store.gridSecret(this.db));
       const t0 = performance.now();
@@ -108,14 +114,30 @@ export class IndexHolder {
   }
 
   /** The snapshot's data taken when it belongs to this ledger (its root at its size is the ledger's); else why not. */
-  private async fromFile(q: Queryable, file: { d: IndexData; readMs: number } | { why: string }): Promise<{ version: number } | { why: string }> {
+  private async fromFile(q: Queryable, file: { d: IndexData & { loading: Loading }; readMs: number } | { why: string }): Promise<{ version: number } | { why: string }> {
     if ('why' in file) return file;
     const { d } = file;
     const t1 = performance.now();
     const size = await store.ledgerSize(q);
-    if (d.version > size) return { why: `made at ledger size ${d.version}, past the ledger's ${size}` };
-    if (!Buffer.from(await rootAt(q, d.version)).equals(Buffer.from(d.root))) return { why: `its root at size ${d.version} is not the ledger's` };
+    const why =
+      d.version > size ? `made at ledger size ${d.version}, past the ledger's ${size}` : !Buffer.from(await rootAt(q, d.version)).equals(Buffer.from(d.root)) ? `its root at size ${d.version} is not the ledger's` : null;
+    if (why) {
+      d.loading.drop(why);
+      return { why };
+    }
     for (const t of d.territories) keepTerritoryParts(this.cache, t.row.id, t.parts);
+    this.loading = d.loading;
+    const ids = d.territories.map((t) => t.row.id);
+    // a chunk that fails its check: the file's parts are forgotten at once, and the next decision reads the database
+    d.loading.all.then(
+      () => (this.loading = null),
+      (e: Error) => {
+        this.refused = e.message;
+        forgetTerritoryParts(this.cache, ids);
+        this.generation++;
+        this.snap.log('vetting index snapshot dropped while reading it', { why: e.message });
+      },
+    );
     this.data = {
       territories: new Map(d.territories.map((t) => [t.row.id, t.row])),
       sites: new Map(d.sites.map((x) => [x.id, x])),
@@ -131,6 +153,12 @@ export class IndexHolder {
     const gen = this.generation;
     const started = performance.now();
     let fresh = false;
+    if (this.refused && this.loading) {
+      // the file failed a check while its arrays were read: everything from it goes
+      this.loading = null;
+      this.index = null;
+      this.data = null;
+    }
     // the first load reads the file before its transaction (refreshes never overlap: get() shares one)
     const read = !this.data || !this.index ? await this.readFile() : null;
     const next = await consistent(this.db, async (q) => {
@@ -191,7 +219,9 @@ export class IndexHolder {
     const d = this.data!;
     const file = this.snap.file;
     this.snapshotAt = Date.now();
+    const loading = this.loading;
     this.writing = (async () => {
+      await loading?.all; // every array read and checked before it is written again
       const t0 = performance.now();
       const root = await rootAt(this.db, ix.version);
       const key = snapshotKey(await store.gridSecret(this.db));
@@ -201,6 +231,11 @@ export class IndexHolder {
     })()
       .catch((e) => this.snap.log('vetting index snapshot not written', { error: (e as Error).message }))
       .finally(() => (this.writing = null));
+  }
+
+  /** Resolves once the file's arrays are all read and checked (at once when the index came from the database); rejects if one failed. */
+  async loaded(): Promise<void> {
+    await this.loading?.all;
   }
 
   /** The snapshot being written, if any (tests and shutdown wait for it). */
@@ -238,6 +273,13 @@ export class IndexHolder {
  * they were for are a review (DECISION_DEADLINE) and the rest of the decision stands.
  */
 export async function decideBounded(ix: VettingIndex, vr: VetRequest, t: PreparedTarget, pool: ClipPool, inlineEdges: number, deadlineMs: number): Promise<Decision> {
+  try {
+    // just after a restart: the parts this target meets, read from the file if the threads have not yet
+    ensureLoaded(() => ix.territoriesIn(t.bbox, vr.at).map((e) => e.area));
+  } catch (e) {
+    if (e instanceof SnapshotRefused) throw new ApiError('INDEX_RELOADING', 'The vetting index is being read from the database again (its file on disk failed a check); try again in a few seconds.');
+    throw e;
+  }
   const a = assess(ix, vr, t, inlineEdges);
   if (!a.clip.jobs.length) return conclude(a);
   return conclude(a, await pool.run(a.clip.jobs), deadlineMs);

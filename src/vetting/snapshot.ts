@@ -1,13 +1,15 @@
 // The vetting index on disk, so that a restart decides within seconds instead of reading and
 // preparing every territory again (issue 12: 24 s at a country's front-line detail). One file:
-// a header (JSON) naming the ledger size it was made at and that size's root hash, then every
-// prepared territory part's typed arrays as they are in memory, then a seal: an HMAC-SHA256, with
-// a key derived from the database's vetting secret, over the header and the SHA-256 of each
-// 16 MiB chunk of the arrays. Chunks, so that two threads read and hash the file at once (half a
-// gigabyte at full size, where faulting the memory in costs more than the reading): loading maps
-// the arrays straight back (no parsing, no preparing), off the event loop; the holder then checks
-// the root against the ledger and reads only what the leaves since that size name. A file that
-// fails any check is ignored.
+// a sealed prefix (the header as JSON, naming the ledger size it was made at and that size's root
+// hash, and the SHA-256 of each 256 KiB chunk of the arrays), then every prepared territory part's
+// typed arrays as they are in memory. The seal is an HMAC-SHA256, with a key derived from the
+// database's vetting secret, over the prefix. Reading the prefix and checking its seal is enough to
+// build the index: the arrays (half a gigabyte at full size, where this machine faults fresh
+// memory in at ~330 MB/s) are read into shared memory chunk by chunk, each checked against its
+// sealed digest before it is used: by two threads in the background, and by the event loop for the
+// parts a decision meets before the threads got there (`ensureLoaded`). The holder checks the root
+// against the ledger and reads only what the leaves since that size name. A file that fails any
+// check is dropped and the index comes from the database.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -16,12 +18,20 @@ import type { EdgeSetParts } from '../geo/shapes.ts';
 import { PreparedArea } from '../geo/shapes.ts';
 import type { CorridorData, PartyData, SiteData, TerritoryData } from './model.ts';
 
-const MAGIC = Buffer.from('TRUCEVX2');
+const MAGIC = Buffer.from('TRUCEVX3');
 const MAC_BYTES = 32;
-/** The arrays are hashed in chunks of this size (the last one shorter). */
-const CHUNK = 16 << 20;
-/** Threads that read and hash the chunks (the machines this runs on have two cores or more). */
+const DIGEST_BYTES = 32;
+/** MAGIC, the seal, the header's length and the arrays' length. */
+const FIXED = MAGIC.length + MAC_BYTES + 16;
+/** The arrays are checked in chunks of this size (the last one shorter): what a decision reads first. */
+const CHUNK = 256 << 10;
+/** Threads that read and check the chunks in the background (the machines this runs on have two cores or more). */
 const READERS = 2;
+/** A chunk's state in the shared state array; its last slot set to 1 tells the threads to stop. */
+const UNREAD = 0;
+const READING = 1;
+const READ = 2;
+const FAILED = 3;
 
 export interface IndexData {
   /** The ledger size the data is as of, and the root hash of the log at that size. */
@@ -36,7 +46,7 @@ export interface IndexData {
 
 /** The key the file is sealed with: from the vetting secret, for this use only. */
 export function snapshotKey(secret: Uint8Array): Buffer {
-  return createHmac('sha256', secret).update('truce vetting index snapshot v2').digest();
+  return createHmac('sha256', secret).update('truce vetting index snapshot v3').digest();
 }
 
 type ArrayName = 'xy' | 'start' | 'firstVertex' | 'cellStart' | 'cellEdges' | 'ref' | 'rowY';
@@ -79,26 +89,27 @@ export async function writeSnapshot(file: string, key: Uint8Array, d: IndexData)
     }),
   }));
   const header = Buffer.from(JSON.stringify({ version: d.version, root: Buffer.from(d.root).toString('hex'), territories, sites: d.sites, corridors: d.corridors, parties: d.parties }));
-  const head = Buffer.alloc(pad8(MAGIC.length + 8 + header.length));
-  MAGIC.copy(head, 0);
-  head.writeBigUInt64LE(BigInt(header.length), MAGIC.length);
-  header.copy(head, MAGIC.length + 8);
-  const mac = createHmac('sha256', key).update(head);
-  for (const d of chunkDigests(chunks)) mac.update(d);
+  const digests = chunkDigests(chunks);
+  const prefix = Buffer.alloc(pad8(FIXED + digests.length * DIGEST_BYTES + header.length));
+  MAGIC.copy(prefix, 0);
+  prefix.writeBigUInt64LE(BigInt(header.length), MAGIC.length + MAC_BYTES);
+  prefix.writeBigUInt64LE(BigInt(offset), MAGIC.length + MAC_BYTES + 8);
+  digests.forEach((g, k) => g.copy(prefix, FIXED + k * DIGEST_BYTES));
+  header.copy(prefix, FIXED + digests.length * DIGEST_BYTES);
+  createHmac('sha256', key).update(prefix.subarray(MAGIC.length + MAC_BYTES)).digest().copy(prefix, MAGIC.length);
   const tmp = `${file}.${process.pid}.tmp`;
   await fs.promises.mkdir(path.dirname(file), { recursive: true });
   const fh = await fs.promises.open(tmp, 'w', 0o600);
   try {
     // a few hundred chunks a call: writev's limit is the system's IOV_MAX
-    await fh.write(head);
+    await fh.write(prefix);
     for (let i = 0; i < chunks.length; i += 512) await fh.writev(chunks.slice(i, i + 512));
-    await fh.write(mac.digest());
     await fh.sync();
   } finally {
     await fh.close();
   }
   await fs.promises.rename(tmp, file);
-  return { bytes: head.length + offset + MAC_BYTES };
+  return { bytes: prefix.length + offset };
 }
 
 /** Why a file was not used. */
@@ -128,72 +139,190 @@ function chunkDigests(arrays: Uint8Array[]): Buffer[] {
   return out;
 }
 
-// A reader thread: reads its chunks of the file straight into the shared buffer and hashes each.
-// Plain CommonJS (no TypeScript to load): it starts in a few milliseconds.
+// A reader thread: takes each of its chunks nobody has taken (the event loop may have read it for
+// a decision), reads it into the shared buffer and checks it against its sealed digest. Plain
+// CommonJS (no TypeScript to load): it starts in a few milliseconds. The twin of Lazy.read.
 const READER = `
-const { workerData: { file, sab, from, to, chunk, step, first }, parentPort } = require('node:worker_threads');
+const { workerData: { file, sab, stateSab, digests, base, chunk, step, first }, parentPort } = require('node:worker_threads');
 const fs = require('node:fs');
 const { createHash } = require('node:crypto');
 const buf = Buffer.from(sab);
+const state = new Int32Array(stateSab);
+const sealed = Buffer.from(digests);
+const n = state.length - 1;
 const fd = fs.openSync(file, 'r');
 try {
-  for (let k = first, at = from + first * chunk; at < to; k += step, at += step * chunk) {
-    const end = Math.min(to, at + chunk);
+  for (let k = first; k < n && Atomics.load(state, n) === 0; k += step) {
+    if (Atomics.compareExchange(state, k, ${UNREAD}, ${READING}) !== ${UNREAD}) continue;
+    const at = k * chunk;
+    const end = Math.min(buf.length, at + chunk);
+    let ok = true;
     for (let off = at; off < end; ) {
-      const n = fs.readSync(fd, buf, off, end - off, off);
-      if (n <= 0) throw new Error('the file ended early');
-      off += n;
+      const got = fs.readSync(fd, buf, off, end - off, base + off);
+      if (got <= 0) { ok = false; break; }
+      off += got;
     }
-    parentPort.postMessage({ k, digest: createHash('sha256').update(buf.subarray(at, end)).digest() });
+    ok = ok && createHash('sha256').update(buf.subarray(at, end)).digest().equals(sealed.subarray(k * 32, k * 32 + 32));
+    Atomics.store(state, k, ok ? ${READ} : ${FAILED});
+    Atomics.notify(state, k);
+    if (!ok) { Atomics.store(state, n, 1); parentPort.postMessage({ failed: k }); break; }
   }
 } finally {
   fs.closeSync(fd);
 }
 `;
 
-/** Reads bytes [from, to) of the file into the shared buffer with READERS threads; the chunks' digests in order. */
-async function readChunks(file: string, sab: SharedArrayBuffer, from: number, to: number): Promise<Buffer[]> {
-  const count = Math.ceil((to - from) / CHUNK);
-  if (!count) return [];
-  const digests: Buffer[] = new Array(count);
-  const threads = Math.min(READERS, count);
-  await Promise.all(
-    Array.from({ length: threads }, (_, first) =>
-      new Promise<void>((resolve, reject) => {
-        const w = new Worker(READER, { eval: true, workerData: { file, sab, from, to, chunk: CHUNK, step: threads, first } });
-        w.on('message', (m: { k: number; digest: Uint8Array }) => (digests[m.k] = Buffer.from(m.digest)));
-        w.on('error', reject);
-        w.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`a reader thread exited with ${code}`))));
-      }),
-    ),
-  );
-  for (let k = 0; k < count; k++) if (!digests[k]) throw new Error('a chunk was not read');
-  return digests;
+/** What is left of reading a snapshot's arrays: the chunks not yet read and checked. */
+export interface Loading {
+  /** Settles once every chunk is read and checked; rejects (SnapshotRefused) on the first that is not. */
+  readonly all: Promise<void>;
+  /** Starts the background threads (readSnapshot does unless told not to). */
+  background(): void;
+  /** Stops reading (a file not used after all): `all` rejects. */
+  drop(why: string): void;
+}
+
+/** Parts whose arrays are still being read: the file they come from and their bytes in its arrays. */
+const pending = new WeakMap<PreparedArea, { lazy: Lazy; from: number; to: number }>();
+/** Files still being read, or failed: while none is, ensureLoaded costs nothing. */
+let reading = 0;
+
+class Lazy implements Loading {
+  readonly all: Promise<void>;
+  private readonly state: Int32Array;
+  private settle!: (why: string | null, used?: boolean) => void;
+  private fd: number | null = null;
+  private started = false;
+  private done = false;
+  private failure: string | null = null;
+
+  constructor(
+    private readonly file: string,
+    private readonly buf: Buffer,
+    private readonly base: number,
+    private readonly digests: Buffer,
+  ) {
+    const n = Math.ceil(buf.length / CHUNK);
+    this.state = new Int32Array(new SharedArrayBuffer(4 * (n + 1)));
+    reading++;
+    this.all = new Promise<void>((resolve, reject) => {
+      this.settle = (why, used = true) => {
+        if (this.done) return;
+        this.done = true;
+        // a file that failed a check stays counted: its parts (in an index not yet replaced) must keep refusing
+        if (why === null || !used) reading--;
+        Atomics.store(this.state, n, 1);
+        if (this.fd !== null) fs.closeSync(this.fd);
+        this.fd = null;
+        if (why === null) resolve();
+        else reject(new SnapshotRefused((this.failure = why)));
+      };
+    });
+    this.all.catch(() => {}); // the holder listens; an unheard failure must not end the process
+    if (!n) this.settle(null);
+  }
+
+  /** The chunks of bytes [from, to) of the arrays read and checked, on this thread where no one has; throws SnapshotRefused. */
+  ensure(from: number, to: number): void {
+    if (this.failure) throw new SnapshotRefused(this.failure);
+    for (let k = Math.floor(from / CHUNK); k * CHUNK < to; k++) {
+      let s = Atomics.compareExchange(this.state, k, UNREAD, READING);
+      if (s === UNREAD) s = this.read(k);
+      // a thread has it: a 256 KiB read takes a millisecond or two
+      while (s === READING) {
+        Atomics.wait(this.state, k, READING, 100);
+        s = Atomics.load(this.state, k);
+      }
+      if (s !== READ) {
+        this.settle(`chunk ${k} of the file does not match its sealed digest`);
+        throw new SnapshotRefused(this.failure!);
+      }
+    }
+  }
+
+  private read(k: number): number {
+    const at = k * CHUNK;
+    const end = Math.min(this.buf.length, at + CHUNK);
+    let ok = true;
+    try {
+      this.fd ??= fs.openSync(this.file, 'r');
+      for (let off = at; off < end; ) {
+        const got = fs.readSync(this.fd, this.buf, off, end - off, this.base + off);
+        if (got <= 0) throw new Error('the file ended early');
+        off += got;
+      }
+      ok = createHash('sha256').update(this.buf.subarray(at, end)).digest().equals(this.digests.subarray(k * DIGEST_BYTES, (k + 1) * DIGEST_BYTES));
+    } catch {
+      ok = false;
+    }
+    Atomics.store(this.state, k, ok ? READ : FAILED);
+    Atomics.notify(this.state, k);
+    return ok ? READ : FAILED;
+  }
+
+  drop(why: string): void {
+    this.settle(why, false);
+  }
+
+  background(): void {
+    if (this.started || this.done) return;
+    this.started = true;
+    const n = this.state.length - 1;
+    const threads = Math.min(READERS, n);
+    // the digests as an ArrayBuffer of their own: a view would carry the whole prefix over
+    const digests = this.digests.buffer.slice(this.digests.byteOffset, this.digests.byteOffset + this.digests.length);
+    const workerData = { file: this.file, sab: this.buf.buffer, stateSab: this.state.buffer, digests, base: this.base, chunk: CHUNK, step: threads };
+    let left = threads;
+    for (let first = 0; first < threads; first++) {
+      const w = new Worker(READER, { eval: true, workerData: { ...workerData, first } });
+      w.on('message', (m: { failed: number }) => this.settle(`chunk ${m.failed} of the file does not match its sealed digest`));
+      w.on('error', (e) => this.settle(`not read (${e.message})`));
+      w.on('exit', () => {
+        if (--left) return;
+        for (let k = 0; k < n; k++) if (Atomics.load(this.state, k) !== READ) return this.settle(this.failure ?? `chunk ${k} of the file was not read`);
+        this.settle(null);
+      });
+    }
+  }
 }
 
 /**
- * Reads and checks the seal, without blocking the event loop (the arrays are read by threads);
- * the root is left to the caller to check against the ledger.
+ * Every part's arrays read and checked before a decision reads them (a few chunks for the parts
+ * a target meets, while the background threads have not read them yet); throws SnapshotRefused
+ * when one fails its check. Nothing to do once every file is read.
  */
-export async function readSnapshot(file: string, key: Uint8Array): Promise<IndexData> {
-  let buf: Buffer;
+export function ensureLoaded(areas: () => Iterable<PreparedArea>): void {
+  if (!reading) return;
+  for (const a of areas()) {
+    const p = pending.get(a);
+    if (p) p.lazy.ensure(p.from, p.to);
+  }
+}
+
+/**
+ * Reads the prefix and checks its seal; the arrays are read as they are needed and in the
+ * background (`loading`). The root is left to the caller to check against the ledger.
+ */
+export async function readSnapshot(file: string, key: Uint8Array, opts: { background?: boolean } = {}): Promise<IndexData & { loading: Loading }> {
+  let prefix: Buffer;
   let hlen: number;
-  let at: number;
+  let alen: number;
+  let n: number;
   try {
     const fh = await fs.promises.open(file, 'r');
     try {
       const size = (await fh.stat()).size;
-      if (size < MAGIC.length + 8 + MAC_BYTES) throw notASnapshot();
-      // the whole file in one shared buffer (offset 0, so the 8-aligned arrays stay aligned): the
-      // index's parts are views into it, which clipping workers read without a copy
-      buf = Buffer.from(new SharedArrayBuffer(size));
-      await fh.read(buf, 0, MAGIC.length + 8, 0);
-      if (!buf.subarray(0, MAGIC.length).equals(MAGIC)) throw notASnapshot();
-      hlen = Number(buf.readBigUInt64LE(MAGIC.length));
-      at = pad8(MAGIC.length + 8 + hlen);
-      if (!(at <= size - MAC_BYTES)) throw notASnapshot();
-      await fh.read(buf, MAGIC.length + 8, at - MAGIC.length - 8, MAGIC.length + 8);
-      await fh.read(buf, size - MAC_BYTES, MAC_BYTES, size - MAC_BYTES);
+      if (size < FIXED) throw notASnapshot();
+      const fixed = Buffer.alloc(FIXED);
+      await fh.read(fixed, 0, FIXED, 0);
+      if (!fixed.subarray(0, MAGIC.length).equals(MAGIC)) throw notASnapshot();
+      hlen = Number(fixed.readBigUInt64LE(MAGIC.length + MAC_BYTES));
+      alen = Number(fixed.readBigUInt64LE(MAGIC.length + MAC_BYTES + 8));
+      n = Math.ceil(alen / CHUNK);
+      // the lengths must account for the file exactly before anything is allocated from them
+      if (!(hlen <= size && alen <= size && alen % 8 === 0 && pad8(FIXED + n * DIGEST_BYTES + hlen) + alen === size)) throw notASnapshot();
+      prefix = Buffer.alloc(size - alen);
+      await fh.read(prefix, 0, prefix.length, 0);
     } finally {
       await fh.close();
     }
@@ -201,23 +330,21 @@ export async function readSnapshot(file: string, key: Uint8Array): Promise<Index
     if (e instanceof SnapshotRefused) throw e;
     throw new SnapshotRefused(`no snapshot (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
-  let digests: Buffer[];
-  try {
-    digests = await readChunks(file, buf.buffer as SharedArrayBuffer, at, buf.length - MAC_BYTES);
-  } catch (e) {
-    throw new SnapshotRefused(`not read (${(e as Error).message})`);
-  }
-  const mac = createHmac('sha256', key).update(buf.subarray(0, at));
-  for (const d of digests) mac.update(d);
-  if (!timingSafeEqual(mac.digest(), buf.subarray(buf.length - MAC_BYTES))) throw new SnapshotRefused('the seal does not match (another database, or the file was changed)');
-  const h = JSON.parse(buf.toString('utf8', MAGIC.length + 8, MAGIC.length + 8 + hlen));
+  const mac = createHmac('sha256', key).update(prefix.subarray(MAGIC.length + MAC_BYTES)).digest();
+  if (!timingSafeEqual(mac, prefix.subarray(MAGIC.length, MAGIC.length + MAC_BYTES))) throw new SnapshotRefused('the seal does not match (another database, or the file was changed)');
+  const digests = prefix.subarray(FIXED, FIXED + n * DIGEST_BYTES);
+  const h = JSON.parse(prefix.toString('utf8', FIXED + n * DIGEST_BYTES, FIXED + n * DIGEST_BYTES + hlen));
+  // the arrays in one shared buffer (offset 0, so the 8-aligned arrays stay aligned), untouched
+  // until read: the index's parts are views into it, which clipping workers read without a copy
+  const buf = Buffer.from(new SharedArrayBuffer(alen));
+  const lazy = new Lazy(file, buf, prefix.length, digests);
   const data = buf.buffer;
   const territories = (h.territories as (TerritoryData & { parts: { vbox: EdgeSetParts['vbox']; abox: EdgeSetParts['abox']; bulge: number; grid: Omit<EdgeSetParts['grid'], ArrayName>; at: Record<ArrayName, [number, number]> }[] })[]).map(
     ({ parts, ...row }) => ({
       row,
       parts: parts.map((p) => {
-        const a = Object.fromEntries(ARRAYS.map(({ name, make }) => [name, make(data, at + p.at[name][0], p.at[name][1])])) as unknown as Record<ArrayName, never>;
-        return PreparedArea.fromParts({
+        const a = Object.fromEntries(ARRAYS.map(({ name, make }) => [name, make(data, p.at[name][0], p.at[name][1])])) as unknown as Record<ArrayName, never>;
+        const area = PreparedArea.fromParts({
           xy: a.xy,
           start: a.start,
           firstVertex: a.firstVertex,
@@ -226,6 +353,10 @@ export async function readSnapshot(file: string, key: Uint8Array): Promise<Index
           bulge: p.bulge,
           grid: { ...p.grid, cellStart: a.cellStart, cellEdges: a.cellEdges, ref: a.ref, rowY: a.rowY },
         });
+        // a part's arrays lie one after another in the file, xy first and rowY last
+        const last = ARRAYS[ARRAYS.length - 1].name;
+        pending.set(area, { lazy, from: p.at.xy[0], to: (a[last] as unknown as ArrayBufferView).byteOffset + (a[last] as unknown as ArrayBufferView).byteLength });
+        return area;
       }),
     }),
   );
@@ -234,5 +365,6 @@ export async function readSnapshot(file: string, key: Uint8Array): Promise<Index
     designations: p.designations.map((x) => ({ ...x, since: x.since ? new Date(x.since) : null })),
     events: p.events.map((x) => ({ ...x, at: new Date(x.at) })),
   }));
-  return { version: h.version, root: Buffer.from(h.root, 'hex'), territories, sites: h.sites, corridors: h.corridors, parties };
+  if (opts.background ?? true) lazy.background();
+  return { version: h.version, root: Buffer.from(h.root, 'hex'), territories, sites: h.sites, corridors: h.corridors, parties, loading: lazy };
 }
