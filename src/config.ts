@@ -69,6 +69,8 @@ export interface Config {
   /** Worker threads for that larger clipping. */
   vettingWorkers: number;
   /** Keep the vetting index on disk (dataDir/vetting-index.bin), so a restart decides in seconds. */
+  /** Read the land borders in a worker thread at start, so the first decision after a restart does not wait for them on the event loop; off, they are read on first use. */
+  vettingBordersAtStart: boolean;
   vettingSnapshot: boolean;
   /** Below this many territory vertices the index loads fast from the database anyway: no file is written. */
   vettingSnapshotMinVertices: number;
@@ -241,6 +243,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     vettingDeadlineMs: int(env.TRUCE_VETTING_DEADLINE_MS, 250, 'TRUCE_VETTING_DEADLINE_MS'),
     vettingInlineEdges: int(env.TRUCE_VETTING_INLINE_EDGES, 1_000, 'TRUCE_VETTING_INLINE_EDGES'),
     vettingWorkers: int(env.TRUCE_VETTING_WORKERS, 1, 'TRUCE_VETTING_WORKERS'),
+    vettingBordersAtStart: !(env.TRUCE_VETTING_BORDERS_AT_START === '0' || env.TRUCE_VETTING_BORDERS_AT_START === 'false'),
     vettingSnapshot: !(env.TRUCE_VETTING_SNAPSHOT === '0' || env.TRUCE_VETTING_SNAPSHOT === 'false'),
     vettingSnapshotMinVertices: int(env.TRUCE_VETTING_SNAPSHOT_MIN_VERTICES, 1_000_000, 'TRUCE_VETTING_SNAPSHOT_MIN_VERTICES'),
     vettingSnapshotEveryMs: int(env.TRUCE_VETTING_SNAPSHOT_EVERY_MS, 600_000, 'TRUCE_VETTING_SNAPSHOT_EVERY_MS'),

@@ -2,8 +2,8 @@
 // cases (borders.golden.json, written by hand; borders.postgis.test.ts checks each against PostGIS)
 // must exist: a missing file fails here, it is never written.
 import fs from 'node:fs';
-import { describe, expect, it } from 'vitest';
-import { stateAt, statesMeeting, TERRITORIAL_SEA_M } from './borders.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { bordersLoadedBy, stateAt, statesMeeting, TERRITORIAL_SEA_M } from './borders.ts';
 import { geodesicDisc } from './geodesy.ts';
 import { PreparedArea, type Position } from './shapes.ts';
 
@@ -80,3 +80,26 @@ describe('borders', () => {
     expect(statesMeeting({ type: 'area', area: new PreparedArea([[geodesicDisc(lon, lat, 8000)]]) })).toEqual(['SYR', 'TUR']);
   });
 });
+
+describe('borders read in a worker thread at start', () => {
+  it('are decoded off the event loop and answer every golden case as those read on first use do', async () => {
+    vi.resetModules(); // a module of its own: nothing read yet
+    const fresh = (await import('./borders.ts')) as typeof import('./borders.ts');
+    expect(fresh.bordersLoadedBy()).toBe(null);
+    await fresh.loadBorders();
+    expect(fresh.bordersLoadedBy()).toBe('worker');
+    for (const c of goldenCases()) {
+      const got =
+        c.target.type === 'Point'
+          ? fresh.statesMeeting({ type: 'point', lon: c.target.coordinates[0], lat: c.target.coordinates[1], radiusM: c.radiusM ?? 0 })
+          : fresh.statesMeeting({ type: 'area', area: new PreparedArea([c.target.coordinates]) });
+      expect(got, c.name).toEqual(statesOf(c));
+    }
+    expect(bordersLoadedByFirstUse()).toBe('event loop');
+  });
+});
+
+function bordersLoadedByFirstUse() {
+  stateAt(36.3, 33.5);
+  return bordersLoadedBy();
+}

@@ -15,12 +15,9 @@
 // (as before); whether its sea part reaches S's belt is exact when only one state's land is within
 // 12 nm of it, and otherwise decided by subdividing the target (see seaStates) to within
 // SEA_TOLERANCE_M: a target whose sea part comes within that of S's belt counts as meeting S.
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import Flatbush from 'flatbush';
-import { feature, mesh } from 'topojson-client';
-import type { GeometryCollection, Topology } from 'topojson-specification';
-import { numericToAlpha3 } from './countries.ts';
+import { decodeBorders, featuresOf, NO_STATE, readTopology, type CountryFeature, type DecodedBorders } from './borders-data.ts';
 import { geodesicDistanceM, metresToDegrees } from './geodesy.ts';
 import { PreparedArea, PreparedLine, type Position } from './shapes.ts';
 
@@ -28,20 +25,6 @@ import { PreparedArea, PreparedLine, type Position } from './shapes.ts';
 export const TERRITORIAL_SEA_M = 12 * 1852;
 /** How far (metres) a disc's or polygon's sea part may stray past a belt's edge and still count as meeting it. */
 export const SEA_TOLERANCE_M = 100;
-
-// Features world-atlas leaves without an ISO numeric id, mapped to the ISO 3166 state they are part
-// of: Somaliland (Somalia), Northern Cyprus and the UN buffer zone (Cyprus), and the UK's sovereign
-// base areas on Cyprus. The others stay land of no reported state (Kosovo has no ISO 3166-1 code,
-// Siachen and the reefs are disputed, "Indian Ocean Ter." merges CXR and CCK, and so on).
-const WITHOUT_ID: Record<string, string> = {
-  Somaliland: 'SOM',
-  'N. Cyprus': 'CYP',
-  'Cyprus U.N. Buffer Zone': 'CYP',
-  Akrotiri: 'GBR',
-  Dhekelia: 'GBR',
-};
-/** The code of land that is in no state we report. */
-const NO_STATE = '';
 
 /**
  * Radians (latitude) an edge's great-circle arc may bulge past its ends, at most: for angular
@@ -76,7 +59,6 @@ function boxOf(paths: Float64Array[]): { minX: number; minY: number; maxX: numbe
 
 // Positions are kept flat (lon, lat, lon, lat, ...) until a part is prepared: far less heap than
 // arrays of [lon, lat] for the 1:10m world's half a million positions.
-const flat = (path: Position[]): Float64Array => Float64Array.from(path.flat());
 function positions(xy: Float64Array): Position[] {
   const out: Position[] = [];
   for (let i = 0; i < xy.length; i += 2) out.push([xy[i], xy[i + 1]]);
@@ -88,12 +70,10 @@ class Part {
   private prepared: PreparedArea | null = null;
   /** The shell's box (holes lie inside it). */
   readonly box: ReturnType<typeof boxOf>;
-  private readonly rings: Float64Array[];
   constructor(
     readonly code: string,
-    rings: Position[][],
+    private readonly rings: Float64Array[],
   ) {
-    this.rings = rings.map(flat);
     this.box = boxOf([this.rings[0]]);
   }
   get area(): PreparedArea {
@@ -121,45 +101,23 @@ interface Loaded {
   coastTree: Flatbush;
 }
 
-export interface CountryFeature {
-  iso3: string;
-  geometry: { type: 'Polygon'; coordinates: Position[][] } | { type: 'MultiPolygon'; coordinates: Position[][][] };
-}
-
-function readTopology(): Topology {
-  const file = createRequire(import.meta.url).resolve('world-atlas/countries-10m.json');
-  return JSON.parse(fs.readFileSync(file, 'utf8')) as Topology;
-}
-
-/** Every polygon feature; land of no reported state as NO_STATE. */
-function featuresOf(topo: Topology): CountryFeature[] {
-  const fc = feature(topo, topo.objects.countries as GeometryCollection);
-  const out: CountryFeature[] = [];
-  for (const f of fc.features) {
-    if (!f.geometry || (f.geometry.type !== 'Polygon' && f.geometry.type !== 'MultiPolygon')) continue;
-    const iso3 = f.id != null ? numericToAlpha3(f.id) : (WITHOUT_ID[(f.properties as { name?: string } | null)?.name ?? ''] ?? null);
-    out.push({ iso3: iso3 ?? NO_STATE, geometry: f.geometry as CountryFeature['geometry'] });
-  }
-  return out;
-}
-
 /** The countries as statesMeeting sees them (world-atlas features with an ISO code), e.g. to load the same borders into PostGIS. */
 export function countryFeatures(): CountryFeature[] {
   features ??= featuresOf(readTopology()).filter((f) => f.iso3 !== NO_STATE);
   return features;
 }
 
-/** Vertices per coastline piece: short pieces keep the tree's boxes tight. */
-const COAST_PIECE = 64;
-
-function load(): Loaded {
-  if (loaded) return loaded;
-  const topo = readTopology();
+function fromDecoded(d: DecodedBorders): Loaded {
   const parts: Part[] = [];
-  for (const { iso3: code, geometry } of featuresOf(topo)) {
-    // One prepared area per polygon part, so the tree prunes to the island or mainland at hand.
-    const polys = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
-    for (const rings of polys) if (rings.length && rings[0].length >= 4) parts.push(new Part(code, rings));
+  let r = 0;
+  let o = 0;
+  for (let p = 0; p < d.codes.length; p++) {
+    const rings: Float64Array[] = [];
+    for (let k = 0; k < d.partRings[p]; k++, r++) {
+      rings.push(d.coords.subarray(o, o + d.ringLengths[r]));
+      o += d.ringLengths[r];
+    }
+    parts.push(new Part(d.codes[p], rings));
   }
   const tree = new Flatbush(parts.length);
   for (const { box: b } of parts) tree.add(b.minX, b.minY, b.maxX, b.maxY);
@@ -167,9 +125,10 @@ function load(): Loaded {
   // The coast: arcs only one feature uses (land next to no other land). It only speeds up discs and
   // polygons that stay clear of it, which are wholly on land or wholly at sea.
   const coast: CoastPiece[] = [];
-  const lines = mesh(topo, topo.objects.countries as GeometryCollection, (a, b) => a === b).coordinates as Position[][];
-  for (const line of lines) {
-    for (let i = 0; i < line.length - 1; i += COAST_PIECE) coast.push(new CoastPiece(flat(line.slice(i, Math.min(line.length, i + COAST_PIECE + 1)))));
+  o = 0;
+  for (const n of d.coastLengths) {
+    coast.push(new CoastPiece(d.coastCoords.subarray(o, o + n)));
+    o += n;
   }
   const coastTree = new Flatbush(Math.max(1, coast.length));
   for (const c of coast) {
@@ -177,8 +136,49 @@ function load(): Loaded {
     coastTree.add(b.minX, b.minY, b.maxX, b.maxY);
   }
   coastTree.finish();
-  loaded = { parts, tree, coast, coastTree };
+  return { parts, tree, coast, coastTree };
+}
+
+let loadedBy: 'worker' | 'event loop' | null = null;
+
+function load(): Loaded {
+  if (!loaded) {
+    loaded = fromDecoded(decodeBorders());
+    loadedBy = 'event loop';
+  }
   return loaded;
+}
+
+/** Where the borders were decoded, once they are: in loadBorders' worker, or on this thread at first use. */
+export const bordersLoadedBy = () => loadedBy;
+
+const BOOT = `import('tsx/esm/api').then((t) => { t.register(); return import(${JSON.stringify(new URL('./borders-worker.ts', import.meta.url).href)}); });`;
+let loading: Promise<void> | null = null;
+
+/**
+ * Reads and decodes the borders in a worker thread, off the event loop: in a new process that is
+ * about a second and a half of parsing the 1:10m world and tracing its coast, which otherwise the
+ * first decision after a restart waited for. Resolves once statesMeeting can answer at once (also
+ * when the worker failed: the borders are then read on this thread, as on first use without it).
+ */
+export function loadBorders(): Promise<void> {
+  if (loaded) return Promise.resolve();
+  loading ??= new Promise<void>((resolve) => {
+    const w = new Worker(BOOT, { eval: true });
+    w.unref();
+    const done = (d: DecodedBorders | null) => {
+      if (!loaded && d) {
+        loaded = fromDecoded(d);
+        loadedBy = 'worker';
+      }
+      void w.terminate();
+      resolve();
+    };
+    w.once('message', (d: DecodedBorders) => done(d));
+    w.once('error', () => done(null));
+    w.once('exit', () => done(null));
+  });
+  return loading;
 }
 
 export type BorderTarget = { type: 'point'; lon: number; lat: number; radiusM: number } | { type: 'area'; area: PreparedArea };

@@ -348,16 +348,26 @@ export class Enricher {
   private ref: Reference | null = null;
   private checkedTo = 0;
   private loading: Promise<Reference> | null = null;
-  readonly gazetteer: Promise<Gazetteer>;
+  private places: Promise<Gazetteer> | null = null;
 
   constructor(
-    config: Config,
+    private readonly config: Config,
     readonly siteSearchM: number = config.reportSiteSearchM,
     /** Prepared territory parts, shared with the other indexes of the database (geo/prepared.ts). */
     private readonly cache: PreparedCache = new Map(),
-  ) {
-    this.gazetteer = loadPlaces(placeSettings(config));
-    this.gazetteer.catch(() => {}); // reported where it is awaited
+  ) {}
+
+  /**
+   * The gazetteer, read on first use: at full size its second of parsing and preparing at start
+   * held up the first vetting decision after a restart (the reports' routes warm it once the
+   * reference has loaded).
+   */
+  get gazetteer(): Promise<Gazetteer> {
+    if (!this.places) {
+      this.places = loadPlaces(placeSettings(this.config));
+      this.places.catch(() => (this.places = null)); // reported where it is awaited; tried again next time
+    }
+    return this.places;
   }
 
   /** The current reference, and the one it replaced when the data had changed since. */

@@ -117,7 +117,11 @@ export async function reportRoutes(app: FastifyInstance, { db, config }: { db: D
   });
   let warm: Promise<unknown> = Promise.resolve();
   app.addHook('onReady', async () => {
-    warm = enricher.current(db).catch((e) => app.log.warn({ err: e }, 'enrichment reference not loaded')); // so the first change has a "before"
+    // so the first change has a "before"; the gazetteer after it (it waits for the vetting index's parts, so neither delays the first decision)
+    warm = enricher
+      .current(db)
+      .then(() => enricher.gazetteer)
+      .catch((e) => app.log.warn({ err: e }, 'enrichment reference not loaded'));
   });
   app.addHook('onClose', async () => {
     stop();

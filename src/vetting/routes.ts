@@ -13,6 +13,7 @@ import { decodeCursor, encodeCursor } from '../http/pagination.ts';
 import { IdParams } from '../http/schemas.ts';
 import { write } from '../ledger/ledger.ts';
 import { ClipPool } from './clipper.ts';
+import { loadBorders } from '../geo/borders.ts';
 import { prepareTarget, referredOnGrid, tell, toldBefore009, type PreparedTarget } from './decide.ts';
 import { Grid } from './grid.ts';
 import type { VettingIndex } from './index.ts';
@@ -43,6 +44,7 @@ export async function vettingRoutes(app: FastifyInstance, { db, config }: { db: 
     log: (msg, fields) => app.log.info(fields ?? {}, msg),
   }, config.vettingReplayBuilds);
   const clipPool = new ClipPool(config.vettingWorkers, config.vettingDeadlineMs);
+  if (config.vettingBordersAtStart) void loadBorders(); // beside the snapshot's reading, on another core (tests read them on first use)
   const decideHere = (index: VettingIndex, vr: VetRequest, t: PreparedTarget = prepareTarget(vr)) => decideBounded(index, vr, t, clipPool, config.vettingInlineEdges, config.vettingDeadlineMs);
   const recorder = new VettingRecorder(db, config.vettingBatchMax, config.vettingReferralsPerDay);
   // the grid's secret offset is read once, on the first request that needs it

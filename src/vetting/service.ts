@@ -15,6 +15,7 @@ import { ensureLoaded, readSnapshot, snapshotKey, SnapshotRefused, writeSnapshot
 import { rootAt } from '../ledger/lookup.ts';
 import { filling, forgetTerritoryParts, keepTerritoryParts, preparedCache, preparedTerritoryIds } from '../geo/prepared.ts';
 import fs from 'node:fs';
+import { loadBorders } from '../geo/borders.ts';
 import type { Decision, PartyData, Snapshot, Target, VetRequest } from './model.ts';
 import type { Grid } from './grid.ts';
 import * as store from './store.ts';
@@ -280,6 +281,7 @@ export async function decideBounded(ix: VettingIndex, vr: VetRequest, t: Prepare
     if (e instanceof SnapshotRefused) throw new ApiError('INDEX_RELOADING', 'The vetting index is being read from the database again (its file on disk failed a check); try again in a few seconds.');
     throw e;
   }
+  await loadBorders(); // at once unless they are still being read at start
   const a = assess(ix, vr, t, inlineEdges);
   if (!a.clip.jobs.length) return conclude(a);
   return conclude(a, await pool.run(a.clip.jobs), deadlineMs);

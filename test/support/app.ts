@@ -33,7 +33,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
   // no ANALYZE job: it would run as every test app starts (seconds on a busy machine); src/jobs.test.ts turns it on
   // no webhook deliveries either (a test's registrations would be sent to their URLs); src/webhooks/webhooks.test.ts turns them on
   // no vetting index file in ./data; src/vetting/snapshot.test.ts turns it on in a directory of its own
-  return loadConfig({}, { logLevel: 'silent', adminToken: ADMIN_TOKEN, ledgerKey: TEST_LEDGER_KEY, analyzeIntervalS: 0, webhookDeliver: false, vettingSnapshot: false, ...overrides });
+  return loadConfig({}, { logLevel: 'silent', adminToken: ADMIN_TOKEN, ledgerKey: TEST_LEDGER_KEY, analyzeIntervalS: 0, webhookDeliver: false, vettingSnapshot: false, vettingBordersAtStart: false, ...overrides });
 }
 
 /** Builds the app on a fresh database with the demo scenario and one token per role. */
