@@ -11,36 +11,29 @@
 // TRUCE_BENCH_CPU_PROFILE=dir (a V8 CPU profile of the restarted server, from buildApp to the end of
 // its HTTP window, one .cpuprofile per engine, and one of its demo-data baseline: what the server
 // spends its loop on at full size).
-import { spawn } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { Session } from 'node:inspector/promises';
-import { buildApp } from '../src/app.ts';
 import { ensureFirstAdmin } from '../src/auth/bootstrap.ts';
 import { loadConfig } from '../src/config.ts';
-import type { Db, Queryable } from '../src/db/db.ts';
+import type { Db } from '../src/db/db.ts';
 import { DEMO_PARTIES, seedDemo } from '../src/demo/syria2016.ts';
 import { countryFeatures, TERRITORIAL_SEA_M } from '../src/geo/borders.ts';
-import { appendLeaves, SYSTEM, write, type PendingLeaf } from '../src/ledger/ledger.ts';
+import { SYSTEM, write } from '../src/ledger/ledger.ts';
 import { statusAt } from '../src/parties/status.ts';
 import { notifySite } from '../src/sites/service.ts';
 import { geoSettings } from '../src/territory/settings.ts';
 import { assess, decide, prepareTarget } from '../src/vetting/decide.ts';
 import { VettingIndex, type PreparedCache } from '../src/vetting/index.ts';
 import type { Decision, PartyData, Snapshot } from '../src/vetting/model.ts';
-import type { Position } from '../src/geo/shapes.ts';
 import { IndexHolder } from '../src/vetting/service.ts';
-import { VettingCreate } from '../src/vetting/schemas.ts';
-import { makeValidatorCompiler } from '../src/http/validation.ts';
 import { loadParties } from '../src/vetting/store.ts';
 import { generate, sizes, targets, type BenchData, type BenchTarget, type TargetKind } from './vetting-data.ts';
 import { freshDb } from './database.ts';
+import { BENCH_TOKEN, cannon, loadData, serve, vetBody, type Cannon } from './vetting-load.ts';
 import { rng } from '../test/support/random.ts';
 
 const env = process.env;
@@ -55,7 +48,12 @@ const T0 = performance.now();
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
 
-const fresh = (engine: string) => freshDb(engine, 'truce_bench_vetting', 10);
+/** PGlite on disk (in a directory of its own), so the restarted server can open it in another process. */
+async function fresh(engine: string): Promise<Opened> {
+  const dir = engine === 'pglite' ? fs.mkdtempSync(path.join(os.tmpdir(), 'truce-bench-vetting-db-')) : undefined;
+  const f = await freshDb(engine, 'truce_bench_vetting', 10, dir);
+  return { engine, ...f, database: dir ?? f.url!, release: async () => (engine === 'pglite' ? f.db.close() : undefined) };
+}
 
 const partyKeys = new Map(DEMO_PARTIES.map((p) => [p.key, p.id]));
 
@@ -95,93 +93,6 @@ function key(d: Decision): string {
     .map((r) => `${r.code}:${[...(r.partyIds ?? []), ...(r.siteId ? [r.siteId] : []), ...(r.corridorId ? [r.corridorId] : []), ...(r.states ?? [])].sort().join(',')}`)
     .sort()
     .join(' ');
-}
-
-// ---------------------------------------------------------------------------------------------
-// Loading the generated data into a database: big batches through jsonb_to_recordset, each batch
-// with its ledger leaves appended in the same transaction (as every write is recorded).
-
-/** A Polygon as hex EWKB (SRID 4326, little-endian): PostGIS reads it far faster than GeoJSON. */
-function ewkbPolygon(rings: Position[][]): string {
-  const n = rings.reduce((s, r) => s + r.length, 0);
-  const b = Buffer.alloc(13 + 4 * rings.length + 16 * n);
-  b.writeUInt8(1, 0);
-  b.writeUInt32LE(0x20000003, 1);
-  b.writeUInt32LE(4326, 5);
-  b.writeUInt32LE(rings.length, 9);
-  let o = 13;
-  for (const r of rings) {
-    b.writeUInt32LE(r.length, o);
-    o += 4;
-    for (const [x, y] of r) {
-      b.writeDoubleLE(x, o);
-      b.writeDoubleLE(y, o + 8);
-      o += 16;
-    }
-  }
-  return b.toString('hex');
-}
-
-async function loadData(db: Db, data: BenchData): Promise<{ s: number; territoriesS: number; sitesS: number; corridorsS: number }> {
-  const t0 = performance.now();
-  await seedDemo(db);
-  const leaves = (action: string, type: PendingLeaf['type'], ids: string[]): PendingLeaf[] => ids.map((id) => ({ action, type, id }));
-  // territory: polygons into a staging table in batches of ~400k vertices, then one row per version
-  await db.exec('CREATE TEMP TABLE IF NOT EXISTS bench_polys (tid uuid, k int, geom geometry(Polygon, 4326))');
-  for (const t of data.territories) {
-    let batch: { tid: string; k: number; h: string }[] = [];
-    let v = 0;
-    const flush = async () => {
-      if (!batch.length) return;
-      await db.query(`INSERT INTO bench_polys SELECT tid, k, ST_GeomFromEWKB(decode(h, 'hex')) FROM jsonb_to_recordset($1::jsonb) AS x(tid uuid, k int, h text)`, [JSON.stringify(batch)]);
-      batch = [];
-      v = 0;
-    };
-    for (let k = 0; k < t.polygons.length; k++) {
-      batch.push({ tid: t.id, k, h: ewkbPolygon(t.polygons[k]) });
-      v += t.polygons[k][0].length;
-      if (v > 400_000) await flush();
-    }
-    await flush();
-    await db.tx(async (q) => {
-      await q.query(
-        `INSERT INTO territories (id, party_id, geom, valid_from, source)
-         SELECT $1, $2, ST_Multi(ST_Collect(geom ORDER BY k)), $3, 'truce bench vetting' FROM bench_polys WHERE tid = $1`,
-        [t.id, t.partyId, iso(t.validFrom)],
-      );
-      await appendLeaves(q, SYSTEM, leaves('territory.recorded', 'territory', [t.id]));
-    });
-    await db.query('DELETE FROM bench_polys WHERE tid = $1', [t.id]);
-  }
-  const territoriesS = (performance.now() - t0) / 1000;
-  let t1 = performance.now();
-  for (let s = 0; s < data.sites.length; s += 10_000) {
-    const rows = data.sites.slice(s, s + 10_000).map((x) => ({ id: x.id, kind: x.kind, name: x.name, g: x.geometry, b: x.bufferM, f: iso(x.validFrom), t: x.validTo === null ? null : iso(x.validTo) }));
-    await db.tx(async (q) => {
-      await q.query(
-        `INSERT INTO sites (id, kind, name, geom, buffer_m, valid_from, valid_to, organisation)
-         SELECT id, kind, name, ST_SetSRID(ST_GeomFromGeoJSON(g), 4326), b, f, t, 'Bench agency'
-         FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, kind text, name text, g jsonb, b float8, f timestamptz, t timestamptz)`,
-        [JSON.stringify(rows)],
-      );
-      await appendLeaves(q, SYSTEM, leaves('site.notified', 'site', rows.map((r) => r.id)));
-    });
-  }
-  const sitesS = (performance.now() - t1) / 1000;
-  t1 = performance.now();
-  const rows = data.corridors.map((x) => ({ id: x.id, name: x.name, g: { type: 'LineString', coordinates: x.coordinates }, w: x.widthM, f: iso(x.validFrom), t: iso(x.validTo) }));
-  await db.tx(async (q) => {
-    await q.query(
-      `INSERT INTO corridors (id, name, geom, width_m, valid_from, valid_to)
-       SELECT id, name, ST_SetSRID(ST_GeomFromGeoJSON(g), 4326), w, f, t
-       FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, name text, g jsonb, w float8, f timestamptz, t timestamptz)`,
-      [JSON.stringify(rows)],
-    );
-    await appendLeaves(q, SYSTEM, leaves('corridor.created', 'corridor', rows.map((r) => r.id)));
-  });
-  const corridorsS = (performance.now() - t1) / 1000;
-  await db.exec('ANALYZE territories; ANALYZE sites; ANALYZE corridors');
-  return { s: (performance.now() - t0) / 1000, territoriesS, sitesS, corridorsS };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -322,49 +233,6 @@ async function postgisPerDecision(db: Db, sample: BenchTarget[], parties: PartyD
 // HTTP: autocannon in a child process (so the load generator does not share the server's event
 // loop), POSTing bodies drawn at random from a file of seeded targets.
 
-const AUTOCANNON_CHILD = `
-const autocannon = require(process.env.AC_PATH);
-const fs = require('node:fs');
-const o = JSON.parse(fs.readFileSync(process.env.AC_OPTS, 'utf8'));
-const bodies = o.bodies ? JSON.parse(fs.readFileSync(o.bodies, 'utf8')) : null;
-let seed = 12345;
-const pick = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return bodies[seed % bodies.length]; };
-const req = { method: o.method, path: o.path, headers: o.headers };
-if (bodies) req.setupRequest = (r) => ({ ...r, body: pick() });
-autocannon({ url: o.url, connections: o.connections, duration: o.duration, maxOverallRequests: o.maxOverallRequests, requests: [req] }, (err, res) => {
-  if (err) { console.error(err); process.exit(1); }
-  process.stdout.write(JSON.stringify({ rps: res.requests.average, total: res.requests.total, p50: res.latency.p50, p99: res.latency.p99, non2xx: res.non2xx, errors: res.errors, timeouts: res.timeouts, duration: res.duration, codes: { '2xx': res['2xx'], '4xx': res['4xx'], '5xx': res['5xx'] } }));
-});`;
-
-interface Cannon {
-  rps: number;
-  total: number;
-  p50: number;
-  p99: number;
-  non2xx: number;
-  errors: number;
-  timeouts: number;
-  duration: number;
-  codes: Record<string, number>;
-}
-
-function cannon(opts: { url: string; method: string; path: string; headers: Record<string, string>; connections: number; duration: number; maxOverallRequests: number; bodies?: string }): Promise<Cannon> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'truce-bench-'));
-  const optsFile = path.join(dir, 'opts.json');
-  fs.writeFileSync(optsFile, JSON.stringify(opts));
-  const acPath = createRequire(import.meta.url).resolve('autocannon');
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', AUTOCANNON_CHILD], { env: { ...env, AC_PATH: acPath, AC_OPTS: optsFile }, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.on('exit', (code) => {
-      fs.rmSync(dir, { recursive: true, force: true });
-      if (code === 0) resolve(JSON.parse(out));
-      else reject(new Error(`autocannon exited with ${code}`));
-    });
-  });
-}
-
 // ---------------------------------------------------------------------------------------------
 
 interface EngineFigures {
@@ -383,6 +251,7 @@ interface EngineFigures {
   postgis: Awaited<ReturnType<typeof postgisPerDecision>>;
   appColdMs: number;
   readyMs: number;
+  importMs: number;
   appColdFrom: string;
   warmMs: number;
   warmN: number;
@@ -432,8 +301,8 @@ async function holderPhase(engine: string, db: Db, dir: string) {
     await holder.loaded();
     const holderAllMs = performance.now() - t0;
     log(`[${engine}] IndexHolder after a restart, from the snapshot: ${fmt(holderSnapMs / 1000, 2)} s (${holder.firstLoad?.from}${holder.firstLoad?.why ? `: ${holder.firstLoad.why}` : ''}; ${JSON.stringify(holder.phases)}); every array read and checked after ${fmt(holderAllMs / 1000, 2)} s`);
-    const settings = geoSettings(loadConfig({}));
     const site = { kind: 'hospital', name: 'Bench new site', geometry: { type: 'Point', coordinates: [38.0001, 34.0001] }, bufferM: 300, validFrom: '2016-01-01T00:00:00Z' };
+    const settings = geoSettings(loadConfig({}));
     t0 = performance.now();
     const w = await write(timed, SYSTEM, (w) => notifySite(w, site as never, settings));
     const t1 = performance.now();
@@ -448,76 +317,30 @@ async function holderPhase(engine: string, db: Db, dir: string) {
     return { holderColdMs, holderLoadMs, snapshotWriteMs, snapshotBytes, holderSnapMs, holderAllMs, siteWriteMs, seenAfterMs, seen, holderRefreshMs };
 }
 
-const BENCH_TOKEN = 'truce_bench-admin-token-000000000000000';
-const benchConfig = (over: Record<string, unknown> = {}) =>
-  loadConfig({}, {
-    logLevel: 'silent',
-    adminToken: BENCH_TOKEN,
-    vettingRatePerMinute: 1_000_000_000,
-    vettingTaskForceRatePerMinute: 1_000_000_000, // the admin's own budget: the bench measures the route, not the bound
-    ledgerKey: generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-    ...over,
-  });
-const vetBody = (t: BenchTarget) => JSON.stringify({ target: t.target, ...(t.radiusM > 0 ? { radiusM: t.radiusM } : {}), at: iso(t.at), requestingPartyId: t.party.id });
 
-/** Recorded decisions through a real server on `db` under autocannon. */
-async function vetUnderLoad(db: Db, config: ReturnType<typeof benchConfig>, bodiesFile: string): Promise<Cannon> {
-  const app = await buildApp({ db, config });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const addr = app.server.address();
-  const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
-  try {
-    const headers = { authorization: `Bearer ${BENCH_TOKEN}`, 'content-type': 'application/json' };
-    const bodies = JSON.parse(fs.readFileSync(bodiesFile, 'utf8')) as string[];
-    for (let i = 0; i < 400; i += 8) await Promise.all(bodies.slice(i, i + 8).map((b) => fetch(`${url}/api/v1/vetting`, { method: 'POST', headers, body: b }).then((r) => r.arrayBuffer())));
-    return await cannon({ url, method: 'POST', path: '/api/v1/vetting', headers, connections: num('TRUCE_BENCH_HTTP_CONNECTIONS', 64), duration: num('TRUCE_BENCH_HTTP_S', 10), maxOverallRequests: num('TRUCE_BENCH_HTTP_MAX', 100_000), bodies: bodiesFile });
-  } finally {
-    await app.close();
-  }
+
+
+/** The benchmark's database of one engine; `database` is how a server process opens it (PGlite's directory, once `release` has closed it here). */
+interface Opened {
+  engine: string;
+  db: Db;
+  done: () => Promise<void>;
+  database: string;
+  release: () => Promise<void>;
 }
 
-/** The bare baseline: Fastify with the same body schema and a constant answer, nothing else. */
-async function bareUnderLoad(bodiesFile: string): Promise<Cannon> {
-  const { default: Fastify } = await import('fastify');
-  const app = Fastify({ logger: false });
-  app.setValidatorCompiler(makeValidatorCompiler());
-  app.post('/api/v1/vetting', { schema: { body: VettingCreate } }, async (_req, reply) => reply.code(201).send({ decision: 'permitted', reasons: [] }));
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const addr = app.server.address();
-  const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
-  try {
-    return await cannon({ url, method: 'POST', path: '/api/v1/vetting', headers: { 'content-type': 'application/json' }, connections: num('TRUCE_BENCH_HTTP_CONNECTIONS', 64), duration: num('TRUCE_BENCH_HTTP_S', 10), maxOverallRequests: 1_000_000, bodies: bodiesFile });
-  } finally {
-    await app.close();
-  }
-}
-
-/** A CPU profile of this process when TRUCE_BENCH_CPU_PROFILE names a directory; stop() writes it there. */
-async function cpuProfile(engine: string): Promise<{ stop: () => Promise<void> }> {
-  const dir = env.TRUCE_BENCH_CPU_PROFILE;
-  if (!dir) return { stop: async () => {} };
-  const session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.setSamplingInterval', { interval: 500 });
-  await session.post('Profiler.start');
-  let stopped = false;
-  return {
-    stop: async () => {
-      if (stopped) return;
-      stopped = true;
-      const { profile } = await session.post('Profiler.stop');
-      fs.mkdirSync(dir, { recursive: true });
-      const file = path.join(dir, `vetting-server-${engine}.cpuprofile`);
-      fs.writeFileSync(file, JSON.stringify(profile));
-      session.disconnect();
-      log(`[${engine}] CPU profile of the server written to ${file}`);
-    },
-  };
+const profileFile = (name: string) => (env.TRUCE_BENCH_CPU_PROFILE ? (fs.mkdirSync(env.TRUCE_BENCH_CPU_PROFILE, { recursive: true }), path.join(env.TRUCE_BENCH_CPU_PROFILE, `vetting-server-${name}.cpuprofile`)) : undefined);
+const benchHeaders = { authorization: `Bearer ${BENCH_TOKEN}`, 'content-type': 'application/json' };
+/** autocannon at the server for TRUCE_BENCH_HTTP_S seconds, TRUCE_BENCH_HTTP_CONNECTIONS at once. */
+const load64 = (url: string, bodies: string, max: number) =>
+  cannon({ url, method: 'POST', path: '/api/v1/vetting', headers: benchHeaders, connections: num('TRUCE_BENCH_HTTP_CONNECTIONS', 64), duration: num('TRUCE_BENCH_HTTP_S', 10), maxOverallRequests: max, bodies });
+async function warmUp(url: string, bodiesFile: string) {
+  const bodies = JSON.parse(fs.readFileSync(bodiesFile, 'utf8')) as string[];
+  for (let i = 0; i < 400; i += 8) await Promise.all(bodies.slice(i, i + 8).map((b) => fetch(`${url}/api/v1/vetting`, { method: 'POST', headers: benchHeaders, body: b }).then((r) => r.arrayBuffer())));
 }
 
 async function perEngine(
-  { engine, db, done }: { engine: string; db: Db; done: () => Promise<void> },
+  { engine, db, done, database, release }: Opened,
   load: Awaited<ReturnType<typeof loadData>>,
   parties: PartyData[],
   sample: BenchTarget[],
@@ -528,7 +351,6 @@ async function perEngine(
   try {
     const h = await holderPhase(engine, db, dir);
     gc();
-    const settings = geoSettings(loadConfig({}));
     const site = { kind: 'hospital', name: 'Bench new site', geometry: { type: 'Point', coordinates: [38.0001, 34.0001] }, bufferM: 300, validFrom: '2016-01-01T00:00:00Z' };
     let t0 = 0;
 
@@ -536,39 +358,30 @@ async function perEngine(
     const postgis = await postgisPerDecision(db, sample, parties, ours, num('TRUCE_BENCH_POSTGIS_S', 60));
     log(`[${engine}] PostGIS: ${postgis.all.n} decisions in ${fmt(postgis.s)} s, p50 ${fmt(postgis.all.p50 / 1000, 2)} ms, p99 ${fmt(postgis.all.p99 / 1000, 2)} ms; agree with decide() ${postgis.agree}/${postgis.all.n}; failed ${postgis.failed}`);
 
-    // HTTP through the real server, which starts from the snapshot the holder phase wrote
+    // HTTP through the real server, restarted in a process of its own, from the snapshot the holder phase wrote
     await ensureFirstAdmin(db, BENCH_TOKEN);
-    const config = benchConfig({ dataDir: dir, vettingSnapshot: true });
-    // the server's database, counting statements and transactions (SQL per decision)
-    const count = { statements: 0, tx: 0 };
-    const counted = (x: Queryable): Queryable => ({
-      query: (sql, params) => (count.statements++, x.query(sql, params)),
-      exec: (sql) => (count.statements++, x.exec(sql)),
-    });
-    const served: Db = { engine: db.engine, ...counted(db), tx: (fn) => (count.tx++, db.tx((q) => fn(counted(q)))), close: () => db.close() };
     const snapFile = path.join(dir, 'vetting-index.bin');
     const mtime = fs.statSync(snapFile).mtimeMs;
-    const profile = await cpuProfile(engine);
-    // the restart is timed from building the app: what listen waits for (its jobs) counts too
-    const started = performance.now();
-    const app = await buildApp({ db: served, config });
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    const readyMs = performance.now() - started;
-    const addr = app.server.address();
-    const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
     const headers = { authorization: `Bearer ${BENCH_TOKEN}`, 'content-type': 'application/json' };
     const bodiesFile = path.join(dir, 'bodies.json');
     fs.writeFileSync(bodiesFile, JSON.stringify(httpPool.map(vetBody)));
+    await release(); // PGlite: one process at a time on its directory
+    const server = await serve({ mode: 'app', engine, database, snapshotDir: dir, profile: profileFile(engine) });
+    const { url } = server;
     let closed = false;
     try {
       let res = await fetch(`${url}/api/v1/vetting`, { method: 'POST', headers, body: vetBody(httpPool[0]) });
       if (res.status !== 201) throw new Error(`warm-up vetting: ${res.status} ${await res.text()}`);
-      const appColdMs = performance.now() - started;
-      log(`[${engine}] server restarted at ${url}: listening after ${fmt(readyMs / 1000, 2)} s, first decision answered ${fmt(appColdMs / 1000, 2)} s after the start`);
+      const appColdMs = Date.now() - server.ready.startedAt;
+      const readyMs = server.ready.listenMs;
+      const importMs = server.ready.importMs;
+      log(`[${engine}] server restarted in a new process at ${url}: modules imported ${fmt(importMs / 1000, 2)} s after the process started, database opened in ${fmt(server.ready.openMs / 1000, 2)} s; from buildApp, listening after ${fmt(readyMs / 1000, 2)} s, first decision answered ${fmt(appColdMs / 1000, 2)} s after`);
 
-      // the same "new site seen" through the server: write, then vet at the site
+      // the same "new site seen" through the server: notify it (POST /api/v1/sites), then vet at the site
       const site2 = { ...site, name: 'Bench new site 2', geometry: { type: 'Point', coordinates: [39.0001, 35.0001] } };
-      const w2 = await write(served, SYSTEM, (w) => notifySite(w, site2 as never, settings));
+      res = await fetch(`${url}/api/v1/sites`, { method: 'POST', headers, body: JSON.stringify(site2) });
+      if (res.status !== 201) throw new Error(`site notification: ${res.status} ${await res.text()}`);
+      const w2 = (await res.json()) as { id: string };
       t0 = performance.now();
       res = await fetch(`${url}/api/v1/vetting`, {
         method: 'POST',
@@ -586,38 +399,48 @@ async function perEngine(
       const warmMs = performance.now() - t0;
       log(`[${engine}] warm-up: ${warm.length} decisions in ${fmt(warmMs / 1000)} s`);
 
-      const duration = num('TRUCE_BENCH_HTTP_S', 10);
-      const connections = num('TRUCE_BENCH_HTTP_CONNECTIONS', 64);
-      const before = { ...count };
-      const http = await cannon({ url, method: 'POST', path: '/api/v1/vetting', headers, connections, duration, maxOverallRequests: num('TRUCE_BENCH_HTTP_MAX', 100_000), bodies: bodiesFile });
-      const sqlPer = { statements: (count.statements - before.statements) / Math.max(1, http.total), tx: (count.tx - before.tx) / Math.max(1, http.total) };
+      const before = await server.counts();
+      const http = await load64(url, bodiesFile, num('TRUCE_BENCH_HTTP_MAX', 100_000));
+      const after = await server.counts();
+      const sqlPer = { statements: (after.statements - before.statements) / Math.max(1, http.total), tx: (after.tx - before.tx) / Math.max(1, http.total) };
       log(`[${engine}] SQL per recorded decision: ${fmt(sqlPer.statements, 2)} statements (BEGIN/COMMIT not counted), ${fmt(sqlPer.tx, 3)} transactions (grouped commits of ~${fmt(1 / sqlPer.tx, 0)})`);
       log(`[${engine}] POST /api/v1/vetting at full size: ${fmt(http.rps, 0)} req/s (${http.total} in ${http.duration} s), p50 ${http.p50} ms, p99 ${http.p99} ms, non-2xx ${http.non2xx}, errors ${http.errors}`);
-      await profile.stop();
-      await app.close();
+      await server.close();
       closed = true;
       // a server that loaded from the database writes the file again; one that read it does not
       const appColdFrom = fs.statSync(snapFile).mtimeMs === mtime ? 'snapshot' : 'database';
       log(`[${engine}] the restarted server's index came from the ${appColdFrom}`);
 
-      // the named baselines, in the same run: the demo data alone on a fresh database of this engine, and bare Fastify
-      const demoDb = await freshDb(engine, 'truce_bench_vetting_demo', 10);
+      // the named baselines, in the same run, each a server in a process of its own as well: the
+      // demo data alone on a fresh database of this engine, and bare Fastify
+      const demoDb = await freshDb(engine, 'truce_bench_vetting_demo', 10, engine === 'pglite' ? path.join(dir, 'demo-db') : undefined);
       let demo: Cannon;
       try {
         await seedDemo(demoDb.db);
         await ensureFirstAdmin(demoDb.db, BENCH_TOKEN);
-        const demoProfile = await cpuProfile(`${engine}-demo`);
-        demo = await vetUnderLoad(demoDb.db, benchConfig(), bodiesFile);
-        await demoProfile.stop();
+        if (engine === 'pglite') await demoDb.db.close();
+        const demoServer = await serve({ mode: 'app', engine, database: engine === 'pglite' ? path.join(dir, 'demo-db') : demoDb.url!, profile: profileFile(`${engine}-demo`) });
+        try {
+          await warmUp(demoServer.url, bodiesFile);
+          demo = await load64(demoServer.url, bodiesFile, num('TRUCE_BENCH_HTTP_MAX', 100_000));
+        } finally {
+          await demoServer.close();
+        }
       } finally {
         await demoDb.done();
       }
       log(`[${engine}] POST /api/v1/vetting on the demo data: ${fmt(demo.rps, 0)} req/s, p50 ${demo.p50} ms, p99 ${demo.p99} ms, non-2xx ${demo.non2xx}`);
-      const bare = await bareUnderLoad(bodiesFile);
+      const bareServer = await serve({ mode: 'bare' });
+      let bare: Cannon;
+      try {
+        bare = await load64(bareServer.url, bodiesFile, 1_000_000);
+      } finally {
+        await bareServer.close();
+      }
       log(`[${engine}] bare Fastify (the same body schema, a constant answer): ${fmt(bare.rps, 0)} req/s, p50 ${bare.p50} ms, p99 ${bare.p99} ms`);
-      return { engine, load, ...h, postgis, appColdMs, readyMs, appColdFrom, warmMs, warmN: warm.length, http, demo, bare, seenHttpMs, seenHttp, sqlPer };
+      return { engine, load, ...h, postgis, appColdMs, readyMs, importMs, appColdFrom, warmMs, warmN: warm.length, http, demo, bare, seenHttpMs, seenHttp, sqlPer };
     } finally {
-      if (!closed) await app.close();
+      if (!closed) await server.close();
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -631,8 +454,8 @@ async function main() {
   const engines = (env.TRUCE_BENCH_ENGINES ?? ['pglite', ...(env.TRUCE_BENCH_DATABASE_URL ? ['postgres'] : [])].join(',')).split(',').filter((e) => e && e !== 'none');
   console.log(`vetting benchmark ${new Date().toISOString()} node ${process.version}, ${os.cpus().length} cores; sizes ${JSON.stringify(sz)}; engines ${engines.join(', ')}`);
   // every engine's database is opened first (a PGlite takes a while to start); the parties come from the first
-  const opened: { engine: string; db: Db; done: () => Promise<void> }[] = [];
-  for (const engine of engines) opened.push({ engine, ...(await fresh(engine)) });
+  const opened: Opened[] = [];
+  for (const engine of engines) opened.push(await fresh(engine));
   const own = opened.length ? null : await fresh('pglite');
   const parties = await demoParties(opened[0]?.db ?? own!.db);
   await own?.done();
@@ -780,7 +603,7 @@ async function main() {
   rows.push(['baseline: IndexHolder cold from the database (loadSnapshot + build)', e((x) => `${fmt(x.holderColdMs / 1000)} s (loadSnapshot ${fmt(x.holderLoadMs / 1000)} s)`), '—']);
   rows.push(['snapshot file written after it (in the background)', e((x) => `${fmt(mb(x.snapshotBytes), 0)} MB in ${fmt(x.snapshotWriteMs / 1000, 1)} s`), '—']);
   rows.push(['IndexHolder after a restart, from the snapshot (prefix read, seal checked, root checked, changes since read, built; then every array read and checked in the background)', e((x) => `${fmt(x.holderSnapMs / 1000, 2)} s (all arrays after ${fmt(x.holderAllMs / 1000, 2)} s)`), '—']);
-  rows.push(['server restarted (buildApp → first decision answered; listening after)', e((x) => `${fmt(x.appColdMs / 1000, 2)} s (listening after ${fmt(x.readyMs / 1000, 2)} s; index from the ${x.appColdFrom})`), `< 3 s: ${e((x) => met(x.appColdMs < 3000 && x.appColdFrom === 'snapshot')).join(', ')}`]);
+  rows.push(['server restarted in a new process (buildApp → first decision answered; listening after; modules imported before buildApp)', e((x) => `${fmt(x.appColdMs / 1000, 2)} s (listening after ${fmt(x.readyMs / 1000, 2)} s; index from the ${x.appColdFrom}; imports ${fmt(x.importMs / 1000, 2)} s before)`), `< 3 s: ${e((x) => met(x.appColdMs < 3000 && x.appColdFrom === 'snapshot')).join(', ')}`]);
   rows.push(['new site written → next decision sees it (3c, holder.get() + decide)', e((x) => `${fmt(x.seenAfterMs, 0)} ms${x.seen ? '' : ' (NOT SEEN)'} (write ${fmt(x.siteWriteMs, 0)} ms)`), '< 2 s']);
   rows.push(['the same through the server (POST right after the write)', e((x) => `${fmt(x.seenHttpMs, 0)} ms${x.seenHttp ? '' : ' (NOT SEEN)'}`), '< 2 s']);
   rows.push([
