@@ -18,6 +18,7 @@ import { jsonLimitFault } from './http/json.ts';
 import { Jobs, plannerStatisticsJob, signedHeadsJob } from './jobs.ts';
 import { useCursorKey } from './http/pagination.ts';
 import { ProblemSchema } from './http/schemas.ts';
+import { lazySerializers } from './http/serialization.ts';
 import { fieldErrors, makeValidatorCompiler, noteBodySize } from './http/validation.ts';
 import { loadLedgerKey, type LedgerKey } from './ledger/keys.ts';
 import { ledgerRoutes } from './ledger/routes.ts';
@@ -131,6 +132,7 @@ export async function buildApp({ db, config, ledgerKey = loadLedgerKey(config) }
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     routerOptions: { ignoreTrailingSlash: true },
+    schemaController: { compilersFactory: { buildSerializer: lazySerializers } },
   });
   app.setValidatorCompiler(makeValidatorCompiler({ minYear: config.minYear, maxYear: config.maxYear }));
   useCursorKey(sign(null, Buffer.from('truce pagination cursors v1'), ledgerKey.privateKey)); // instances sharing a log key accept each other's cursors

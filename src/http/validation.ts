@@ -104,10 +104,13 @@ export function makeValidatorCompiler(o: ValidationOptions = { minYear: 1900, ma
     const key = schema as object;
     const cached = body ? cache.get(key) : undefined;
     if (cached) return cached;
-    const fast = (body ? first.strict : first.coercing).compile(key);
+    // compiled on the route's first request, not at start: compiling every route's schemas held up
+    // the first decision after a restart by half a second (a route's first request pays its few ms)
+    let fast: ValidateFunction | undefined;
     let full: ValidateFunction | undefined;
     const check = Object.assign(
       (data: unknown): boolean => {
+        fast ??= (body ? first.strict : first.coercing).compile(key);
         if (fast(data)) {
           check.errors = null;
           return true;

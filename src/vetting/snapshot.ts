@@ -18,7 +18,7 @@ import type { EdgeSetParts } from '../geo/shapes.ts';
 import { PreparedArea } from '../geo/shapes.ts';
 import type { CorridorData, PartyData, SiteData, TerritoryData } from './model.ts';
 
-const MAGIC = Buffer.from('TRUCEVX3');
+const MAGIC = Buffer.from('TRUCEVX4');
 const MAC_BYTES = 32;
 const DIGEST_BYTES = 32;
 /** MAGIC, the seal, the header's length and the arrays' length. */
@@ -46,7 +46,7 @@ export interface IndexData {
 
 /** The key the file is sealed with: from the vetting secret, for this use only. */
 export function snapshotKey(secret: Uint8Array): Buffer {
-  return createHmac('sha256', secret).update('truce vetting index snapshot v3').digest();
+  return createHmac('sha256', secret).update('truce vetting index snapshot v4').digest();
 }
 
 type ArrayName = 'xy' | 'start' | 'firstVertex' | 'cellStart' | 'cellEdges' | 'ref' | 'rowY';
@@ -88,7 +88,7 @@ export async function writeSnapshot(file: string, key: Uint8Array, d: IndexData)
       return { vbox: p.vbox, abox: p.abox, bulge: p.bulge, grid: { x0, y0, cw, ch, nx, ny }, at };
     }),
   }));
-  const header = Buffer.from(JSON.stringify({ version: d.version, root: Buffer.from(d.root).toString('hex'), territories, sites: d.sites, corridors: d.corridors, parties: d.parties }));
+  const header = Buffer.from(JSON.stringify({ version: d.version, root: Buffer.from(d.root).toString('hex'), territories, sites: siteColumns(d.sites), corridors: d.corridors, parties: d.parties }));
   const digests = chunkDigests(chunks);
   const prefix = Buffer.alloc(pad8(FIXED + digests.length * DIGEST_BYTES + header.length));
   MAGIC.copy(prefix, 0);
@@ -300,6 +300,58 @@ export function ensureLoaded(areas: () => Iterable<PreparedArea>): void {
 }
 
 /**
+ * The sites as columns (a point's position in `xy`, an area's rings in `areas` by index): at full
+ * size 100,000 objects of seven fields and a geometry each were most of the header, and parsing
+ * them most of reading it.
+ */
+interface SiteColumns {
+  id: string[];
+  kind: string[];
+  name: string[];
+  bufferM: number[];
+  validFrom: number[];
+  validTo: (number | null)[];
+  xy: (number | null)[];
+  areas: [number, unknown][];
+}
+
+function siteColumns(sites: SiteData[]): SiteColumns {
+  const c: SiteColumns = { id: [], kind: [], name: [], bufferM: [], validFrom: [], validTo: [], xy: [], areas: [] };
+  sites.forEach((x, i) => {
+    c.id.push(x.id);
+    c.kind.push(x.kind);
+    c.name.push(x.name);
+    c.bufferM.push(x.bufferM);
+    c.validFrom.push(x.validFrom);
+    c.validTo.push(x.validTo);
+    if (x.geometry.type === 'Point') c.xy.push(x.geometry.coordinates[0], x.geometry.coordinates[1]);
+    else {
+      c.xy.push(null, null);
+      c.areas.push([i, x.geometry.coordinates]);
+    }
+  });
+  return c;
+}
+
+function sitesFrom(c: SiteColumns): SiteData[] {
+  const areas = new Map(c.areas);
+  const out: SiteData[] = new Array(c.id.length);
+  for (let i = 0; i < c.id.length; i++) {
+    const rings = areas.get(i);
+    out[i] = {
+      id: c.id[i],
+      kind: c.kind[i] as SiteData['kind'],
+      name: c.name[i],
+      geometry: rings ? { type: 'Polygon', coordinates: rings as SiteData['geometry']['coordinates'] as never } : { type: 'Point', coordinates: [c.xy[2 * i]!, c.xy[2 * i + 1]!] },
+      bufferM: c.bufferM[i],
+      validFrom: c.validFrom[i],
+      validTo: c.validTo[i],
+    };
+  }
+  return out;
+}
+
+/**
  * Reads the prefix and checks its seal; the arrays are read as they are needed and in the
  * background (`loading`). The root is left to the caller to check against the ledger.
  */
@@ -366,5 +418,5 @@ export async function readSnapshot(file: string, key: Uint8Array, opts: { backgr
     events: p.events.map((x) => ({ ...x, at: new Date(x.at) })),
   }));
   if (opts.background ?? true) lazy.background();
-  return { version: h.version, root: Buffer.from(h.root, 'hex'), territories, sites: h.sites, corridors: h.corridors, parties, loading: lazy };
+  return { version: h.version, root: Buffer.from(h.root, 'hex'), territories, sites: sitesFrom(h.sites), corridors: h.corridors, parties, loading: lazy };
 }
