@@ -139,6 +139,22 @@ describe('the vetting index snapshot', () => {
     fs.rmSync(tampered);
   });
 
+  it('keeps every site as it was, a point or an area, open-ended or not; a file of the earlier format is refused', async () => {
+    const key = snapshotKey(await gridSecret(t.db));
+    const d = await readSnapshot(file, key);
+    await d.loading.all; // every array read, so the file can be written again from them
+    const area = { id: '00000000-0000-4000-8000-00000000a7ea', kind: 'school' as const, name: 'Area site', geometry: sq(36.1, 35.1, 36.11, 35.11) as never, bufferM: 0, validFrom: 1, validTo: 2 };
+    const sites = [...d.sites, area, { ...d.sites[0], id: '00000000-0000-4000-8000-0000000000b7', validTo: null }];
+    const other = path.join(dir, 'sites.bin');
+    await writeSnapshot(other, key, { ...d, sites });
+    const back = await readSnapshot(other, key, { background: false });
+    expect(back.sites).toEqual(sites);
+    const old = fs.readFileSync(other);
+    old.write('TRUCEVX3', 0); // the format before sites were kept as columns
+    fs.writeFileSync(other, old);
+    await expect(readSnapshot(other, key)).rejects.toThrow(/not a vetting index snapshot/);
+  });
+
   it('is refused under another database’s key', async () => {
     await expect(readSnapshot(file, snapshotKey(randomBytes(32)))).rejects.toThrow(SnapshotRefused);
   });
