@@ -332,7 +332,7 @@ interface Opened {
 const profileFile = (name: string) => (env.TRUCE_BENCH_CPU_PROFILE ? (fs.mkdirSync(env.TRUCE_BENCH_CPU_PROFILE, { recursive: true }), path.join(env.TRUCE_BENCH_CPU_PROFILE, `vetting-server-${name}.cpuprofile`)) : undefined);
 const benchHeaders = { authorization: `Bearer ${BENCH_TOKEN}`, 'content-type': 'application/json' };
 /** autocannon at the server for TRUCE_BENCH_HTTP_S seconds, TRUCE_BENCH_HTTP_CONNECTIONS at once. */
-const load64 = (url: string, bodies: string, max: number) =>
+const underLoad = (url: string, bodies: string, max: number) =>
   cannon({ url, method: 'POST', path: '/api/v1/vetting', headers: benchHeaders, connections: num('TRUCE_BENCH_HTTP_CONNECTIONS', 64), duration: num('TRUCE_BENCH_HTTP_S', 10), maxOverallRequests: max, bodies });
 async function warmUp(url: string, bodiesFile: string) {
   const bodies = JSON.parse(fs.readFileSync(bodiesFile, 'utf8')) as string[];
@@ -400,7 +400,7 @@ async function perEngine(
       log(`[${engine}] warm-up: ${warm.length} decisions in ${fmt(warmMs / 1000)} s`);
 
       const before = await server.counts();
-      const http = await load64(url, bodiesFile, num('TRUCE_BENCH_HTTP_MAX', 100_000));
+      const http = await underLoad(url, bodiesFile, num('TRUCE_BENCH_HTTP_MAX', 100_000));
       const after = await server.counts();
       const sqlPer = { statements: (after.statements - before.statements) / Math.max(1, http.total), tx: (after.tx - before.tx) / Math.max(1, http.total) };
       log(`[${engine}] SQL per recorded decision: ${fmt(sqlPer.statements, 2)} statements (BEGIN/COMMIT not counted), ${fmt(sqlPer.tx, 3)} transactions (grouped commits of ~${fmt(1 / sqlPer.tx, 0)})`);
@@ -422,7 +422,7 @@ async function perEngine(
         const demoServer = await serve({ mode: 'app', engine, database: engine === 'pglite' ? path.join(dir, 'demo-db') : demoDb.url!, profile: profileFile(`${engine}-demo`) });
         try {
           await warmUp(demoServer.url, bodiesFile);
-          demo = await load64(demoServer.url, bodiesFile, num('TRUCE_BENCH_HTTP_MAX', 100_000));
+          demo = await underLoad(demoServer.url, bodiesFile, num('TRUCE_BENCH_HTTP_MAX', 100_000));
         } finally {
           await demoServer.close();
         }
@@ -433,7 +433,7 @@ async function perEngine(
       const bareServer = await serve({ mode: 'bare' });
       let bare: Cannon;
       try {
-        bare = await load64(bareServer.url, bodiesFile, 1_000_000);
+        bare = await underLoad(bareServer.url, bodiesFile, 1_000_000);
       } finally {
         await bareServer.close();
       }

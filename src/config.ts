@@ -68,9 +68,9 @@ export interface Config {
   vettingInlineEdges: number;
   /** Worker threads for that larger clipping. */
   vettingWorkers: number;
-  /** Keep the vetting index on disk (dataDir/vetting-index.bin), so a restart decides in seconds. */
   /** Read the land borders in a worker thread at start, so the first decision after a restart does not wait for them on the event loop; off, they are read on first use. */
   vettingBordersAtStart: boolean;
+  /** Keep the vetting index on disk (dataDir/vetting-index.bin), so a restart decides in seconds. */
   vettingSnapshot: boolean;
   /** Below this many territory vertices the index loads fast from the database anyway: no file is written. */
   vettingSnapshotMinVertices: number;

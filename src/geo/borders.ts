@@ -141,12 +141,13 @@ function fromDecoded(d: DecodedBorders): Loaded {
 
 let loadedBy: 'worker' | 'event loop' | null = null;
 
+function use(d: DecodedBorders, by: typeof loadedBy): Loaded {
+  loadedBy = by;
+  return (loaded = fromDecoded(d));
+}
+
 function load(): Loaded {
-  if (!loaded) {
-    loaded = fromDecoded(decodeBorders());
-    loadedBy = 'event loop';
-  }
-  return loaded;
+  return loaded ?? use(decodeBorders(), 'event loop');
 }
 
 /** Where the borders were decoded, once they are: in loadBorders' worker, or on this thread at first use. */
@@ -167,10 +168,7 @@ export function loadBorders(): Promise<void> {
     const w = new Worker(BOOT, { eval: true });
     w.unref();
     const done = (d: DecodedBorders | null) => {
-      if (!loaded && d) {
-        loaded = fromDecoded(d);
-        loadedBy = 'worker';
-      }
+      if (!loaded && d) use(d, 'worker');
       void w.terminate();
       resolve();
     };

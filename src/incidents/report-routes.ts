@@ -121,7 +121,7 @@ export async function reportRoutes(app: FastifyInstance, { db, config }: { db: D
     warm = enricher
       .current(db)
       .then(() => enricher.gazetteer)
-      .catch((e) => app.log.warn({ err: e }, 'enrichment reference not loaded'));
+      .catch((e) => app.log.warn({ err: e }, 'enrichment reference or gazetteer not loaded'));
   });
   app.addHook('onClose', async () => {
     stop();

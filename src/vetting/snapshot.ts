@@ -14,7 +14,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { EdgeSetParts } from '../geo/shapes.ts';
+import type { EdgeSetParts, Position } from '../geo/shapes.ts';
 import { PreparedArea } from '../geo/shapes.ts';
 import type { CorridorData, PartyData, SiteData, TerritoryData } from './model.ts';
 
@@ -312,7 +312,7 @@ interface SiteColumns {
   validFrom: number[];
   validTo: (number | null)[];
   xy: (number | null)[];
-  areas: [number, unknown][];
+  areas: [number, Position[][]][];
 }
 
 function siteColumns(sites: SiteData[]): SiteColumns {
@@ -342,7 +342,7 @@ function sitesFrom(c: SiteColumns): SiteData[] {
       id: c.id[i],
       kind: c.kind[i] as SiteData['kind'],
       name: c.name[i],
-      geometry: rings ? { type: 'Polygon', coordinates: rings as SiteData['geometry']['coordinates'] as never } : { type: 'Point', coordinates: [c.xy[2 * i]!, c.xy[2 * i + 1]!] },
+      geometry: rings ? { type: 'Polygon', coordinates: rings } : { type: 'Point', coordinates: [c.xy[2 * i]!, c.xy[2 * i + 1]!] },
       bufferM: c.bufferM[i],
       validFrom: c.validFrom[i],
       validTo: c.validTo[i],
