@@ -167,6 +167,8 @@ export interface Served {
   url: string;
   ready: ServerReady;
   counts(): Promise<{ statements: number; tx: number }>;
+  /** Once the app's start-up loads have settled: ms from buildApp. */
+  warmed(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -196,6 +198,11 @@ export function serve(spec: ServerSpec): Promise<Served> {
         counts: () => {
           const p = next<{ statements: number; tx: number }>('counts');
           child.send({ cmd: 'counts' });
+          return p;
+        },
+        warmed: () => {
+          const p = next<number>('warmed');
+          child.send({ cmd: 'warmed' });
           return p;
         },
         close: async () => {

@@ -3,7 +3,8 @@
 // after `truce start`), and no server shares its heap or event loop with the benchmark's own data.
 // Modes: 'app' (buildApp on a database: PostgreSQL by URL, or PGlite by its data directory, which
 // the benchmark has closed) and 'bare' (Fastify, the vetting body schema and a constant answer).
-// Talks over the fork's IPC channel: sends {ready}, answers {cmd: 'counts'}, stops on {cmd: 'close'}.
+// Talks over the fork's IPC channel: sends {ready}, answers {cmd: 'counts'} and {cmd: 'warmed'}
+// (once the app's start-up loads are over: ms since buildApp), stops on {cmd: 'close'}.
 import fs from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { performance } from 'node:perf_hooks';
@@ -45,6 +46,7 @@ if (spec.profile) {
 
 const count = { statements: 0, tx: 0 };
 let close: () => Promise<void>;
+let warmed: () => Promise<number> = async () => 0;
 if (spec.mode === 'bare') {
   const { default: Fastify } = await import('fastify');
   const { makeValidatorCompiler } = await import('../src/http/validation.ts');
@@ -83,6 +85,7 @@ if (spec.mode === 'bare') {
   await app.listen({ host: '127.0.0.1', port: 0 });
   const listenMs = performance.now() - t0;
   const port = (app.server.address() as { port: number }).port;
+  warmed = async () => (await app.jobs.warmed(), Date.now() - startedAt);
   close = async () => {
     await app.close();
     await db.close();
@@ -92,6 +95,7 @@ if (spec.mode === 'bare') {
 
 process.on('message', async (m: { cmd: string }) => {
   if (m.cmd === 'counts') await send({ counts: { ...count } });
+  if (m.cmd === 'warmed') await send({ warmed: await warmed() });
   if (m.cmd === 'close') {
     if (session) {
       const { profile } = await session.post('Profiler.stop');

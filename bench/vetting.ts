@@ -256,6 +256,9 @@ interface EngineFigures {
   warmMs: number;
   warmN: number;
   sqlPer: { statements: number; tx: number };
+  /** Right after the warm-up, while the start-up loads run. */
+  starting: Cannon;
+  warmedMs: number;
   http: Cannon;
   demo: Cannon;
   bare: Cannon;
@@ -399,6 +402,12 @@ async function perEngine(
       const warmMs = performance.now() - t0;
       log(`[${engine}] warm-up: ${warm.length} decisions in ${fmt(warmMs / 1000)} s`);
 
+      // first while the start-up loads still run (the enrichment reference reads every site), then
+      // once they are over: the goal's figure, as the demo baseline is measured
+      const starting = await underLoad(url, bodiesFile, num('TRUCE_BENCH_HTTP_MAX', 100_000));
+      log(`[${engine}] POST /api/v1/vetting at full size while the start-up loads run: ${fmt(starting.rps, 0)} req/s, p50 ${starting.p50} ms, p99 ${starting.p99} ms, non-2xx ${starting.non2xx}`);
+      const warmedMs = await server.warmed();
+      log(`[${engine}] start-up loads over ${fmt(warmedMs / 1000, 1)} s after buildApp`);
       const before = await server.counts();
       const http = await underLoad(url, bodiesFile, num('TRUCE_BENCH_HTTP_MAX', 100_000));
       const after = await server.counts();
@@ -422,6 +431,7 @@ async function perEngine(
         const demoServer = await serve({ mode: 'app', engine, database: engine === 'pglite' ? path.join(dir, 'demo-db') : demoDb.url!, profile: profileFile(`${engine}-demo`) });
         try {
           await warmUp(demoServer.url, bodiesFile);
+          await demoServer.warmed();
           demo = await underLoad(demoServer.url, bodiesFile, num('TRUCE_BENCH_HTTP_MAX', 100_000));
         } finally {
           await demoServer.close();
@@ -438,7 +448,7 @@ async function perEngine(
         await bareServer.close();
       }
       log(`[${engine}] bare Fastify (the same body schema, a constant answer): ${fmt(bare.rps, 0)} req/s, p50 ${bare.p50} ms, p99 ${bare.p99} ms`);
-      return { engine, load, ...h, postgis, appColdMs, readyMs, importMs, appColdFrom, warmMs, warmN: warm.length, http, demo, bare, seenHttpMs, seenHttp, sqlPer };
+      return { engine, load, ...h, postgis, appColdMs, readyMs, importMs, appColdFrom, warmMs, warmN: warm.length, starting, warmedMs, http, demo, bare, seenHttpMs, seenHttp, sqlPer };
     } finally {
       if (!closed) await server.close();
     }
@@ -613,7 +623,9 @@ async function main() {
   ]);
   rows.push(['PostGIS p50 / decide() p50 (mixed)', e((x) => `${fmt(x.postgis.all.p50 / inproc.all.p50, 0)}x`), '≥ 50x']);
   rows.push(['server warm-up: the next 400 decisions (8 at a time)', e((x) => `${x.warmN} in ${fmt(x.warmMs / 1000)} s`), '—']);
-  rows.push(['POST /api/v1/vetting (recorded) at full size, autocannon', e((x) => `${fmt(x.http.rps, 0)} req/s, p50 ${x.http.p50} / p99 ${x.http.p99} ms, non-2xx ${x.http.non2xx}`), '—']);
+  rows.push(['POST /api/v1/vetting (recorded) at full size, right after the warm-up, while the start-up loads run', e((x) => `${fmt(x.starting.rps, 0)} req/s, p50 ${x.starting.p50} / p99 ${x.starting.p99} ms, non-2xx ${x.starting.non2xx}`), '—']);
+  rows.push(['start-up loads over (enrichment reference, gazetteer, the index arrays), from buildApp', e((x) => `${fmt(x.warmedMs / 1000, 1)} s`), '—']);
+  rows.push(['POST /api/v1/vetting (recorded) at full size, autocannon, once they are over', e((x) => `${fmt(x.http.rps, 0)} req/s, p50 ${x.http.p50} / p99 ${x.http.p99} ms, non-2xx ${x.http.non2xx}`), '—']);
   rows.push(['baseline: the same on the demo data (a fresh database of the engine)', e((x) => `${fmt(x.demo.rps, 0)} req/s, p50 ${x.demo.p50} / p99 ${x.demo.p99} ms, non-2xx ${x.demo.non2xx}`), '—']);
   rows.push(['full size / demo data', e((x) => `${fmt(x.http.rps / x.demo.rps, 2)}`), `≥ 0.70: ${e((x) => met(x.http.rps / x.demo.rps >= 0.7)).join(', ')}`]);
   rows.push(['baseline: bare Fastify, the same body schema and a constant answer', e((x) => `${fmt(x.bare.rps, 0)} req/s, p50 ${x.bare.p50} / p99 ${x.bare.p99} ms`), '—']);

@@ -100,6 +100,21 @@ describe('the jobs registry', () => {
     await jobs.stop();
     expect(jobs.pendingTimers()).toBe(0);
   });
+  it('tells when the start-up loads are over: failed ones count as over, and one added while waiting is waited for too', async () => {
+    const jobs = new Jobs(quiet);
+    const later = (ms: number, fail = false) => new Promise<void>((resolve, reject) => setTimeout(() => (fail ? reject(new Error('no')) : resolve()), ms));
+    let over = false;
+    await jobs.warmed(); // none: over at once
+    jobs.warm(later(30));
+    jobs.warm(later(10, true));
+    const waiting = jobs.warmed().then(() => (over = true));
+    await sleep(5);
+    jobs.warm(later(80)); // registered after warmed() was asked
+    await sleep(50);
+    expect(over).toBe(false);
+    await waiting;
+    expect(over).toBe(true);
+  });
 });
 
 describe("the app's jobs", () => {

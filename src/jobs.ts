@@ -46,7 +46,27 @@ export class Jobs {
   private readonly jobs: { job: Job; status: JobStatus; timer: NodeJS.Timeout | null; running: Promise<void> | null }[] = [];
   private state: 'registering' | 'started' | 'stopped' = 'registering';
 
+  private readonly warming: Promise<unknown>[] = [];
+
   constructor(private readonly log: Logger) {}
+
+  /**
+   * A load the app starts once in the background and answers without (the enrichment reference
+   * after a restart): it settles, failed or not, before warmed() does. Capabilities log their
+   * own failures; this only tells when the start-up work is over.
+   */
+  warm(load: Promise<unknown>): void {
+    this.warming.push(load.catch(() => undefined));
+  }
+
+  /** Resolves once every start-up load registered so far has settled. */
+  async warmed(): Promise<void> {
+    for (let n = 0; n < this.warming.length; ) {
+      const upTo = this.warming.length;
+      await Promise.all(this.warming.slice(n, upTo));
+      n = upTo; // and again for any added meanwhile
+    }
+  }
 
   /** Adds a job; only before the app starts (capabilities register theirs while it is built). */
   register(job: Job): void {

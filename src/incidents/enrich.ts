@@ -22,7 +22,7 @@ import { prepare, type PreparedArea, type Shape } from '../geo/shapes.ts';
 import { SYSTEM, write } from '../ledger/ledger.ts';
 import { entitiesBetween, firstLeavesOf, inclusionProof, logState, typesWrittenSince } from '../ledger/lookup.ts';
 import { listCommitments, listDesignations, listParties, statusAt, type CommitmentRecord, type DesignationRecord } from '../parties/lookup.ts';
-import { allSites, siteGeometries, sitesOfEvents, sitesWithIds, type SiteFacts, type SiteRecord } from '../sites/lookup.ts';
+import { allSites, sitesOfEvents, sitesWithIds, type SiteRecord } from '../sites/lookup.ts';
 import { listTerms } from '../terms/lookup.ts';
 import { territoryWindows } from '../territory/lookup.ts';
 import { filled, preparedCache, preparedTerritoryIds, territoryParts, type PreparedCache } from '../geo/prepared.ts';
@@ -109,20 +109,18 @@ const NEVER = Number.POSITIVE_INFINITY;
 const SITE_PAGE = 2_000;
 
 /** A site's events as one string, to tell whether they changed between two references. */
-const siteState = (s: SiteFacts) => s.events.map((e) => `${e.type}@${e.at.toISOString()}`).join(',');
+const siteState = (s: SiteRecord) => s.events.map((e) => `${e.type}@${e.at.toISOString()}`).join(',');
 
 /**
  * The sites prepared for lookups, each with its notification's leaf. A site's shape comes from
- * the database's cache when an index prepared it already (the vetting index holds every site:
- * the same object serves both), else from its geometry, read here for those without one, and is
- * kept there: a site's geometry never changes once notified.
+ * the database's cache when an index prepared it already, else from its geometry (read with the
+ * site), and is kept there: a site's geometry never changes once notified.
  */
-async function siteRefs(q: Queryable, sites: (SiteFacts & { geometry?: SiteRecord['geometry'] })[], cache: PreparedCache): Promise<SiteRef[]> {
+async function siteRefs(q: Queryable, sites: SiteRecord[], cache: PreparedCache): Promise<SiteRef[]> {
   const leaves = await firstLeavesOf(q, 'site', sites.map((s) => s.id), 'site.notified');
-  const read = await siteGeometries(q, sites.filter((s) => !s.geometry && !cache.has(s.id)).map((s) => s.id));
-  const shapeOf = (s: (typeof sites)[number]): Shape => {
+  const shapeOf = (s: SiteRecord): Shape => {
     let shape = cache.get(s.id) as Shape | undefined;
-    if (!shape) cache.set(s.id, (shape = prepare((s.geometry ?? read.get(s.id)) as never)));
+    if (!shape) cache.set(s.id, (shape = prepare(s.geometry as never)));
     return shape;
   };
   return sites.map((s) => ({

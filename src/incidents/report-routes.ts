@@ -122,6 +122,7 @@ export async function reportRoutes(app: FastifyInstance, { db, config }: { db: D
       .current(db)
       .then(() => enricher.gazetteer)
       .catch((e) => app.log.warn({ err: e }, 'enrichment reference or gazetteer not loaded'));
+    app.jobs.warm(warm);
   });
   app.addHook('onClose', async () => {
     stop();

@@ -59,10 +59,7 @@ export interface CorridorRecord {
   createdAt: Date;
 }
 
-/** A site's row without its geometry: what a cache holding the prepared shape already needs. */
-export type SiteFacts = Omit<SiteRecord, 'geometry'>;
-
-const toFacts = (r: Row): SiteFacts => ({
+const toSite = (r: Row): SiteRecord => ({
   id: r.id,
   seq: Number(r.seq),
   kind: r.kind,
@@ -75,9 +72,8 @@ const toFacts = (r: Row): SiteFacts => ({
   notifiedAt: r.notified_at,
   status: r.status ?? 'active',
   events: [],
+  geometry: JSON.parse(r.geojson),
 });
-
-const toSite = (r: Row): SiteRecord => ({ ...toFacts(r), geometry: JSON.parse(r.geojson) });
 
 const toEvent = (r: Row): SiteEventRecord => ({
   id: r.id,
@@ -96,11 +92,11 @@ const STATUS = `(SELECT CASE WHEN bool_or(e.type = 'rejected') THEN 'rejected' W
   FROM site_events e WHERE e.site_id = x.id)`;
 /** A site row with its geometry as GeoJSON and its status as of $1. */
 const SELECT_SITE = `SELECT x.*, ST_AsGeoJSON(x.geom) AS geojson, ${STATUS} AS status FROM sites x`;
-/** The same without the geometry (the bulk of a site row at front-line detail). */
-const SELECT_FACTS = `SELECT x.id, x.seq, x.kind, x.name, x.buffer_m, x.valid_from, x.valid_to, x.organisation, x.notified_by, x.notified_at, ${STATUS} AS status FROM sites x`;
+/** The same without the row's stored geometry and salt, which a cache of every site does not need. */
+const SELECT_PAGE = `SELECT x.id, x.seq, x.kind, x.name, x.buffer_m, x.valid_from, x.valid_to, x.organisation, x.notified_by, x.notified_at, ST_AsGeoJSON(x.geom) AS geojson, ${STATUS} AS status FROM sites x`;
 
 /** The sites with their events, in event order. */
-async function withEvents<T extends SiteFacts>(q: Queryable, sites: T[]): Promise<T[]> {
+async function withEvents<T extends SiteRecord>(q: Queryable, sites: T[]): Promise<T[]> {
   if (!sites.length) return sites;
   const rows = await q.query('SELECT * FROM site_events WHERE site_id = ANY($1::uuid[]) ORDER BY seq', [sites.map((s) => s.id)]);
   const by = new Map(sites.map((s) => [s.id, s]));
@@ -331,18 +327,14 @@ export async function sitesWithIds(q: Queryable, ids: string[]): Promise<SiteRec
 
 /**
  * Every site ever notified after `afterSeq`, at most `limit`, in notification order, with its
- * events and without its geometry (siteGeometries reads those a cache has not prepared yet): for
- * caches that answer "which site was near this point then" (status as of now). Read page by
- * page, so on PGlite (one thread) other queries run between the pages.
+ * events and its geometry: for caches that answer "which site was near this point then" (status
+ * as of now). Read page by page (keyset on seq, which migration 021 indexes), so on PGlite (one
+ * thread) other queries run between the pages. The geometry comes in the same read: a site is a
+ * point or a small polygon, and reading those a cache lacked by id afterwards cost the database
+ * more than the page itself (2,000 ids bound and looked up a page).
  */
-export async function allSites(q: Queryable, afterSeq = -1, limit = 1_000_000_000): Promise<SiteFacts[]> {
-  const rows = await q.query(`${SELECT_FACTS} WHERE x.seq > $2 ORDER BY x.seq LIMIT $3`, [new Date(), afterSeq, limit]);
-  return withEvents(q, rows.map(toFacts));
+export async function allSites(q: Queryable, afterSeq = -1, limit = 1_000_000_000): Promise<SiteRecord[]> {
+  const rows = await q.query(`${SELECT_PAGE} WHERE x.seq > $2 ORDER BY x.seq LIMIT $3`, [new Date(), afterSeq, limit]);
+  return withEvents(q, rows.map(toSite));
 }
 
-/** The geometries of these sites, by id (a site's geometry never changes once notified); unknown ids are absent. */
-export async function siteGeometries(q: Queryable, ids: string[]): Promise<Map<string, Geo>> {
-  if (!ids.length) return new Map();
-  const rows = await q.query('SELECT id::text AS id, ST_AsGeoJSON(geom) AS g FROM sites WHERE id = ANY($1::uuid[])', [ids]);
-  return new Map(rows.map((r) => [r.id, JSON.parse(r.g)]));
-}

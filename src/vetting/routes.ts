@@ -67,7 +67,10 @@ export async function vettingRoutes(app: FastifyInstance, { db, config }: { db: 
   }
   // after a restart the index loads from its file at once, before the first decision asks: from
   // here, not when the app is ready, so its reader threads overlap the routes' schema compiling
-  if (holder.hasSnapshot()) holder.get().catch((e) => app.log.warn({ err: e }, 'vetting index not loaded'));
+  if (holder.hasSnapshot()) {
+    const first = holder.get().catch((e) => app.log.warn({ err: e }, 'vetting index not loaded'));
+    app.jobs.warm(first.then(() => holder.loaded())); // every array read and checked
+  }
   app.addHook('onClose', async () => {
     holder.stop();
     await Promise.all([clipPool.close(), holder.flushed()]);
