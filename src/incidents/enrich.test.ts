@@ -132,6 +132,12 @@ describe('reenrich (the function, on its own)', () => {
     const all = (await allSites(t.db)).map((x) => x.id);
     expect(all.length).toBeGreaterThanOrEqual(5);
     expect(pages).toEqual(all);
+    // and a page is found through the index on seq, not a scan and sort of every site (migration 021)
+    const plan = await t.db.tx(async (q) => {
+      await q.exec('SET LOCAL enable_seqscan = off');
+      return (await q.query('EXPLAIN SELECT id FROM sites WHERE seq > -1 ORDER BY seq LIMIT 2')).map((r) => r['QUERY PLAN']).join('\n');
+    });
+    expect(plan).toMatch(/Index Scan using sites_seq/);
     // with nothing changed, the sites are the same objects (nothing prepared again)
     const again = await Reference.load(t.db, new Map(), next);
     expect(again.facts.sites).toBe(next.facts.sites);
