@@ -2,7 +2,9 @@
 // recorded as a single request would be, all in one commit; a bad target refuses the whole batch,
 // naming it, and stores nothing; every target spends the account's rate.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoId, snapshot, testApp, type TestApp } from '../../test/support/app.ts';
+import { demoId, snapshot, testApp, TEST_LEDGER_KEY, type TestApp } from '../../test/support/app.ts';
+import { loadLedgerKey } from '../ledger/keys.ts';
+import { verifyDatabase } from '../ledger/verify.ts';
 
 let t: TestApp;
 const AT = '2016-03-02T12:00:00Z';
@@ -150,5 +152,31 @@ describe('the rate: every target counts', () => {
     } finally {
       await small.close();
     }
+  });
+});
+
+describe('the record of grouped commits', () => {
+  it('hashes every decision as stored: singles at once from several roles (grouped), a batch and coarse answers all verify', async () => {
+    const roles: Role[] = ['secretariat', 'liaison', 'cochair', 'admin', 'secretariat', 'liaison'];
+    const answers = await Promise.all(
+      Array.from({ length: 24 }, (_, i) => {
+        const role = roles[i % roles.length];
+        const from = role === 'liaison' ? TARGETS.filter((x) => x.target.type === 'Point') : TARGETS; // a liaison's area bound
+        return single(role, { ...from[i % from.length], note: i % 3 ? undefined : `note ${i}` });
+      }),
+    );
+    for (const a of answers) expect(a.statusCode, a.body).toBe(201);
+    const b = await batch('cochair', { targets: TARGETS });
+    expect(b.statusCode, b.body).toBe(201);
+    // the states recomputed from the rows as stored equal the states the leaves committed to
+    const { findings } = await verifyDatabase(t.db, loadLedgerKey({ ledgerKey: TEST_LEDGER_KEY, dataDir: '' }).publicPem);
+    expect(findings).toEqual([]);
+    // and it would see one changed behind the server's back (restored after)
+    const id = answers[0].json().id;
+    const [{ reasons }] = await t.db.query('SELECT reasons FROM vettings WHERE id = $1', [id]);
+    await t.db.query(`UPDATE vettings SET reasons = '[]'::jsonb WHERE id = $1`, [id]);
+    const changed = await verifyDatabase(t.db, loadLedgerKey({ ledgerKey: TEST_LEDGER_KEY, dataDir: '' }).publicPem);
+    await t.db.query('UPDATE vettings SET reasons = $2::jsonb WHERE id = $1', [id, JSON.stringify(reasons)]);
+    expect(JSON.stringify(changed.findings)).toContain(id);
   });
 });
