@@ -92,9 +92,16 @@ export interface NewVetting {
   grid_m: number | null;
 }
 
-/** Many decisions in one statement (a grouped commit). */
+/**
+ * Many decisions in one statement (a grouped commit), each returned as a row as stored: what the
+ * database made (seq, requested_at, salt) read back, the rest as given, its JSON as the database
+ * gives it back (the same JSON text, parsed). At full size a decision's reasons are ~1 KB, given
+ * twice (reasons, told_reasons); reading them back cost PGlite, on the server's thread, as much
+ * as writing them. The batch test verifies these rows' ledger states against the stored rows.
+ */
 export async function insertVettings(q: Queryable, rows: NewVetting[]): Promise<Row[]> {
-  return q.query(
+  const json = JSON.stringify(rows);
+  const made = await q.query(
     `INSERT INTO vettings (id, target, radius_m, at, requesting_party_id, home_state, operates_in, note, decision, reasons, data_version, requested_by, requested_role,
        told_decision, told_reasons, told_basis, grid_m)
      SELECT id, target, radius_m, at, requesting_party_id, home_state, operates_in, note, decision, reasons, data_version, requested_by, requested_role,
@@ -102,9 +109,11 @@ export async function insertVettings(q: Queryable, rows: NewVetting[]): Promise<
      FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, target jsonb, radius_m float8, at timestamptz, requesting_party_id uuid, home_state text,
        operates_in text[], note text, decision text, reasons jsonb, data_version bigint, requested_by uuid, requested_role text,
        told_decision text, told_reasons jsonb, told_basis text, grid_m float8)
-     RETURNING *`,
-    [JSON.stringify(rows)],
+     RETURNING id, seq, requested_at, salt`,
+    [json],
   );
+  const given = new Map((JSON.parse(json) as NewVetting[]).map((r) => [r.id, r]));
+  return made.map((m) => ({ ...given.get(String(m.id))!, at: new Date(given.get(String(m.id))!.at), seq: m.seq, requested_at: m.requested_at, salt: m.salt }));
 }
 
 export async function getVetting(q: Queryable, id: string): Promise<Row | null> {
