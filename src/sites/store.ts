@@ -96,7 +96,7 @@ const SELECT_SITE = `SELECT x.*, ST_AsGeoJSON(x.geom) AS geojson, ${STATUS} AS s
 const SELECT_PAGE = `SELECT x.id, x.seq, x.kind, x.name, x.buffer_m, x.valid_from, x.valid_to, x.organisation, x.notified_by, x.notified_at, ST_AsGeoJSON(x.geom) AS geojson, ${STATUS} AS status FROM sites x`;
 
 /** The sites with their events, in event order. */
-async function withEvents<T extends SiteRecord>(q: Queryable, sites: T[]): Promise<T[]> {
+async function withEvents(q: Queryable, sites: SiteRecord[]): Promise<SiteRecord[]> {
   if (!sites.length) return sites;
   const rows = await q.query('SELECT * FROM site_events WHERE site_id = ANY($1::uuid[]) ORDER BY seq', [sites.map((s) => s.id)]);
   const by = new Map(sites.map((s) => [s.id, s]));

@@ -169,13 +169,14 @@ describe('the record of grouped commits', () => {
     const b = await batch('cochair', { targets: TARGETS });
     expect(b.statusCode, b.body).toBe(201);
     // the states recomputed from the rows as stored equal the states the leaves committed to
-    const { findings } = await verifyDatabase(t.db, loadLedgerKey({ ledgerKey: TEST_LEDGER_KEY, dataDir: '' }).publicPem);
+    const publicPem = loadLedgerKey({ ledgerKey: TEST_LEDGER_KEY, dataDir: '' }).publicPem;
+    const { findings } = await verifyDatabase(t.db, publicPem);
     expect(findings).toEqual([]);
     // and it would see one changed behind the server's back (restored after)
     const id = answers[0].json().id;
     const [{ reasons }] = await t.db.query('SELECT reasons FROM vettings WHERE id = $1', [id]);
     await t.db.query(`UPDATE vettings SET reasons = '[]'::jsonb WHERE id = $1`, [id]);
-    const changed = await verifyDatabase(t.db, loadLedgerKey({ ledgerKey: TEST_LEDGER_KEY, dataDir: '' }).publicPem);
+    const changed = await verifyDatabase(t.db, publicPem);
     await t.db.query('UPDATE vettings SET reasons = $2::jsonb WHERE id = $1', [id, JSON.stringify(reasons)]);
     expect(JSON.stringify(changed.findings)).toContain(id);
   });

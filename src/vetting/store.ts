@@ -113,7 +113,10 @@ export async function insertVettings(q: Queryable, rows: NewVetting[]): Promise<
     [json],
   );
   const given = new Map((JSON.parse(json) as NewVetting[]).map((r) => [r.id, r]));
-  return made.map((m) => ({ ...given.get(String(m.id))!, at: new Date(given.get(String(m.id))!.at), seq: m.seq, requested_at: m.requested_at, salt: m.salt }));
+  return made.map((m) => {
+    const row = given.get(String(m.id))!;
+    return { ...row, at: new Date(row.at), seq: m.seq, requested_at: m.requested_at, salt: m.salt };
+  });
 }
 
 export async function getVetting(q: Queryable, id: string): Promise<Row | null> {
