@@ -1,6 +1,6 @@
 // Geodesy helpers: the disc, areas, and the box growth the R-tree prefilters rely on.
 import { describe, expect, it } from 'vitest';
-import { geodesicAreaKm2, geodesicDisc, geodesicDistanceM, metresToDegrees } from './geodesy.ts';
+import { geodesicAreaKm2, geodesicDisc, geodesicDistanceM, metresToDegrees, WGS84 } from './geodesy.ts';
 
 describe('geodesy', () => {
   it('geodesicDisc: closed, counter-clockwise, every point at the radius', () => {
@@ -11,6 +11,17 @@ describe('geodesy', () => {
     for (let i = 0; i < 64; i++) twiceArea += ring[i][0] * ring[i + 1][1] - ring[i + 1][0] * ring[i][1];
     expect(twiceArea).toBeGreaterThan(0);
     for (const [x, y] of ring) expect(Math.abs(geodesicDistanceM(36.3, 33.5, x, y) - 2500)).toBeLessThan(1e-6);
+  });
+
+  it.each([64, 17, 497])('geodesicDisc with %i segments (the western half mirrored): each point where Direct puts it, in order', (n) => {
+    const ring = geodesicDisc(36.3, 33.5, 4000, n);
+    expect(ring).toHaveLength(n + 1);
+    expect(ring[n]).toEqual(ring[0]);
+    for (let i = 0; i < n; i++) {
+      const want = WGS84.Direct(33.5, 36.3, 360 - (360 * i) / n, 4000);
+      expect(Math.abs(ring[i][0] - want.lon2!)).toBeLessThan(1e-12);
+      expect(Math.abs(ring[i][1] - want.lat2!)).toBeLessThan(1e-12);
+    }
   });
 
   it('geodesicAreaKm2: an octant of the ellipsoid, holes subtracted, either winding', () => {

@@ -40,14 +40,18 @@ export function metresToDegrees(lat: number, m: number): { dLon: number; dLat: n
 
 /** A closed counter-clockwise ring of `segments` points at exactly radiusM from the centre (geographiclib Direct). */
 export function geodesicDisc(lon: number, lat: number, radiusM: number, segments = 64): [number, number][] {
-  const ring: [number, number][] = [];
-  for (let i = 0; i < segments; i++) {
-    // Azimuths run clockwise from north, so walk them backwards for a counter-clockwise ring.
-    const azi = 360 - (360 * i) / segments;
+  const ring: [number, number][] = new Array(segments + 1);
+  // Azimuths run clockwise from north, so walk them backwards for a counter-clockwise ring. The
+  // ellipsoid is symmetric about the centre's meridian: the point at azimuth −a mirrors the one
+  // at a in longitude, so only the eastern half is solved (Direct is most of a disc's cost).
+  for (let i = 0; i <= segments >> 1; i++) {
+    const azi = (360 * i) / segments;
     const r = WGS84.Direct(lat, lon, azi, radiusM, POSITION);
-    ring.push([r.lon2!, r.lat2!]);
+    const k = (segments - i) % segments;
+    ring[k] = [r.lon2!, r.lat2!];
+    if (i > 0 && 2 * i !== segments) ring[i] = [2 * lon - r.lon2!, r.lat2!];
   }
-  ring.push([ring[0][0], ring[0][1]]);
+  ring[segments] = [ring[0][0], ring[0][1]];
   return ring;
 }
 

@@ -42,6 +42,20 @@ describe('regionAreas', () => {
     expect(got).toBeCloseTo(m2(deg2), 3);
   });
 
+  it('one long edge split 160 times and run along 41 times (the per-edge scratch grows) keeps exact areas', () => {
+    // A's bottom edge is one edge from 36.01 to 36.09; B lies below it, its top running along that
+    // edge with 40 teeth 0.001° wide rising 0.01° into A
+    const teeth = Array.from({ length: 40 }, (_, i) => 36.0115 + i * 0.0019);
+    const top: Position[] = [...teeth].reverse().flatMap((x): Position[] => [[x + 0.001, 34.01], [x + 0.001, 34.02], [x, 34.02], [x, 34.01]]);
+    const b = area([[36.01, 34.0], [36.09, 34.0], [36.09, 34.01], ...top, [36.01, 34.01], [36.01, 34.0]]);
+    const a = area(sq(36.01, 34.01, 36.09, 34.05));
+    const frame = area(sq(36, 33.99, 36.1, 34.1));
+    const [both, aOnly, bOnly] = regionAreas([frame, a, b], [{ inside: IN(0, 1, 2), outside: 0 }, { inside: IN(0, 1), outside: IN(2) }, { inside: IN(0, 2), outside: IN(1) }], BOX);
+    expect(both).toBeCloseTo(m2(40 * 0.001 * 0.01), 3);
+    expect(aOnly).toBeCloseTo(m2(0.08 * 0.04 - 40 * 0.001 * 0.01), 3);
+    expect(bOnly).toBeCloseTo(m2(0.08 * 0.01), 3);
+  });
+
   it('agrees with polyclip-ts on 150 seeded discs over two crossing wobbly areas', () => {
     const r = rng(7);
     const star = (cx: number, cy: number, rad: number, n: number): Position[] => {

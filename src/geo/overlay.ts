@@ -15,8 +15,6 @@ export interface Region {
   outside: number;
 }
 
-const ascending = (p: number, q: number) => p - q;
-
 const ringSides = new WeakMap<EdgeSet, Int8Array>();
 /**
  * Per ring, +1 when the area's interior is on the ring's left as stored, else −1. Each set is one
@@ -58,12 +56,48 @@ function orient(ax: number, ay: number, bx: number, by: number, px: number, py: 
   return (bx - ax) * (py - ay) - (by - ay) * (px - ax);
 }
 
-interface Along {
-  t0: number;
-  t1: number;
-  set: number;
-  /** Whether that set's interior is on the left of this edge's direction. */
-  left: boolean;
+// Scratch for one edge at a time, reused across calls: the split parameters along the edge, and
+// the stretches where another set's edge runs along it (its set, and whether that set's interior
+// lies on the left of this edge's direction). Typed and kept, because a JS array of doubles that
+// is emptied and sorted per edge boxed every value: a third of a slow decision went to the
+// collector (issue 12).
+let ts = new Float64Array(64);
+let alongT0 = new Float64Array(16);
+let alongT1 = new Float64Array(16);
+let alongSet = new Int32Array(16);
+let alongLeft = new Uint8Array(16);
+
+function growT(): void {
+  const b = new Float64Array(ts.length * 2);
+  b.set(ts);
+  ts = b;
+}
+
+function growAlong(): void {
+  const n = alongT0.length * 2;
+  const t0 = new Float64Array(n), t1 = new Float64Array(n), set = new Int32Array(n), left = new Uint8Array(n);
+  t0.set(alongT0);
+  t1.set(alongT1);
+  set.set(alongSet);
+  left.set(alongLeft);
+  [alongT0, alongT1, alongSet, alongLeft] = [t0, t1, set, left];
+}
+
+/** Sorts ts[0, n): insertion sort for the few splits an edge usually has, the typed sort beyond. */
+function sortT(n: number): void {
+  if (n > 24) {
+    ts.subarray(0, n).sort();
+    return;
+  }
+  for (let i = 1; i < n; i++) {
+    const v = ts[i];
+    let j = i - 1;
+    while (j >= 0 && ts[j] > v) {
+      ts[j + 1] = ts[j];
+      j--;
+    }
+    ts[j + 1] = v;
+  }
 }
 
 /**
@@ -80,8 +114,6 @@ export function regionAreas(areas: PreparedArea[], regions: Region[], box: BBox)
   const acc = new Float64Array(regions.length);
   const edges: number[] = [];
   const near: number[] = [];
-  const ts: number[] = [];
-  const along: Along[] = [];
   const within = (m: number, r: Region) => (m & r.inside) === r.inside && (m & r.outside) === 0;
   for (let x = 0; x < n; x++) {
     const s = sets[x];
@@ -92,9 +124,10 @@ export function regionAreas(areas: PreparedArea[], regions: Region[], box: BBox)
       const i = edges[e];
       const ax = xy[2 * i], ay = xy[2 * i + 1], bx = xy[2 * i + 2], by = xy[2 * i + 3];
       if (ax === bx && ay === by) continue;
-      ts.length = 0;
-      along.length = 0;
-      ts.push(0, 1);
+      ts[0] = 0;
+      ts[1] = 1;
+      let nt = 2;
+      let na = 0;
       const ux = Math.abs(bx - ax) >= Math.abs(by - ay);
       for (let y = 0; y < n; y++) {
         if (y === x) continue;
@@ -114,9 +147,18 @@ export function regionAreas(areas: PreparedArea[], regions: Region[], box: BBox)
             const t0 = Math.max(0, Math.min(tc, td));
             const t1 = Math.min(1, Math.max(tc, td));
             if (t1 > t0) {
-              ts.push(t0, t1);
-              along.push({ t0, t1, set: y, left: td > tc === sides(o)[ringOf(o, j)] > 0 });
-            } else if (t1 === t0) ts.push(t0);
+              if (nt + 2 > ts.length) growT();
+              ts[nt++] = t0;
+              ts[nt++] = t1;
+              if (na === alongT0.length) growAlong();
+              alongT0[na] = t0;
+              alongT1[na] = t1;
+              alongSet[na] = y;
+              alongLeft[na++] = td > tc === sides(o)[ringOf(o, j)] > 0 ? 1 : 0;
+            } else if (t1 === t0) {
+              if (nt === ts.length) growT();
+              ts[nt++] = t0;
+            }
             continue;
           }
           if ((d1 > 0 && d2 > 0) || (d1 < 0 && d2 < 0)) continue;
@@ -124,12 +166,15 @@ export function regionAreas(areas: PreparedArea[], regions: Region[], box: BBox)
           const d4 = orient(cx, cy, dx, dy, bx, by);
           if ((d3 > 0 && d4 > 0) || (d3 < 0 && d4 < 0)) continue;
           const t = d3 === d4 ? 0 : d3 / (d3 - d4);
-          if (t > 0 && t < 1) ts.push(t);
+          if (t > 0 && t < 1) {
+            if (nt === ts.length) growT();
+            ts[nt++] = t;
+          }
         }
       }
-      ts.sort(ascending);
+      sortT(nt);
       const mine = side[ringOf(s, i)] > 0;
-      for (let k = 0; k + 1 < ts.length; k++) {
+      for (let k = 0; k + 1 < nt; k++) {
         const t0 = ts[k];
         const t1 = ts[k + 1];
         if (!(t1 > t0)) continue;
@@ -138,12 +183,13 @@ export function regionAreas(areas: PreparedArea[], regions: Region[], box: BBox)
         let rightBits = mine ? 0 : 1 << x;
         let onBits = 1 << x;
         let counted = false;
-        for (const a of along) {
-          if (a.t0 <= tm && tm <= a.t1 && !(onBits & (1 << a.set))) {
-            if (a.set < x) counted = true; // the lower set's pass counts the shared stretch
-            onBits |= 1 << a.set;
-            if (a.left) leftBits |= 1 << a.set;
-            else rightBits |= 1 << a.set;
+        for (let a = 0; a < na; a++) {
+          const set = alongSet[a];
+          if (alongT0[a] <= tm && tm <= alongT1[a] && !(onBits & (1 << set))) {
+            if (set < x) counted = true; // the lower set's pass counts the shared stretch
+            onBits |= 1 << set;
+            if (alongLeft[a]) leftBits |= 1 << set;
+            else rightBits |= 1 << set;
           }
         }
         if (counted) continue;
