@@ -168,6 +168,13 @@ describe('the record of grouped commits', () => {
     for (const a of answers) expect(a.statusCode, a.body).toBe(201);
     const b = await batch('cochair', { targets: TARGETS });
     expect(b.statusCode, b.body).toBe(201);
+    // site readers' answers are exact: their reasons stored once (told_reasons NULL), and every
+    // caller still reads them back as told
+    const [stored] = await t.db.query(`SELECT count(*) FILTER (WHERE told_basis = 'exact')::int AS exact, count(*) FILTER (WHERE told_basis = 'exact' AND told_reasons IS NOT NULL)::int AS twice FROM vettings`);
+    expect(stored.exact).toBeGreaterThan(20);
+    expect(stored.twice).toBe(0);
+    const back = await t.call('secretariat', { method: 'GET', url: `/api/v1/vetting/${answers[0].json().id}` });
+    expect(back.json().told).toEqual({ decision: answers[0].json().decision, reasons: answers[0].json().reasons, basis: 'exact' });
     // the states recomputed from the rows as stored equal the states the leaves committed to
     const publicPem = loadLedgerKey({ ledgerKey: TEST_LEDGER_KEY, dataDir: '' }).publicPem;
     const { findings } = await verifyDatabase(t.db, publicPem);

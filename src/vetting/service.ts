@@ -315,9 +315,14 @@ interface Pending {
 /** Midnight UTC of the day `now` falls in. */
 export const utcDayStart = (now: Date) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
 
-/** The told view of a decision for a role that may see sites: the decision itself. */
+/**
+ * The told view of a decision for a role that may see sites: the decision itself. Its reasons are
+ * not stored twice: told_reasons NULL with basis 'exact' reads as the row's reasons (views.toldOf).
+ * At full size a decision's reasons run to ~1 KB; repeated, they doubled every row, its hashing
+ * and its parse (issue 12).
+ */
 export function toldExact(d: Decision): Pick<store.NewVetting, 'told_decision' | 'told_reasons' | 'told_basis' | 'grid_m'> {
-  return { told_decision: d.decision, told_reasons: d.reasons, told_basis: 'exact', grid_m: null };
+  return { told_decision: d.decision, told_reasons: null, told_basis: 'exact', grid_m: null };
 }
 
 /**

@@ -30,6 +30,15 @@ describe('vettingJson', () => {
     expect(vettingLinks('x', 41).ledgerEntry).toBe('/api/v1/ledger/entries?start=41&end=42');
   });
 
+  it.each([
+    ['stored once since migration 022 (told_reasons NULL)', null],
+    ['stored twice before it', exact],
+  ])('reads an exact answer’s told reasons as its reasons: %s', (_, stored) => {
+    const r = row({ told_basis: 'exact', told_decision: 'prohibited', told_reasons: stored, requested_role: 'secretariat' });
+    expect(toldOf(r)).toEqual({ decision: 'prohibited', reasons: exact, basis: 'exact' });
+    expect(vettingJson(r, 'secretariat').told).toEqual({ decision: 'prohibited', reasons: exact, basis: 'exact' });
+  });
+
   it('reads the told view of a decision recorded before it was kept (migration 009)', () => {
     expect(toldOf(row({ told_basis: null, requested_role: 'secretariat' }))).toEqual({ decision: 'prohibited', reasons: exact, basis: null });
     expect(toldOf(row({ told_basis: null })).reasons).toEqual([{ code: 'PROTECTED_SITE', detail: 'The target is within the buffer of a protected site.' }]);

@@ -16,10 +16,13 @@ export const COARSE: readonly Role[] = VETTERS.filter((r) => !SITE_READERS.inclu
 export const isCoarse = (role: string) => (COARSE as readonly string[]).includes(role);
 export const isSiteReader = (role: string) => (SITE_READERS as readonly string[]).includes(role);
 
-/** The recorded told view of a row. */
+/**
+ * The recorded told view of a row. An exact answer's told reasons are its reasons: rows since
+ * migration 022 store them once (told_reasons NULL), earlier ones twice.
+ */
 export function toldOf(r: Row): Decision & { basis: ToldBasis | null } {
   if (r.told_basis === null) return { ...(isCoarse(r.requested_role) ? toldBefore009({ decision: r.decision, reasons: r.reasons }) : { decision: r.decision, reasons: r.reasons }), basis: null };
-  return { decision: r.told_decision, reasons: r.told_reasons, basis: r.told_basis };
+  return { decision: r.told_decision, reasons: r.told_reasons ?? (r.told_basis === 'exact' ? r.reasons : []), basis: r.told_basis };
 }
 
 const iso = (d: Date | string) => new Date(d).toISOString();
