@@ -6,7 +6,7 @@ import helmet from 'helmet';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifySchema } from 'fastify';
 import { accessHook } from './auth/hook.ts';
 import type { Access } from './auth/roles.ts';
 import { authRoutes } from './auth/routes.ts';
@@ -41,8 +41,8 @@ import { importRoutes } from './imports/routes.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Every API route with its declared access (docs and the route x role test use it). */
-    apiRoutes: { method: string; url: string; access: Access }[];
+    /** Every API route with its declared access and its request schemas (docs and the route x role and schema tests use it). */
+    apiRoutes: { method: string; url: string; access: Access; schema?: FastifySchema }[];
     /** The app's background jobs: register while building; they start when it is ready and stop when it closes. */
     jobs: Jobs;
   }
@@ -167,7 +167,7 @@ export async function buildApp({ db, config, ledgerKey = loadLedgerKey(config) }
   });
   app.addSchema(ProblemSchema);
 
-  const apiRoutes: { method: string; url: string; access: Access }[] = [];
+  const apiRoutes: FastifyInstance['apiRoutes'] = [];
   app.decorate('apiRoutes', apiRoutes);
 
   // Background jobs live and die with the app: server.ts only listens and closes.
@@ -181,7 +181,7 @@ export async function buildApp({ db, config, ledgerKey = loadLedgerKey(config) }
   const isApi = (url: string) => url.startsWith('/api/') || url === '/ogc' || url.startsWith('/ogc/');
   app.addHook('onRoute', (route) => {
     if (isApi(route.url) && route.config?.access) {
-      for (const method of [route.method].flat()) if (method !== 'HEAD') apiRoutes.push({ method, url: route.url, access: route.config.access });
+      for (const method of [route.method].flat()) if (method !== 'HEAD') apiRoutes.push({ method, url: route.url, access: route.config.access, schema: route.schema });
     }
     if (isApi(route.url) && !route.config?.access) throw new Error(`route ${route.method} ${route.url} declares no access`);
     if (isApi(route.url) && route.schema) {

@@ -179,6 +179,9 @@ export function loadBorders(): Promise<void> {
   return loading;
 }
 
+/** Settles once a load loadBorders started is over (at once when none was started). */
+export const bordersLoading = (): Promise<void> => loading ?? Promise.resolve();
+
 export type BorderTarget = { type: 'point'; lon: number; lat: number; radiusM: number } | { type: 'area'; area: PreparedArea };
 
 const L = TERRITORIAL_SEA_M;

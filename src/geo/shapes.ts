@@ -94,15 +94,16 @@ export class EdgeSet {
   readonly abox: BBox;
   /** The most any arc bulges in latitude beyond its ends (degrees): searches in the planar grid grow by it. */
   readonly bulge: number;
-  /** Cells over vbox listing the edges that touch each (and, for rings, the point-in-polygon references). */
-  readonly grid: Grid;
+  private grid_: Grid | null = null;
+  private readonly closed: boolean;
 
   constructor(paths: Position[][], closed: boolean);
   constructor(parts: EdgeSetParts);
   constructor(paths: Position[][] | EdgeSetParts, closed = true) {
+    this.closed = closed;
     if (!Array.isArray(paths)) {
       ({ xy: this.xy, start: this.start, firstVertex: this.firstVertex, vbox: this.vbox, abox: this.abox, bulge: this.bulge } = paths);
-      this.grid = Grid.from(paths.grid);
+      this.grid_ = Grid.from(paths.grid);
       return;
     }
     // Typed arrays filled directly: a number[] of millions of pushes costs more than the data.
@@ -168,7 +169,15 @@ export class EdgeSet {
     }
     this.abox = { minX, minY: aMinY, maxX, maxY: aMaxY };
     this.bulge = bulge;
-    this.grid = new Grid(this, closed);
+  }
+
+  /**
+   * Cells over vbox listing the edges that touch each (and, for rings, the point-in-polygon
+   * references). Built on first use: most shapes an index prepares (at full size, 5,000 site
+   * areas after a restart) are never reached by a search, and the grids were most of the build.
+   */
+  get grid(): Grid {
+    return (this.grid_ ??= new Grid(this, this.closed));
   }
 
   get edgeCount(): number {
@@ -854,7 +863,6 @@ export class PreparedArea implements Shape {
   readonly vertexCount: number;
   /** @internal */
   readonly edges: EdgeSet;
-  private readonly grid: Grid;
 
   /** polygons: MultiPolygon coordinates (a Polygon is [rings]); rings may be open or closed, either winding. */
   constructor(polygons: Position[][][] | EdgeSet) {
@@ -862,7 +870,10 @@ export class PreparedArea implements Shape {
     // Every ring is closed, so each has one more position than vertices.
     this.vertexCount = this.edges.xy.length / 2 - this.edges.firstVertex.length;
     this.bbox = this.edges.abox;
-    this.grid = this.edges.grid;
+  }
+
+  private get grid(): Grid {
+    return this.edges.grid;
   }
 
   /** For a snapshot on disk: everything the area is made of, as typed arrays. */

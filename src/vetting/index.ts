@@ -5,7 +5,7 @@
 // write only re-packs the trees.
 import Flatbush from 'flatbush';
 import { metresToDegrees } from '../geo/geodesy.ts';
-import { PreparedArea, PreparedLine, PreparedPoint, prepare, type BBox, type Shape } from '../geo/shapes.ts';
+import { PreparedArea, PreparedLine, PreparedPoint, prepare, type BBox, type Position, type Shape } from '../geo/shapes.ts';
 import { statusAt, type Status } from '../parties/status.ts';
 import { territoryParts as partsOf, type PreparedCache } from '../geo/prepared.ts';
 import type { CorridorData, PartyData, SiteData, Snapshot, TerritoryData } from './model.ts';
@@ -90,7 +90,9 @@ function grow(b: BBox, m: number): BBox {
 export class VettingIndex {
   readonly version: number;
   readonly territories: TerritoryEntry[];
-  readonly sites: SiteEntry[];
+  /** The sites as given, and each one's entry once a search has returned it (see sitesIn). */
+  private readonly siteData: SiteData[];
+  private readonly siteEntries: (SiteEntry | undefined)[];
   readonly corridors: CorridorEntry[];
   readonly parties = new Map<string, { data: PartyData; timeline: Timeline }>();
   private readonly tTree: Flatbush | null;
@@ -119,23 +121,46 @@ export class VettingIndex {
         });
       });
     }
-    // a point is prepared in no time: only areas go into the shared cache (at full size 100,000 map entries less to build after a restart)
-    // fields named, not spread: at full size spreading 100,000 sites was a fifth of the build
-    this.sites = s.sites.map((x) => ({
-      id: x.id,
-      kind: x.kind,
-      name: x.name,
-      geometry: x.geometry,
-      bufferM: x.bufferM,
-      validFrom: x.validFrom,
-      validTo: x.validTo,
-      shape: x.geometry.type === 'Point' ? new PreparedPoint(x.geometry.coordinates[0], x.geometry.coordinates[1]) : get(x.id, () => prepare(x.geometry)),
-    }));
+    // A point site's entry is made when a search first returns it: after a restart, 100,000 entries
+    // and their shapes made up front were a third of the build, and most are never near a target.
+    // Areas are prepared now (their tree box is the prepared one's), into the shared cache.
+    this.siteData = s.sites;
+    this.siteEntries = new Array(s.sites.length);
+    const sTree = s.sites.length ? new Flatbush(s.sites.length) : null;
+    s.sites.forEach((x, i) => {
+      let b: BBox;
+      if (x.geometry.type === 'Point') {
+        const [lon, lat] = x.geometry.coordinates;
+        b = { minX: lon, minY: lat, maxX: lon, maxY: lat };
+      } else {
+        const e = this.entry(x, get(x.id, () => prepare(x.geometry)));
+        this.siteEntries[i] = e;
+        b = e.shape.bbox;
+      }
+      const g = grow(b, x.bufferM);
+      sTree!.add(g.minX, g.minY, g.maxX, g.maxY);
+    });
+    sTree?.finish();
+    this.sTree = sTree;
     this.corridors = s.corridors.map((x) => ({ ...x, line: get(x.id, () => new PreparedLine(x.coordinates)) }));
     for (const p of s.parties) this.parties.set(p.id, { data: p, timeline: new Timeline(p) });
     this.tTree = tree(this.territories.map((t) => t.area.bbox));
-    this.sTree = tree(this.sites.map((x) => grow(x.shape.bbox, x.bufferM)));
     this.cTree = tree(this.corridors.map((x) => grow(x.line.bbox, x.widthM)));
+  }
+
+  // fields named, not spread: at full size spreading 100,000 sites was a fifth of the build
+  private entry(x: SiteData, shape: Shape): SiteEntry {
+    return { id: x.id, kind: x.kind, name: x.name, geometry: x.geometry, bufferM: x.bufferM, validFrom: x.validFrom, validTo: x.validTo, shape };
+  }
+
+  private site(i: number): SiteEntry {
+    let e = this.siteEntries[i];
+    if (!e) {
+      const x = this.siteData[i];
+      const [lon, lat] = x.geometry.coordinates as Position;
+      this.siteEntries[i] = e = this.entry(x, new PreparedPoint(lon, lat));
+    }
+    return e;
   }
 
   static build(s: Snapshot, cache: PreparedCache = new Map()): VettingIndex {
@@ -159,9 +184,8 @@ export class VettingIndex {
   /** Sites in force at t whose buffered box meets b. */
   sitesIn(b: BBox, t: number): SiteEntry[] {
     if (!this.sTree) return [];
-    return this.sTree
-      .search(b.minX, b.minY, b.maxX, b.maxY, (i) => this.sites[i].validFrom <= t && (this.sites[i].validTo === null || t < this.sites[i].validTo!))
-      .map((i) => this.sites[i]);
+    const d = this.siteData;
+    return this.sTree.search(b.minX, b.minY, b.maxX, b.maxY, (i) => d[i].validFrom <= t && (d[i].validTo === null || t < d[i].validTo!)).map((i) => this.site(i));
   }
 
   /** Corridors whose window covers t (both ends included) and whose widened box meets b. */

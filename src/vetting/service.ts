@@ -15,7 +15,7 @@ import { ensureLoaded, readSnapshot, snapshotKey, SnapshotRefused, writeSnapshot
 import { rootAt } from '../ledger/lookup.ts';
 import { filling, forgetTerritoryParts, keepTerritoryParts, preparedCache, preparedTerritoryIds } from '../geo/prepared.ts';
 import fs from 'node:fs';
-import { loadBorders } from '../geo/borders.ts';
+import { bordersLoading, loadBorders } from '../geo/borders.ts';
 import type { Decision, PartyData, Snapshot, Target, VetRequest } from './model.ts';
 import type { Grid } from './grid.ts';
 import * as store from './store.ts';
@@ -106,7 +106,11 @@ export class IndexHolder {
     try {
       const key = snapshotKey(await store.gridSecret(this.db));
       const t0 = performance.now();
-      const d = await readSnapshot(this.snap.file, key);
+      // the background readers wait for the borders' worker: both are a core's work for a second
+      // or two after a restart, and the first decision needs the borders but not the readers
+      const d = await readSnapshot(this.snap.file, key, { background: false });
+      const late = new Promise((r) => setTimeout(r, 5_000).unref()); // a stuck worker holds the readers back no longer
+      void Promise.race([bordersLoading(), late]).then(() => d.loading.background());
       return { d, readMs: Math.round(performance.now() - t0) };
     } catch (e) {
       if (e instanceof SnapshotRefused) return { why: e.message };
