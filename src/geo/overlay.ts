@@ -66,6 +66,9 @@ let alongT0 = new Float64Array(16);
 let alongT1 = new Float64Array(16);
 let alongSet = new Int32Array(16);
 let alongLeft = new Uint8Array(16);
+// edge indices found in a box (edgesInto writes from 0 and says how many): kept, not grown anew
+const edges: number[] = [];
+const near: number[] = [];
 
 function growT(): void {
   const b = new Float64Array(ts.length * 2);
@@ -112,8 +115,6 @@ export function regionAreas(areas: PreparedArea[], regions: Region[], box: BBox)
   const ox = (box.minX + box.maxX) / 2;
   const oy = (box.minY + box.maxY) / 2;
   const acc = new Float64Array(regions.length);
-  const edges: number[] = [];
-  const near: number[] = [];
   const within = (m: number, r: Region) => (m & r.inside) === r.inside && (m & r.outside) === 0;
   for (let x = 0; x < n; x++) {
     const s = sets[x];
