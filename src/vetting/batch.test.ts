@@ -175,6 +175,9 @@ describe('the record of grouped commits', () => {
     expect(stored.twice).toBe(0);
     const back = await t.call('secretariat', { method: 'GET', url: `/api/v1/vetting/${answers[0].json().id}` });
     expect(back.json().told).toEqual({ decision: answers[0].json().decision, reasons: answers[0].json().reasons, basis: 'exact' });
+    // a coarse answer's told reasons can never be dropped (they would read as nothing, not as the exact ones)
+    const coarseId = answers[1].json().id; // a liaison's
+    await expect(t.db.query('UPDATE vettings SET told_reasons = NULL WHERE id = $1', [coarseId])).rejects.toThrow(/vettings_told_reasons/);
     // the states recomputed from the rows as stored equal the states the leaves committed to
     const publicPem = loadLedgerKey({ ledgerKey: TEST_LEDGER_KEY, dataDir: '' }).publicPem;
     const { findings } = await verifyDatabase(t.db, publicPem);

@@ -39,6 +39,13 @@ describe('vettingJson', () => {
     expect(vettingJson(r, 'secretariat').told).toEqual({ decision: 'prohibited', reasons: exact, basis: 'exact' });
   });
 
+  it('never falls back to the exact reasons for a coarse answer whose told reasons are missing', () => {
+    // the database refuses such a row (migration 022's CHECK); were one there, it would tell nothing
+    const r = row({ told_reasons: null });
+    expect(toldOf(r).reasons).toEqual([]);
+    expect(JSON.stringify(vettingJson(r, 'liaison'))).not.toContain('PROTECTED_SITE');
+  });
+
   it('reads the told view of a decision recorded before it was kept (migration 009)', () => {
     expect(toldOf(row({ told_basis: null, requested_role: 'secretariat' }))).toEqual({ decision: 'prohibited', reasons: exact, basis: null });
     expect(toldOf(row({ told_basis: null })).reasons).toEqual([{ code: 'PROTECTED_SITE', detail: 'The target is within the buffer of a protected site.' }]);
