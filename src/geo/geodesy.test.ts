@@ -24,6 +24,13 @@ describe('geodesy', () => {
     }
   });
 
+  it('geodesicDisc on the antimeridian: one continuous ring, every point at the radius', () => {
+    const ring = geodesicDisc(179.99, 10, 4000, 64);
+    for (let i = 0; i < 64; i++) expect(Math.abs(ring[i + 1][0] - ring[i][0])).toBeLessThan(0.01);
+    expect(Math.max(...ring.map((p) => p[0]))).toBeGreaterThan(180); // unrolled past it, not wrapped to −180
+    for (const [x, y] of ring) expect(Math.abs(geodesicDistanceM(179.99, 10, x, y) - 4000)).toBeLessThan(1e-6);
+  });
+
   it('geodesicAreaKm2: an octant of the ellipsoid, holes subtracted, either winding', () => {
     // The equator and meridians are geodesics: (0,0), (90,0), the pole bound one eighth of 510,065,621.7 km².
     expect(geodesicAreaKm2([[[0, 0], [90, 0], [0, 90], [0, 0]]])).toBeCloseTo(510_065_621.724 / 8, 0);

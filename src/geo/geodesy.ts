@@ -6,7 +6,9 @@ const gl = createRequire(import.meta.url)('geographiclib-geodesic') as typeof im
 
 export const WGS84 = gl.Geodesic.WGS84;
 const DISTANCE = gl.Geodesic.DISTANCE;
-const POSITION = gl.Geodesic.LATITUDE | gl.Geodesic.LONGITUDE;
+// unrolled: a longitude continues past ±180 rather than wrapping, so a disc on the antimeridian
+// stays one ring (and its western half mirrors its eastern one exactly)
+const POSITION = gl.Geodesic.LATITUDE | gl.Geodesic.LONGITUDE | gl.Geodesic.LONG_UNROLL;
 
 /** WGS 84 semi-major axis, metres. */
 export const WGS84_A = WGS84.a;

@@ -79,10 +79,16 @@ export class IndexHolder {
     private readonly maxPastBuilds = 2,
   ) {
     this.cache = preparedCache(db);
-    this.stop = eventsHub(db).onEvents((events) => {
+    const off = eventsHub(db).onEvents((events) => {
       if (events.some((e) => INDEX_TYPES.has(e.type))) this.generation++;
     });
+    this.stop = () => {
+      off();
+      this.stopped = true;
+    };
   }
+
+  private stopped = false;
 
   async get(): Promise<VettingIndex> {
     if (this.index && this.freshAt === this.generation && Date.now() - this.checkedAt < this.refreshMs) return this.index;
@@ -110,7 +116,9 @@ export class IndexHolder {
       // or two after a restart, and the first decision needs the borders but not the readers
       const d = await readSnapshot(this.snap.file, key, { background: false });
       const late = new Promise((r) => setTimeout(r, 5_000).unref()); // a stuck worker holds the readers back no longer
-      void Promise.race([bordersLoading(), late]).then(() => d.loading.background());
+      void Promise.race([bordersLoading(), late])
+        .then(() => (this.stopped ? d.loading.drop('the app closed') : d.loading.background()))
+        .catch((e: Error) => d.loading.drop(`not read (${e.message})`)); // the file is then not used
       return { d, readMs: Math.round(performance.now() - t0) };
     } catch (e) {
       if (e instanceof SnapshotRefused) return { why: e.message };
