@@ -126,22 +126,13 @@ export class VettingIndex {
     // Areas are prepared now (their tree box is the prepared one's), into the shared cache.
     this.siteData = s.sites;
     this.siteEntries = new Array(s.sites.length);
-    const sTree = s.sites.length ? new Flatbush(s.sites.length) : null;
-    s.sites.forEach((x, i) => {
-      let b: BBox;
-      if (x.geometry.type === 'Point') {
+    this.sTree = tree(
+      s.sites.map((x, i) => {
+        if (x.geometry.type !== 'Point') return grow((this.siteEntries[i] = this.entry(x, get(x.id, () => prepare(x.geometry)))).shape.bbox, x.bufferM);
         const [lon, lat] = x.geometry.coordinates;
-        b = { minX: lon, minY: lat, maxX: lon, maxY: lat };
-      } else {
-        const e = this.entry(x, get(x.id, () => prepare(x.geometry)));
-        this.siteEntries[i] = e;
-        b = e.shape.bbox;
-      }
-      const g = grow(b, x.bufferM);
-      sTree!.add(g.minX, g.minY, g.maxX, g.maxY);
-    });
-    sTree?.finish();
-    this.sTree = sTree;
+        return grow({ minX: lon, minY: lat, maxX: lon, maxY: lat }, x.bufferM);
+      }),
+    );
     this.corridors = s.corridors.map((x) => ({ ...x, line: get(x.id, () => new PreparedLine(x.coordinates)) }));
     for (const p of s.parties) this.parties.set(p.id, { data: p, timeline: new Timeline(p) });
     this.tTree = tree(this.territories.map((t) => t.area.bbox));

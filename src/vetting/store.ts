@@ -96,7 +96,8 @@ export interface NewVetting {
  * Many decisions in one statement (a grouped commit), each returned as a row as stored: what the
  * database made (seq, requested_at, salt) read back, the rest as given, its JSON as the database
  * gives it back (the same JSON text, parsed). At full size a decision's reasons are ~1 KB;
- * reading them back cost PGlite, on the server's thread, as much as writing them. The batch test verifies these rows' ledger states against the stored rows.
+ * reading them back cost PGlite, on the server's thread, as much as writing them. The batch
+ * test verifies these rows' ledger states against the stored rows.
  */
 export async function insertVettings(q: Queryable, rows: NewVetting[]): Promise<Row[]> {
   const json = JSON.stringify(rows);
