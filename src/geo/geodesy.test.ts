@@ -1,6 +1,6 @@
-// Geodesy helpers: the disc, areas, and the box growth the R-tree prefilters rely on.
+// Geodesy helpers: the disc, areas, the box growth the R-tree prefilters rely on, and the short-line distance with its bound.
 import { describe, expect, it } from 'vitest';
-import { geodesicAreaKm2, geodesicDisc, geodesicDistanceM, metresToDegrees, WGS84 } from './geodesy.ts';
+import { geodesicAreaKm2, geodesicDisc, geodesicDistanceM, metresToDegrees, shortDistanceM, shortErrM, WGS84 } from './geodesy.ts';
 
 describe('geodesy', () => {
   it('geodesicDisc: closed, counter-clockwise, every point at the radius', () => {
@@ -62,5 +62,42 @@ describe('geodesy', () => {
     }
     expect(metresToDegrees(89.5, 1000).dLon).toBe(360);
     expect(metresToDegrees(0, 0)).toEqual({ dLon: 0, dLat: 0 });
+  });
+});
+
+describe('shortDistanceM', () => {
+  // seeded: the same 400,000 lines every run
+  let seed = 20261204;
+  const rnd = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+  it.each([
+    [10, 1_000],
+    [40, 30_000],
+    [40, 100_000],
+    [70, 60_000],
+    [80, 100_000],
+  ])('within its bound of Inverse: |lat| ≤ %i°, d ≤ %i m', (latMax, dMax) => {
+    let worst = 0;
+    for (let i = 0; i < 80_000; i++) {
+      const lat1 = (rnd() * 2 - 1) * latMax;
+      const lon1 = rnd() * 360 - 180;
+      const d = rnd() * dMax;
+      const az = rnd() * 360;
+      const p = WGS84.Direct(lat1, lon1, az, d);
+      if (Math.abs(p.lat2!) > latMax) continue;
+      const g = geodesicDistanceM(lon1, lat1, p.lon2!, p.lat2!);
+      const a = shortDistanceM(lon1, lat1, p.lon2!, p.lat2!);
+      const bound = shortErrM(a, Math.max(Math.abs(lat1), Math.abs(p.lat2!)));
+      worst = Math.max(worst, Math.abs(a - g) / bound);
+    }
+    // the bound keeps a margin over the worst measured error
+    expect(worst).toBeLessThan(0.6);
+    expect(worst).toBeGreaterThan(0);
+  });
+
+  it('wraps across the antimeridian; no bound past 100 km or 80°', () => {
+    expect(shortDistanceM(179.999, 10, -179.999, 10)).toBeCloseTo(geodesicDistanceM(179.999, 10, -179.999, 10), 3);
+    expect(shortErrM(100_001, 0)).toBe(Infinity);
+    expect(shortErrM(1_000, 80.5)).toBe(Infinity);
+    expect(shortErrM(NaN, 0)).toBe(Infinity);
   });
 });

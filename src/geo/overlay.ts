@@ -69,6 +69,8 @@ let alongLeft = new Uint8Array(16);
 // edge indices found in a box (edgesInto writes from 0 and says how many): kept, not grown anew
 const edges: number[] = [];
 const near: number[] = [];
+/** A piece's midpoint, for containsAt (kept in a typed array: as arguments its doubles were boxed). */
+const mid = new Float64Array(2);
 
 function growT(): void {
   const b = new Float64Array(ts.length * 2);
@@ -134,7 +136,7 @@ export function regionAreas(areas: PreparedArea[], regions: Region[], box: BBox)
         if (y === x) continue;
         const o = sets[y];
         const oxy = o.xy;
-        const m = o.edgesInto(Math.min(ax, bx), Math.min(ay, by), Math.max(ax, bx), Math.max(ay, by), near);
+        const m = o.edgesNearSegment(xy, i, near);
         for (let k = 0; k < m; k++) {
           const j = near[k];
           const cx = oxy[2 * j], cy = oxy[2 * j + 1], dx = oxy[2 * j + 2], dy = oxy[2 * j + 3];
@@ -194,12 +196,12 @@ export function regionAreas(areas: PreparedArea[], regions: Region[], box: BBox)
           }
         }
         if (counted) continue;
-        const mx = ax + (bx - ax) * tm;
-        const my = ay + (by - ay) * tm;
+        mid[0] = ax + (bx - ax) * tm;
+        mid[1] = ay + (by - ay) * tm;
         // everything lies in areas[0]: a piece outside it bounds nothing
-        if (!(onBits & 1) && !areas[0].contains(mx, my)) continue;
+        if (!(onBits & 1) && !areas[0].containsAt(mid, 0)) continue;
         let mask = onBits & 1 ? 0 : 1;
-        for (let z = 1; z < n; z++) if (!(onBits & (1 << z)) && areas[z].contains(mx, my)) mask |= 1 << z;
+        for (let z = 1; z < n; z++) if (!(onBits & (1 << z)) && areas[z].containsAt(mid, 0)) mask |= 1 << z;
         const px0 = ax + (bx - ax) * t0 - ox, py0 = ay + (by - ay) * t0 - oy;
         const px1 = ax + (bx - ax) * t1 - ox, py1 = ay + (by - ay) * t1 - oy;
         const term = (px0 * py1 - px1 * py0) / 2;

@@ -6,7 +6,7 @@
 //
 // Limits: longitudes are taken as they come (no antimeridian wrapping); a geometry crossing ±180°
 // is treated as planar in lon/lat, like PostGIS `geometry` does.
-import { MEAN_RADIUS_M, geodesicDistanceM, metresToDegrees } from './geodesy.ts';
+import { MEAN_RADIUS_M, geodesicDistanceM, metresToDegrees, shortDistanceM } from './geodesy.ts';
 
 export type Position = [number, number];
 export interface BBox {
@@ -95,6 +95,8 @@ export class EdgeSet {
   /** The most any arc bulges in latitude beyond its ends (degrees): searches in the planar grid grow by it. */
   readonly bulge: number;
   private grid_: Grid | null = null;
+  /** The edge (start vertex) the last rough nearest-edge search here found, or −1: the next one's first candidate. */
+  lastNearest = -1;
   private readonly closed: boolean;
 
   constructor(paths: Position[][], closed: boolean);
@@ -200,10 +202,37 @@ export class EdgeSet {
     const minY = minY0 - this.bulge;
     const maxY = maxY0 + this.bulge;
     if (minX > vb.maxX || maxX < vb.minX || minY > vb.maxY || maxY < vb.minY) return 0;
-    const c0 = g.col(minX);
-    const c1 = g.col(maxX);
-    const r0 = g.row(minY);
-    const r1 = g.row(maxY);
+    return this.cellsInto(g, g.col(minX), g.col(maxX), g.row(minY), g.row(maxY), out);
+  }
+
+  /**
+   * edgesInto for the box of the segment from vertex i of xy to vertex i + 1. The clipping path
+   * asks this once per edge per other area: passed as four numbers, the box's doubles were boxed
+   * on every call (and col/row's too), most of what a clipping decision allocated (issue 12).
+   */
+  edgesNearSegment(xy: Float64Array, i: number, out: number[]): number {
+    const ax = xy[2 * i], ay = xy[2 * i + 1], bx = xy[2 * i + 2], by = xy[2 * i + 3];
+    const minX = ax < bx ? ax : bx;
+    const maxX = ax < bx ? bx : ax;
+    const minY = (ay < by ? ay : by) - this.bulge;
+    const maxY = (ay < by ? by : ay) + this.bulge;
+    const vb = this.vbox;
+    if (minX > vb.maxX || maxX < vb.minX || minY > vb.maxY || maxY < vb.minY) return 0;
+    const g = this.grid;
+    // Grid.col / row, inline (see above)
+    let c0 = Math.floor((minX - g.x0) / g.cw);
+    let c1 = Math.floor((maxX - g.x0) / g.cw);
+    let r0 = Math.floor((minY - g.y0) / g.ch);
+    let r1 = Math.floor((maxY - g.y0) / g.ch);
+    c0 = c0 < 0 ? 0 : c0 >= g.nx ? g.nx - 1 : c0;
+    c1 = c1 < 0 ? 0 : c1 >= g.nx ? g.nx - 1 : c1;
+    r0 = r0 < 0 ? 0 : r0 >= g.ny ? g.ny - 1 : r0;
+    r1 = r1 < 0 ? 0 : r1 >= g.ny ? g.ny - 1 : r1;
+    return this.cellsInto(g, c0, c1, r0, r1, out);
+  }
+
+  /** Every edge listed in the cells [c0, c1] × [r0, r1], each once, into out[0..n). */
+  private cellsInto(g: Grid, c0: number, c1: number, r0: number, r1: number, out: number[]): number {
     const stamp = nextStamp(this.xy.length >> 1);
     const cells = g.cellEdges;
     let n = 0;
@@ -400,7 +429,7 @@ function offerAllEdges(s: EdgeSet): void {
 }
 
 /** Geodesic metres from the best pair's query point to its nearest point on the sphere (PostGIS: spheroid_distance of the sphere's closest points). */
-function bestDistanceM(): number {
+function bestDistanceM(rough = false): number {
   if (!bestSet) return Infinity;
   const s = bestSet;
   const i = bestEdge;
@@ -423,7 +452,7 @@ function bestDistanceM(): number {
     lat = Math.atan2(kz, Math.hypot(kx, ky)) * R2D;
     lon = Math.atan2(ky, kx) * R2D;
   }
-  return geodesicDistanceM(bestPx, bestPy, lon, lat);
+  return rough ? shortDistanceM(bestPx, bestPy, lon, lat) : geodesicDistanceM(bestPx, bestPy, lon, lat);
 }
 
 /**
@@ -431,10 +460,10 @@ function bestDistanceM(): number {
  * that lower bound: callers take any value past maxM as "farther". Most candidates a search meets
  * are, and GeographicLib's Inverse allocated ~18 KB a call, half of everything a decision did.
  */
-function bestDistanceWithin(maxM: number): number {
+function bestDistanceWithin(maxM: number, rough = false): number {
   if (!bestSet) return Infinity;
   const low = proxyToMetres(bestProxy) / SPHERE_SLACK;
-  return low > maxM ? low : bestDistanceM();
+  return low > maxM ? low : bestDistanceM(rough);
 }
 
 /**
@@ -472,7 +501,7 @@ const M_PER_DEG_LON_EQ_MIN = 111_320 * 0.99;
  * farther than the best found (or than maxM). A wide search (a coast 22 km out) then reads the
  * few cells near the nearest edge, not every edge within 22 km (hand-written: hot path).
  */
-function pointToEdgesM(s: EdgeSet, lon: number, lat: number, maxM: number, anyWithin = false): number {
+function pointToEdgesM(s: EdgeSet, lon: number, lat: number, maxM: number, anyWithin = false, rough = false): number {
   resetBest();
   setQuery(lon, lat);
   const g = s.grid;
@@ -489,6 +518,12 @@ function pointToEdgesM(s: EdgeSet, lon: number, lat: number, maxM: number, anyWi
   const r0 = g.row(lat);
   const rings = Math.max(c0, g.nx - 1 - c0, r0, g.ny - 1 - r0);
   const stamp = nextStamp(s.xy.length >> 1);
+  // Rough searches come in runs of nearby points (a sea search's cells): the last one's nearest
+  // edge first, and its length bounds this search from the start, so the rings below offer only
+  // the edges about as near instead of every edge until one is found. Any edge is a bound, so a
+  // stale one changes nothing. (Not for the other searches: there a far hint cost more than it saved.)
+  if (rough && s.lastNearest >= 0) offerEdge(s, s.lastNearest);
+  let checked = NaN;
   for (let k = 0; k <= rings; k++) {
     if (k > 0) {
       // every cell of ring k lies outside the square of the rings before it, and inside the grid
@@ -502,8 +537,9 @@ function pointToEdgesM(s: EdgeSet, lon: number, lat: number, maxM: number, anyWi
       const bound = bestSet ? Math.min(maxM, proxyToMetres(bestProxy) * SPHERE_SLACK) : maxM;
       if (lb > bound) break;
       // "is some edge within maxM?" is answered by the first one found
-      if (anyWithin && bestSet) {
-        const d = bestDistanceM();
+      if (anyWithin && bestSet && bestProxy !== checked) {
+        checked = bestProxy; // measured once per new best: a far first candidate stays far
+        const d = bestDistanceWithin(maxM);
         if (d <= maxM) return d;
       }
     }
@@ -520,7 +556,8 @@ function pointToEdgesM(s: EdgeSet, lon: number, lat: number, maxM: number, anyWi
       }
     }
   }
-  return bestDistanceWithin(maxM);
+  if (rough && bestSet) s.lastNearest = bestEdge;
+  return bestDistanceWithin(maxM, rough);
 }
 
 /** Offers, for every vertex of a near b (within r metres), b's edges near it. */
@@ -858,6 +895,9 @@ function rayCastAll(s: EdgeSet, x: number, y: number): boolean {
 
 // ---- the shapes ----
 
+/** contains()' point, handed to containsAt. */
+const at = new Float64Array(2);
+
 export class PreparedArea implements Shape {
   readonly bbox: BBox;
   readonly vertexCount: number;
@@ -908,6 +948,19 @@ export class PreparedArea implements Shape {
 
   /** Planar point in polygon, holes respected, boundary inclusive (hand-written: hot path). */
   contains(lon: number, lat: number): boolean {
+    at[0] = lon;
+    at[1] = lat;
+    return this.containsAt(at, 0);
+  }
+
+  /**
+   * contains() for the point (p[2k], p[2k + 1]). The clipping path tests every piece's midpoint
+   * against every other area: its coordinates stay in a typed array, where as arguments each
+   * call boxed two doubles (issue 12).
+   */
+  containsAt(p: Float64Array, k: number): boolean {
+    const lon = p[2 * k];
+    const lat = p[2 * k + 1];
     const vb = this.edges.vbox;
     if (lon < vb.minX || lon > vb.maxX || lat < vb.minY || lat > vb.maxY) return false;
     const g = this.grid;
@@ -962,6 +1015,17 @@ export class PreparedArea implements Shape {
     if (maxM < Infinity && !boxesMeet(around(lon, lat, maxM), this.bbox)) return Infinity;
     if (this.contains(lon, lat)) return 0;
     return pointToEdgesM(this.edges, lon, lat, maxM);
+  }
+
+  /**
+   * distanceM to within shortErrM (geodesy.ts) of its value: the same nearest point, its length
+   * by shortDistanceM instead of Inverse (0 exactly when contained). For searches that compare
+   * it with thresholds and ask distanceM only when the bound straddles one (borders.ts seaStates).
+   */
+  roughDistanceM(lon: number, lat: number, maxM: number): number {
+    if (!boxesMeet(around(lon, lat, maxM), this.bbox)) return Infinity;
+    if (this.contains(lon, lat)) return 0;
+    return pointToEdgesM(this.edges, lon, lat, maxM, false, true);
   }
 
   withinM(lon: number, lat: number, m: number): boolean {
