@@ -228,6 +228,11 @@ export class EdgeSet {
     c1 = c1 < 0 ? 0 : c1 >= g.nx ? g.nx - 1 : c1;
     r0 = r0 < 0 ? 0 : r0 >= g.ny ? g.ny - 1 : r0;
     r1 = r1 < 0 ? 0 : r1 >= g.ny ? g.ny - 1 : r1;
+    // most segments the clipping path asks about lie in cells no edge of this set passes: no stamp then
+    const cs = g.cellStart;
+    let any = false;
+    for (let r = r0; r <= r1 && !any; r++) any = cs[r * g.nx + c1 + 1] > cs[r * g.nx + c0];
+    if (!any) return 0;
     return this.cellsInto(g, c0, c1, r0, r1, out);
   }
 
