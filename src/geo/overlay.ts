@@ -135,7 +135,7 @@ export function regionAreas(areas: PreparedArea[], regions: Region[], box: BBox)
     const xy = s.xy;
     const side = sides(s);
     const count = s.edgesInto(box.minX, box.minY, box.maxX, box.maxY, edges);
-    // in ring order, so that an edge follows the one sharing its first vertex (see freeOf below)
+    // in ring order, so that an edge follows the one sharing its first vertex (see `free` below)
     if (order.length < count) order = new Int32Array(Math.max(count, 2 * order.length));
     for (let e = 0; e < count; e++) order[e] = edges[e];
     order.subarray(0, count).sort();
