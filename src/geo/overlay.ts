@@ -77,6 +77,71 @@ let order = new Int32Array(1024);
 const freeEdge = new Int32Array(32);
 const freeIn = new Int8Array(32);
 
+// The box's own coarse grid, built per call: per cell, a bit for each area with an edge whose box
+// (grown by that area's arc bulge) touches the cell. An edge of one area asks the others' grids
+// only for the areas whose bits its cells hold: with a few areas in the box, most edges were
+// asked of every other area's grid in turn and found nothing, a third of a large clipping
+// decision (issue 12). Kept between calls and grown, as the scratch above.
+let cellBits = new Int32Array(1024);
+let lgNx = 1;
+let lgNy = 1;
+let lgX0 = 0;
+let lgY0 = 0;
+let lgCw = 1;
+let lgCh = 1;
+/** Per area, where its edges start in `order` (n + 1 entries). */
+const orderAt = new Int32Array(33);
+
+const lgCol = (x: number) => {
+  const c = Math.floor((x - lgX0) / lgCw);
+  return c < 0 ? 0 : c >= lgNx ? lgNx - 1 : c;
+};
+const lgRow = (y: number) => {
+  const r = Math.floor((y - lgY0) / lgCh);
+  return r < 0 ? 0 : r >= lgNy ? lgNy - 1 : r;
+};
+
+/** The bits of the areas whose edges may lie near the segment (ax, ay)–(bx, by), which lies in the box. */
+function bitsNear(ax: number, ay: number, bx: number, by: number): number {
+  const c0 = lgCol(ax < bx ? ax : bx);
+  const c1 = lgCol(ax < bx ? bx : ax);
+  const r0 = lgRow(ay < by ? ay : by);
+  const r1 = lgRow(ay < by ? by : ay);
+  let bits = 0;
+  for (let r = r0; r <= r1; r++) for (let c = c0; c <= c1; c++) bits |= cellBits[r * lgNx + c];
+  return bits;
+}
+
+/** Fills the box's grid with the edges of every area that lie in it (order[orderAt[x] ..]). */
+function fillBoxGrid(sets: EdgeSet[], box: BBox, total: number): void {
+  const w = box.maxX - box.minX;
+  const h = box.maxY - box.minY;
+  // about one cell per two edges, square on the plane
+  const cells = Math.max(1, Math.min(1 << 16, total >> 1));
+  lgNx = w > 0 && h > 0 ? Math.max(1, Math.min(256, Math.round(Math.sqrt((cells * w) / h)))) : 1;
+  lgNy = w > 0 && h > 0 ? Math.max(1, Math.min(256, Math.round(cells / lgNx))) : 1;
+  lgX0 = box.minX;
+  lgY0 = box.minY;
+  lgCw = w > 0 ? w / lgNx : 1;
+  lgCh = h > 0 ? h / lgNy : 1;
+  if (cellBits.length < lgNx * lgNy) cellBits = new Int32Array(Math.max(lgNx * lgNy, 2 * cellBits.length));
+  cellBits.fill(0, 0, lgNx * lgNy);
+  for (let y = 0; y < sets.length; y++) {
+    const o = sets[y];
+    const oxy = o.xy;
+    const bit = 1 << y;
+    for (let e = orderAt[y]; e < orderAt[y + 1]; e++) {
+      const j = order[e];
+      const cx = oxy[2 * j], cy = oxy[2 * j + 1], dx = oxy[2 * j + 2], dy = oxy[2 * j + 3];
+      const c0 = lgCol(cx < dx ? cx : dx);
+      const c1 = lgCol(cx < dx ? dx : cx);
+      const r0 = lgRow((cy < dy ? cy : dy) - o.bulge);
+      const r1 = lgRow((cy < dy ? dy : cy) + o.bulge);
+      for (let r = r0; r <= r1; r++) for (let c = c0; c <= c1; c++) cellBits[r * lgNx + c] |= bit;
+    }
+  }
+}
+
 /** Whether the midpoint lies in areas[z]: once per edge for an area the edge is free of, carried along the ring. */
 function holds(areas: PreparedArea[], z: number, free: number): boolean {
   if (!(free & (1 << z))) return areas[z].containsAt(mid, 0);
@@ -130,20 +195,35 @@ export function regionAreas(areas: PreparedArea[], regions: Region[], box: BBox)
   const oy = (box.minY + box.maxY) / 2;
   const acc = new Float64Array(regions.length);
   const within = (m: number, r: Region) => (m & r.inside) === r.inside && (m & r.outside) === 0;
+  // every area's edges in the box, each area's in ring order, so that an edge follows the one
+  // sharing its first vertex (see `free` below)
+  orderAt[0] = 0;
+  for (let x = 0; x < n; x++) {
+    const count = sets[x].edgesInto(box.minX, box.minY, box.maxX, box.maxY, edges);
+    const at = orderAt[x];
+    if (order.length < at + count) {
+      const grown = new Int32Array(Math.max(at + count, 2 * order.length));
+      grown.set(order.subarray(0, at));
+      order = grown;
+    }
+    for (let e = 0; e < count; e++) order[at + e] = edges[e];
+    order.subarray(at, at + count).sort();
+    orderAt[x + 1] = at + count;
+  }
+  fillBoxGrid(sets, box, orderAt[n]);
   for (let x = 0; x < n; x++) {
     const s = sets[x];
     const xy = s.xy;
     const side = sides(s);
-    const count = s.edgesInto(box.minX, box.minY, box.maxX, box.maxY, edges);
-    // in ring order, so that an edge follows the one sharing its first vertex (see `free` below)
-    if (order.length < count) order = new Int32Array(Math.max(count, 2 * order.length));
-    for (let e = 0; e < count; e++) order[e] = edges[e];
-    order.subarray(0, count).sort();
     freeEdge.fill(-2);
-    edgeLoop: for (let e = 0; e < count; e++) {
+    edgeLoop: for (let e = orderAt[x]; e < orderAt[x + 1]; e++) {
       const i = order[e];
       const ax = xy[2 * i], ay = xy[2 * i + 1], bx = xy[2 * i + 2], by = xy[2 * i + 3];
       if (ax === bx && ay === by) continue;
+      // the areas that may have an edge near this one: all of them for an edge leaving the box,
+      // whose other areas' edges beyond it are not in the box's grid
+      const inBox = ax >= box.minX && bx >= box.minX && ax <= box.maxX && bx <= box.maxX && ay >= box.minY && by >= box.minY && ay <= box.maxY && by <= box.maxY;
+      const maybe = inBox ? bitsNear(ax, ay, bx, by) : -1;
       ts[0] = 0;
       ts[1] = 1;
       let nt = 2;
@@ -159,7 +239,7 @@ export function regionAreas(areas: PreparedArea[], regions: Region[], box: BBox)
         if (y === x) continue;
         const o = sets[y];
         const oxy = o.xy;
-        const m = o.edgesNearSegment(xy, i, near);
+        const m = maybe & (1 << y) ? o.edgesNearSegment(xy, i, near) : 0;
         if (m === 0) {
           free |= 1 << y;
           if (freeEdge[y] !== i - 1) freeIn[y] = -1;

@@ -99,9 +99,10 @@ export class EdgeSet {
   lastNearest = -1;
   private readonly closed: boolean;
 
-  constructor(paths: Position[][], closed: boolean);
+  /** paths: as positions, or as flat x, y pairs (a disc target's ring, made without an array per position). */
+  constructor(paths: (Position[] | Float64Array)[], closed: boolean);
   constructor(parts: EdgeSetParts);
-  constructor(paths: Position[][] | EdgeSetParts, closed = true) {
+  constructor(paths: (Position[] | Float64Array)[] | EdgeSetParts, closed = true) {
     this.closed = closed;
     if (!Array.isArray(paths)) {
       ({ xy: this.xy, start: this.start, firstVertex: this.firstVertex, vbox: this.vbox, abox: this.abox, bulge: this.bulge } = paths);
@@ -110,7 +111,7 @@ export class EdgeSet {
     }
     // Typed arrays filled directly: a number[] of millions of pushes costs more than the data.
     let room = 0;
-    for (const p of paths) room += p.length + 2;
+    for (const p of paths) room += (p instanceof Float64Array ? p.length >> 1 : p.length) + 2;
     const xs = new Float64Array(2 * room);
     const starts = new Int32Array(room);
     const firsts: number[] = [];
@@ -119,9 +120,11 @@ export class EdgeSet {
     for (const path of paths) {
       const first = nv;
       let count = 0;
-      for (const p of path) {
-        const x = p[0];
-        const y = p[1];
+      const flat = path instanceof Float64Array;
+      const len = flat ? path.length >> 1 : path.length;
+      for (let k = 0; k < len; k++) {
+        const x = flat ? path[2 * k] : (path as Position[])[k][0];
+        const y = flat ? path[2 * k + 1] : (path as Position[])[k][1];
         // Repeated positions add nothing but zero-length edges.
         if (count > 0 && xs[2 * nv - 2] === x && xs[2 * nv - 1] === y) continue;
         xs[2 * nv] = x;
@@ -162,7 +165,9 @@ export class EdgeSet {
     let bulge = 0;
     for (let k = 0; k < this.start.length; k++) {
       const i = this.start[k];
-      const [lo, hi] = arcLatRange(this.xy, i);
+      arcLatRange(this.xy, i);
+      const lo = range[0];
+      const hi = range[1]; // read, not destructured: destructuring a call's array allocated an iterator per edge
       if (lo < aMinY) aMinY = lo;
       if (hi > aMaxY) aMaxY = hi;
       const y0 = this.xy[2 * i + 1];
@@ -281,9 +286,12 @@ function nextStamp(n: number): number {
   return stampNow;
 }
 
-function unitInto(out: Float64Array, at: number, lon: number, lat: number): void {
-  const la = lat * D2R;
-  const lo = lon * D2R;
+/** A point for unitOfVertex. */
+const lonLat = new Float64Array(2);
+/** The unit vector of vertex v of xy, read where it lies: as a call's arguments its two doubles were boxed (a target's edge set is built on the vetting path). */
+function unitOfVertex(out: Float64Array, at: number, xy: Float64Array, v: number): void {
+  const la = xy[2 * v + 1] * D2R;
+  const lo = xy[2 * v] * D2R;
   const c = Math.cos(la);
   out[at] = c * Math.cos(lo);
   out[at + 1] = c * Math.sin(lo);
@@ -299,8 +307,8 @@ const eu = new Float64Array(3);
 const ew = new Float64Array(3);
 /** Fills ev/en/eu/ew for the edge from vertex i; false for a zero-length edge (n undefined). */
 function edgeFrame(xy: Float64Array, i: number): boolean {
-  unitInto(ev, 0, xy[2 * i], xy[2 * i + 1]);
-  unitInto(ev, 3, xy[2 * i + 2], xy[2 * i + 3]);
+  unitOfVertex(ev, 0, xy, i);
+  unitOfVertex(ev, 3, xy, i + 1);
   const ax = ev[0], ay = ev[1], az = ev[2];
   const bx = ev[3], by = ev[4], bz = ev[5];
   // n = A × (B − A): the same normal as A × B, without the cancellation of two near-equal vectors.
@@ -325,9 +333,9 @@ function edgeFrame(xy: Float64Array, i: number): boolean {
   return true;
 }
 
-const range: [number, number] = [0, 0];
+const range = new Float64Array(2);
 /** Latitude range of the great-circle arc from vertex i to i + 1 (wider than its ends when it bulges poleward). Returns a shared array. */
-function arcLatRange(xy: Float64Array, i: number): [number, number] {
+function arcLatRange(xy: Float64Array, i: number): Float64Array {
   const y0 = xy[2 * i + 1];
   const y1 = xy[2 * i + 3];
   let lo = y0 < y1 ? y0 : y1;
@@ -335,8 +343,8 @@ function arcLatRange(xy: Float64Array, i: number): [number, number] {
   range[0] = lo;
   range[1] = hi;
   if (xy[2 * i] === xy[2 * i + 2]) return range; // a meridian arc does not bulge
-  unitInto(ev, 0, xy[2 * i], y0);
-  unitInto(ev, 3, xy[2 * i + 2], y1);
+  unitOfVertex(ev, 0, xy, i);
+  unitOfVertex(ev, 3, xy, i + 1);
   const ax = ev[0], ay = ev[1], az = ev[2], bx = ev[3], by = ev[4], bz = ev[5];
   const nx = ay * bz - az * by;
   const ny = az * bx - ax * bz;
@@ -350,8 +358,8 @@ function arcLatRange(xy: Float64Array, i: number): [number, number] {
   const t1 = (ay * vz - az * vy) * nx + (az * vx - ax * vz) * ny + (ax * vy - ay * vx) * nz;
   const t2 = (vy * bz - vz * by) * nx + (vz * bx - vx * bz) * ny + (vx * by - vy * bx) * nz;
   const pad = 1e-9; // degrees (~0.1 mm): rounding of the extremum
-  if (t1 >= 0 && t2 >= 0) hi = Math.max(hi, Math.atan2(vz, Math.hypot(vx, vy)) * R2D + pad);
-  else if (t1 <= 0 && t2 <= 0) lo = Math.min(lo, -Math.atan2(vz, Math.hypot(vx, vy)) * R2D - pad);
+  if (t1 >= 0 && t2 >= 0) hi = Math.max(hi, Math.atan2(vz, planar(vx, vy)) * R2D + pad);
+  else if (t1 <= 0 && t2 <= 0) lo = Math.min(lo, -Math.atan2(vz, planar(vx, vy)) * R2D - pad);
   range[0] = lo;
   range[1] = hi;
   return range;
@@ -419,7 +427,9 @@ function offerEdge(s: EdgeSet, i: number): void {
 function setQuery(lon: number, lat: number): void {
   qLon = lon;
   qLat = lat;
-  unitInto(qv, 0, lon, lat);
+  lonLat[0] = lon;
+  lonLat[1] = lat;
+  unitOfVertex(qv, 0, lonLat, 0);
 }
 
 /** Offers every edge of s whose arc box meets box b. */
@@ -449,12 +459,14 @@ function bestDistanceM(rough = false): number {
   } else {
     edgeFrame(s.xy, i);
     const p = tmp;
-    unitInto(p, 0, bestPx, bestPy);
+    lonLat[0] = bestPx;
+    lonLat[1] = bestPy;
+    unitOfVertex(p, 0, lonLat, 0);
     const d = p[0] * en[0] + p[1] * en[1] + p[2] * en[2];
     const kx = p[0] - d * en[0];
     const ky = p[1] - d * en[1];
     const kz = p[2] - d * en[2];
-    lat = Math.atan2(kz, Math.hypot(kx, ky)) * R2D;
+    lat = Math.atan2(kz, planar(kx, ky)) * R2D;
     lon = Math.atan2(ky, kx) * R2D;
   }
   return rough ? shortDistanceM(bestPx, bestPy, lon, lat) : geodesicDistanceM(bestPx, bestPy, lon, lat);
@@ -471,12 +483,16 @@ function bestDistanceWithin(maxM: number, rough = false): number {
   return low > maxM ? low : bestDistanceM(rough);
 }
 
+// offerCell's bound and scales (bound, kx, ky, bulgeM), set by its caller: as arguments, its four
+// doubles were boxed on every call (and module variables box every double written to them).
+const cellArgs = new Float64Array(4);
 /**
  * Offers the edges of one grid cell not offered yet in this search (stamp), but for those surely
- * farther than `bound` metres: a planar distance with the smallest metres per degree (kx, ky),
+ * farther than the bound in cellArgs: a planar distance with the smallest metres per degree (kx, ky),
  * less the arcs' bulge, settles most of them without the sphere's trigonometry.
  */
-function offerCell(s: EdgeSet, cell: number, stamp: number, bound: number, kx: number, ky: number, bulgeM: number): void {
+function offerCell(s: EdgeSet, cell: number, stamp: number): void {
+  const bound = cellArgs[0], kx = cellArgs[1], ky = cellArgs[2], bulgeM = cellArgs[3];
   const g = s.grid;
   const cells = g.cellEdges;
   const xy = s.xy;
@@ -553,11 +569,14 @@ function pointToEdgesM(s: EdgeSet, lon: number, lat: number, maxM: number, anyWi
     const cLo = Math.max(0, c0 - k);
     const cHi = Math.min(g.nx - 1, c0 + k);
     for (let r = rLo; r <= rHi; r++) {
-      const bound = bestSet ? Math.min(maxM, proxyToMetres(bestProxy) * SPHERE_SLACK) : maxM;
-      if (r === r0 - k || r === r0 + k) for (let c = cLo; c <= cHi; c++) offerCell(s, r * g.nx + c, stamp, bound, kx, ky, bulgeM);
+      cellArgs[0] = bestSet ? Math.min(maxM, proxyToMetres(bestProxy) * SPHERE_SLACK) : maxM;
+      cellArgs[1] = kx;
+      cellArgs[2] = ky;
+      cellArgs[3] = bulgeM;
+      if (r === r0 - k || r === r0 + k) for (let c = cLo; c <= cHi; c++) offerCell(s, r * g.nx + c, stamp);
       else {
-        if (c0 - k >= 0) offerCell(s, r * g.nx + c0 - k, stamp, bound, kx, ky, bulgeM);
-        if (k > 0 && c0 + k < g.nx) offerCell(s, r * g.nx + c0 + k, stamp, bound, kx, ky, bulgeM);
+        if (c0 - k >= 0) offerCell(s, r * g.nx + c0 - k, stamp);
+        if (k > 0 && c0 + k < g.nx) offerCell(s, r * g.nx + c0 + k, stamp);
       }
     }
   }
@@ -666,6 +685,9 @@ function edgesMeet(a: EdgeSet, b: EdgeSet): boolean {
 /** Offsets of candidate reference points within a cell (fractions in 0.25–0.75, first the centre). */
 const FRAC = Array.from({ length: 64 }, (_, k) => 0.25 + (((0.5 + k * 0.6180339887498949) % 1) * 0.5));
 
+/** A row's crossings while a grid is built (kept: the grids of targets are built on the vetting path). */
+let rowXs = new Float64Array(256);
+
 class Grid {
   readonly x0: number;
   readonly y0: number;
@@ -729,56 +751,60 @@ class Grid {
     // Cells are padded by a billionth of their size so rounding at cell borders loses no edge.
     const ex = cw * 1e-9;
     const ey = ch * 1e-9;
-    const clampCol = (x: number) => Math.max(0, Math.min(nx - 1, Math.floor((x - minX) / cw)));
-    const clampRow = (y: number) => Math.max(0, Math.min(ny - 1, Math.floor((y - minY) / ch)));
-
-    // Visit the (row, columns) an edge passes through: its x-extent clipped to each row's band.
-    const visit = (k: number, fn: (row: number, c0: number, c1: number) => void) => {
-      const i = 2 * start[k];
-      const ax = xy[i], ay = xy[i + 1], bx = xy[i + 2], by = xy[i + 3];
-      const r0 = clampRow(Math.min(ay, by) - ey);
-      const r1 = clampRow(Math.max(ay, by) + ey);
-      for (let r = r0; r <= r1; r++) {
-        let lo = Math.min(ax, bx);
-        let hi = Math.max(ax, bx);
-        if (ay !== by && r0 !== r1) {
-          const yb = minY + r * ch - ey;
-          const yt = minY + (r + 1) * ch + ey;
-          let t0 = (yb - ay) / (by - ay);
-          let t1 = (yt - ay) / (by - ay);
-          if (t0 > t1) [t0, t1] = [t1, t0];
-          t0 = Math.max(0, t0);
-          t1 = Math.min(1, t1);
-          const xa = ax + t0 * (bx - ax);
-          const xb = ax + t1 * (bx - ax);
-          lo = Math.max(lo, Math.min(xa, xb));
-          hi = Math.min(hi, Math.max(xa, xb));
-        }
-        fn(r, clampCol(lo - ex), clampCol(hi + ex));
-      }
-    };
-
     const ne = start.length;
     const counts = new Int32Array(nx * ny + 1);
     const rowCounts = new Int32Array(ny + 1);
-    for (let k = 0; k < ne; k++)
-      visit(k, (r, c0, c1) => {
-        rowCounts[r]++;
-        for (let c = c0; c <= c1; c++) counts[r * nx + c]++;
-      });
-    this.cellStart = new Int32Array(nx * ny + 1);
-    for (let c = 0; c < nx * ny; c++) this.cellStart[c + 1] = this.cellStart[c] + counts[c];
-    this.cellEdges = new Int32Array(this.cellStart[nx * ny]);
+    const cellStart = new Int32Array(nx * ny + 1);
     const rowStart = new Int32Array(ny + 1);
-    for (let r = 0; r < ny; r++) rowStart[r + 1] = rowStart[r] + rowCounts[r];
-    const rowEdges = new Int32Array(rowStart[ny]);
-    const fillCell = this.cellStart.slice(0, nx * ny);
-    const fillRow = rowStart.slice(0, ny);
-    for (let k = 0; k < ne; k++)
-      visit(k, (r, c0, c1) => {
-        rowEdges[fillRow[r]++] = start[k];
-        for (let c = c0; c <= c1; c++) this.cellEdges[fillCell[r * nx + c]++] = start[k];
-      });
+    let cellEdges = counts; // replaced after the counting pass
+    let rowEdges = rowCounts;
+    let fillCell = counts;
+    let fillRow = rowCounts;
+    // Two passes over the (row, columns) each edge passes through, its x-extent clipped to each
+    // row's band: the first counts, the second fills. Written out rather than as a visitor with
+    // callbacks: those boxed every double they were passed, and a target's grid is built on the
+    // vetting path (issue 12).
+    for (let pass = 0; pass < 2; pass++) {
+      if (pass === 1) {
+        for (let c = 0; c < nx * ny; c++) cellStart[c + 1] = cellStart[c] + counts[c];
+        for (let r = 0; r < ny; r++) rowStart[r + 1] = rowStart[r] + rowCounts[r];
+        cellEdges = new Int32Array(cellStart[nx * ny]);
+        rowEdges = new Int32Array(rowStart[ny]);
+        fillCell = cellStart.slice(0, nx * ny);
+        fillRow = rowStart.slice(0, ny);
+      }
+      for (let k = 0; k < ne; k++) {
+        const i = 2 * start[k];
+        const ax = xy[i], ay = xy[i + 1], bx = xy[i + 2], by = xy[i + 3];
+        const r0 = Math.max(0, Math.min(ny - 1, Math.floor((Math.min(ay, by) - ey - minY) / ch)));
+        const r1 = Math.max(0, Math.min(ny - 1, Math.floor((Math.max(ay, by) + ey - minY) / ch)));
+        for (let r = r0; r <= r1; r++) {
+          let lo = Math.min(ax, bx);
+          let hi = Math.max(ax, bx);
+          if (ay !== by && r0 !== r1) {
+            const ta = (minY + r * ch - ey - ay) / (by - ay);
+            const tb = (minY + (r + 1) * ch + ey - ay) / (by - ay);
+            const t0 = Math.max(0, Math.min(ta, tb));
+            const t1 = Math.min(1, Math.max(ta, tb));
+            const xa = ax + t0 * (bx - ax);
+            const xb = ax + t1 * (bx - ax);
+            lo = Math.max(lo, Math.min(xa, xb));
+            hi = Math.min(hi, Math.max(xa, xb));
+          }
+          const c0 = Math.max(0, Math.min(nx - 1, Math.floor((lo - ex - minX) / cw)));
+          const c1 = Math.max(0, Math.min(nx - 1, Math.floor((hi + ex - minX) / cw)));
+          if (pass === 0) {
+            rowCounts[r]++;
+            for (let c = c0; c <= c1; c++) counts[r * nx + c]++;
+          } else {
+            rowEdges[fillRow[r]++] = start[k];
+            for (let c = c0; c <= c1; c++) cellEdges[fillCell[r * nx + c]++] = start[k];
+          }
+        }
+      }
+    }
+    this.cellStart = cellStart;
+    this.cellEdges = cellEdges;
 
     // Reference points, row by row.
     this.ref = new Uint8Array(refs ? nx * ny : 0);
@@ -797,13 +823,14 @@ class Grid {
         if (clear) break;
       }
       this.rowY[r] = ry;
-      const xs: number[] = [];
+      let nxs = 0;
+      if (rowXs.length < rowStart[r + 1] - rowStart[r]) rowXs = new Float64Array(2 * (rowStart[r + 1] - rowStart[r]));
       for (let t = rowStart[r]; t < rowStart[r + 1]; t++) {
         const i = 2 * rowEdges[t];
         const ax = xy[i], ay = xy[i + 1], bx = xy[i + 2], by = xy[i + 3];
-        if (ay > ry !== by > ry) xs.push(ax + ((ry - ay) * (bx - ax)) / (by - ay));
+        if (ay > ry !== by > ry) rowXs[nxs++] = ax + ((ry - ay) * (bx - ax)) / (by - ay);
       }
-      const sorted = Float64Array.from(xs).sort();
+      const sorted = rowXs.subarray(0, nxs).sort();
       let left = 0; // crossings left of the reference point; rx grows with c
       for (let c = 0; c < nx; c++) {
         const cell = r * nx + c;

@@ -3,8 +3,8 @@
 import { statesMeeting } from '../geo/borders.ts';
 import { areaM2, clipToBox, difference, intersection, SLIVER_M2 } from '../geo/clip.ts';
 import { regionAreas, type Region } from '../geo/overlay.ts';
-import { geodesicDisc, metresToDegrees } from '../geo/geodesy.ts';
-import { PreparedArea, type BBox, type EdgeSetParts, type Position } from '../geo/shapes.ts';
+import { geodesicDiscXY, metresToDegrees } from '../geo/geodesy.ts';
+import { EdgeSet, PreparedArea, type BBox, type EdgeSetParts, type Position } from '../geo/shapes.ts';
 import type { Status } from '../parties/status.ts';
 import { cellArea, type Grid } from './grid.ts';
 import type { TerritoryEntry, VettingIndex } from './index.ts';
@@ -29,10 +29,6 @@ export function prepareTarget(req: Pick<VetRequest, 'target' | 'radiusM'>): Prep
   return { kind: 'area', area, bbox: area.bbox, rings: req.target.coordinates };
 }
 
-/** The target as polygon coordinates, for the rare clipping path (a disc becomes a fine polygon). */
-function targetPolygons(t: PreparedTarget): Position[][][] {
-  return t.kind === 'area' ? [t.rings] : [[geodesicDisc(t.lon, t.lat, t.r, discSegments(t.r))]];
-}
 
 /** A box a little larger than b, so clipping never cuts along the target's own edge. */
 function grow(b: BBox): BBox {
@@ -138,7 +134,7 @@ function committedAndMixed(t: PreparedTarget, C: TerritoryEntry[], D: TerritoryE
   const target = (): PreparedArea => {
     if (T) return T;
     if (t.kind === 'area') T = t.area;
-    else if (t.r > 0) T = new PreparedArea(targetPolygons(t));
+    else if (t.r > 0) T = new PreparedArea(new EdgeSet([geodesicDiscXY(t.lon, t.lat, t.r, discSegments(t.r))], true)); // a disc becomes a fine polygon
     else {
       const { dLon, dLat } = metresToDegrees(t.lat, POINT_HALF_M);
       T = new PreparedArea([[[[t.lon - dLon, t.lat - dLat], [t.lon + dLon, t.lat - dLat], [t.lon + dLon, t.lat + dLat], [t.lon - dLon, t.lat + dLat], [t.lon - dLon, t.lat - dLat]]]]);
