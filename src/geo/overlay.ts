@@ -52,9 +52,6 @@ function ringOf(s: EdgeSet, i: number): number {
   return lo;
 }
 
-function orient(ax: number, ay: number, bx: number, by: number, px: number, py: number): number {
-  return (bx - ax) * (py - ay) - (by - ay) * (px - ax);
-}
 
 // Scratch for one edge at a time, reused across calls: the split parameters along the edge, and
 // the stretches where another set's edge runs along it (its set, and whether that set's interior
@@ -89,6 +86,9 @@ let lgX0 = 0;
 let lgY0 = 0;
 let lgCw = 1;
 let lgCh = 1;
+/** The regions the last pair of sides adds to, and with which sign. */
+let hitRegion = new Int32Array(64);
+let hitSign = new Int8Array(64);
 /** Per area, where its edges start in `order` (n + 1 entries). */
 const orderAt = new Int32Array(33);
 
@@ -101,8 +101,9 @@ const lgRow = (y: number) => {
   return r < 0 ? 0 : r >= lgNy ? lgNy - 1 : r;
 };
 
-/** The bits of the areas whose edges may lie near the segment (ax, ay)–(bx, by), which lies in the box. */
-function bitsNear(ax: number, ay: number, bx: number, by: number): number {
+/** The bits of the areas whose edges may lie near the segment from vertex i of xy, which lies in the box (its ends read here: passed, they were boxed). */
+function bitsNear(xy: Float64Array, i: number): number {
+  const ax = xy[2 * i], ay = xy[2 * i + 1], bx = xy[2 * i + 2], by = xy[2 * i + 3];
   const c0 = lgCol(ax < bx ? ax : bx);
   const c1 = lgCol(ax < bx ? bx : ax);
   const r0 = lgRow(ay < by ? ay : by);
@@ -195,6 +196,15 @@ export function regionAreas(areas: PreparedArea[], regions: Region[], box: BBox)
   const oy = (box.minY + box.maxY) / 2;
   const acc = new Float64Array(regions.length);
   const within = (m: number, r: Region) => (m & r.inside) === r.inside && (m & r.outside) === 0;
+  // Which regions a piece adds to (+1: on its left, −1: its right) depends only on the areas on
+  // its two sides, and runs of pieces along a ring share them: worked out once per change.
+  let lastLeft = -1;
+  let lastRight = -1;
+  let nHits = 0;
+  if (hitRegion.length < regions.length) {
+    hitRegion = new Int32Array(2 * regions.length);
+    hitSign = new Int8Array(2 * regions.length);
+  }
   // every area's edges in the box, each area's in ring order, so that an edge follows the one
   // sharing its first vertex (see `free` below)
   orderAt[0] = 0;
@@ -223,7 +233,7 @@ export function regionAreas(areas: PreparedArea[], regions: Region[], box: BBox)
       // the areas that may have an edge near this one: all of them for an edge leaving the box,
       // whose other areas' edges beyond it are not in the box's grid
       const inBox = ax >= box.minX && bx >= box.minX && ax <= box.maxX && bx <= box.maxX && ay >= box.minY && by >= box.minY && ay <= box.maxY && by <= box.maxY;
-      const maybe = inBox ? bitsNear(ax, ay, bx, by) : -1;
+      const maybe = inBox ? bitsNear(xy, i) : -1;
       ts[0] = 0;
       ts[1] = 1;
       let nt = 2;
@@ -250,8 +260,9 @@ export function regionAreas(areas: PreparedArea[], regions: Region[], box: BBox)
         for (let k = 0; k < m; k++) {
           const j = near[k];
           const cx = oxy[2 * j], cy = oxy[2 * j + 1], dx = oxy[2 * j + 2], dy = oxy[2 * j + 3];
-          const d1 = orient(ax, ay, bx, by, cx, cy);
-          const d2 = orient(ax, ay, bx, by, dx, dy);
+          // orient(), written out: regionAreas is past what V8 inlines, and a call boxed its six doubles
+          const d1 = (bx - ax) * (cy - ay) - (by - ay) * (cx - ax);
+          const d2 = (bx - ax) * (dy - ay) - (by - ay) * (dx - ax);
           if (d1 === 0 && d2 === 0) {
             if (cx === dx && cy === dy) continue;
             // collinear: the stretch they share bounds both polygons
@@ -275,8 +286,8 @@ export function regionAreas(areas: PreparedArea[], regions: Region[], box: BBox)
             continue;
           }
           if ((d1 > 0 && d2 > 0) || (d1 < 0 && d2 < 0)) continue;
-          const d3 = orient(cx, cy, dx, dy, ax, ay);
-          const d4 = orient(cx, cy, dx, dy, bx, by);
+          const d3 = (dx - cx) * (ay - cy) - (dy - cy) * (ax - cx);
+          const d4 = (dx - cx) * (by - cy) - (dy - cy) * (bx - cx);
           if ((d3 > 0 && d4 > 0) || (d3 < 0 && d4 < 0)) continue;
           const t = d3 === d4 ? 0 : d3 / (d3 - d4);
           if (t > 0 && t < 1) {
@@ -315,10 +326,21 @@ export function regionAreas(areas: PreparedArea[], regions: Region[], box: BBox)
         const px0 = ax + (bx - ax) * t0 - ox, py0 = ay + (by - ay) * t0 - oy;
         const px1 = ax + (bx - ax) * t1 - ox, py1 = ay + (by - ay) * t1 - oy;
         const term = (px0 * py1 - px1 * py0) / 2;
-        for (let r = 0; r < regions.length; r++) {
-          const d = (within(mask | leftBits, regions[r]) ? 1 : 0) - (within(mask | rightBits, regions[r]) ? 1 : 0);
-          if (d) acc[r] += d * term;
+        const left = mask | leftBits;
+        const right = mask | rightBits;
+        if (left !== lastLeft || right !== lastRight) {
+          lastLeft = left;
+          lastRight = right;
+          nHits = 0;
+          for (let r = 0; r < regions.length; r++) {
+            const d = (within(left, regions[r]) ? 1 : 0) - (within(right, regions[r]) ? 1 : 0);
+            if (d) {
+              hitRegion[nHits] = r;
+              hitSign[nHits++] = d;
+            }
+          }
         }
+        for (let h = 0; h < nHits; h++) acc[hitRegion[h]] += hitSign[h] * term;
       }
     }
   }
