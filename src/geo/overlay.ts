@@ -226,6 +226,9 @@ export function regionAreas(areas: PreparedArea[], regions: Region[], box: BBox)
     const xy = s.xy;
     const side = sides(s);
     freeEdge.fill(-2);
+    // the last edge that no other area came near, and whether it lay outside areas[0]
+    let runEnd = -2;
+    let runOutside = false;
     edgeLoop: for (let e = orderAt[x]; e < orderAt[x + 1]; e++) {
       const i = order[e];
       const ax = xy[2 * i], ay = xy[2 * i + 1], bx = xy[2 * i + 2], by = xy[2 * i + 3];
@@ -233,7 +236,21 @@ export function regionAreas(areas: PreparedArea[], regions: Region[], box: BBox)
       // the areas that may have an edge near this one: all of them for an edge leaving the box,
       // whose other areas' edges beyond it are not in the box's grid
       const inBox = ax >= box.minX && bx >= box.minX && ax <= box.maxX && bx <= box.maxX && ay >= box.minY && by >= box.minY && ay <= box.maxY && by <= box.maxY;
-      const maybe = inBox ? bitsNear(xy, i) : -1;
+      const maybe = inBox ? bitsNear(xy, i) & ~(1 << x) : -1;
+      // No other area near this edge nor the one before it in the ring: one piece, on the same
+      // sides as that edge's (see `free` below), so it adds to the same regions, or to none
+      // outside areas[0]. Most edges in a large box are such runs (issue 12).
+      if (maybe === 0 && runEnd === i - 1) {
+        runEnd = i;
+        freeEdge[0] = i;
+        if (runOutside) continue;
+        for (let y = 1; y < n; y++) freeEdge[y] = i;
+        const px0 = ax - ox, py0 = ay - oy;
+        const px1 = ax + (bx - ax) - ox, py1 = ay + (by - ay) - oy; // as the pieces below compute t = 1
+        const term = (px0 * py1 - px1 * py0) / 2;
+        for (let h = 0; h < nHits; h++) acc[hitRegion[h]] += hitSign[h] * term;
+        continue;
+      }
       ts[0] = 0;
       ts[1] = 1;
       let nt = 2;
@@ -255,7 +272,13 @@ export function regionAreas(areas: PreparedArea[], regions: Region[], box: BBox)
           if (freeEdge[y] !== i - 1) freeIn[y] = -1;
           freeEdge[y] = i;
           // outside areas[0] and free of it: no piece of this edge bounds anything
-          if (y === 0 && freeIn[0] === 0) continue edgeLoop;
+          if (y === 0 && freeIn[0] === 0) {
+            if (maybe === 0) {
+              runEnd = i;
+              runOutside = true;
+            }
+            continue edgeLoop;
+          }
         } else freeEdge[y] = -2;
         for (let k = 0; k < m; k++) {
           const j = near[k];
@@ -341,6 +364,10 @@ export function regionAreas(areas: PreparedArea[], regions: Region[], box: BBox)
           }
         }
         for (let h = 0; h < nHits; h++) acc[hitRegion[h]] += hitSign[h] * term;
+      }
+      if (maybe === 0) {
+        runEnd = i;
+        runOutside = x !== 0 && freeIn[0] === 0;
       }
     }
   }
