@@ -89,6 +89,8 @@ let lgCh = 1;
 /** The regions the last pair of sides adds to, and with which sign. */
 let hitRegion = new Int32Array(64);
 let hitSign = new Int8Array(64);
+/** Areas of up to this many edges are scanned for the box's edges (tens of µs), larger ones searched through their grid. */
+const SCAN_EDGES = 20_000;
 /** Per area, where its edges start in `order` (n + 1 entries). */
 const orderAt = new Int32Array(33);
 
@@ -209,15 +211,32 @@ export function regionAreas(areas: PreparedArea[], regions: Region[], box: BBox)
   // sharing its first vertex (see `free` below)
   orderAt[0] = 0;
   for (let x = 0; x < n; x++) {
-    const count = sets[x].edgesInto(box.minX, box.minY, box.maxX, box.maxY, edges);
+    const s = sets[x];
     const at = orderAt[x];
-    if (order.length < at + count) {
-      const grown = new Int32Array(Math.max(at + count, 2 * order.length));
+    const room = at + Math.min(s.edgeCount, s.xy.length >> 1);
+    if (order.length < room) {
+      const grown = new Int32Array(Math.max(room, 2 * order.length));
       grown.set(order.subarray(0, at));
       order = grown;
     }
-    for (let e = 0; e < count; e++) order[at + e] = edges[e];
-    order.subarray(at, at + count).sort();
+    let count = 0;
+    if (s.edgeCount <= SCAN_EDGES) {
+      // every edge's box against the box, in ring order as stored: no grid search, no sort
+      const xy = s.xy;
+      const st = s.start;
+      const minY = box.minY - s.bulge;
+      const maxY = box.maxY + s.bulge;
+      for (let k = 0; k < st.length; k++) {
+        const i = st[k];
+        const ax = xy[2 * i], ay = xy[2 * i + 1], bx = xy[2 * i + 2], by = xy[2 * i + 3];
+        if ((ax < box.minX && bx < box.minX) || (ax > box.maxX && bx > box.maxX) || (ay < minY && by < minY) || (ay > maxY && by > maxY)) continue;
+        order[at + count++] = i;
+      }
+    } else {
+      count = s.edgesInto(box.minX, box.minY, box.maxX, box.maxY, edges);
+      for (let e = 0; e < count; e++) order[at + e] = edges[e];
+      order.subarray(at, at + count).sort();
+    }
     orderAt[x + 1] = at + count;
   }
   fillBoxGrid(sets, box, orderAt[n]);
