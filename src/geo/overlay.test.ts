@@ -36,10 +36,31 @@ const cases: { name: string; a: PreparedArea; b: PreparedArea; region: Region; d
   { name: 'the frame itself along A’s edge', a: area(sq(36, 34, 36.1, 34.05)), b: area(sq(36.15, 34.15, 36.18, 34.18)), region: { inside: IN(0, 1), outside: 0 }, deg2: 0.1 * 0.05 },
 ];
 
+/** The ring with each edge cut into k collinear ones (the squares are axis-aligned: exactly collinear). */
+const dense = (ring: Position[], k: number): Position[] => [
+  ...ring.slice(0, -1).flatMap(([x0, y0], i): Position[] => {
+    const [x1, y1] = ring[i + 1];
+    return Array.from({ length: k }, (_, j): Position => (j === 0 ? [x0, y0] : [x0 + ((x1 - x0) * j) / k, y0 + ((y1 - y0) * j) / k]));
+  }),
+  ring[ring.length - 1],
+];
+const denseArea = (a: PreparedArea, k: number) => new PreparedArea([a.rings().map((r) => dense(r, k))]);
+
 describe('regionAreas', () => {
   it.each(cases)('$name', ({ a, b, region, deg2 }) => {
     const [got] = regionAreas([T, a, b], [region], BOX);
     expect(got).toBeCloseTo(m2(deg2), 3);
+  });
+
+  // long runs of edges that no other area comes near, inside the frame and out of it, and
+  // stretches shared edge for edge: the runs' shortcut must give the same exact areas
+  it.each(cases)('$name, every edge cut in 200', ({ a, b, region, deg2 }) => {
+    const [got] = regionAreas([denseArea(T, 200), denseArea(a, 200), denseArea(b, 200)], [region], BOX);
+    expect(got).toBeCloseTo(m2(deg2), 3);
+  });
+
+  it('refuses more areas than a mask tells apart', () => {
+    expect(() => regionAreas(Array.from({ length: 32 }, () => T), [{ inside: 1, outside: 0 }], BOX)).toThrow(/at most 31 areas/);
   });
 
   it('one long edge split 160 times and run along 41 times (the per-edge scratch grows) keeps exact areas', () => {

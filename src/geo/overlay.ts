@@ -52,7 +52,6 @@ function ringOf(s: EdgeSet, i: number): number {
   return lo;
 }
 
-
 // Scratch for one edge at a time, reused across calls: the split parameters along the edge, and
 // the stretches where another set's edge runs along it (its set, and whether that set's interior
 // lies on the left of this edge's direction). Typed and kept, because a JS array of doubles that
@@ -193,6 +192,8 @@ function sortT(n: number): void {
  */
 export function regionAreas(areas: PreparedArea[], regions: Region[], box: BBox): number[] {
   const n = areas.length;
+  // an area per bit of an int32 mask, and the scratch above sized for them
+  if (n > 31) throw new Error(`regionAreas tells apart at most 31 areas, not ${n}`);
   const sets = areas.map((a) => a.edges);
   const ox = (box.minX + box.maxX) / 2;
   const oy = (box.minY + box.maxY) / 2;
