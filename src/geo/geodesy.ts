@@ -145,8 +145,8 @@ const direct = new Float64Array(2);
  * builds a line object of some 30 boxed numbers per call (1.6 KB), so a 5 km disc's 500 points
  * were 400 KB, most of what a clipping decision allocated, and the young-generation collections
  * that brought landed inside decisions (issue 12). Hand-written for that hot path only; within
- * 1e-12° and 1e-6 m of geographiclib up to 100 km (geodesy.test.ts), and geodesicDisc leaves
- * longer radii and the poles to geographiclib.
+ * 1e-11° of geographiclib up to 100 km (geodesy.test.ts), and geodesicDisc leaves longer radii
+ * and the poles to geographiclib.
  */
 function directInto(lat: number, lon: number, azi: number, s: number): void {
   const f = WGS84.f;
@@ -188,7 +188,7 @@ function directInto(lat: number, lon: number, azi: number, s: number): void {
   direct[1] = lat2 / D2R;
 }
 
-/** Beyond these, geodesicDisc solves with geographiclib (Vincenty's series loses digits on long lines, and near the poles). */
+/** Beyond these, geodesicDisc and geodesicDistanceM use geographiclib (Vincenty's series loses digits on long lines, and near the poles). */
 const VINCENTY_MAX_M = 100_000;
 const VINCENTY_MAX_LAT = 89;
 

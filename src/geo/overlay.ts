@@ -214,7 +214,7 @@ export function regionAreas(areas: PreparedArea[], regions: Region[], box: BBox)
   for (let x = 0; x < n; x++) {
     const s = sets[x];
     const at = orderAt[x];
-    const room = at + Math.min(s.edgeCount, s.xy.length >> 1);
+    const room = at + s.edgeCount; // at most every edge lies in the box
     if (order.length < room) {
       const grown = new Int32Array(Math.max(room, 2 * order.length));
       grown.set(order.subarray(0, at));

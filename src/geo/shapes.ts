@@ -484,7 +484,7 @@ function bestDistanceWithin(maxM: number, rough = false): number {
 }
 
 // offerCell's bound and scales (bound, kx, ky, bulgeM), set by its caller: as arguments, its four
-// doubles were boxed on every call (and module variables box every double written to them).
+// doubles were boxed on every call.
 const cellArgs = new Float64Array(4);
 /**
  * Offers the edges of one grid cell not offered yet in this search (stamp), but for those surely
