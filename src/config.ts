@@ -62,6 +62,8 @@ export interface Config {
   vettingMaxTargetVertices: number;
   /** Most decisions recorded in one grouped commit. */
   vettingBatchMax: number;
+  /** Grouped commits of decisions in flight at once on PostgreSQL (the next one's statements overlap the previous one's COMMIT); PGlite always has one. */
+  vettingCommitsInFlight: number;
   /** Milliseconds a decision may take before the part still being worked out (off the event loop) is given up: the answer is then a review (DECISION_DEADLINE). */
   vettingDeadlineMs: number;
   /** Clipping of at most about this many edges is done on the event loop (a few milliseconds); larger goes to a worker. */
@@ -240,6 +242,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     vettingMaxRadiusM: int(env.TRUCE_VETTING_MAX_RADIUS_M, 50_000, 'TRUCE_VETTING_MAX_RADIUS_M'),
     vettingMaxTargetVertices: int(env.TRUCE_VETTING_MAX_TARGET_VERTICES, 2_000, 'TRUCE_VETTING_MAX_TARGET_VERTICES'),
     vettingBatchMax: int(env.TRUCE_VETTING_BATCH_MAX, 500, 'TRUCE_VETTING_BATCH_MAX'),
+    vettingCommitsInFlight: int(env.TRUCE_VETTING_COMMITS_IN_FLIGHT, 2, 'TRUCE_VETTING_COMMITS_IN_FLIGHT'),
     vettingDeadlineMs: int(env.TRUCE_VETTING_DEADLINE_MS, 250, 'TRUCE_VETTING_DEADLINE_MS'),
     vettingInlineEdges: int(env.TRUCE_VETTING_INLINE_EDGES, 1_000, 'TRUCE_VETTING_INLINE_EDGES'),
     vettingWorkers: int(env.TRUCE_VETTING_WORKERS, 1, 'TRUCE_VETTING_WORKERS'),

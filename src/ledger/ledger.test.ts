@@ -1,11 +1,11 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoId, snapshot, testApp, TEST_LEDGER_KEY, problemsAfterTampering, type TestApp } from '../../test/support/app.ts';
-import type { Queryable } from '../db/db.ts';
+import type { Db, Queryable } from '../db/db.ts';
 import canonicalize from 'canonicalize';
 import { commitState, loadRows, subjectText } from './entities.ts';
 import { loadLedgerKey } from './keys.ts';
-import { leafText, leafTextReference, SYSTEM, write } from './ledger.ts';
+import { leafText, leafTextReference, SYSTEM, useLedgerKey, write } from './ledger.ts';
 import * as M from './merkle.ts';
 import { exportBundle, verifyBundle, verifyDatabase, verifySnapshot, type Bundle } from './verify.ts';
 
@@ -178,6 +178,84 @@ describe('concurrency', () => {
     const { findings, size: n } = await verifyDatabase(t.db, key.publicPem);
     expect(findings).toEqual([]);
     expect(n).toBe(before + 40);
+  });
+});
+
+describe('overlapping commits (grouped vetting commits two at a time on PostgreSQL)', () => {
+  /** The database with a gate before each COMMIT: `hold` keeps the next transaction open after its append. */
+  function gatedDb() {
+    const gates: { open: () => void; fail: (e: Error) => void; appended: Promise<void> }[] = [];
+    const appended: (() => void)[] = [];
+    const reads = { log: 0 }; // the log's state read under lock: what a write does when it has no head to build on
+    const db: Db = {
+      ...t.db,
+      tx: (fn) =>
+        t.db.tx(async (q) => {
+          const out = await fn({
+            query: (sql, params) => (/FROM ledger_state .*FOR UPDATE/.test(sql) && reads.log++, q.query(sql, params)),
+            exec: (sql) => q.exec(sql),
+          });
+          const g = gates.shift();
+          if (g) {
+            appended.shift()?.();
+            await new Promise<void>((resolve, reject) => Object.assign(g, { open: resolve, fail: reject }));
+          }
+          return out;
+        }),
+    };
+    const hold = () => {
+      let done!: () => void;
+      const g = { open: () => {}, fail: (_e: Error) => {}, appended: new Promise<void>((r) => (done = r)) };
+      appended.push(done);
+      gates.push(g);
+      return g;
+    };
+    return { db: useLedgerKey(db, key), hold, reads };
+  }
+  const rename = (db: Db, id: string, alias: string) =>
+    write(db, SYSTEM, async (w) => {
+      const [row] = await w.q.query('UPDATE parties SET aliases = $2 WHERE id = $1 RETURNING *', [id, [alias]]);
+      w.record('party.updated', 'party', row);
+      return row;
+    });
+
+  it('a write that starts while another is still open builds on its head, and both land in order', async () => {
+    const { db, hold, reads } = gatedDb();
+    await rename(db, demoId('isil'), 'warm'); // the head is now known to this Db
+    const before = await size();
+    reads.log = 0;
+    const first = hold();
+    const a = rename(db, demoId('isil'), 'first');
+    await first.appended;
+    const b = rename(db, demoId('nusra'), 'second'); // on PostgreSQL its append now waits for a's lock
+    first.open();
+    await Promise.all([a, b]);
+    const leaves = await t.db.query('SELECT seq, entity_id FROM ledger_leaves WHERE seq >= $1 ORDER BY seq', [before]);
+    expect(leaves.map((r) => [r.seq, r.entity_id])).toEqual([[before, demoId('isil')], [before + 1, demoId('nusra')]]);
+    expect(reads.log).toBe(0); // the second built on the first's head without reading the log
+    expect((await verifyDatabase(t.db, key.publicPem)).findings).toEqual([]);
+  });
+
+  it('when the write it built on fails, the next one reads the log again and appends where the log really ends', async () => {
+    const { db, hold, reads } = gatedDb();
+    await rename(db, demoId('isil'), 'warm');
+    const before = await size();
+    reads.log = 0;
+    const first = hold();
+    const a = rename(db, demoId('isil'), 'rolled back');
+    await first.appended;
+    const b = rename(db, demoId('nusra'), 'kept');
+    first.fail(new Error('the first commit failed'));
+    await expect(a).rejects.toThrow(/first commit failed/);
+    await b;
+    const leaves = await t.db.query('SELECT seq, entity_id FROM ledger_leaves WHERE seq >= $1 ORDER BY seq', [before]);
+    expect(leaves.map((r) => [r.seq, r.entity_id])).toEqual([[before, demoId('nusra')]]);
+    expect(reads.log).toBe(1);
+    expect((await t.db.query('SELECT aliases FROM parties WHERE id = $1', [demoId('isil')]))[0].aliases).toEqual(['warm']);
+    expect((await verifyDatabase(t.db, key.publicPem)).findings).toEqual([]);
+    await rename(db, demoId('isil'), 'after'); // and the head this Db keeps is right again
+    expect(await size()).toBe(before + 2);
+    expect((await verifyDatabase(t.db, key.publicPem)).findings).toEqual([]);
   });
 });
 

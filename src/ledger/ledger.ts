@@ -44,6 +44,13 @@ export interface LogHead {
   frontier: M.Frontier;
 }
 const heads = new WeakMap<object, LogHead>();
+/**
+ * The head a write still in flight will leave once it commits: a write that starts meanwhile
+ * builds on it, so two commits can overlap (the second's append waits in ledger_append for the
+ * first's lock, and finds the size it expected). If the first fails, the second's append finds
+ * another size, reads the log under lock and appends again: a prediction is never trusted.
+ */
+const tips = new WeakMap<object, LogHead>();
 const signers = new WeakMap<object, LedgerKey>();
 
 /** The key that signs the head each write leads to; a database without one gets heads only on request. */
@@ -155,13 +162,20 @@ export async function write<T>(db: Db, actor: Actor, fn: (w: Writer) => Promise<
       },
     });
     if (pending.length) {
-      const cached = heads.get(db);
+      const cached = tips.get(db) ?? heads.get(db);
       heads.delete(db); // trusted again only once this transaction has committed
       ({ head: appended, leaves } = await appendLeaves(q, actor, pending, cached, signers.get(db)));
+      tips.set(db, appended);
     } else if (!opts.allowEmpty) throw new Error('a write recorded no ledger leaf'); // a bug: every write is recorded
     return result;
+  }).catch((e) => {
+    if (appended && tips.get(db) === appended) tips.delete(db); // what builds on it will find another size
+    throw e;
   });
-  if (appended) heads.set(db, appended);
+  if (appended && tips.get(db) === appended) {
+    tips.delete(db);
+    heads.set(db, appended);
+  } // else a later write built on it and is still in flight: its head is the one to keep
   if (leaves.length) {
     for (const fn of listeners.get(db) ?? []) {
       try {

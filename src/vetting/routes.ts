@@ -46,7 +46,7 @@ export async function vettingRoutes(app: FastifyInstance, { db, config }: { db: 
   const clipPool = new ClipPool(config.vettingWorkers, config.vettingDeadlineMs);
   if (config.vettingBordersAtStart) void loadBorders(); // beside the snapshot's reading, on another core (tests read them on first use)
   const decideHere = (index: VettingIndex, vr: VetRequest, t: PreparedTarget = prepareTarget(vr)) => decideBounded(index, vr, t, clipPool, config.vettingInlineEdges, config.vettingDeadlineMs);
-  const recorder = new VettingRecorder(db, config.vettingBatchMax, config.vettingReferralsPerDay);
+  const recorder = new VettingRecorder(db, config.vettingBatchMax, config.vettingReferralsPerDay, config.vettingCommitsInFlight);
   // the grid's secret offset is read once, on the first request that needs it
   const grids = new Map<number, Promise<Grid>>();
   const gridOf = (cellM: number) => {

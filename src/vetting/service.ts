@@ -347,13 +347,19 @@ export function toldExact(d: Decision): Pick<store.NewVetting, 'told_decision' |
  */
 export class VettingRecorder {
   private queue: Pending[] = [];
-  private running = false;
+  private running = 0;
+  /** Commits in flight at once: more than one only where transactions run side by side (PostgreSQL's pool). */
+  private readonly depth: number;
 
   constructor(
     private readonly db: Db,
     private readonly maxBatch: number,
     private readonly referralsPerDay: number,
-  ) {}
+    depth = 2,
+  ) {
+    // PGlite runs one transaction at a time: a second commit would only wait, with a smaller batch
+    this.depth = db.engine === 'pglite' ? 1 : Math.max(1, depth);
+  }
 
   async record(row: store.NewVetting, actor: Actor, coarse: Coarse | null = null): Promise<Row> {
     return (await this.recordAll([{ row, coarse }], actor))[0];
@@ -366,7 +372,7 @@ export class VettingRecorder {
   recordAll(items: Planned[], actor: Actor): Promise<Row[]> {
     return new Promise((resolve, reject) => {
       this.queue.push({ items, actor, resolve, reject });
-      if (!this.running) void this.drain();
+      if (this.running < this.depth) void this.drain();
     });
   }
 
@@ -378,8 +384,14 @@ export class VettingRecorder {
     return this.queue.splice(0, k);
   }
 
+  /**
+   * One of up to `depth` loops, each committing the waiting requests in turn. With two, the next
+   * commit's statements go out while the previous one's append and COMMIT are still in flight (its
+   * ledger append waits in the database for the previous one's), so the event loop is not idle
+   * waiting for a round trip while every client waits for its answer.
+   */
   private async drain() {
-    this.running = true;
+    this.running++;
     try {
       // let the requests already read off the sockets join this commit (on PGlite the database
       // shares this thread, so without the pause every decision would commit alone)
@@ -401,7 +413,7 @@ export class VettingRecorder {
         }
       }
     } finally {
-      this.running = false;
+      this.running--;
     }
   }
 
