@@ -2,7 +2,7 @@
 // A new capability adds its entity here and calls record() in its writes; `truce verify`
 // recomputes every current row's state hash from these same columns.
 import { createHash, randomBytes } from 'node:crypto';
-import canonicalize from 'canonicalize';
+import { canonicalJson } from './canonical.ts';
 import type { Principal, Role } from '../auth/roles.ts';
 import type { Queryable, Row } from '../db/db.ts';
 
@@ -152,14 +152,17 @@ function plain(v: unknown): unknown {
   return v;
 }
 
+/** Keys in canonical order (UTF-16 code units), so that canonicalJson has no object to reorder at the top. */
 export function canonicalState(row: Row | null): Row | null {
   if (!row) return null;
-  return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, plain(v)]));
+  const state: Row = {};
+  for (const k of Object.keys(row).sort()) state[k] = plain(row[k]);
+  return state;
 }
 
 /** Format 1 (stored leaves only): SHA-256 of the canonical state. Anyone who can guess the state can check a guess. */
 export function stateHash(state: unknown): string {
-  return createHash('sha256').update(canonicalize(state) ?? 'null').digest('hex');
+  return createHash('sha256').update(state === null || state === undefined ? 'null' : canonicalJson(state)).digest('hex');
 }
 
 /**
@@ -168,7 +171,7 @@ export function stateHash(state: unknown): string {
  */
 export function commitState(salt: Uint8Array | null, state: unknown): string {
   if (state === null || !salt) return stateHash(null);
-  return createHash('sha256').update(salt).update(canonicalize(state)!).digest('hex');
+  return createHash('sha256').update(salt).update(canonicalJson(state)).digest('hex');
 }
 
 export interface Subject {
@@ -223,8 +226,13 @@ export async function mayReadRow(q: Queryable, p: Principal, type: string, id: s
 /** The canonical state from a row as written (INSERT/UPDATE ... RETURNING *): the same as loadStates reads back. */
 export function stateFromRow(type: EntityType, row: Row): Row {
   const def: EntityDef = ENTITIES[type];
-  return withoutAbsent(def, canonicalState(Object.fromEntries(def.columns.map((c) => [c, row[c]])))!);
+  const state: Row = {};
+  for (const c of sortedColumns(type, def)) state[c] = plain(row[c]);
+  return withoutAbsent(def, state);
 }
+
+const sorted = new Map<string, string[]>();
+const sortedColumns = (type: string, def: EntityDef) => sorted.get(type) ?? (sorted.set(type, [...def.columns].sort()), sorted.get(type)!);
 
 function withoutAbsent(def: EntityDef, state: Row): Row {
   for (const c of def.added ?? []) if (state[c] === null || state[c] === undefined) delete state[c];
