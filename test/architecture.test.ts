@@ -10,6 +10,7 @@ import { check, loadProject, looksLikeSql, type Architecture, type ProjectFile, 
 export const ARCHITECTURE: Architecture = {
   pureCores: [
     { file: 'src/ledger/merkle.ts' },
+    { file: 'src/ledger/canonical.ts' },
     { file: 'src/parties/status.ts' },
     { file: 'src/sites/bounds.ts' },
     { file: 'src/vetting/decide.ts' },
@@ -20,6 +21,7 @@ export const ARCHITECTURE: Architecture = {
     { file: 'src/geo/shapes.ts' },
     { file: 'src/geo/clip.ts' },
     { file: 'src/geo/overlay.ts' },
+    { file: 'src/geo/simple.ts' },
     { file: 'src/geo/countries.ts' },
     { file: 'src/http/names.ts' },
     { file: 'src/http/json.ts' },
